@@ -1,0 +1,31 @@
+"""The default definitions (DESIGN §4), in one place, until a quarter's charter overrides them."""
+
+from __future__ import annotations
+
+AWARENESS_CHANNELS = ("tv", "radio", "billboard", "display", "social_organic", "pr", "sponsorship", "podcast")
+"""Channels whose campaigns play the awareness role; every other channel is demand generation."""
+
+LEAD_SOURCE_CATEGORIES: dict[str, str] = {
+    **{s: "marketing" for s in (
+        "web", "webinar", "trade show", "event", "content syndication", "paid search", "paid social", "email",
+        "advertisement", "organic search", "social")},
+    **{s: "sales" for s in ("outbound", "cold call", "sales prospecting", "customer referral")},
+    **{s: "partner" for s in ("partner", "partner referral")},
+}
+"""Lead source (lower case, trimmed) → source category; anything else is "other"."""
+
+STAGE_POLICY = "backfill"          # or "strict"
+SLA_HOURS = 24.0
+ACCEPTANCE_TARGET = 0.90
+LOOKBACK_DAYS = 365
+HALF_LIFE_DAYS = 7.0
+INTEREST_TOUCHES = 2
+INTEREST_WINDOW_DAYS = 90
+SALES_READY_PERSONAS = ("decision_maker", "influencer")
+MODEL_OF_RECORD = "w_shaped"
+BOUGHT_LEAD_PRICE = 250.0
+
+
+def funnel_role(channel: str | None) -> str:
+    """The default funnel role of a channel."""
+    return "awareness" if (channel or "").strip().lower() in AWARENESS_CHANNELS else "demand_gen"

@@ -1,0 +1,63 @@
+"""The import history: every attempt, loaded or refused, in an append-only SQLite file beside the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS imports (
+  import_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  format TEXT NOT NULL,
+  status TEXT NOT NULL,          -- loaded | refused
+  files TEXT NOT NULL,           -- JSON: [{file, rows, fingerprint, read_as, assumptions}]
+  tables TEXT NOT NULL,          -- JSON: {table: rows}
+  messages TEXT NOT NULL         -- JSON: warnings when loaded, errors when refused
+)
+"""
+
+
+def path_for(db_path: Path) -> Path:
+    """data/warehouse.duckdb → data/warehouse.history.sqlite (kept apart from the file imports replace)."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".history.sqlite")
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path_for(db_path), timeout=30)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute(SCHEMA)
+    return con
+
+
+def record(db_path: Path, *, started_at: dt.datetime, user: str, format: str, status: str, files: list[dict],
+           tables: dict[str, int], warnings: list[str]) -> None:
+    """Append one import attempt."""
+    finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with closing(_connect(db_path)) as con, con:
+        con.execute(
+            "INSERT INTO imports (started_at, finished_at, user, format, status, files, tables, messages) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (started_at.isoformat(timespec="seconds"), finished.isoformat(timespec="seconds"), user, format, status,
+             json.dumps(files), json.dumps(tables), json.dumps(warnings)),
+        )
+
+
+def list_imports(db_path: Path, limit: int = 200) -> list[dict]:
+    """Newest first."""
+    if not path_for(db_path).exists():
+        return []
+    with closing(_connect(db_path)) as con:
+        con.row_factory = sqlite3.Row
+        rows = con.execute("SELECT * FROM imports ORDER BY import_id DESC LIMIT ?", (limit,)).fetchall()
+    return [
+        {**dict(row), "files": json.loads(row["files"]), "tables": json.loads(row["tables"]),
+         "messages": json.loads(row["messages"])}
+        for row in rows
+    ]

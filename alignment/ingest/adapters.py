@@ -1,0 +1,109 @@
+"""What every CRM adapter shares: recognising files, resolving column aliases, staging parts, canonical pass-through."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+import duckdb
+from pydantic import BaseModel
+
+from alignment import schema
+from alignment.ingest.problems import Problem
+from alignment.ingest.readers import SourceFile, normalize_header, read_source
+from alignment.ingest.staging import Part, stage
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class AdapterRun:
+    """What an adapter did: files read, problems and assumptions, and which canon_<table> tables it built."""
+
+    sources: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    recognised: dict[str, str] = field(default_factory=dict)  # file name -> what it was read as
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+class Adapter(Protocol):
+    """Turns a set of extract files into canon_<table> tables (with _file, _row lineage) on `con`."""
+
+    name: str
+
+    def build(self, con: duckdb.DuckDBPyConnection, paths: list[Path], run: AdapterRun,
+              progress: Progress | None = None) -> None: ...
+
+
+def camel_to_snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def resolve_columns(source: SourceFile, aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Map each wanted column to the first alias present in the file (headers compared letters-and-digits only)."""
+    present = {normalize_header(h): h for h in reversed(source.headers)}
+    found = {}
+    for column, names in aliases.items():
+        for name in names:
+            key = normalize_header(name)
+            if key in present:
+                found[column] = present[key]
+                break
+    return found
+
+
+def canonical_aliases(contract: type[BaseModel]) -> dict[str, list[str]]:
+    """A canonical table's own column names accepted as headers."""
+    return {name: [name] for name in schema.column_names(contract)}
+
+
+def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> SourceFile | None:
+    """Read one file into a raw table, recording its problem instead of raising."""
+    from alignment.ingest.problems import ImportRejected
+
+    try:
+        source = read_source(con, path, f"raw_{len(run.sources)}")
+    except ImportRejected as rejected:
+        run.problems.extend(rejected.problems)
+        return None
+    run.sources.append(source)
+    run.assumptions.extend(f"{source.name}: {a}" for a in source.assumptions)
+    return source
+
+
+def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> None:
+    result = stage(con, part)
+    run.problems.extend(result.problems)
+    run.assumptions.extend(result.assumptions)
+
+
+def stage_canonical(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, run: AdapterRun) -> None:
+    """Stage a file that already uses the canonical column names of `table` (e.g. campaign_spend.csv)."""
+    contract = schema.TABLES[table]
+    aliases = canonical_aliases(contract)
+    stage_part(con, Part(target=table, contract=contract, source=source,
+                         columns=resolve_columns(source, aliases), expected_headers=aliases), run)
+
+
+def canonical_table_for(path: Path) -> str | None:
+    """The canonical table a file is named after (campaign_spend.csv → campaign_spend), if any."""
+    stem = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")
+    return stem if stem in schema.TABLES else None
+
+
+def empty_stage(con: duckdb.DuckDBPyConnection, target: str, contract: type[BaseModel]) -> None:
+    from alignment.ingest.staging import staging_ddl
+
+    con.execute(staging_ddl(target, contract))
+
+
+def pass_through(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """canon_<table> from stage_<table> unchanged (the file was already in canonical form)."""
+    empty_stage(con, table, schema.TABLES[table])
+    con.execute("CREATE OR REPLACE TEMP TABLE canon_" + table + " AS SELECT * FROM stage_" + table)

@@ -1,0 +1,232 @@
+"""The atomic import: build a new warehouse beside the current one, validate it whole, then swap it in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from alignment import history, schema, warehouse
+from alignment.ingest.adapters import Adapter, AdapterRun, Progress, pass_through
+from alignment.ingest.problems import Example, ImportRejected, Problem
+from alignment.ingest.readers import SUPPORTED
+from alignment.ingest.staging import install_macros
+
+FORMATS = ("salesforce", "hubspot", "mapping")
+MAX_UPLOAD_BYTES = 2 * 1024 ** 3
+
+
+@dataclass
+class ImportReport:
+    """What a successful import loaded, assumed and warned about."""
+
+    db_path: Path
+    format: str
+    files: list[dict] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    data_fingerprint: str = ""
+    seconds: float = 0.0
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """Files named directly, plus the supported extracts inside any folder named (sorted, so runs repeat)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED))
+        else:
+            found.append(path)
+    return found
+
+
+def adapter_for(format: str, mapping: Path | None = None) -> Adapter:
+    """The adapter of a source format; a mapping file is validated here, before any data is read."""
+    if format == "salesforce":
+        from alignment.ingest.salesforce import SalesforceAdapter
+
+        return SalesforceAdapter()
+    if format == "hubspot":
+        from alignment.ingest.hubspot import HubSpotAdapter
+
+        return HubSpotAdapter()
+    if format == "mapping":
+        from alignment.ingest.mapping import MappingAdapter
+
+        if mapping is None:
+            raise ImportRejected([Problem(file="(mapping)", rule="the mapping format needs a mapping file (--mapping)")])
+        return MappingAdapter.from_file(Path(mapping))
+    raise ImportRejected([Problem(file="(format)", rule=f"unknown format '{format}'; use one of {', '.join(FORMATS)}")])
+
+
+def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, format: str = "salesforce",
+                    mapping: Path | None = None, user: str | None = None, progress: Progress | None = None,
+                    validate_only: bool = False) -> ImportReport:
+    """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db_path = Path(db_path)
+    user = user or _default_user()
+    files = collect_files(paths)
+    report = ImportReport(db_path=db_path, format=format)
+    new_path = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.building")
+    run = AdapterRun()
+    try:
+        if not files:
+            raise ImportRejected([Problem(file=", ".join(map(str, paths)) or "(nothing)",
+                                          rule="no CSV, XLSX or Parquet files were found to import")])
+        adapter = adapter_for(format, mapping)
+        _ensure_writable(db_path.parent)
+        con = duckdb.connect(str(new_path))
+        try:
+            install_macros(con)
+            adapter.build(con, files, run, progress)
+            if not run.has_errors:
+                _complete_canon(con)
+                if progress:
+                    progress(0.75, "Checking keys and references")
+                run.problems.extend(check_canonical(con))
+            report.warnings = [p for p in run.problems if p.severity == "warning"]
+            report.assumptions = run.assumptions
+            if run.has_errors:
+                raise ImportRejected(run.problems)
+            if progress:
+                progress(0.85, "Writing the warehouse")
+            report.tables = _materialise(con)
+            report.files = [
+                {"file": s.name, "rows": s.rows, "fingerprint": s.fingerprint,
+                 "read_as": run.recognised.get(s.name, ""), "assumptions": s.assumptions}
+                for s in run.sources
+            ]
+            report.data_fingerprint = hashlib.sha256(
+                "".join(sorted(f["fingerprint"] for f in report.files)).encode()).hexdigest()
+            warehouse.write_meta(con, imported_at=started_at, imported_by=user, source_format=format,
+                                 data_fingerprint=report.data_fingerprint, files=report.files,
+                                 warnings=[p.message() for p in report.warnings])
+            warehouse.create_views(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if validate_only:
+            new_path.unlink(missing_ok=True)
+        else:
+            if progress:
+                progress(0.97, "Swapping in the new warehouse")
+            os.replace(new_path, db_path)
+        report.seconds = time.perf_counter() - started
+        if not validate_only:
+            history.record(db_path, started_at=started_at, user=user, format=format, status="loaded",
+                           files=report.files, tables=report.tables, warnings=[p.message() for p in report.warnings])
+        if progress:
+            progress(1.0, "Done")
+        return report
+    except ImportRejected as rejected:
+        _discard(new_path)
+        _record_refusal(db_path, started_at, user, format, files, rejected.problems, validate_only)
+        raise
+    except (OSError, duckdb.IOException) as error:
+        _discard(new_path)
+        problem = Problem(file=str(db_path.parent), rule=f"the new warehouse could not be written ({error}); "
+                                                         "free disk space or fix folder permissions — nothing was changed")
+        _record_refusal(db_path, started_at, user, format, files, [problem], validate_only)
+        raise ImportRejected([problem]) from None
+    except BaseException:
+        _discard(new_path)
+        raise
+
+
+def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Table rules the column checks cannot see: unique keys and references between tables."""
+    problems: list[Problem] = []
+    for model in schema.CANONICAL:
+        table = "canon_" + model.table
+        if model.key:
+            key = ", ".join(model.key)
+            rows = con.execute(
+                "SELECT _file, count(*) OVER (PARTITION BY " + key + ") AS n, _row, concat_ws(' / ', " + key + ") "
+                "FROM " + table + " QUALIFY n > 1 ORDER BY _file, _row"
+            ).fetchall()
+            _group(problems, rows, " / ".join(model.key),
+                   f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error")
+        for spec in schema.columns(model):
+            if not spec.references:
+                continue
+            target_table, target_column = spec.references.split(".")
+            rows = con.execute(
+                "SELECT s._file, 0, s._row, s." + spec.name + " FROM " + table + " s "
+                "ANTI JOIN canon_" + target_table + " t ON t." + target_column + " = s." + spec.name + " "
+                "WHERE s." + spec.name + " IS NOT NULL ORDER BY s._file, s._row"
+            ).fetchall()
+            severity = "error" if spec.strict_reference else "warning"
+            rule = f"no {target_table} row has this {target_column}"
+            rule += " (loaded; listed in data quality)" if not spec.strict_reference else " — import that file too"
+            _group(problems, rows, spec.name, rule, severity)
+    return problems
+
+
+def _group(problems: list[Problem], rows: list[tuple], column: str, rule: str, severity: str) -> None:
+    by_file: dict[str, list[tuple]] = {}
+    for file, _, row, value in rows:
+        by_file.setdefault(file or "(derived)", []).append((row, value))
+    for file, found in by_file.items():
+        problems.append(Problem(file=file, column=column, rule=rule, count=len(found), severity=severity,
+                                examples=[Example(row=r, value=None if v is None else str(v)) for r, v in found[:3]]))
+
+
+def _complete_canon(con: duckdb.DuckDBPyConnection) -> None:
+    """Every canonical table exists after an import, empty when no file provided it."""
+    built = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    for table in schema.TABLES:
+        if "canon_" + table not in built:
+            pass_through(con, table)
+
+
+def _materialise(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The canonical tables, typed and constrained exactly as the contracts say, without lineage columns."""
+    counts = {}
+    for model in schema.CANONICAL:
+        names = ", ".join(schema.column_names(model))
+        con.execute(schema.create_table_sql(model))
+        con.execute("INSERT INTO " + model.table + " SELECT " + names + " FROM canon_" + model.table)
+        counts[model.table] = con.execute("SELECT count(*) FROM " + model.table).fetchall()[0][0]
+    return counts
+
+
+def _ensure_writable(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        raise OSError(f"the folder {folder} is not writable")
+
+
+def _discard(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _record_refusal(db_path, started_at, user, format, files, problems, validate_only) -> None:
+    if validate_only:
+        return
+    try:
+        history.record(db_path, started_at=started_at, user=user, format=format, status="refused",
+                       files=[{"file": Path(f).name} for f in files], tables={},
+                       warnings=[p.message() for p in problems if p.severity == "error"][:50])
+    except OSError:
+        pass  # an unwritable folder already explains itself in the refusal
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"

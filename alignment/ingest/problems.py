@@ -1,0 +1,66 @@
+"""What an import found wrong, grouped so one broken column in 100 000 rows reads as one message."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Example(BaseModel):
+    """One offending row: its spreadsheet row number and the value found there."""
+
+    row: int | None = None
+    value: str | None = None
+
+
+class Problem(BaseModel):
+    """One rule broken in one column of one file, with how many rows break it and a few of them."""
+
+    file: str
+    column: str | None = None
+    rule: str
+    count: int = 1
+    examples: list[Example] = Field(default_factory=list)
+    severity: str = "error"  # "error" blocks the import, "warning" is reported and loaded
+
+    @property
+    def first_row(self) -> int | None:
+        return self.examples[0].row if self.examples else None
+
+    def message(self) -> str:
+        """A sentence a user can act on: where, what rule, how many, examples."""
+        where = self.file
+        if self.column:
+            where += f", column '{self.column}'"
+        if self.count == 1 and self.examples and self.examples[0].row is not None:
+            example = self.examples[0]
+            shown = "" if example.value is None else f" (value '{_clip(example.value)}')"
+            return f"{self.file}, row {example.row}" + (f", column '{self.column}'" if self.column else "") + \
+                f": {self.rule}{shown}."
+        if not self.examples or all(e.row is None for e in self.examples):
+            return f"{where}: {self.rule}."
+        shown = ", ".join(
+            f"row {e.row}" + ("" if e.value is None else f" '{_clip(e.value)}'") for e in self.examples if e.row
+        )
+        rows = "row" if self.count == 1 else "rows"
+        return f"{where}: {self.rule} — {self.count:,} {rows}, e.g. {shown}."
+
+
+def _clip(value: str, limit: int = 60) -> str:
+    value = value.replace("\n", " ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class ImportRejected(Exception):
+    """The import was refused; nothing was changed. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"Import refused: {len(errors)} problem(s); the loaded data is unchanged.\n"
+            + "\n".join("  - " + p.message() for p in errors[:50])
+        )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]

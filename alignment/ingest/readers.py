@@ -1,0 +1,211 @@
+"""Readers: load a CSV, XLSX or Parquet extract into DuckDB as text, sniffing what a person would not want to specify."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from alignment.ingest.problems import Example, ImportRejected, Problem
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+MAX_LINE_BYTES = 8 * 1024 * 1024
+SNIFF_BYTES = 256 * 1024
+SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+
+
+@dataclass
+class SourceFile:
+    """One extract as loaded: where it came from, what was assumed, and the raw text table holding it."""
+
+    path: Path
+    table: str
+    rows: int = 0
+    headers: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def column_sql(self, header: str) -> str:
+        """The raw table's column holding `header` (raw columns are named c0, c1, … by position)."""
+        return f"c{self.headers.index(header)}"
+
+
+def fingerprint(path: Path) -> str:
+    """SHA-256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalize_header(name: str) -> str:
+    """A header as compared against known column names: lower case letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> SourceFile:
+    """Load one file into a temporary all-text table `table` with a `_row` column (spreadsheet row number)."""
+    path = Path(path)
+    source = SourceFile(path=path, table=table)
+    if not path.exists():
+        raise ImportRejected([Problem(file=path.name, rule="file not found")])
+    if path.stat().st_size == 0:
+        raise ImportRejected([Problem(file=path.name, rule="the file is empty (0 bytes); export it again")])
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        _read_xlsx(con, source)
+    elif suffix == ".parquet":
+        _read_parquet(con, source)
+    else:
+        _read_csv(con, source)
+    source.fingerprint = fingerprint(path)
+    source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
+    if source.rows == 0:
+        raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
+    return source
+
+
+def _sniff_text(path: Path) -> tuple[str, str, str]:
+    """Return (duckdb encoding, delimiter, human description) or raise with a readable problem."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    name = path.name
+    if b"\x00" in head:
+        raise ImportRejected([Problem(
+            file=name, rule="this is not a text file (it contains binary bytes); export it as CSV, XLSX or Parquet")])
+    if head.startswith(b"PK\x03\x04"):
+        raise ImportRejected([Problem(file=name, rule="this looks like an Excel/zip file with a .csv name; "
+                                                      "save it with the .xlsx extension")])
+    bom = head.startswith(codecs.BOM_UTF8)
+    encoding, label = "utf-8", "UTF-8 with BOM" if bom else "UTF-8"
+    if not _is_utf8(path):
+        encoding, label = "latin-1", "Latin-1 (the file is not valid UTF-8)"
+    text = head.decode("utf-8" if encoding == "utf-8" else "latin-1", errors="ignore").lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    if len(head) == SNIFF_BYTES and "\n" not in text:
+        raise ImportRejected([Problem(
+            file=name, column=None, rule=f"the first line is longer than {SNIFF_BYTES // 1024} KB; this is not a "
+                                         "header row — check that the file is a CSV export")])
+    delimiter = _sniff_delimiter(text, first_line)
+    return encoding, delimiter, f"{label}, {DELIMITERS[delimiter]}-delimited"
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _sniff_delimiter(text: str, first_line: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t")
+        if dialect.delimiter in DELIMITERS and first_line.count(dialect.delimiter) > 0:
+            return dialect.delimiter
+    except csv.Error:
+        pass
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    return max(counts, key=lambda d: counts[d]) if max(counts.values()) > 0 else ","
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    encoding, delimiter, description = _sniff_text(source.path)
+    source.assumptions.append(f"read as {description}")
+    source.headers = _csv_header(source.path, encoding, delimiter)
+    statement = (
+        "CREATE TEMP TABLE " + source.table + " AS SELECT * FROM read_csv($path, header = true, all_varchar = true, "
+        "delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, max_line_size = $max_line, "
+        "null_padding = false, auto_detect = false, columns = $columns)"
+    )
+    try:
+        con.execute(statement, {
+            "path": str(source.path), "delim": delimiter, "encoding": encoding, "max_line": MAX_LINE_BYTES,
+            "columns": {f"c{i}": "VARCHAR" for i in range(len(source.headers))},
+        })
+    except duckdb.Error as error:
+        raise ImportRejected([_csv_problem(source.path.name, error)]) from None
+
+
+def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The header row, parsed by Python's csv module so duplicate or empty names get a readable error."""
+    with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "latin-1", newline="") as handle:
+        header = next(csv.reader(io.StringIO(handle.readline()), delimiter=delimiter), [])
+    names = [h.strip() for h in header]
+    if not any(names):
+        raise ImportRejected([Problem(file=path.name, examples=[Example(row=1)],
+                                      rule="the first row must be a header row naming the columns")])
+    seen: dict[str, int] = {}
+    duplicates = []
+    for index, name in enumerate(names):
+        if not name:
+            names[index] = name = f"column_{index + 1}"
+        if name in seen:
+            duplicates.append(name)
+        seen[name] = index
+    if duplicates:
+        raise ImportRejected([Problem(file=path.name, column=", ".join(sorted(set(duplicates))),
+                                      rule="the header names this column more than once; rename one of them")])
+    return names
+
+
+def _csv_problem(file: str, error: duckdb.Error) -> Problem:
+    text = str(error)
+    line = re.search(r"line (\d+)", text)
+    row = int(line.group(1)) if line else None
+    if "Maximum line size" in text or "maximum line size" in text:
+        rule = f"a row is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB; the file is probably not a CSV export " \
+               "or a quote is never closed"
+    elif "Expected Number of Columns" in text or "columns" in text.lower() and "expected" in text.lower():
+        rule = "this row has a different number of fields than the header (a stray delimiter or an unclosed quote?)"
+    elif "unterminated quote" in text.lower() or "quote" in text.lower():
+        rule = "a quoted field is never closed"
+    elif "unicode" in text.lower() or "encoding" in text.lower():
+        rule = "the file's text encoding could not be read; save it as UTF-8"
+    else:
+        rule = "the file could not be read as CSV: " + text.split("\n", 1)[0][:200]
+    return Problem(file=file, rule=rule, examples=[Example(row=row)] if row else [])
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    try:
+        frame = pd.read_excel(source.path, dtype=str, engine="openpyxl", sheet_name=0)
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        raise ImportRejected([Problem(file=source.path.name, rule=f"the workbook could not be opened ({error})")]) \
+            from None
+    source.headers = [str(c).strip() for c in frame.columns]
+    frame.columns = [f"c{i}" for i in range(len(frame.columns))]
+    frame = frame.astype(object).where(frame.notna(), None)
+    source.assumptions.append("read the first sheet of the workbook")
+    con.register("_xlsx_frame", frame)
+    con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT * FROM _xlsx_frame")
+    con.unregister("_xlsx_frame")
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    try:
+        source.headers = list(con.read_parquet(str(source.path)).columns)
+        casts = ", ".join(f"CAST(#{i + 1} AS VARCHAR) AS c{i}" for i in range(len(source.headers)))
+        con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT " + casts + " FROM read_parquet($path)",
+                    {"path": str(source.path)})
+    except duckdb.Error as error:
+        raise ImportRejected([Problem(file=source.path.name, rule=f"the Parquet file could not be read ({error})")]) \
+            from None
+    source.assumptions.append("read as Parquet")

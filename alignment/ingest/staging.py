@@ -1,0 +1,292 @@
+"""Compile a contract into DuckDB: parse text columns into typed staging tables and check every rule in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+from pydantic import BaseModel
+
+from alignment import schema
+from alignment.ingest.problems import Example, Problem
+from alignment.ingest.readers import SourceFile
+
+# Date-time layouts tried on every date column, in order of preference when several read every value.
+DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
+    "iso": ("ISO 8601 (YYYY-MM-DD hh:mm:ss)", []),
+    "us": ("MM/DD/YYYY", ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+                          "%m/%d/%Y"]),
+    "eu": ("DD/MM/YYYY", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]),
+    "dot": ("DD.MM.YYYY", ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]),
+    "epoch_ms": ("milliseconds since 1970 (epoch)", []),
+}
+TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
+              "BOOLEAN": "true/false"}
+TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
+FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
+
+MACROS = r"""
+CREATE OR REPLACE TEMP MACRO _money_core(s) AS regexp_replace(upper(trim(s)), '(USD|EUR|GBP|[$€£¥\s''])', '', 'g');
+CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
+  CASE right(_money_core(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
+  CASE WHEN right(_money_core(s), 1) IN ('K', 'M', 'B') THEN left(_money_core(s), length(_money_core(s)) - 1)
+       ELSE _money_core(s) END;
+CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS
+  TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
+                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s);
+CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
+CREATE OR REPLACE TEMP MACRO parse_epoch_ms(s) AS
+  CASE WHEN regexp_full_match(s, '\d{11,13}') THEN make_timestamp(TRY_CAST(s AS BIGINT) * 1000) END;
+CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
+"""
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None):
+    """Execute with only the named parameters the statement uses (DuckDB refuses extra ones)."""
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the parsing macros on this connection (all times are read as UTC)."""
+    con.execute("SET TimeZone = 'UTC'")
+    for statement in MACROS.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+@dataclass
+class Part:
+    """How one source file fills (part of) one staging table: which header feeds which contract column, and how."""
+
+    target: str
+    contract: type[BaseModel]
+    source: SourceFile
+    columns: dict[str, str]
+    constants: dict[str, Any] = field(default_factory=dict)
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    snake_case: tuple[str, ...] = ()
+    unknown_to: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    skip_if_empty: tuple[str, ...] = ()
+    expected_headers: dict[str, list[str]] = field(default_factory=dict)
+
+    def header_of(self, column: str) -> str:
+        return self.columns.get(column, column)
+
+
+@dataclass
+class StageResult:
+    problems: list[Problem] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+def staging_ddl(target: str, contract: type[BaseModel]) -> str:
+    """A typed staging table: the contract's columns with no constraints, plus where each row came from."""
+    body = ", ".join(f"{c.name} {c.sql_type}" for c in schema.columns(contract))
+    return "CREATE TEMP TABLE IF NOT EXISTS stage_" + target + " (_file VARCHAR, _row BIGINT, " + body + ")"
+
+
+def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
+    """Parse `part` into stage_<target>, returning every rule it breaks, grouped per column and rule."""
+    result = StageResult()
+    specs = schema.columns(part.contract)
+    file = part.source.name
+    missing = [
+        s for s in specs
+        if s.required and s.name not in part.columns and s.name not in part.constants
+    ]
+    if missing:
+        for spec in missing:
+            names = part.expected_headers.get(spec.name, [spec.name])
+            result.problems.append(Problem(
+                file=file, column=" / ".join(dict.fromkeys(names)),
+                rule="required column is missing (the file has no column by that name)"))
+        return result
+
+    params: dict[str, Any] = {"file": file}
+    text: dict[str, str] = {}
+    for spec in specs:
+        text[spec.name] = _text_expression(part, spec, params)
+    filters = [text[c] + " IS NOT NULL" for c in part.skip_if_empty]
+    where = (" WHERE " + " AND ".join(filters)) if filters else ""
+
+    formats = _sniff_formats(con, part, specs, text, params, where, result)
+    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
+    inner = (
+        "SELECT rowid + 2 AS _row, " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs)
+        + " FROM " + part.source.table + where
+    )
+    parsed = "SELECT _row, " + ", ".join(
+        [f"t_{s.name}" for s in specs] + [typed[s.name] + " AS " + s.name for s in specs]
+    ) + " FROM (" + inner + ")"
+
+    checks = _checks(part, specs)
+    if checks:
+        aggregates = ", ".join(
+            f"count(*) FILTER (WHERE {condition}), "
+            f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
+            for _, _, condition, value, _ in checks
+        )
+        found = execute(con, "SELECT " + aggregates + " FROM (" + parsed + ")", params).fetchall()[0]
+        for index, (column, rule, _, _, severity) in enumerate(checks):
+            count, examples = found[2 * index], found[2 * index + 1]
+            if count:
+                result.problems.append(Problem(
+                    file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
+                    examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
+                ))
+    con.execute(staging_ddl(part.target, part.contract))
+    names = [s.name for s in specs]
+    execute(
+        con,
+        "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
+        + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM (" + parsed + ")",
+        params,
+    )
+    result.rows = con.execute("SELECT count(*) FROM stage_" + part.target + " WHERE _file = $file",
+                              {"file": file}).fetchall()[0][0]
+    return result
+
+
+def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
+    """The column's trimmed text (NULL when empty), after the part's case rules and value map."""
+    if spec.name in part.constants:
+        key = f"const_{spec.name}"
+        params[key] = None if part.constants[spec.name] is None else str(part.constants[spec.name])
+        return f"${key}::VARCHAR"
+    if spec.name not in part.columns:
+        return "NULL::VARCHAR"
+    expression = f"NULLIF(trim({part.source.column_sql(part.columns[spec.name])}), '')"
+    if spec.name in part.snake_case:
+        expression = f"snake_text({expression})"
+    if spec.name in part.value_maps:
+        mapping = {str(k).strip().lower(): str(v) for k, v in part.value_maps[spec.name].items()}
+        params[f"vk_{spec.name}"] = list(mapping)
+        params[f"vv_{spec.name}"] = list(mapping.values())
+        expression = (f"coalesce(map_extract_value(map($vk_{spec.name}::VARCHAR[], $vv_{spec.name}::VARCHAR[]), "
+                      f"lower({expression})), {expression})")
+    return expression
+
+
+def _sniff_formats(con, part, specs, text, params, where, result) -> dict[str, str]:
+    """Choose, per date or number column, the layout that reads the most values; report what was assumed."""
+    formats: dict[str, str] = {}
+    probes: list[tuple[str, str, str]] = []
+    for spec in specs:
+        if spec.name not in part.columns:
+            continue
+        given = part.formats.get(spec.name)
+        if given:
+            formats[spec.name] = given
+            continue
+        t = text[spec.name]
+        if spec.sql_type in ("TIMESTAMP", "DATE"):
+            probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
+            for key in ("us", "eu", "dot"):
+                params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
+                probes.append((spec.name, key, f"count(try_strptime({t}, $layout_{key}))"))
+            probes.append((spec.name, "epoch_ms", f"count(parse_epoch_ms({t}))"))
+        elif spec.sql_type in ("DOUBLE", "BIGINT"):
+            probes.append((spec.name, "comma_votes",
+                           f"count(*) FILTER (WHERE regexp_matches({t}, ',\\d{{1,2}}$|\\.\\d{{3}},|^\\d+,\\d+$'))"))
+            probes.append((spec.name, "point_votes",
+                           f"count(*) FILTER (WHERE regexp_matches({t}, '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
+    if not probes:
+        return formats
+    counts = execute(
+        con, "SELECT " + ", ".join(p[2] for p in probes) + " FROM " + part.source.table + where, params
+    ).fetchall()[0]
+    by_column: dict[str, dict[str, int]] = {}
+    for (column, key, _), count in zip(probes, counts):
+        by_column.setdefault(column, {})[key] = count
+    for column, found in by_column.items():
+        header = part.header_of(column)
+        if "comma_votes" in found:
+            if found["comma_votes"] > found["point_votes"]:
+                formats[column] = "decimal_comma"
+                result.assumptions.append(f"{part.source.name}: '{header}' read with a decimal comma (1.234,56)")
+            else:
+                formats[column] = "decimal_point"
+            continue
+        best = max(DATE_LAYOUTS, key=lambda key: (found[key], -list(DATE_LAYOUTS).index(key)))
+        formats[column] = best
+        if found[best] and best != "iso":
+            note = f"{part.source.name}: '{header}' dates read as {DATE_LAYOUTS[best][0]}"
+            if best == "us" and found["eu"] == found["us"]:
+                note += " (no day above 12 was seen, so DD/MM/YYYY would also fit; set date_format in a mapping " \
+                        "file if that is wrong)"
+            result.assumptions.append(note)
+    return formats
+
+
+def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any]) -> str:
+    sql_type = spec.sql_type
+    if sql_type in ("TIMESTAMP", "DATE"):
+        if layout in (None, "iso"):
+            expression = f"parse_iso_timestamp({t})"
+        elif layout == "epoch_ms":
+            expression = f"parse_epoch_ms({t})"
+        elif layout in DATE_LAYOUTS:
+            expression = f"try_strptime({t}, $layout_{layout})"
+            params[f"layout_{layout}"] = DATE_LAYOUTS[layout][1]
+        else:  # a layout given in a mapping file
+            params[f"fmt_{spec.name}"] = layout
+            expression = f"try_strptime({t}, $fmt_{spec.name})"
+        if sql_type == "DATE":
+            expression = f"CAST({expression} AS DATE)"
+    elif sql_type in ("DOUBLE", "BIGINT"):
+        comma = "true" if layout == "decimal_comma" else "false"
+        expression = f"parse_number({t}, {comma})"
+        if sql_type == "BIGINT":
+            expression = f"CASE WHEN {expression} = floor({expression}) THEN CAST({expression} AS BIGINT) END"
+    elif sql_type == "BOOLEAN":
+        expression = (f"CASE WHEN lower({t}) IN {TRUE_WORDS} THEN true "
+                      f"WHEN lower({t}) IN {FALSE_WORDS} THEN false END")
+    else:
+        expression = t
+    if spec.default is not None:
+        default = {"BOOLEAN": str(spec.default).lower(), "DOUBLE": repr(float(spec.default))}.get(
+            sql_type, repr(spec.default))
+        expression = f"CASE WHEN {t} IS NULL THEN {default} ELSE {expression} END"
+    return expression
+
+
+def _checks(part: Part, specs: list[schema.ColumnSpec]) -> list[tuple[str, str, str, str, str]]:
+    """(column, rule, failing condition, shown value, severity) for every rule of the contract."""
+    checks = []
+    for spec in specs:
+        c, t = spec.name, f"t_{spec.name}"
+        if spec.sql_type != "VARCHAR":
+            checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}", f"{t} IS NOT NULL AND {c} IS NULL", t, "error"))
+        if spec.required and not spec.nullable:
+            checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
+        elif spec.default is not None and spec.sql_type == "DOUBLE" and c in part.columns:
+            checks.append((c, f"is empty; loaded as {spec.default:g} (flagged in data quality)",
+                           f"{t} IS NULL", t, "warning"))
+        if spec.allowed:
+            allowed = ", ".join(f"'{v}'" for v in spec.allowed)
+            if c in part.unknown_to:
+                checks.append((c, f"is not one of {', '.join(spec.allowed)}; read as '{part.unknown_to[c]}'",
+                               f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "warning"))
+            else:
+                checks.append((c, f"must be one of {', '.join(spec.allowed)}",
+                               f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "error"))
+        if spec.minimum is not None:
+            checks.append((c, f"must be at least {spec.minimum:g}", f"{c} < {spec.minimum!r}", t, "error"))
+        if spec.maximum is not None:
+            checks.append((c, f"must be at most {spec.maximum:g}", f"{c} > {spec.maximum!r}", t, "error"))
+    return checks
+
+
+def _with_unknown(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
+    if spec.allowed and spec.name in part.unknown_to:
+        allowed = ", ".join(f"'{v}'" for v in spec.allowed)
+        params[f"unknown_{spec.name}"] = part.unknown_to[spec.name]
+        return f"CASE WHEN {spec.name} IS NOT NULL AND {spec.name} NOT IN ({allowed}) THEN $unknown_{spec.name} " \
+               f"ELSE {spec.name} END"
+    return spec.name
