@@ -10,6 +10,12 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
+DB_ENV = "ALIGNMENT_DB"
+
+
+def default_db() -> Path:
+    """The warehouse the app and CLI use: $ALIGNMENT_DB, else data/warehouse.duckdb."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 META_DDL = [
     """CREATE TABLE _import (
@@ -50,21 +56,40 @@ def identity(db_path: Path) -> tuple[int, int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
-def open_reader(db_path: Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
-    """A read-only view of the warehouse as it is now.
+class Reader:
+    """A read-only view of the warehouse file as it was when opened; safe to share, one cursor per query.
 
     The file is attached to a fresh in-memory database rather than opened directly: DuckDB keeps one instance per
     path inside a process, so opening the path again after an import swapped the file would return the old data.
-    Use `con.cursor()` per query when several threads share the connection.
     """
-    db_path = Path(db_path)
-    if not db_path.exists():
-        raise FileNotFoundError(f"no warehouse at {db_path}; import data or build the demo company first")
-    con = duckdb.connect(":memory:")
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(db_path)})
-    con.execute("USE warehouse")
-    return con
+
+    def __init__(self, db_path: Path = DEFAULT_DB):
+        self.path = Path(db_path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"no warehouse at {self.path}; import data or build the demo company first")
+        self.identity = identity(self.path)
+        self._con = duckdb.connect(":memory:")
+        self._con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(self.path)})
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own (DuckDB connections must not be shared across threads) reading the warehouse."""
+        cursor = self._con.cursor()
+        cursor.execute("SET TimeZone = 'UTC'")
+        cursor.execute("USE warehouse")
+        return cursor
+
+    def execute(self, sql: str, params: dict | list | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement on a fresh cursor."""
+        return self.cursor().execute(sql, params)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def open_reader(db_path: Path = DEFAULT_DB) -> Reader:
+    """A read-only view of the warehouse as it is now."""
+    return Reader(db_path)
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, imported_by: str, source_format: str,

@@ -1,0 +1,124 @@
+"""The command line: demo, import and checks, for scheduling and automation (exit 0 ok, 2 bad input)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from alignment import warehouse
+from alignment.ingest.problems import ImportRejected
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"\r[{fraction:>4.0%}] {message:<60}", end="", file=sys.stderr, flush=True)
+    if fraction >= 1:
+        print(file=sys.stderr)
+
+
+def _report(report, quiet: bool = False) -> None:
+    print(f"Loaded {sum(report.tables.values()):,} rows into {report.db_path} in {report.seconds:.1f} s:")
+    for table, rows in report.tables.items():
+        print(f"  {table:<28} {rows:>10,}")
+    if report.assumptions and not quiet:
+        print("Assumed:")
+        for line in report.assumptions:
+            print("  - " + line)
+    if report.warnings:
+        print(f"Warnings ({len(report.warnings)}):")
+        for problem in report.warnings:
+            print("  - " + problem.message())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from alignment import demo
+
+    if args.out:
+        counts = demo.write_extracts(Path(args.out), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
+                                     progress=_progress)
+        print(f"Wrote {len(counts)} Salesforce-format files to {args.out}:")
+        for name, rows in counts.items():
+            print(f"  {name:<32} {rows:>10,}")
+        return EXIT_OK
+    report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
+                             progress=_progress)
+    _report(report, quiet=True)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from alignment.ingest.load import import_extracts
+
+    report = import_extracts([Path(p) for p in args.paths], db_path=Path(args.db), format=args.format,
+                             mapping=Path(args.mapping) if args.mapping else None,
+                             progress=None if args.quiet else _progress, validate_only=args.validate_only)
+    if args.validate_only:
+        print("Valid: nothing was loaded (--validate-only).")
+    _report(report)
+    return EXIT_OK
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    from alignment import quality
+
+    reader = warehouse.open_reader(Path(args.db))
+    checks = quality.run_checks(reader)
+    if args.format == "json":
+        print(json.dumps([c.__dict__ for c in checks], indent=2))
+    else:
+        for check in checks:
+            print(f"{check.count:>8,}  {check.severity:<8} {check.title}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m alignment",
+                                     description="Sales & marketing alignment dashboard — command line.")
+    parser.add_argument("--db", default=str(warehouse.default_db()),
+                        help="warehouse file (default: $ALIGNMENT_DB or data/warehouse.duckdb)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="build the embedded demo company (Salesforce-format extracts)")
+    demo.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--end-quarter", help="last quarter of data, e.g. 2026-Q3 (default: last full quarter)")
+    demo.add_argument("--out", help="write the extracts to this folder instead of importing them")
+    demo.set_defaults(handler=cmd_demo)
+
+    load = commands.add_parser("import", help="validate and load extracts atomically")
+    load.add_argument("paths", nargs="+", help="folders or files (CSV, XLSX, Parquet)")
+    load.add_argument("--format", choices=["salesforce", "hubspot", "mapping"], default="salesforce")
+    load.add_argument("--mapping", help="YAML mapping file (with --format mapping)")
+    load.add_argument("--validate-only", action="store_true", help="check the files, load nothing")
+    load.add_argument("--quiet", action="store_true", help="no progress line")
+    load.set_defaults(handler=cmd_import)
+
+    checks = commands.add_parser("quality", help="run the data-quality checks on the warehouse")
+    checks.add_argument("--format", choices=["text", "json"], default="text")
+    checks.set_defaults(handler=cmd_quality)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "end_quarter", None):
+        from alignment.periods import Quarter
+
+        try:
+            Quarter.parse(args.end_quarter)
+        except ValueError as error:
+            print(f"error: --end-quarter: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        return args.handler(args)
+    except ImportRejected as rejected:
+        print(file=sys.stderr)
+        print(str(rejected), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

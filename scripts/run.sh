@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install the runtime into .venv and open the dashboard (the demo company is built on first start).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+exec .venv/bin/python -m streamlit run app.py "$@"
