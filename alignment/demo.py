@@ -29,7 +29,7 @@ def write_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarte
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return write_demo_extracts(out_dir, scale=scale, seed=seed,
-                               end_quarter=end_quarter or default_end_quarter(dt.date.today()), progress=progress)
+                               end_quarter=end_quarter or default_end_quarter(dt.datetime.now(dt.UTC).date()), progress=progress)
 
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import hashlib
 import os
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
             raise ImportRejected([Problem(file=", ".join(map(str, paths)) or "(nothing)",
                                           rule="no CSV, XLSX or Parquet files were found to import")])
         adapter = adapter_for(format, mapping)
-        _ensure_writable(db_path.parent)
+        _ensure_writable(db_path)
         con = duckdb.connect(str(new_path))
         try:
             install_macros(con)
@@ -144,18 +145,33 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
 
 
 def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
-    """Table rules the column checks cannot see: unique keys and references between tables."""
+    """Table rules the column checks cannot see: values of derived rows, unique keys and references between tables."""
     problems: list[Problem] = []
+    headers = _source_headers(con)
     for model in schema.CANONICAL:
         table = "canon_" + model.table
+        # Rows an adapter derived (people from leads and contacts, campaigns …) were parsed under looser contracts
+        # than the canonical one: check the canonical rules again on what it produced, in one pass per table.
+        rules = []
+        for spec in schema.columns(model):
+            rules.extend((spec.name, *rule) for rule in _value_rules(spec, f"r{len(rules)}"))
+        if rules:
+            params = {k: v for _, _, _, given in rules for k, v in given.items()}
+            found = con.execute(" UNION ALL ".join(
+                "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + column + " AS VARCHAR) AS value FROM "
+                + table + " WHERE " + condition for index, (column, condition, _, _) in enumerate(rules)
+            ) + " ORDER BY rule, _file, _row", params).fetchall()
+            for index, (column, _, rule, _) in enumerate(rules):
+                rows = [(file, 0, row, value) for number, file, row, value in found if number == index]
+                _group(problems, rows, (column,), rule, "error", headers)
         if model.key:
             key = ", ".join(model.key)
             rows = con.execute(
                 "SELECT _file, count(*) OVER (PARTITION BY " + key + ") AS n, _row, concat_ws(' / ', " + key + ") "
                 "FROM " + table + " QUALIFY n > 1 ORDER BY _file, _row"
             ).fetchall()
-            _group(problems, rows, " / ".join(model.key),
-                   f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error")
+            _group(problems, rows, model.key,
+                   f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error", headers)
         for spec in schema.columns(model):
             if not spec.references:
                 continue
@@ -168,15 +184,41 @@ def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
             severity = "error" if spec.strict_reference else "warning"
             rule = f"no {target_table} row has this {target_column}"
             rule += " (loaded; listed in data quality)" if not spec.strict_reference else " — import that file too"
-            _group(problems, rows, spec.name, rule, severity)
+            _group(problems, rows, (spec.name,), rule, severity, headers)
     return problems
 
 
-def _group(problems: list[Problem], rows: list[tuple], column: str, rule: str, severity: str) -> None:
+def _value_rules(spec: schema.ColumnSpec, prefix: str) -> list[tuple[str, str, dict]]:
+    """(failing condition, rule, parameters named `prefix`_…) of the contract's value rules on one column."""
+    c, rules = spec.name, []
+    if spec.required and not spec.nullable:
+        rules.append((c + " IS NULL", "is empty but required", {}))
+    if spec.allowed:
+        rules.append(("NOT list_contains($" + prefix + "_allowed::VARCHAR[], " + c + ")",
+                      f"must be one of {', '.join(spec.allowed)}", {prefix + "_allowed": list(spec.allowed)}))
+    if spec.minimum is not None:
+        rules.append((c + " < $" + prefix + "_minimum", f"must be at least {spec.minimum:g}",
+                      {prefix + "_minimum": spec.minimum}))
+    if spec.maximum is not None:
+        rules.append((c + " > $" + prefix + "_maximum", f"must be at most {spec.maximum:g}",
+                      {prefix + "_maximum": spec.maximum}))
+    return rules
+
+
+def _source_headers(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """(file, canonical column) → the header that fed it, as recorded by staging."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_staged_headers'").fetchall()[0][0]:
+        return {}
+    return {(f, c): h for f, c, h in con.execute("SELECT file, column_name, header FROM _staged_headers").fetchall()}
+
+
+def _group(problems: list[Problem], rows: list[tuple], columns: tuple[str, ...], rule: str, severity: str,
+           headers: dict[tuple[str, str], str]) -> None:
     by_file: dict[str, list[tuple]] = {}
     for file, _, row, value in rows:
         by_file.setdefault(file or "(derived)", []).append((row, value))
     for file, found in by_file.items():
+        column = " / ".join(headers.get((file, c), c) for c in columns)
         problems.append(Problem(file=file, column=column, rule=rule, count=len(found), severity=severity,
                                 examples=[Example(row=r, value=None if v is None else str(v)) for r, v in found[:3]]))
 
@@ -200,10 +242,14 @@ def _materialise(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
-def _ensure_writable(folder: Path) -> None:
+def _ensure_writable(db_path: Path) -> None:
+    folder = db_path.parent
     folder.mkdir(parents=True, exist_ok=True)
     if not os.access(folder, os.W_OK):
         raise OSError(f"the folder {folder} is not writable")
+    # Swapping a new file in would succeed over a read-only one (only the folder is written); respect the lock.
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        raise OSError(f"the warehouse file {db_path} is read-only")
 
 
 def _discard(path: Path) -> None:
@@ -221,7 +267,7 @@ def _record_refusal(db_path, started_at, user, format, files, problems, validate
         history.record(db_path, started_at=started_at, user=user, format=format, status="refused",
                        files=[{"file": Path(f).name} for f in files], tables={},
                        warnings=[p.message() for p in problems if p.severity == "error"][:50])
-    except OSError:
+    except (OSError, sqlite3.Error):
         pass  # an unwritable folder already explains itself in the refusal
 
 

@@ -73,6 +73,7 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
     source.fingerprint = fingerprint(path)
     source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
     if source.rows == 0:
+        con.execute("DROP TABLE " + table)  # the next file is read into the same name
         raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
     return source
 
@@ -82,22 +83,28 @@ def _sniff_text(path: Path) -> tuple[str, str, str]:
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     name = path.name
+    if head.startswith(b"PK\x03\x04"):  # before the binary check: a workbook is a zip full of NUL bytes
+        raise ImportRejected([Problem(file=name, rule="this looks like an Excel/zip file with a .csv name; "
+                                                      "save it with the .xlsx extension")])
     if b"\x00" in head:
         raise ImportRejected([Problem(
             file=name, rule="this is not a text file (it contains binary bytes); export it as CSV, XLSX or Parquet")])
-    if head.startswith(b"PK\x03\x04"):
-        raise ImportRejected([Problem(file=name, rule="this looks like an Excel/zip file with a .csv name; "
-                                                      "save it with the .xlsx extension")])
     bom = head.startswith(codecs.BOM_UTF8)
     encoding, label = "utf-8", "UTF-8 with BOM" if bom else "UTF-8"
     if not _is_utf8(path):
+        mixed_row = _mixed_encoding_row(path)
+        if mixed_row:
+            raise ImportRejected([Problem(file=name, examples=[Example(row=mixed_row)], rule=(
+                "the file mixes text encodings: some rows are UTF-8 and this one is not (Latin-1/Windows?); "
+                "save the whole file again as UTF-8"))])
         encoding, label = "latin-1", "Latin-1 (the file is not valid UTF-8)"
     text = head.decode("utf-8" if encoding == "utf-8" else "latin-1", errors="ignore").lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     if len(head) == SNIFF_BYTES and "\n" not in text:
         raise ImportRejected([Problem(
-            file=name, column=None, rule=f"the first line is longer than {SNIFF_BYTES // 1024} KB; this is not a "
-                                         "header row — check that the file is a CSV export")])
+            file=name, examples=[Example(row=1)],
+            rule=f"the first line is longer than {SNIFF_BYTES // 1024} KB; this is not a header row — check that "
+                 "the file is a CSV export")])
     delimiter = _sniff_delimiter(text, first_line)
     return encoding, delimiter, f"{label}, {DELIMITERS[delimiter]}-delimited"
 
@@ -112,6 +119,22 @@ def _is_utf8(path: Path) -> bool:
         except UnicodeDecodeError:
             return False
     return True
+
+
+def _mixed_encoding_row(path: Path) -> int | None:
+    """The first line that is not UTF-8 in a file where other lines hold UTF-8 characters, else None."""
+    first_invalid, has_utf8 = None, False
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                first_invalid = first_invalid or number
+                continue
+            has_utf8 = has_utf8 or not line.isascii()
+            if has_utf8 and first_invalid:
+                break
+    return first_invalid if has_utf8 else None
 
 
 def _sniff_delimiter(text: str, first_line: str) -> str:
@@ -148,6 +171,11 @@ def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The header row, parsed by Python's csv module so duplicate or empty names get a readable error."""
     with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "latin-1", newline="") as handle:
         header = next(csv.reader(io.StringIO(handle.readline()), delimiter=delimiter), [])
+    return _checked_header(path, header)
+
+
+def _checked_header(path: Path, header: list[str]) -> list[str]:
+    """Header names trimmed, empty ones named column_<n>; a header naming a column twice is refused."""
     names = [h.strip() for h in header]
     if not any(names):
         raise ImportRejected([Problem(file=path.name, examples=[Example(row=1)],
@@ -162,13 +190,14 @@ def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
         seen[name] = index
     if duplicates:
         raise ImportRejected([Problem(file=path.name, column=", ".join(sorted(set(duplicates))),
+                                      examples=[Example(row=1)],
                                       rule="the header names this column more than once; rename one of them")])
     return names
 
 
 def _csv_problem(file: str, error: duckdb.Error) -> Problem:
     text = str(error)
-    line = re.search(r"line (\d+)", text)
+    line = re.search(r"line:? (\d+)", text, re.IGNORECASE)  # DuckDB says "CSV Error on Line: 3"
     row = int(line.group(1)) if line else None
     if "Maximum line size" in text or "maximum line size" in text:
         rule = f"a row is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB; the file is probably not a CSV export " \
@@ -186,11 +215,15 @@ def _csv_problem(file: str, error: duckdb.Error) -> Problem:
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     try:
-        frame = pd.read_excel(source.path, dtype=str, engine="openpyxl", sheet_name=0)
+        # keep_default_na=False: "NA" (North America), "n/a" or "null" are values to check, not empty cells.
+        # header=None: pandas would rename a repeated header ("Name", "Name.1") instead of letting us refuse it.
+        frame = pd.read_excel(source.path, dtype=str, engine="openpyxl", sheet_name=0, keep_default_na=False,
+                              header=None)
     except Exception as error:  # openpyxl raises many kinds for a broken workbook
         raise ImportRejected([Problem(file=source.path.name, rule=f"the workbook could not be opened ({error})")]) \
             from None
-    source.headers = [str(c).strip() for c in frame.columns]
+    source.headers = _checked_header(source.path, [str(c) for c in frame.iloc[0]] if len(frame) else [])
+    frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = [f"c{i}" for i in range(len(frame.columns))]
     frame = frame.astype(object).where(frame.notna(), None)
     source.assumptions.append("read the first sheet of the workbook")

@@ -22,6 +22,7 @@ DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
     "dot": ("DD.MM.YYYY", ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]),
     "epoch_ms": ("milliseconds since 1970 (epoch)", []),
 }
+DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}"}
 TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
               "BOOLEAN": "true/false"}
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
@@ -101,12 +102,19 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
         if s.required and s.name not in part.columns and s.name not in part.constants
     ]
     if missing:
+        rule = "required column is missing (the file has no column by that name)"
+        if len(part.source.headers) == 1:
+            rule += f"; the header was read as one column '{part.source.headers[0][:60]}', so the file is " \
+                    "probably separated by something other than a comma, semicolon or tab"
         for spec in missing:
             names = part.expected_headers.get(spec.name, [spec.name])
-            result.problems.append(Problem(
-                file=file, column=" / ".join(dict.fromkeys(names)),
-                rule="required column is missing (the file has no column by that name)"))
+            result.problems.append(Problem(file=file, column=" / ".join(dict.fromkeys(names)), rule=rule,
+                                           examples=[Example(row=1)]))
         return result
+    # Which header fed which column, so later checks (keys, references) can name the column as the file does.
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _staged_headers (file VARCHAR, column_name VARCHAR, header VARCHAR)")
+    if part.columns:
+        con.executemany("INSERT INTO _staged_headers VALUES (?, ?, ?)", [(file, c, h) for c, h in part.columns.items()])
 
     params: dict[str, Any] = {"file": file}
     text: dict[str, str] = {}
@@ -141,6 +149,8 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
                     examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
                 ))
     con.execute(staging_ddl(part.target, part.contract))
+    if any(p.severity == "error" for p in result.problems):
+        return result  # the import is refused: parsing every row again into the staging table is wasted time
     names = [s.name for s in specs]
     execute(
         con,
@@ -165,7 +175,10 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
     if spec.name in part.snake_case:
         expression = f"snake_text({expression})"
     if spec.name in part.value_maps:
-        mapping = {str(k).strip().lower(): str(v) for k, v in part.value_maps[spec.name].items()}
+        # Keys are compared the way the text is before the lookup: lower case, and snake case where the part says so.
+        normalise = (lambda k: re.sub(r"[\s\-]+", "_", k.strip().lower())) if spec.name in part.snake_case \
+            else (lambda k: k.strip().lower())
+        mapping = {normalise(str(k)): str(v) for k, v in part.value_maps[spec.name].items()}
         params[f"vk_{spec.name}"] = list(mapping)
         params[f"vv_{spec.name}"] = list(mapping.values())
         expression = (f"coalesce(map_extract_value(map($vk_{spec.name}::VARCHAR[], $vv_{spec.name}::VARCHAR[]), "
@@ -189,13 +202,16 @@ def _sniff_formats(con, part, specs, text, params, where, result) -> dict[str, s
             probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
             for key in ("us", "eu", "dot"):
                 params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
-                probes.append((spec.name, key, f"count(try_strptime({t}, $layout_{key}))"))
+                params[f"shape_{key}"] = DATE_SHAPES[key]
+                # try_strptime is slow on values it cannot read: only try values of the layout's shape.
+                probes.append((spec.name, key, f"count(CASE WHEN regexp_matches({t}, $shape_{key}) "
+                                               f"THEN try_strptime({t}, $layout_{key}) END)"))
             probes.append((spec.name, "epoch_ms", f"count(parse_epoch_ms({t}))"))
         elif spec.sql_type in ("DOUBLE", "BIGINT"):
             probes.append((spec.name, "comma_votes",
-                           f"count(*) FILTER (WHERE regexp_matches({t}, ',\\d{{1,2}}$|\\.\\d{{3}},|^\\d+,\\d+$'))"))
+                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), ',\\d{{1,2}}$|\\.\\d{{3}},|^\\d+,\\d+$'))"))
             probes.append((spec.name, "point_votes",
-                           f"count(*) FILTER (WHERE regexp_matches({t}, '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
+                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
     if not probes:
         return formats
     counts = execute(

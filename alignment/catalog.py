@@ -1,0 +1,374 @@
+"""The metric catalog: metrics/*.sql with their signed-off headers, run with bound parameters, compared over time."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from alignment import defaults, macros
+from alignment.periods import Quarter
+
+METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
+HEADER_FIELDS = ("name", "title", "definition", "unit", "owner", "funnel_role", "direction", "pairs_with", "grain",
+                 "kind", "parameters", "columns")
+FUNNEL_STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
+
+
+def _normalise(text: str) -> str:
+    return text.strip().lower()
+
+
+class Definitions(BaseModel):
+    """The charter-overridable definitions a metric is computed under (DESIGN §4); defaults from alignment.defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage_policy: Literal["backfill", "strict"] = Field(
+        defaults.STAGE_POLICY, description="backfill: a skipped stage counts at the next stage's date; strict: not")
+    sla_hours: float = Field(defaults.SLA_HOURS, gt=0, description="follow-up within this many hours meets the SLA")
+    acceptance_target: float = Field(defaults.ACCEPTANCE_TARGET, ge=0, le=1,
+                                     description="target share of MQLs sales accepts")
+    lead_source_categories: dict[str, Literal["marketing", "sales", "partner", "other"]] = Field(
+        default_factory=lambda: dict(defaults.LEAD_SOURCE_CATEGORIES),
+        description="lead source → source category; unlisted sources are 'other'")
+    awareness_channels: tuple[str, ...] = Field(defaults.AWARENESS_CHANNELS,
+                                                description="channels whose campaigns play the awareness role")
+    interest_touches: int = Field(defaults.INTEREST_TOUCHES, ge=0,
+                                  description="responded touches before mql_at that show interest")
+    interest_window_days: int = Field(defaults.INTEREST_WINDOW_DAYS, ge=0,
+                                      description="how many days before mql_at a touch shows interest")
+    sales_ready_personas: tuple[str, ...] = Field(defaults.SALES_READY_PERSONAS,
+                                                  description="personas with a role in the decision")
+    bought_lead_price: float = Field(defaults.BOUGHT_LEAD_PRICE, ge=0,
+                                     description="what a bought lead costs (benchmark for cost per sales-ready lead)")
+    targets: dict[str, float] = Field(default_factory=dict, description="metric name → target value")
+
+    @field_validator("lead_source_categories")
+    @classmethod
+    def _sources(cls, value: dict[str, str]) -> dict[str, str]:
+        return {_normalise(source): category for source, category in value.items() if source.strip()}
+
+    @field_validator("awareness_channels")
+    @classmethod
+    def _channels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_normalise(channel) for channel in value)
+
+    @field_validator("sales_ready_personas")
+    @classmethod
+    def _personas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(re.sub(r"[ -]", "_", _normalise(persona)) for persona in value)
+
+    def target_for(self, name: str) -> float | None:
+        """The target of a metric: an explicit one, else the acceptance target or the bought-lead benchmark."""
+        built_in = {"acceptance_rate": self.acceptance_target, "cost_per_sales_ready_lead": self.bought_lead_price}
+        return self.targets.get(name, built_in.get(name))
+
+
+class Filters(BaseModel):
+    """What the numbers are cut to: a quarter, optionally one region and one segment, and a split for breakdowns."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quarter: Quarter
+    region: str | None = None
+    segment: str | None = None
+    split: Literal["none", "source_category", "channel", "segment", "region"] = "none"
+
+    @field_validator("quarter", mode="before")
+    @classmethod
+    def _quarter(cls, value: Any) -> Any:
+        return Quarter.parse(value) if isinstance(value, str) else value
+
+    @field_validator("region", "segment", mode="before")
+    @classmethod
+    def _blank_is_all(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class Parameter(BaseModel):
+    """A named parameter a metric's SQL may use, and where its value comes from."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str
+    description: str
+    value: Callable[[Filters, Definitions], Any]
+
+
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
+    Parameter(name="quarter_start", description="first instant of the quarter (UTC)",
+              value=lambda f, d: f.quarter.start),
+    Parameter(name="quarter_end", description="first instant of the next quarter (UTC, exclusive)",
+              value=lambda f, d: f.quarter.end),
+    Parameter(name="region", description="account region to keep (NULL: all)", value=lambda f, d: f.region),
+    Parameter(name="segment", description="account segment to keep (NULL: all)", value=lambda f, d: f.segment),
+    Parameter(name="split", description="dimension a breakdown is split by (none, source_category, channel, "
+                                        "segment, region)", value=lambda f, d: f.split),
+    Parameter(name="backfill", description="stage policy: true back-fills skipped stages",
+              value=lambda f, d: d.stage_policy == "backfill"),
+    Parameter(name="sla_hours", description="follow-up SLA in hours", value=lambda f, d: float(d.sla_hours)),
+    Parameter(name="source_names", description="lead sources of the source-category map (lower case)",
+              value=lambda f, d: list(d.lead_source_categories)),
+    Parameter(name="source_categories", description="their categories, in the same order",
+              value=lambda f, d: list(d.lead_source_categories.values())),
+    Parameter(name="awareness_channels", description="channels in the awareness role",
+              value=lambda f, d: list(d.awareness_channels)),
+    Parameter(name="interest_touches", description="responded touches that show interest",
+              value=lambda f, d: d.interest_touches),
+    Parameter(name="interest_window_days", description="days before mql_at a touch shows interest",
+              value=lambda f, d: d.interest_window_days),
+    Parameter(name="sales_ready_personas", description="personas with a role in the decision",
+              value=lambda f, d: list(d.sales_ready_personas)),
+)}
+
+PARAMETER_PATTERN = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def sql_parameters(sql: str) -> set[str]:
+    """The $names a SQL text uses (comment lines ignored)."""
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return set(PARAMETER_PATTERN.findall(body))
+
+
+class MetricSpec(BaseModel):
+    """One catalog entry: the header people sign off, plus the SQL that computes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=3)
+    definition: str = Field(min_length=10)
+    # A percent metric's value is a fraction (0.9 is 90 %); formatting is the page's and the export's job.
+    unit: Literal["count", "currency", "percent", "days", "hours", "ratio"]
+    owner: Literal["marketing", "sales", "joint"]
+    funnel_role: Literal["awareness", "demand_gen", "sales"]
+    direction: Literal["up", "down"]
+    pairs_with: str | None = None
+    grain: str = Field(min_length=3)
+    kind: Literal["headline", "breakdown"]
+    parameters: tuple[str, ...]
+    columns: dict[str, str]
+    sql: str
+    path: Path | None = None
+
+    @field_validator("definition")
+    @classmethod
+    def _one_sentence(cls, value: str) -> str:
+        if not value.endswith(".") or re.search(r"\.\s+[A-Z]", value):
+            raise ValueError("the definition must be one plain sentence ending with a full stop")
+        return value
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(PARAMETERS))
+        if unknown:
+            raise ValueError(f"unknown parameters {unknown}; bindable ones are {sorted(PARAMETERS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "MetricSpec":
+        used = sql_parameters(self.sql)
+        if used != set(self.parameters):
+            raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
+                             f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
+        if self.kind == "headline" and "value" not in self.columns:
+            raise ValueError(f"{self.name}: a headline metric returns a 'value' column; declare it under columns")
+        if self.funnel_role in ("awareness", "demand_gen") and not self.pairs_with:
+            raise ValueError(f"{self.name}: an {self.funnel_role} metric names the sales metric it feeds in pairs_with")
+        return self
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """Which of the region and segment filters this metric applies (cost has no region, for one)."""
+        return tuple(f for f in ("region", "segment") if f in self.parameters)
+
+
+HEADER_LINE = re.compile(r"^--\s(\w+):\s*(.*)$")
+COLUMN_LINE = re.compile(r"^--\s{3}(\w+):\s*(.*)$")
+CONTINUATION_LINE = re.compile(r"^--\s{3,}(.*)$")
+
+
+def parse_metric(text: str, path: Path | None = None) -> MetricSpec:
+    """Read a metric file: its leading `-- key: value` comments and the SQL below.
+
+    Under `columns:` each `--   name: comment` line describes one output column; any other line indented by three
+    or more spaces continues the field (or column comment) above it.
+    """
+    fields: dict[str, Any] = {}
+    columns: dict[str, str] = {}
+    key = column = None
+    lines = text.splitlines()
+    body_start = len(lines)
+    for number, line in enumerate(lines):
+        if not line.startswith("--"):
+            body_start = number
+            break
+        if key == "columns" and (match := COLUMN_LINE.match(line)):
+            column = match.group(1)
+            columns[column] = match.group(2).strip()
+        elif match := HEADER_LINE.match(line):
+            key = match.group(1)
+            fields[key] = match.group(2).strip()
+        elif key and (match := CONTINUATION_LINE.match(line)):
+            if key == "columns" and column:
+                columns[column] = (columns[column] + " " + match.group(1).strip()).strip()
+            elif key != "columns":
+                fields[key] = (fields[key] + " " + match.group(1).strip()).strip()
+    where = f"{path.name}: " if path else ""
+    unknown = sorted(set(fields) - set(HEADER_FIELDS))
+    if unknown:
+        raise ValueError(f"{where}unknown header fields {unknown}; the header has {list(HEADER_FIELDS)}")
+    fields.pop("columns", None)
+    fields["parameters"] = tuple(p.strip().lstrip("$") for p in fields.get("parameters", "").split(",") if p.strip())
+    fields["pairs_with"] = fields.get("pairs_with") or None
+    return MetricSpec(**fields, columns=columns, sql="\n".join(lines[body_start:]).strip(), path=path)
+
+
+@functools.cache
+def _load(directory: Path) -> dict[str, MetricSpec]:
+    specs = {}
+    for path in sorted(directory.glob("*.sql")):
+        spec = parse_metric(path.read_text(encoding="utf-8"), path)
+        if spec.name != path.stem:
+            raise ValueError(f"{path.name}: the header names '{spec.name}'; name the file {spec.name}.sql")
+        specs[spec.name] = spec
+    return specs
+
+
+def load_catalog(directory: Path = METRICS_DIR) -> dict[str, MetricSpec]:
+    """Every metric in metrics/, by name (read once per process)."""
+    return _load(Path(directory).resolve())
+
+
+def spec(name: str) -> MetricSpec:
+    catalog = load_catalog()
+    if name not in catalog:
+        raise KeyError(f"no metric named '{name}' in the catalog; known: {', '.join(sorted(catalog))}")
+    return catalog[name]
+
+
+def headline_metrics() -> list[MetricSpec]:
+    return [s for s in load_catalog().values() if s.kind == "headline"]
+
+
+def bind(metric: MetricSpec, filters: Filters, definitions: Definitions) -> dict[str, Any]:
+    """The values of exactly the parameters a metric declares."""
+    return {name: PARAMETERS[name].value(filters, definitions) for name in metric.parameters}
+
+
+def cursor(source: Any) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on a Reader or a DuckDB connection, in UTC, that sees the shared macros."""
+    fresh = source.cursor()
+    fresh.execute("SET TimeZone = 'UTC'")
+    installer = source.cursor()
+    try:
+        return macros.prepare(fresh, installer)
+    finally:
+        installer.close()
+
+
+def _filters(filters: Filters | dict | None, quarter: Quarter | str | None = None) -> Filters:
+    if isinstance(filters, Filters):
+        return filters if quarter is None else filters.model_copy(update={"quarter": Filters(quarter=quarter).quarter})
+    values = dict(filters or {})
+    if quarter is not None:
+        values["quarter"] = quarter
+    return Filters(**values)
+
+
+def run(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
+    """Run one catalog metric for the filters; every value reaches the SQL as a bound, named parameter."""
+    metric = spec(name)
+    metric_cursor = cursor(source)
+    try:
+        return metric_cursor.execute(metric.sql, bind(metric, _filters(filters), definitions or Definitions())).df()
+    finally:
+        metric_cursor.close()
+
+
+def _plain(value: Any) -> float | int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def value(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
+    """The `value` of a headline metric (None when the quarter has nothing to measure)."""
+    metric = spec(name)
+    if metric.kind != "headline":
+        raise ValueError(f"'{name}' is a breakdown ({metric.grain}); run() it for its rows")
+    frame = run(source, name, filters, definitions)
+    return _plain(frame["value"].iloc[0]) if len(frame) else None
+
+
+class TrendPoint(BaseModel):
+    """A metric's value in one quarter."""
+
+    quarter: str
+    value: float | None
+
+
+class Comparison(BaseModel):
+    """A headline metric for a quarter beside its target, the quarter before, a year before, and 8 quarters."""
+
+    name: str
+    title: str
+    unit: str
+    direction: str
+    quarter: str
+    value: float | None
+    target: float | None
+    last_quarter: float | None
+    same_quarter_last_year: float | None
+    change_vs_last_quarter: float | None
+    change_vs_last_year: float | None
+    trend: list[TrendPoint] = Field(description="the 8 quarters ending with this one, oldest first")
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | dict | None = None,
+            definitions: Definitions | None = None) -> Comparison:
+    """The quarter's value, last quarter's, the same quarter last year's and the 8-quarter trend, in the core."""
+    metric = spec(name)
+    definitions = definitions or Definitions()
+    base = _filters(filters, quarter)
+    quarters = [base.quarter.shift(-offset) for offset in range(7, -1, -1)]
+    values = [value(source, name, base.model_copy(update={"quarter": q}), definitions) for q in quarters]
+    current, last, year_ago = values[-1], values[-2], values[-5]
+    return Comparison(
+        name=name, title=metric.title, unit=metric.unit, direction=metric.direction, quarter=str(base.quarter),
+        value=current, target=definitions.target_for(name), last_quarter=last, same_quarter_last_year=year_ago,
+        change_vs_last_quarter=_difference(current, last), change_vs_last_year=_difference(current, year_ago),
+        trend=[TrendPoint(quarter=str(q), value=v) for q, v in zip(quarters, values)],
+    )
+
+
+def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
+                        definitions: Definitions | None = None) -> list[dict[str, Any]]:
+    """One row per headline catalog metric: name, title, value, unit (for `python -m alignment metrics`)."""
+    scoped = _filters(filters, quarter)
+    return [{"name": m.name, "title": m.title, "value": value(source, m.name, scoped, definitions), "unit": m.unit}
+            for m in headline_metrics()]
+
+
+def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: Filters | dict | None = None,
+           definitions: Definitions | None = None) -> pd.DataFrame:
+    """The waterfall for a quarter: one row per stage (and split value) with volume, ratio, velocity and value."""
+    if view not in ("period", "cohort"):
+        raise ValueError(f"view is 'period' or 'cohort', not '{view}'")
+    scoped = _filters(filters, quarter)
+    frame = run(source, f"funnel_{view}", scoped, definitions)
+    return frame.drop(columns=["split_value"]) if scoped.split == "none" else frame

@@ -1,0 +1,510 @@
+"""A YAML mapping file that says how any other CRM's extract files fill the canonical tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import duckdb
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import ValidationInfo
+
+from alignment import defaults, schema
+from alignment.ingest.adapters import (
+    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
+)
+from alignment.ingest.problems import ImportRejected, Problem
+from alignment.ingest.readers import SourceFile, normalize_header
+from alignment.ingest.staging import DATE_LAYOUTS, FALSE_WORDS, TRUE_WORDS, Part
+
+ANY_OTHER = "*"  # a value-map key meaning "every other non-empty value"
+# Columns read in snake_case so "Decision Maker", "decision-maker" and "DECISION_MAKER" are one value.
+SNAKE_CASE = {"people": ("persona", "kind"), "lifecycle_events": ("stage",), "campaigns": ("channel", "funnel_role"),
+              "awareness_metrics": ("channel", "metric")}
+# What a required column holds, for the message that asks for it.
+HOLDS = {
+    "account_id": "the company id", "person_id": "the person's id", "created_at": "when the record was created",
+    "stage": "the stage", "occurred_at": "when it happened", "activity_id": "the activity id",
+    "opportunity_id": "the deal id", "entered_at": "when the deal entered the stage", "campaign_id": "the campaign id",
+    "name": "the name", "channel": "the channel (or give one under constants)", "period_start":
+    "the first day of the period", "amount": "the amount", "metric": "the metric's name", "value": "the number",
+    "user_id": "the user id",
+}
+DEFAULTED = {"people": {"kind": "contact"}}  # a person whose kind is not mapped is a contact
+HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d", "HH": "%H", "hh": "%H", "mm": "%M",
+                     "ss": "%S"}
+STRPTIME_CODES = set("aAbBdHIjmMpSyYzZfeT%")
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+NUMBER_FORMATS = {"decimal_comma": "decimal_comma", "comma": "decimal_comma", "decimal_point": "decimal_point",
+                  "point": "decimal_point"}
+TABLE_KEYS = ("file", "columns", "formats", "values", "constants", "date_format", "decimal")
+PEOPLE_KEYS = ("lifecycle_dates", "lifecycle_reasons")
+TOP_KEYS = ("version", "date_format", "decimal", "tables")
+
+
+def _as_text(value: Any) -> Any:
+    """YAML scalars as the text a spreadsheet shows (true/false lower case, numbers and dates as written)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, dt.date)):
+        return str(value)
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def date_layout(text: str) -> str | None:
+    """A date format as staging reads it: a built-in layout key, or a strptime pattern; None if unreadable."""
+    text = text.strip()
+    if text in ("iso", "epoch_ms"):
+        return text
+    pattern = text if "%" in text else re.sub("|".join(HUMAN_DATE_TOKENS), lambda m: HUMAN_DATE_TOKENS[m.group()],
+                                              text)
+    codes = re.findall(r"%(.)", pattern)
+    if not codes or any(code not in STRPTIME_CODES for code in codes) or re.search(r"[A-SU-Za-z]",
+                                                                                   re.sub(r"%.", "", pattern)):
+        return None
+    if pattern in ISO_FORMATS:
+        return "iso"
+    # A day-first or month-first date also reads the same date followed by a time.
+    return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
+
+
+def _kind_of(table: str, column: str) -> str:
+    """'date', 'number', 'boolean' or 'text': how a canonical column (or a lifecycle stage date) is parsed."""
+    if table == "people" and column in schema.STAGES:
+        return "date"
+    spec = {c.name: c for c in schema.columns(schema.TABLES[table])}[column]
+    return {"TIMESTAMP": "date", "DATE": "date", "DOUBLE": "number", "BIGINT": "number",
+            "BOOLEAN": "boolean"}.get(spec.sql_type, "text")
+
+
+class TableMapping(BaseModel):
+    """How one extract file fills one canonical table."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: ClassVar[str] = ""
+
+    file: Annotated[Text, Field(min_length=1)]
+    constants: dict[Text, Text | None] = Field(default_factory=dict)
+    columns: dict[Text, Annotated[Text, Field(min_length=1)]] = Field(default_factory=dict, validate_default=True)
+    lifecycle_dates: dict[Text, Text] = Field(default_factory=dict)
+    lifecycle_reasons: dict[Text, Text] = Field(default_factory=dict)
+    date_format: Text | None = None
+    decimal: Literal["comma", "point"] | None = None
+    formats: dict[Text, Text] = Field(default_factory=dict)
+    values: dict[Text, dict[Text, Text]] = Field(default_factory=dict)
+
+    @classmethod
+    def canonical_columns(cls) -> list[str]:
+        return schema.column_names(schema.TABLES[cls.table])
+
+    @classmethod
+    def _unknown(cls, names, what: str = "column") -> list[str]:
+        known = cls.canonical_columns()
+        return [f"'{name}' is not a {what} of {cls.table} — use one of {', '.join(known)}{_suggest(name, known)}"
+                for name in names if name not in known]
+
+    @field_validator("constants")
+    @classmethod
+    def _constants_fit(cls, constants: dict[str, str | None]) -> dict[str, str | None]:
+        issues = cls._unknown(constants)
+        specs = {c.name: c for c in schema.columns(schema.TABLES[cls.table])}
+        for name, value in constants.items():
+            if name in specs and value is not None:
+                issues += _value_issues(cls.table, specs[name], value, f"constant for '{name}'")
+        _raise(issues)
+        return constants
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_fit(cls, columns: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        issues = cls._unknown(columns)
+        constants = info.data.get("constants") or {}
+        for spec in schema.columns(schema.TABLES[cls.table]):
+            if spec.required and spec.name in columns and spec.name in constants:
+                issues.append(f"'{spec.name}' is both a column and a constant — keep one")
+            elif (spec.required and spec.name not in columns and spec.name not in constants
+                  and spec.name not in DEFAULTED.get(cls.table, {})):
+                issues.append(f"'{spec.name}' is required — name the source column that holds "
+                              f"{HOLDS.get(spec.name, 'it')}")
+        _raise(issues)
+        return columns
+
+    @field_validator("lifecycle_dates", "lifecycle_reasons")
+    @classmethod
+    def _lifecycle_fit(cls, stages: dict[str, str]) -> dict[str, str]:
+        if stages and cls.table != "people":
+            raise ValueError(f"only the people table has lifecycle dates; move this under tables.people")
+        _raise([f"'{stage}' is not a lifecycle stage — use one of {', '.join(schema.STAGES)}"
+                f"{_suggest(stage, list(schema.STAGES))}" for stage in stages if stage not in schema.STAGES])
+        return stages
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format_readable(cls, value: str | None) -> str | None:
+        if value is not None and date_layout(value) is None:
+            raise ValueError(_bad_date_format(value))
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _formats_fit(cls, formats: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        if "columns" not in info.data:
+            return formats  # the columns are wrong already; say that first, not a consequence of it
+        read = set(info.data["columns"]) | set(info.data.get("lifecycle_dates") or {})
+        issues = []
+        for column, value in formats.items():
+            if column not in read:
+                known = sorted(read)
+                issues.append(f"'{column}' is not read from the file — map it under columns first"
+                              f"{_suggest(column, known)}")
+                continue
+            kind = _kind_of(cls.table, column)
+            if kind == "date" and date_layout(value) is None:
+                issues.append(f"{column}: {_bad_date_format(value)}")
+            elif kind == "number" and value.strip().lower() not in NUMBER_FORMATS:
+                issues.append(f"{column}: '{value}' is not a number format — use decimal_comma (1.234,56) or "
+                              "decimal_point (1,234.56)")
+            elif kind in ("text", "boolean"):
+                issues.append(f"{column}: formats apply to dates and numbers; '{column}' is {kind} — remove it "
+                              "(use values to translate words)")
+        _raise(issues)
+        return formats
+
+    @field_validator("values")
+    @classmethod
+    def _values_fit(cls, values: dict[str, dict[str, str]], info: ValidationInfo) -> dict[str, dict[str, str]]:
+        if "columns" not in info.data:
+            return values  # the columns are wrong already; say that first, not a consequence of it
+        columns = info.data["columns"]
+        specs = {c.name: c for c in schema.columns(schema.TABLES[cls.table])}
+        issues = cls._unknown(values)
+        for column, mapping in values.items():
+            if column not in specs:
+                continue
+            if column not in columns:
+                issues.append(f"'{column}' is not read from the file — map it under columns first")
+                continue
+            for source, target in mapping.items():
+                issues += _value_issues(cls.table, specs[column], target, f"{column}: '{source}' maps to")
+        _raise(issues)
+        return values
+
+
+def _value_issues(table: str, spec: schema.ColumnSpec, value: str, said: str) -> list[str]:
+    """Why `value` cannot be a value of canonical column `spec` (empty when it can)."""
+    if spec.allowed and value not in spec.allowed:
+        return [f"{said} '{value}', which is not one of {', '.join(spec.allowed)}{_suggest(value, list(spec.allowed))}"]
+    if _kind_of(table, spec.name) == "boolean" and value.strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+        return [f"{said} '{value}', which is not true or false"]
+    return []
+
+
+def _bad_date_format(value: str) -> str:
+    return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, DD day, "
+            "HH hour, mm minute, ss second), or iso, or epoch_ms")
+
+
+def _raise(issues: list[str]) -> None:
+    if issues:
+        raise ValueError("; ".join(issues))
+
+
+# One mapping model per canonical table, so each knows its contract; each table takes one entry or a list.
+TABLE_MAPPINGS: dict[str, type[TableMapping]] = {
+    table: type(model.__name__ + "Mapping", (TableMapping,), {"table": table, "__module__": __name__,
+                                                              "__doc__": f"How a file fills {table}."})
+    for table, model in schema.TABLES.items()
+}
+Tables = create_model(
+    "Tables", __config__=ConfigDict(extra="forbid"),
+    **{table: (Annotated[list[mapping], BeforeValidator(_as_list)] | None, None)  # type: ignore[valid-type]
+       for table, mapping in TABLE_MAPPINGS.items()},
+)
+
+
+class MappingFile(BaseModel):
+    """A whole mapping file: defaults for every table, then how each canonical table is filled."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: Literal[1]
+    date_format: Text | None = None
+    decimal: Literal["comma", "point"] | None = None
+    tables: Tables  # type: ignore[valid-type]
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format_readable(cls, value: str | None) -> str | None:
+        if value is not None and date_layout(value) is None:
+            raise ValueError(_bad_date_format(value))
+        return value
+
+    @field_validator("tables")
+    @classmethod
+    def _some_table(cls, tables: BaseModel) -> BaseModel:
+        if not any(getattr(tables, table) for table in schema.TABLES):
+            raise ValueError("name at least one canonical table to fill, e.g. opportunities:")
+        return tables
+
+    def entries(self) -> list[tuple[str, TableMapping]]:
+        return [(table, entry) for table in schema.TABLES for entry in getattr(self.tables, table) or []]
+
+
+# --- reading the YAML ------------------------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false are booleans, so a value like Yes, No or On stays the text it is."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def parse_mapping(text: str, name: str) -> MappingFile:
+    """Validate mapping-file text; every problem is raised at once, each naming its key path."""
+    try:
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 — a safe loader with YAML 1.2 booleans
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportRejected([Problem(file=name, rule=f"not valid YAML{where}: {problem}")]) from None
+    if not isinstance(raw, dict):
+        raise ImportRejected([Problem(file=name, rule="the mapping file must be key: value lines starting with "
+                                                      "'version: 1' and 'tables:'")])
+    try:
+        return MappingFile.model_validate(raw)
+    except ValidationError as error:
+        raise ImportRejected([_problem(name, e, raw) for e in error.errors()]) from None
+
+
+def _problem(name: str, error: dict, raw: dict) -> Problem:
+    """One pydantic error as a message in the mapping file's own terms: its key path and what to do."""
+    loc = list(error["loc"])
+    if len(loc) > 2 and loc[0] == "tables" and isinstance(loc[2], int) and isinstance(
+            (raw.get("tables") or {}).get(loc[1]), dict):
+        del loc[2]  # the table was written as one entry, not a list: do not show an index
+    kind, path = error["type"], ".".join(str(part) for part in loc)
+    parent = ".".join(str(part) for part in loc[:-1])
+    last = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        if loc[:-1] == ["tables"]:
+            tables = list(schema.TABLES)
+            rule = f"'{last}' is not a canonical table — use one of {', '.join(tables)}{_suggest(last, tables)}"
+        elif len(loc) == 1:
+            rule = f"'{last}' is not a setting of a mapping file — use {', '.join(TOP_KEYS)}{_suggest(last, TOP_KEYS)}"
+        else:
+            keys = TABLE_KEYS + (PEOPLE_KEYS if loc[1] == "people" else ())
+            rule = f"'{last}' is not a setting of a table — use {', '.join(keys)}{_suggest(last, list(keys))}"
+        return Problem(file=name, column=parent or None, rule=rule)
+    if kind == "missing":
+        hints = {"version": "add 'version: 1' as the first line",
+                 "tables": "add 'tables:' with one entry per canonical table to fill",
+                 "file": "name the extract file this table is read from, e.g. 'file: deals.csv'"}
+        return Problem(file=name, column=parent or None,
+                       rule=f"'{last}' is missing — {hints.get(last, 'add it')}")
+    if kind == "value_error":
+        rule = error["msg"].removeprefix("Value error, ")
+    elif kind == "literal_error":
+        choices = error["msg"].removeprefix("Input should be ").replace("'", "")
+        rule = "must be 1 (the only version so far)" if last == "version" else \
+            f"'{error['input']}' is not allowed — use {choices}"
+    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        rule = "must be a group of key: value lines"
+    elif kind == "list_type":
+        rule = "must be one table entry (file:, columns: …) or a list of them"
+    elif kind in ("string_too_short", "too_short"):
+        rule = "is empty — write the name here"
+    elif kind == "string_type":
+        rule = "must be text (a file or column name, or a value)"
+    else:
+        rule = error["msg"]
+    return Problem(file=name, column=path or None, rule=rule)
+
+
+# --- the adapter -----------------------------------------------------------------------------------------------
+
+MappedPerson = create_model(
+    "MappedPerson", __base__=schema.Person, __doc__="A person row with the wide lifecycle dates of the source.",
+    **{f"{stage}_at": (dt.datetime | None, None) for stage in schema.STAGES},
+    **{f"{stage}_reason": (str | None, None) for stage in schema.STAGES},
+)
+LIFECYCLE_SQL = """CREATE TEMP TABLE canon_lifecycle_events AS
+   SELECT * FROM stage_lifecycle_events
+   UNION ALL BY NAME """ + "\n   UNION ALL BY NAME ".join(
+    # Stage names come from the schema's own constant, never from the mapping file.
+    f"SELECT _file, _row, person_id, '{stage}' AS stage, {stage}_at AS occurred_at, {stage}_reason AS reason "
+    f"FROM stage_map_people WHERE {stage}_at IS NOT NULL" for stage in schema.STAGES)
+
+
+class MappingAdapter:
+    """Reads the files a validated mapping file names, each into the canonical table it fills."""
+
+    name = "mapping"
+
+    def __init__(self, mapping: MappingFile, source: str = "mapping.yaml"):
+        self.mapping = mapping
+        self.source = source
+
+    @classmethod
+    def from_file(cls, path: Path) -> MappingAdapter:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ImportRejected([Problem(file=path.name, rule="the mapping file was not found")]) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ImportRejected([Problem(file=path.name, rule=f"the mapping file could not be read ({error}); "
+                                                               "save it as UTF-8 text")]) from None
+        return cls(parse_mapping(text, path.name), path.name)
+
+    def build(self, con: duckdb.DuckDBPyConnection, paths: list[Path], run: AdapterRun,
+              progress: Progress | None = None) -> None:
+        by_name = {path.name.lower(): path for path in paths}
+        sources: dict[Path, SourceFile | None] = {}
+        entries = self.mapping.entries()
+        for index, (table, entry) in enumerate(entries):
+            if progress:
+                progress(0.05 + 0.55 * index / max(len(entries), 1), f"Reading {entry.file} into {table}")
+            path = by_name.get(Path(entry.file).name.lower())
+            if path is None:
+                run.problems.append(Problem(
+                    file=self.source, column=f"tables.{table}.file",
+                    rule=f"names '{entry.file}', which is not among the imported files "
+                         f"({', '.join(sorted(p.name for p in paths))}); import it too or correct the name"))
+                continue
+            if path not in sources:
+                sources[path] = load_source(con, path, run)
+            if sources[path] is not None:
+                run.recognised[path.name] = ", ".join(filter(None, [run.recognised.get(path.name), table]))
+                self._stage(con, table, entry, sources[path], run)
+        named = set(sources)
+        for path in paths:
+            if path in named:
+                continue
+            table = canonical_table_for(path)
+            if table and not getattr(self.mapping.tables, table):
+                if (source := load_source(con, path, run)) is not None:
+                    run.recognised[path.name] = f"canonical table {table}"
+                    stage_canonical(con, source, table, run)
+            else:
+                run.problems.append(Problem(file=path.name, severity="warning",
+                                            rule=f"not named in the mapping file {self.source}; skipped"))
+        if run.has_errors:
+            return
+        if progress:
+            progress(0.65, "Building the canonical tables")
+        empty_stage(con, "map_people", MappedPerson)
+        for table, contract in schema.TABLES.items():
+            empty_stage(con, table, contract)
+        people = ", ".join(schema.column_names(schema.Person))
+        con.execute("CREATE TEMP TABLE canon_people AS SELECT _file, _row, " + people + " FROM stage_map_people")
+        con.execute(LIFECYCLE_SQL)
+        con.execute(
+            "CREATE TEMP TABLE canon_campaigns AS SELECT * REPLACE (coalesce(funnel_role, CASE WHEN channel IN "
+            "(SELECT unnest($awareness::VARCHAR[])) THEN 'awareness' ELSE 'demand_gen' END) AS funnel_role) "
+            "FROM stage_campaigns", {"awareness": list(defaults.AWARENESS_CHANNELS)})
+        for table in schema.TABLES:
+            if table not in ("people", "lifecycle_events", "campaigns"):
+                pass_through(con, table)
+
+    def _stage(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,
+               run: AdapterRun) -> None:
+        """Stage one mapping entry: resolve its headers in the file, then parse it under the table's contract."""
+        wanted = dict(entry.columns)
+        if table == "people":
+            wanted |= {f"{stage}_at": header for stage, header in entry.lifecycle_dates.items()}
+            wanted |= {f"{stage}_reason": header for stage, header in entry.lifecycle_reasons.items()}
+        columns, missing = {}, []
+        for column, header in wanted.items():
+            found = _find_header(source, header)
+            if found is None:
+                key = column if column in entry.columns else column.rsplit("_", 1)[0]
+                group = "columns" if column in entry.columns else \
+                    "lifecycle_dates" if column.endswith("_at") else "lifecycle_reasons"
+                missing.append(Problem(
+                    file=source.name, column=header,
+                    rule=f"{self.source} names this column (tables.{table}.{group}.{key}) but the file has no such "
+                         f"column; its columns are: {', '.join(source.headers)}"))
+            else:
+                columns[column] = found
+        if missing:
+            run.problems.extend(missing)
+            return
+        snake = SNAKE_CASE.get(table, ())
+        contract = MappedPerson if table == "people" else schema.TABLES[table]
+        stage_part(con, Part(
+            target="map_people" if table == "people" else table, contract=contract, source=source, columns=columns,
+            constants={**{k: v for k, v in DEFAULTED.get(table, {}).items() if k not in columns},
+                       **entry.constants},
+            value_maps={column: _value_map(con, source, columns[column], mapping, column in snake)
+                        for column, mapping in entry.values.items()},
+            snake_case=tuple(c for c in snake if c in columns),
+            unknown_to={"persona": "other"} if table == "people" else {},
+            formats=self._formats(table, entry, columns),
+            expected_headers={column: [header] for column, header in columns.items()},
+        ), run)
+
+    def _formats(self, table: str, entry: TableMapping, columns: dict[str, str]) -> dict[str, str]:
+        """Per column: its own format, else the table's date format or decimal mark, else the file-wide one."""
+        formats = {}
+        for column in columns:
+            if column not in entry.columns:  # a lifecycle date or reason: formats name it by its stage
+                key, kind = column.rsplit("_", 1)[0], "date" if column.endswith("_at") else "text"
+            else:
+                key, kind = column, _kind_of(table, column)
+            given = entry.formats.get(key)
+            if kind == "date":
+                given = given or entry.date_format or self.mapping.date_format
+                if given:
+                    formats[column] = date_layout(given)
+            elif kind == "number":
+                decimal = entry.decimal or self.mapping.decimal
+                given = given or (decimal and "decimal_" + decimal)
+                if given:
+                    formats[column] = NUMBER_FORMATS[given.strip().lower()]
+        return formats
+
+
+def _find_header(source: SourceFile, header: str) -> str | None:
+    """The file's header a mapping names: exactly, else compared letters and digits only."""
+    if header in source.headers:
+        return header
+    return next((h for h in source.headers if normalize_header(h) == normalize_header(header)), None)
+
+
+def _value_map(con: duckdb.DuckDBPyConnection, source: SourceFile, header: str, mapping: dict[str, str],
+               snake: bool) -> dict[str, str]:
+    """A value map as staging applies it; '*' becomes an entry for every other value the file holds."""
+    def key(text: str) -> str:
+        # Staging compares a snake-cased column's value after snake-casing it, so the keys must be too.
+        text = text.strip().lower()
+        return re.sub(r"[\s\-]+", "_", text) if snake else text
+
+    result = {key(source_value): target for source_value, target in mapping.items() if source_value != ANY_OTHER}
+    if ANY_OTHER in mapping:
+        text = "NULLIF(trim(" + source.column_sql(header) + "), '')"
+        text = "lower(snake_text(" + text + "))" if snake else "lower(" + text + ")"
+        present = con.execute("SELECT DISTINCT " + text + " FROM " + source.table + " WHERE " + text
+                              + " IS NOT NULL").fetchall()
+        result |= {value: mapping[ANY_OTHER] for (value,) in present if value not in result}
+    return result

@@ -1,0 +1,23 @@
+-- name: bookings
+-- title: Bookings
+-- definition: The total value of the deals won with a close date in the quarter.
+-- unit: currency
+-- owner: sales
+-- funnel_role: sales
+-- direction: up
+-- pairs_with:
+-- grain: one row for the quarter
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region, segment
+-- columns:
+--   value: sum of amount (empty = 0) of won opportunities whose close_date is in the quarter
+--   won_deals: how many such opportunities
+WITH won AS (
+  SELECT * FROM deals()
+  WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
+    AND in_scope(region, segment, $region, $segment)
+),
+final AS (
+  SELECT coalesce(sum(amount), 0) AS value, count(*) AS won_deals FROM won
+)
+SELECT * FROM final

@@ -1,0 +1,31 @@
+-- name: cac
+-- title: Customer acquisition cost (CAC)
+-- definition: What marketing spent in the quarter for each new customer won in the quarter.
+-- unit: currency
+-- owner: joint
+-- funnel_role: sales
+-- direction: down
+-- pairs_with:
+-- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
+-- kind: headline
+-- parameters: quarter_start, quarter_end
+-- columns:
+--   value: marketing spend / new customers (empty when no new customer was won)
+--   marketing_spend: cost of every campaign falling in the quarter
+--   new_customers: accounts whose earliest won close_date is in the quarter
+WITH spend AS (
+  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+),
+first_wins AS (
+  SELECT account_id, min(closed_at) AS first_won_at
+  FROM deals() WHERE is_won AND account_id IS NOT NULL GROUP BY account_id
+),
+customers AS (
+  SELECT count(*) AS new_customers FROM first_wins
+  WHERE first_won_at >= $quarter_start AND first_won_at < $quarter_end
+),
+final AS (
+  SELECT CAST(marketing_spend AS DOUBLE) / nullif(new_customers, 0) AS value, marketing_spend, new_customers
+  FROM spend, customers
+)
+SELECT * FROM final

@@ -1,0 +1,26 @@
+-- name: cost_per_sal
+-- title: Cost per SAL
+-- definition: What marketing spent in the quarter for each lead sales accepted (SAL) of the quarter.
+-- unit: currency
+-- owner: marketing
+-- funnel_role: demand_gen
+-- direction: down
+-- pairs_with: cac
+-- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, backfill
+-- columns:
+--   value: marketing spend / people whose sal date is in the quarter (empty when there is none)
+--   marketing_spend: cost of every campaign falling in the quarter
+--   people: people whose sal date (back-filled under the back-fill policy) is in the quarter
+WITH spend AS (
+  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+),
+reached AS (
+  SELECT count(*) AS people FROM person_stages($backfill)
+  WHERE sal_at >= $quarter_start AND sal_at < $quarter_end
+),
+final AS (
+  SELECT CAST(marketing_spend AS DOUBLE) / nullif(people, 0) AS value, marketing_spend, people FROM spend, reached
+)
+SELECT * FROM final

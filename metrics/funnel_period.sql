@@ -1,0 +1,82 @@
+-- name: funnel_period
+-- title: Waterfall, period view
+-- definition: How many people reached each funnel stage during the quarter, how that compares with the stage
+--   before (a flow ratio, not a conversion rate), how long the step took, and the deal value at the opportunity
+--   and won stages.
+-- unit: count
+-- owner: joint
+-- funnel_role: sales
+-- direction: up
+-- pairs_with:
+-- grain: one row per stage (and split value, when split) for a quarter with at least one person at some stage
+-- kind: breakdown
+-- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
+-- columns:
+--   split_value: the value of the split dimension ('(all)' without a split; '(none)' when a person or deal has none)
+--   stage_order: 1 (inquiry) to 6 (won)
+--   stage: inquiry, mql, sal, sql, opportunity or won
+--   people: people whose (back-filled, under that policy) stage date is in the quarter (volume)
+--   ratio: people / people of the stage before, a flow ratio (empty for inquiry or when the stage before has none)
+--   ratio_label: 'flow ratio' (people reaching the two stages in one quarter are mostly different people)
+--   velocity_days: median days from the stage before to this one, among people reaching this one in the quarter
+--   value: pipeline (amount of deals created in the quarter) at opportunity, bookings at won, empty elsewhere
+WITH first_touch AS (
+  SELECT person_id, arg_min(channel, (touch_at, campaign_id)) AS channel
+  FROM touches WHERE touch_at IS NOT NULL GROUP BY person_id
+),
+people_in_scope AS (
+  SELECT ps.*,
+         CASE $split WHEN 'source_category' THEN source_category(ps.lead_source, $source_names, $source_categories)
+                     WHEN 'channel' THEN coalesce(ft.channel, '(none)')
+                     WHEN 'segment' THEN coalesce(ps.segment, '(none)')
+                     WHEN 'region' THEN coalesce(ps.region, '(none)')
+                     ELSE '(all)' END AS split_value
+  FROM person_stages($backfill) ps LEFT JOIN first_touch ft ON ft.person_id = ps.person_id
+  WHERE in_scope(ps.region, ps.segment, $region, $segment)
+),
+stage_dates AS (
+  SELECT split_value, 1 AS stage_order, 'inquiry' AS stage, inquiry_at AS reached_at,
+         NULL::TIMESTAMP AS previous_at FROM people_in_scope
+  UNION ALL SELECT split_value, 2, 'mql', mql_at, inquiry_at FROM people_in_scope
+  UNION ALL SELECT split_value, 3, 'sal', sal_at, mql_at FROM people_in_scope
+  UNION ALL SELECT split_value, 4, 'sql', sql_at, sal_at FROM people_in_scope
+  UNION ALL SELECT split_value, 5, 'opportunity', opportunity_at, sql_at FROM people_in_scope
+  UNION ALL SELECT split_value, 6, 'won', won_at, opportunity_at FROM people_in_scope
+),
+stage_counts AS (
+  SELECT split_value, stage_order, stage,
+         count(*) FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end) AS people,
+         median(days_between(previous_at, reached_at))
+           FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end AND previous_at IS NOT NULL)
+           AS velocity_days
+  FROM stage_dates GROUP BY split_value, stage_order, stage
+),
+deals_in_scope AS (
+  SELECT *,
+         CASE $split WHEN 'source_category' THEN source_category
+                     WHEN 'channel' THEN coalesce(primary_campaign_channel, '(none)')
+                     WHEN 'segment' THEN coalesce(segment, '(none)')
+                     WHEN 'region' THEN coalesce(region, '(none)')
+                     ELSE '(all)' END AS split_value
+  FROM opportunity_sources($source_names, $source_categories)
+  WHERE in_scope(region, segment, $region, $segment)
+),
+deal_values AS (
+  SELECT split_value, 'opportunity' AS stage,
+         sum(amount) FILTER (WHERE created_at >= $quarter_start AND created_at < $quarter_end) AS value
+  FROM deals_in_scope GROUP BY split_value
+  UNION ALL
+  SELECT split_value, 'won',
+         sum(amount) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end)
+  FROM deals_in_scope GROUP BY split_value
+),
+final AS (
+  SELECT s.split_value, s.stage_order, s.stage, s.people,
+         s.people / nullif(lag(s.people) OVER (PARTITION BY s.split_value ORDER BY s.stage_order), 0) AS ratio,
+         CASE WHEN s.stage_order > 1 THEN 'flow ratio' END AS ratio_label, s.velocity_days,
+         CASE WHEN s.stage IN ('opportunity', 'won') THEN coalesce(v.value, 0) END AS value
+  FROM stage_counts s LEFT JOIN deal_values v ON v.split_value = s.split_value AND v.stage = s.stage
+  QUALIFY sum(s.people) OVER (PARTITION BY s.split_value) > 0
+  ORDER BY s.split_value, s.stage_order
+)
+SELECT * FROM final

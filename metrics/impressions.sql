@@ -1,0 +1,24 @@
+-- name: impressions
+-- title: Impressions
+-- definition: How many times awareness channels showed our message in the quarter (ad and media impressions as
+--   reported by each channel).
+-- unit: count
+-- owner: marketing
+-- funnel_role: awareness
+-- direction: up
+-- pairs_with: pipeline
+-- grain: one row for the quarter (awareness numbers carry a region but no segment)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region
+-- columns:
+--   value: sum of the 'impressions' awareness numbers whose period starts in the quarter
+WITH reported AS (
+  SELECT value FROM awareness_metrics
+  WHERE replace(lower(trim(metric)), ' ', '_') = 'impressions'
+    AND period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+    AND ($region IS NULL OR region = $region)
+),
+final AS (
+  SELECT coalesce(sum(value), 0) AS value FROM reported
+)
+SELECT * FROM final

@@ -1,0 +1,24 @@
+-- name: reach
+-- title: Reach
+-- definition: How many people awareness channels reached in the quarter, as reported by each channel and added up
+--   over channels and periods.
+-- unit: count
+-- owner: marketing
+-- funnel_role: awareness
+-- direction: up
+-- pairs_with: pipeline
+-- grain: one row for the quarter (awareness numbers carry a region but no segment)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region
+-- columns:
+--   value: sum of the 'reach' awareness numbers whose period starts in the quarter
+WITH reported AS (
+  SELECT value FROM awareness_metrics
+  WHERE replace(lower(trim(metric)), ' ', '_') = 'reach'
+    AND period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+    AND ($region IS NULL OR region = $region)
+),
+final AS (
+  SELECT coalesce(sum(value), 0) AS value FROM reported
+)
+SELECT * FROM final

@@ -1,0 +1,23 @@
+-- name: site_visits
+-- title: Site visits
+-- definition: How many visits our website received in the quarter, as reported by the web analytics channel.
+-- unit: count
+-- owner: marketing
+-- funnel_role: awareness
+-- direction: up
+-- pairs_with: opportunities_created
+-- grain: one row for the quarter (awareness numbers carry a region but no segment)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region
+-- columns:
+--   value: sum of the 'site_visits' awareness numbers whose period starts in the quarter
+WITH reported AS (
+  SELECT value FROM awareness_metrics
+  WHERE replace(lower(trim(metric)), ' ', '_') = 'site_visits'
+    AND period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+    AND ($region IS NULL OR region = $region)
+),
+final AS (
+  SELECT coalesce(sum(value), 0) AS value FROM reported
+)
+SELECT * FROM final

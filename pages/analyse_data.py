@@ -1,0 +1,92 @@
+"""Data: what is loaded, importing new extracts with a validation report, the import history and data quality."""
+
+import streamlit as st
+
+from alignment import history
+from ui import context, import_report, imports, layout
+from ui import format as fmt
+from ui.footer import source_name
+
+snapshot = context.snapshot()
+info = snapshot.info
+
+if "data_outcome" in st.session_state:
+    import_report.show(st.session_state["data_outcome"], snapshot)
+    st.button("Dismiss", key="data_dismiss", on_click=lambda: st.session_state.pop("data_outcome", None))
+
+loaded_tab, import_tab, history_tab, quality_tab = st.tabs(
+    ["Loaded data", "Import extracts", "Import history", "Data quality"], key="data_tab")
+
+with loaded_tab:
+    if snapshot.is_demo:
+        st.info("You are looking at the **demo company**: generated data that shows the whole product. Import your "
+                "own extracts to replace it.", icon=":material/science:")
+    layout.facts({"Data as of": fmt.day(snapshot.as_of), "Imported": fmt.moment(info.imported_at),
+                  "Imported by": info.imported_by, "Source": source_name(info.source_format)})
+    st.subheader("Rows per table", anchor=False)
+    st.dataframe(imports.loaded_tables_frame(snapshot.counts), hide_index=True, height="content",
+                 column_config={"Rows": st.column_config.NumberColumn(format="localized")})
+    st.subheader("Files the data came from", anchor=False)
+    st.dataframe(imports.files_frame(info.files), hide_index=True, height="content",
+                 column_config={"Rows": st.column_config.NumberColumn(format="localized")})
+    if info.warnings:
+        with st.expander(f"{len(info.warnings)} warnings from that import", icon=":material/warning:"):
+            st.text("\n".join("• " + warning for warning in info.warnings))
+
+with import_tab:
+    st.write("Load CRM extracts as you export them (CSV, XLSX or Parquet). Everything is checked before anything "
+             "changes: an import either loads completely or leaves the current data exactly as it is.")
+    data_format = st.segmented_control("Source", list(imports.FORMAT_LABELS), format_func=imports.FORMAT_LABELS.get,
+                                       default="salesforce", required=True, key="data_format")
+    origin = st.radio("Files", ["Upload files", "A folder on the server"], horizontal=True, key="data_origin")
+    uploads, folder = [], ""
+    if origin == "Upload files":
+        # A fresh uploader after each successful import, so the same files are not imported twice by mistake.
+        uploads = st.file_uploader("Extracts", type=imports.UPLOAD_TYPES, accept_multiple_files=True,
+                                   key=f"data_uploads_{st.session_state.setdefault('data_upload_round', 0)}",
+                                   help="One file per object (Account, Contact, Lead, Opportunity, …).")
+    else:
+        folder = st.text_input("Folder on the server", key="data_folder", placeholder="/srv/crm-exports/2026-Q3",
+                               help="Every CSV, XLSX and Parquet file in it is imported; for extracts too large "
+                                    "to upload.").strip()
+    mapping = None
+    if data_format == "mapping":
+        mapping = st.file_uploader("Mapping file (YAML)", type=["yaml", "yml"], key="data_mapping",
+                                   help="Names, per canonical table, the source file and column of each field.")
+    nothing_chosen = not uploads and not folder
+    with st.container(horizontal=True, gap="small"):
+        validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
+                             icon=":material/fact_check:")
+        load = st.button("Import", key="data_import", type="primary", disabled=nothing_chosen,
+                         icon=":material/upload:")
+    if validate or load:
+        outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
+                              mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts,
+                              user=imports.current_user())
+        st.session_state["data_outcome"] = outcome
+        if load and not outcome.refused:
+            st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
+        st.rerun()  # the shell, filter bar and footer read the new warehouse from the top
+
+with history_tab:
+    st.dataframe(imports.history_frame(history.list_imports(snapshot.path)), hide_index=True,
+                 column_config={"Started": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                                "Rows loaded": st.column_config.NumberColumn(format="localized"),
+                                "Seconds": st.column_config.NumberColumn(format="%.1f"),
+                                "First message": st.column_config.TextColumn(width="large")})
+    st.caption("Every attempt is recorded, loaded or refused, newest first. Times are UTC.")
+
+with quality_tab:
+    st.write("Audits of the loaded data. They never block an import; each says why its findings matter.")
+    checks = context.quality_checks()
+    st.dataframe(imports.quality_frame(checks), hide_index=True, height="content",
+                 column_config={"Check": st.column_config.TextColumn(width="medium"),
+                                "Records": st.column_config.NumberColumn(format="localized", width="small"),
+                                "Severity": st.column_config.TextColumn(width="small"),
+                                "Why it matters": st.column_config.TextColumn(width="large"),
+                                "Name": st.column_config.TextColumn(width="small")})
+    for check in checks:
+        if check.count:
+            with st.expander(f"{check.title} — {fmt.count(check.count)}"):
+                st.caption(check.description)
+                st.dataframe(context.quality_rows(check.name), hide_index=True)

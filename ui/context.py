@@ -1,0 +1,163 @@
+"""The warehouse every page reads: one cached read-only reader per version of the file, shared by all sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from alignment import warehouse
+from alignment.periods import last_full_quarter, quarters_between
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the shell shows about the loaded data: its source, freshness, size and filter values."""
+
+    path: Path
+    info: warehouse.DatasetInfo
+    counts: dict[str, int]
+    regions: list[str]
+    segments: list[str]
+    quarters: list[str] = field(default_factory=list)  # newest first
+    default_quarter: str = ""
+
+    @property
+    def is_demo(self) -> bool:
+        from alignment import demo
+
+        return demo.is_demo(self.info)
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """The data's latest record: what "data as of" means everywhere."""
+        return self.info.latest_record_at
+
+
+def warehouse_path() -> Path:
+    return warehouse.default_db()
+
+
+# Keyed on the file's identity: an import swaps a new file in, the identity changes, the next run opens the new
+# file, and every session sees the new data without anyone clearing a cache. Old readers are simply dropped.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open(path: str, identity: tuple[int, int, int]) -> warehouse.Reader:
+    return warehouse.open_reader(Path(path))
+
+
+def reader() -> warehouse.Reader:
+    """The shared reader of the warehouse as it is now; take `reader().cursor()` per query, never share a cursor."""
+    path = warehouse_path()
+    identity = warehouse.identity(path)
+    if identity is None:
+        raise FileNotFoundError(f"no warehouse at {path}")
+    return _open(str(path), identity)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _snapshot(path: str, identity: tuple[int, int, int]) -> Snapshot:
+    con = _open(path, identity)
+    info = warehouse.dataset_info(con)
+    first, last = warehouse.data_span(con)
+    as_of = info.latest_record_at or last
+    quarters = [str(q) for q in quarters_between(first, as_of)]
+    return Snapshot(
+        path=Path(path), info=info, counts=warehouse.table_counts(con),
+        regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
+        quarters=quarters, default_quarter=_latest_full_quarter(as_of, quarters),
+    )
+
+
+def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str]) -> str:
+    """The newest quarter the data covers to its end; a record on a quarter's last day counts as covering it."""
+    if as_of is None:
+        return quarters[0] if quarters else str(last_full_quarter(dt.date.today()))
+    full = str(last_full_quarter(as_of.date() + dt.timedelta(days=1)))
+    return full if full in quarters or not quarters else quarters[0]
+
+
+def snapshot() -> Snapshot:
+    """Source, freshness, counts and filter values of the warehouse as it is now (cached per file version)."""
+    path = warehouse_path()
+    identity = warehouse.identity(path)
+    if identity is None:
+        raise FileNotFoundError(f"no warehouse at {path}")
+    return _snapshot(str(path), identity)
+
+
+@st.cache_resource(show_spinner=False)
+def _build_lock() -> threading.Lock:
+    """One demo build at a time, across every session of this server."""
+    return threading.Lock()
+
+
+def ensure_warehouse() -> None:
+    """On a fresh install, build the demo company, showing its progress; other sessions wait for that build."""
+    path = warehouse_path()
+    if warehouse.identity(path) is not None:
+        return
+    lock = _build_lock()
+    if not lock.acquire(blocking=False):
+        with st.spinner("The demo company is being set up in another window; this page opens when it is ready."):
+            with lock:
+                pass
+        return
+    try:
+        if warehouse.identity(path) is not None:
+            return
+        _build_demo(path)
+    finally:
+        lock.release()
+
+
+def _build_demo(path: Path) -> None:
+    from alignment import demo
+
+    st.title("Setting up the demo company")
+    st.write("No data has been loaded yet, so the dashboard starts with a generated demo company: a realistic "
+             "B2B business with several years of campaigns, leads and deals. Load your own extracts on the "
+             "Data page whenever you are ready.")
+    with st.status("Building the demo company…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            report = demo.build_demo(path, progress=progress)
+        except Exception as error:  # the app cannot open without data: say why and stop here
+            status.update(label="The demo company could not be built", state="error", expanded=True)
+            st.error(f"Building the demo company failed: {error}. Import your own extracts with "
+                     "`python -m alignment import …`, or check that the data folder is writable.")
+            st.stop()
+        status.update(label=f"Demo company ready ({report.seconds:.0f} s)", state="complete", expanded=False)
+    st.rerun()  # start over on the dashboard itself, now that there is data
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _quality(path: str, identity: tuple[int, int, int]) -> list:
+    from alignment import quality
+
+    return quality.run_checks(_open(path, identity))
+
+
+def quality_checks() -> list:
+    """The data-quality audits of the warehouse as it is now, with how many records each finds (cached)."""
+    path = warehouse_path()
+    return _quality(str(path), warehouse.identity(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _quality_rows(path: str, identity: tuple[int, int, int], name: str):
+    from alignment import quality
+
+    return quality.check_rows(_open(path, identity), name)
+
+
+def quality_rows(name: str):
+    """The records one data-quality audit finds (at most a thousand)."""
+    path = warehouse_path()
+    return _quality_rows(str(path), warehouse.identity(path), name)

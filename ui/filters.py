@@ -1,0 +1,68 @@
+"""The shared filter bar (quarter, region, segment), kept in the URL so a pasted link opens the same view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment.catalog import Filters
+from ui.context import Snapshot
+
+ALL = "All"
+"""The option meaning "no filter on this dimension"."""
+
+VIEW_KEY = "filter_view"
+"""Where the shell leaves this run's Filters for the page."""
+
+# URL parameter → session key of its widget ("filter_" is the filter bar's prefix).
+KEYS = {"quarter": "filter_quarter", "region": "filter_region", "segment": "filter_segment"}
+
+
+def describe(view: Filters) -> str:
+    """2026-Q3 · EMEA · all segments"""
+    return " · ".join([str(view.quarter), view.region or "all regions", view.segment or "all segments"])
+
+
+def _options(snapshot: Snapshot) -> dict[str, list[str]]:
+    return {"quarter": snapshot.quarters or [snapshot.default_quarter],
+            "region": [ALL, *snapshot.regions], "segment": [ALL, *snapshot.segments]}
+
+
+def _defaults(snapshot: Snapshot) -> dict[str, str]:
+    return {"quarter": snapshot.default_quarter, "region": ALL, "segment": ALL}
+
+
+def filter_bar(snapshot: Snapshot, *, applies: bool = True) -> Filters:
+    """Draw the filter bar and return the chosen view; the URL carries every choice that is not the default.
+
+    On a page the filters do not apply to, the bar is still drawn (greyed out) so the choice and the URL survive.
+    """
+    options, defaults = _options(snapshot), _defaults(snapshot)
+    for name, key in KEYS.items():
+        wanted = st.query_params.get(name)
+        # A pasted URL seeds the session once; afterwards the widgets own the state.
+        if key not in st.session_state and wanted in options[name]:
+            st.session_state[key] = wanted
+        if st.session_state.get(key) not in options[name]:
+            st.session_state[key] = defaults[name]  # after an import the old choice may no longer exist
+    with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="bottom", gap="small",
+                      width="content", key="filter_bar"):
+        quarter = st.selectbox("Quarter", options["quarter"], key=KEYS["quarter"], width=150, disabled=not applies,
+                               help="Calendar quarter, UTC. Opens on the latest full quarter in the data."
+                               if applies else "The filters do not apply to this page.")
+        region = st.selectbox("Region", options["region"], key=KEYS["region"], width=170, disabled=not applies,
+                              format_func=lambda v: "All regions" if v == ALL else v)
+        segment = st.selectbox("Segment", options["segment"], key=KEYS["segment"], width=170, disabled=not applies,
+                               format_func=lambda v: "All segments" if v == ALL else v)
+    chosen = {"quarter": quarter, "region": region, "segment": segment}
+    for name, value in chosen.items():
+        if value != defaults[name]:
+            st.query_params[name] = value
+        elif name in st.query_params:
+            del st.query_params[name]
+    return Filters(quarter=quarter, region=None if region == ALL else region,
+                   segment=None if segment == ALL else segment)
+
+
+def current() -> Filters:
+    """The view chosen in the filter bar on this run, as the metric catalog takes it (the shell draws the bar first)."""
+    return st.session_state[VIEW_KEY]

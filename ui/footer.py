@@ -1,0 +1,39 @@
+"""The footer on every page: where the data came from, who loaded it, how fresh it is, and whether it is the demo."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import format as fmt
+from ui.context import Snapshot
+from ui.text import literal
+
+SOURCE_NAMES = {"salesforce": "Salesforce extracts", "hubspot": "HubSpot extracts", "mapping": "Mapped CRM extracts"}
+
+
+def source_name(source_format: str) -> str:
+    return SOURCE_NAMES.get(source_format, source_format)
+
+
+def footer(snapshot: Snapshot) -> None:
+    info = snapshot.info
+    st.divider()
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="footer"):
+        if snapshot.is_demo:
+            st.badge("Demo company", icon=":material/science:", color="violet",
+                     help="Generated data that shows the whole product; load your own extracts on the Data page.")
+        st.caption(
+            f"**Data as of {fmt.day(snapshot.as_of)}** · {source_name(info.source_format)}, "
+            f"{len(info.files)} files · imported by {literal(info.imported_by)} on {fmt.moment(info.imported_at)}"
+        )
+
+
+def sidebar_status(snapshot: Snapshot) -> None:
+    """A compact reminder under the navigation of what data is loaded."""
+    with st.sidebar:
+        if snapshot.is_demo:
+            st.badge("Demo company", icon=":material/science:", color="violet")
+            st.caption("Generated data, not yours. Load your extracts on the Data page.")
+        else:
+            st.caption(f"{source_name(snapshot.info.source_format)} · data as of {fmt.day(snapshot.as_of)}")
+

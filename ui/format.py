@@ -1,0 +1,77 @@
+"""One display format per unit (DESIGN §5 units), so a number reads the same on every page and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+MISSING = "—"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def count(value) -> str:
+    """12,345"""
+    return MISSING if _missing(value) else f"{round(value):,}"
+
+
+def currency(value, symbol: str = "$") -> str:
+    """$950 · $12,400 · $123.4K · $12.3M · $1.25B (compact above 100 thousand, as board decks write it)."""
+    if _missing(value):
+        return MISSING
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if size >= 1e9:
+        return f"{sign}{symbol}{size / 1e9:,.2f}B"
+    if size >= 1e6:
+        return f"{sign}{symbol}{size / 1e6:,.1f}M"
+    if size >= 1e5:
+        return f"{sign}{symbol}{size / 1e3:,.1f}K"
+    return f"{sign}{symbol}{size:,.0f}"
+
+
+def percent(share) -> str:
+    """A share between 0 and 1 as 42.1%."""
+    return MISSING if _missing(share) else f"{share * 100:.1f}%"
+
+
+def ratio(value) -> str:
+    """3.2×"""
+    return MISSING if _missing(value) else f"{value:.1f}×"
+
+
+def _one_decimal(value: float) -> str:
+    """12.5, and 365 rather than 365.0."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def days(value) -> str:
+    """12.5 days · 365 days · 1 day"""
+    if _missing(value):
+        return MISSING
+    return "1 day" if round(value, 1) == 1 else f"{_one_decimal(value)} days"
+
+
+def hours(value) -> str:
+    """5.2 h · 24 h"""
+    return MISSING if _missing(value) else f"{_one_decimal(value)} h"
+
+
+def moment(value: dt.datetime | None) -> str:
+    """23 Nov 2026, 06:48 UTC (the warehouse stores UTC)."""
+    return MISSING if value is None else value.strftime("%-d %b %Y, %H:%M UTC")
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    """23 Nov 2026"""
+    return MISSING if value is None else value.strftime("%-d %b %Y")
+
+
+BY_UNIT = {"count": count, "currency": currency, "percent": percent, "ratio": ratio, "days": days, "hours": hours}
+"""The catalog's unit names → their format."""
+
+
+def by_unit(value, unit: str) -> str:
+    return BY_UNIT[unit](value)

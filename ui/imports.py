@@ -1,0 +1,170 @@
+"""The Data page's work: stage uploaded files, run an import with progress, and shape its outcome into tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from alignment import schema
+from alignment.ingest.load import ImportReport, import_extracts
+from alignment.ingest.problems import ImportRejected, Problem
+from ui.layout import TABLE_LABELS
+
+FORMAT_LABELS = {"salesforce": "Salesforce", "hubspot": "HubSpot", "mapping": "Other CRM (mapping file)"}
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
+
+
+@dataclass
+class Outcome:
+    """What one press of "Validate only" or "Import" did, kept so the page can show it after a rerun."""
+
+    action: str  # "import" or "validate"
+    format: str
+    files: list[str]
+    counts_before: dict[str, int]
+    report: ImportReport | None = None
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def refused(self) -> bool:
+        return self.report is None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def stage_uploads(uploads, folder: Path) -> list[Path]:
+    """Write uploaded files into `folder` under their own base names (never a path the browser chose)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for upload in uploads:
+        name = Path(upload.name).name or "upload"
+        target = folder / name
+        number = 2
+        while target.exists():  # two uploads with one name keep both
+            target = folder / f"{Path(name).stem} ({number}){Path(name).suffix}"
+            number += 1
+        target.write_bytes(upload.getbuffer())
+        paths.append(target)
+    return paths
+
+
+def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, mapping_upload=None,
+        validate_only: bool, counts_before: dict[str, int], user: str | None = None) -> Outcome:
+    """Validate or import the chosen files, showing progress while it runs; never raises for bad input."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="alignment-upload-") as staging:
+        staging = Path(staging)
+        paths = stage_uploads(uploads or [], staging / "extracts")
+        if folder:
+            paths.append(Path(folder).expanduser())
+        mapping = stage_uploads([mapping_upload], staging / "mapping")[0] if mapping_upload is not None else None
+        outcome = Outcome(action="validate" if validate_only else "import", format=format,
+                          files=[p.name for p in paths], counts_before=counts_before)
+        if folder and not Path(folder).expanduser().is_dir():
+            outcome.problems = [Problem(file=folder, rule="no such folder on the server; check the path")]
+            return outcome
+        verb = "Validating" if validate_only else "Importing"
+        with st.status(f"{verb} {FORMAT_LABELS[format]} extracts…", expanded=True) as status:
+            bar = st.progress(0.0, text="Reading the files")
+
+            def progress(fraction: float, message: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+            try:
+                outcome.report = import_extracts(paths, db_path=db_path, format=format, mapping=mapping, user=user,
+                                                 progress=progress, validate_only=validate_only)
+                outcome.problems = list(outcome.report.warnings)
+                status.update(label=f"{verb} finished", state="complete", expanded=False)
+            except ImportRejected as rejected:
+                outcome.problems = list(rejected.problems)
+                status.update(label="Refused: nothing was changed", state="error", expanded=False)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def current_user() -> str | None:
+    """The logged-in user's e-mail or name, if the app has log-in; else the import records the server's user."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name")
+    except Exception:  # no log-in configured
+        pass
+    return None
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """One row per rule broken in one column of one file: the validation report as a table."""
+    return pd.DataFrame(
+        [{
+            "File": p.file, "Column": p.column or "", "Problem": p.rule, "Rows": p.count,
+            "Example rows": ", ".join(str(e.row) for e in p.examples if e.row is not None),
+            "Example values": ", ".join(repr(e.value) for e in p.examples if e.value is not None),
+            "Severity": "blocks the import" if p.severity == "error" else "warning (loaded)",
+        } for p in problems],
+        columns=["File", "Column", "Problem", "Rows", "Example rows", "Example values", "Severity"],
+    )
+
+
+def counts_frame(before: dict[str, int], after: dict[str, int]) -> pd.DataFrame:
+    """Rows per table before and after an import."""
+    return pd.DataFrame(
+        [{"Table": table, "Holds": TABLE_LABELS[table], "Before": before.get(table, 0), "Now": after.get(table, 0),
+          "Change": after.get(table, 0) - before.get(table, 0)} for table in schema.TABLES],
+    )
+
+
+def loaded_tables_frame(counts: dict[str, int]) -> pd.DataFrame:
+    """Rows per canonical table, with what one row is."""
+    return pd.DataFrame(
+        [{"Table": table, "Holds": TABLE_LABELS[table], "Grain": model.grain, "Rows": counts.get(table, 0),
+          "Required": "optional" if model.optional_table else "yes"} for table, model in schema.TABLES.items()],
+    )
+
+
+def files_frame(files: list[dict]) -> pd.DataFrame:
+    """The files the loaded data came from, what each was read as, and what the reader assumed."""
+    return pd.DataFrame(
+        [{"File": f["file"], "Read as": f.get("read_as") or "", "Rows": f.get("rows"),
+          "Assumed": "; ".join(f.get("assumptions") or [])} for f in files],
+        columns=["File", "Read as", "Rows", "Assumed"],
+    )
+
+
+def history_frame(entries: list[dict]) -> pd.DataFrame:
+    """Every import attempt, newest first: who, when, what, and whether it loaded."""
+    rows = []
+    for entry in entries:
+        messages = entry.get("messages") or []
+        rows.append({
+            "Started": _parse(entry["started_at"]), "By": entry["user"],
+            "Format": FORMAT_LABELS.get(entry["format"], entry["format"]),
+            "Result": "Loaded" if entry["status"] == "loaded" else "Refused",
+            "Files": len(entry.get("files") or []),
+            "Rows loaded": sum((entry.get("tables") or {}).values()) if entry["status"] == "loaded" else None,
+            "Seconds": (_parse(entry["finished_at"]) - _parse(entry["started_at"])).total_seconds(),
+            "Messages": len(messages), "First message": messages[0] if messages else "",
+        })
+    return pd.DataFrame(rows, columns=["Started", "By", "Format", "Result", "Files", "Rows loaded", "Seconds",
+                                       "Messages", "First message"])
+
+
+def quality_frame(checks: list) -> pd.DataFrame:
+    """The data-quality checks: what each looks for, how many records it finds, and why that matters."""
+    return pd.DataFrame(
+        [{"Check": c.title, "Records": c.count, "Severity": c.severity, "Why it matters": c.description,
+          "Name": c.name} for c in checks],
+        columns=["Check", "Records", "Severity", "Why it matters", "Name"],
+    )
+
+
+def _parse(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
