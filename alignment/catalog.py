@@ -356,6 +356,13 @@ def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | d
     )
 
 
+def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
+              definitions: Definitions | None = None, names: list[str] | None = None) -> list[Comparison]:
+    """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack."""
+    return [compare(source, name, quarter, filters, definitions)
+            for name in names or [m.name for m in headline_metrics()]]
+
+
 def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
                         definitions: Definitions | None = None) -> list[dict[str, Any]]:
     """One row per headline catalog metric: name, title, value, unit (for `python -m alignment metrics`)."""

@@ -74,6 +74,44 @@ def cmd_quality(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _filters_from(args: argparse.Namespace):
+    from alignment.catalog import Filters
+
+    return Filters(quarter=args.quarter, region=args.region, segment=args.segment)
+
+
+def _print_frame(frame, output_format: str) -> None:
+    if output_format == "json":
+        print(frame.to_json(orient="records", date_format="iso", indent=2))
+    else:
+        print(frame.to_csv(index=False), end="")
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from alignment import catalog
+
+    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), args.quarter, _filters_from(args))
+    _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit"]), args.format)
+    return EXIT_OK
+
+
+def cmd_funnel(args: argparse.Namespace) -> int:
+    from alignment import catalog
+
+    frame = catalog.funnel(warehouse.open_reader(Path(args.db)), args.quarter, args.view, _filters_from(args))
+    _print_frame(frame, args.format)
+    return EXIT_OK
+
+
+def _quarter_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
+    command.add_argument("--region", help="only accounts in this region")
+    command.add_argument("--segment", help="only accounts in this segment")
+    command.add_argument("--format", choices=["csv", "json"], default="csv")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m alignment",
                                      description="Sales & marketing alignment dashboard — command line.")
@@ -96,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--quiet", action="store_true", help="no progress line")
     load.set_defaults(handler=cmd_import)
 
+    metrics = commands.add_parser("metrics", help="every headline catalog metric for a quarter, one row each")
+    _quarter_options(metrics)
+    metrics.set_defaults(handler=cmd_metrics)
+
+    funnel = commands.add_parser("funnel", help="the waterfall for a quarter: period (flow) or cohort view")
+    _quarter_options(funnel)
+    funnel.add_argument("--view", choices=["period", "cohort"], default="period")
+    funnel.set_defaults(handler=cmd_funnel)
+
     checks = commands.add_parser("quality", help="run the data-quality checks on the warehouse")
     checks.add_argument("--format", choices=["text", "json"], default="text")
     checks.set_defaults(handler=cmd_quality)
@@ -105,14 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "end_quarter", None):
-        from alignment.periods import Quarter
+    from alignment.periods import Quarter
 
-        try:
-            Quarter.parse(args.end_quarter)
-        except ValueError as error:
-            print(f"error: --end-quarter: {error}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+    for option in ("end_quarter", "quarter"):
+        if getattr(args, option, None):
+            try:
+                Quarter.parse(getattr(args, option))
+            except ValueError as error:
+                print(f"error: --{option.replace('_', '-')}: {error}", file=sys.stderr)
+                return EXIT_BAD_INPUT
     try:
         return args.handler(args)
     except ImportRejected as rejected:
