@@ -100,9 +100,10 @@ def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, impo
     con.execute("INSERT INTO _import VALUES ($at, $by, $format, $fingerprint, $latest, $warnings)", {
         "at": imported_at, "by": imported_by, "format": source_format, "fingerprint": data_fingerprint,
         "latest": latest, "warnings": warnings})
-    con.executemany("INSERT INTO _import_files VALUES (?, ?, ?, ?, ?)", [
-        (f["file"], f["rows"], f["fingerprint"], f.get("read_as", ""), list(f.get("assumptions", []))) for f in files
-    ])
+    rows = [(f["file"], f["rows"], f["fingerprint"], f.get("read_as", ""), list(f.get("assumptions", [])))
+            for f in files]
+    if rows:
+        con.executemany("INSERT INTO _import_files VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
@@ -147,16 +148,109 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, dt.da
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Derived views stored in the warehouse (the metric catalog reads these)."""
+    """Derived tables stored in the warehouse, computed once per import (the metric catalog reads these).
+
+    Only what no charter option changes is precomputed: recorded and back-filled stage dates side by side, the first
+    follow-up after either possible mql date, each deal's resolved source text. Maps, SLA hours and the stage policy
+    stay bound parameters applied at query time (alignment.macros).
+    """
     for statement in VIEWS:
         con.execute(statement)
 
 
 VIEWS: list[str] = [
     # A responded campaign membership is a touch, at its first response (else when the person was added).
-    """CREATE OR REPLACE VIEW touches AS
+    """CREATE OR REPLACE TABLE touches AS
        SELECT m.campaign_id, m.person_id, coalesce(m.first_responded_at, m.created_at) AS touch_at,
               c.channel, c.funnel_role
        FROM campaign_members m JOIN campaigns c USING (campaign_id)
-       WHERE m.has_responded""",
+       WHERE m.has_responded
+       ORDER BY m.person_id""",
+    # §4.1/§4.8: one row per person with the date each waterfall stage was recorded (`*_recorded_at`), the dates
+    # back-filled from the next stage reached (whole chain, won included), and the first sales activity at or after
+    # each of the two possible mql dates (§4.2); the stage policy picks a column at query time.
+    """CREATE OR REPLACE TABLE person_stage_dates AS
+       WITH lifecycle AS (
+         SELECT person_id,
+                min(occurred_at) FILTER (WHERE stage = 'mql') AS mql_recorded_at,
+                min(occurred_at) FILTER (WHERE stage = 'sal') AS sal_recorded_at,
+                min(occurred_at) FILTER (WHERE stage = 'sql') AS sql_recorded_at,
+                min(occurred_at) FILTER (WHERE stage = 'rejected') AS rejected_at,
+                arg_min(reason, occurred_at) FILTER (WHERE stage = 'rejected') AS rejection_reason,
+                min(occurred_at) FILTER (WHERE stage = 'disqualified') AS disqualified_at,
+                arg_min(reason, occurred_at) FILTER (WHERE stage = 'disqualified') AS disqualification_reason
+         FROM lifecycle_events GROUP BY person_id),
+       person_deals AS (
+         SELECT person_id, converted_opportunity_id AS opportunity_id FROM people
+         WHERE converted_opportunity_id IS NOT NULL
+         UNION
+         SELECT person_id, opportunity_id FROM opportunity_contacts),
+       deal_dates AS (
+         SELECT d.person_id, min(o.created_at) AS opportunity_recorded_at,
+                min(CAST(o.close_date AS TIMESTAMP)) FILTER (WHERE o.is_won) AS won_recorded_at
+         FROM person_deals d JOIN opportunities o USING (opportunity_id) GROUP BY d.person_id),
+       recorded AS (
+         SELECT p.person_id, p.kind, p.account_id, a.region, a.segment,
+                coalesce(a.is_target_account, false) AS is_target_account, p.owner_id,
+                nullif(regexp_replace(lower(trim(p.persona)), '[ -]', '_', 'g'), '') AS persona,
+                p.lead_source, p.created_at AS inquiry_at,
+                l.mql_recorded_at, l.sal_recorded_at, l.sql_recorded_at,
+                d.opportunity_recorded_at, d.won_recorded_at,
+                l.rejected_at, l.rejection_reason, l.disqualified_at, l.disqualification_reason
+         FROM people p
+         LEFT JOIN accounts a ON a.account_id = p.account_id
+         LEFT JOIN lifecycle l ON l.person_id = p.person_id
+         LEFT JOIN deal_dates d ON d.person_id = p.person_id),
+       backfilled AS (
+         SELECT *,
+                coalesce(mql_recorded_at, sal_recorded_at, sql_recorded_at, opportunity_recorded_at,
+                         won_recorded_at) AS mql_backfilled_at,
+                coalesce(sal_recorded_at, sql_recorded_at, opportunity_recorded_at, won_recorded_at) AS sal_backfilled_at,
+                coalesce(sql_recorded_at, opportunity_recorded_at, won_recorded_at) AS sql_backfilled_at,
+                coalesce(opportunity_recorded_at, won_recorded_at) AS opportunity_backfilled_at
+         FROM recorded),
+       follow_up_recorded AS (
+         SELECT b.person_id, min(a.occurred_at) AS followed_up_recorded_at
+         FROM backfilled b JOIN sales_activities a ON a.person_id = b.person_id AND a.occurred_at >= b.mql_recorded_at
+         GROUP BY b.person_id),
+       follow_up_backfilled AS (
+         SELECT b.person_id, min(a.occurred_at) AS followed_up_backfilled_at
+         FROM backfilled b JOIN sales_activities a ON a.person_id = b.person_id AND a.occurred_at >= b.mql_backfilled_at
+         GROUP BY b.person_id)
+       SELECT b.*, fr.followed_up_recorded_at, fb.followed_up_backfilled_at
+       FROM backfilled b
+       LEFT JOIN follow_up_recorded fr ON fr.person_id = b.person_id
+       LEFT JOIN follow_up_backfilled fb ON fb.person_id = b.person_id
+       ORDER BY b.mql_backfilled_at""",
+    # §4.3/§4.8: every deal with its amount (empty = 0), close moment (midnight UTC of close_date), its account's
+    # region and segment, and its resolved source text (own lead source; else the earliest-created lead converted
+    # into it that has one; else its primary contact's); the source → category map is applied at query time.
+    """CREATE OR REPLACE TABLE opportunity_facts AS
+       WITH deals AS (
+         SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
+                CAST(o.close_date AS TIMESTAMP) AS closed_at, coalesce(o.amount, 0) AS amount,
+                coalesce(o.is_closed, false) AS is_closed, coalesce(o.is_won, false) AS is_won,
+                o.lead_source, o.primary_campaign_id
+         FROM opportunities o LEFT JOIN accounts a ON a.account_id = o.account_id),
+       converted_lead AS (
+         SELECT converted_opportunity_id AS opportunity_id,
+                arg_min(lead_source, (created_at, person_id)) AS lead_source
+         FROM people
+         WHERE converted_opportunity_id IS NOT NULL AND nullif(trim(lead_source), '') IS NOT NULL
+         GROUP BY converted_opportunity_id),
+       primary_contact AS (
+         SELECT oc.opportunity_id, arg_min(p.lead_source, (p.created_at, p.person_id)) AS lead_source
+         FROM opportunity_contacts oc JOIN people p ON p.person_id = oc.person_id
+         WHERE oc.is_primary AND nullif(trim(p.lead_source), '') IS NOT NULL
+         GROUP BY oc.opportunity_id)
+       SELECT d.*, c.channel AS primary_campaign_channel,
+              coalesce(nullif(trim(d.lead_source), ''), cl.lead_source, pc.lead_source) AS source,
+              CASE WHEN nullif(trim(d.lead_source), '') IS NOT NULL THEN 'opportunity'
+                   WHEN cl.lead_source IS NOT NULL THEN 'converted lead'
+                   WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from
+       FROM deals d
+       LEFT JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
+       LEFT JOIN converted_lead cl ON cl.opportunity_id = d.opportunity_id
+       LEFT JOIN primary_contact pc ON pc.opportunity_id = d.opportunity_id
+       ORDER BY d.created_at""",
 ]

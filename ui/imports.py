@@ -91,14 +91,14 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
     return outcome
 
 
-def current_user() -> str | None:
-    """The logged-in user's e-mail or name, if the app has log-in; else the import records the server's user."""
+def current_user() -> str:
+    """The logged-in user's e-mail or name, if the app has log-in; else who the import history should name."""
     try:
         if st.user.is_logged_in:
             return st.user.get("email") or st.user.get("name")
     except Exception:  # no log-in configured
         pass
-    return None
+    return "dashboard upload (no log-in)"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,19 @@ from alignment.ingest.readers import SourceFile, normalize_header, read_source
 from alignment.ingest.staging import Part, stage
 
 Progress = Callable[[float, str], None]
+
+
+class LifecycleDates(BaseModel):
+    """The lifecycle dates (and reasons) a CRM person row carries; each becomes a lifecycle event."""
+
+    mql_at: dt.datetime | None = None
+    sal_at: dt.datetime | None = None
+    sql_at: dt.datetime | None = None
+    rejected_at: dt.datetime | None = None
+    rejection_reason: str | None = None
+    disqualified_at: dt.datetime | None = None
+    disqualification_reason: str | None = None
+    recycled_at: dt.datetime | None = None
 
 
 @dataclass

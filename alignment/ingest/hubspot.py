@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
     stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Example, Problem
@@ -69,7 +69,7 @@ MEMBER_EVENTS = ("SENT", "DELIVERED", "OPEN", "CLICK")
 RESPONSE_EVENTS = ("OPEN", "CLICK")
 
 
-class HubSpotContact(BaseModel):
+class HubSpotContact(LifecycleDates):
     """A contact with its lifecycle dates and the contact ids merged into it."""
 
     person_id: str
@@ -84,29 +84,11 @@ class HubSpotContact(BaseModel):
     merged_ids: str | None = None
     is_deleted: bool | None = None
     inquiry_at: dt.datetime | None = None
-    mql_at: dt.datetime | None = None
-    sal_at: dt.datetime | None = None
-    sql_at: dt.datetime | None = None
-    rejected_at: dt.datetime | None = None
-    rejection_reason: str | None = None
-    disqualified_at: dt.datetime | None = None
-    disqualification_reason: str | None = None
-    recycled_at: dt.datetime | None = None
 
 
-class HubSpotCompany(BaseModel):
-    """A company row (HubSpot calls accounts companies)."""
+class HubSpotCompany(schema.Account):
+    """A company row (HubSpot calls accounts companies), which may be flagged deleted."""
 
-    account_id: str
-    account_name: str | None = None
-    industry: str | None = None
-    segment: str | None = None
-    region: str | None = None
-    employees: Annotated[int | None, Field(ge=0)] = None
-    annual_revenue: Annotated[float | None, Field(ge=0)] = None
-    is_target_account: bool | None = None
-    owner_id: str | None = None
-    created_at: dt.datetime | None = None
     is_deleted: bool | None = None
 
 

@@ -41,6 +41,9 @@ class ImportReport:
 def collect_files(paths: list[Path]) -> list[Path]:
     """Files named directly, plus the supported extracts inside any folder named (sorted, so runs repeat)."""
     found: list[Path] = []
+    missing = [Path(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise ImportRejected([Problem(file=str(p), rule="no such file or folder") for p in missing])
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED))
@@ -88,8 +91,13 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
         _ensure_writable(db_path)
         con = duckdb.connect(str(new_path))
         try:
+            con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
             install_macros(con)
             adapter.build(con, files, run, progress)
+            if not run.has_errors and not run.sources:
+                run.problems.append(Problem(
+                    file=", ".join(Path(f).name for f in files[:5]) + (" …" if len(files) > 5 else ""),
+                    rule=f"none of the files was recognised as a {format} extract, so there is nothing to load"))
             if not run.has_errors:
                 _complete_canon(con)
                 if progress:

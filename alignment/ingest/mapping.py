@@ -149,7 +149,7 @@ class TableMapping(BaseModel):
     @classmethod
     def _lifecycle_fit(cls, stages: dict[str, str]) -> dict[str, str]:
         if stages and cls.table != "people":
-            raise ValueError(f"only the people table has lifecycle dates; move this under tables.people")
+            raise ValueError("only the people table has lifecycle dates; move this under tables.people")
         _raise([f"'{stage}' is not a lifecycle stage — use one of {', '.join(schema.STAGES)}"
                 f"{_suggest(stage, list(schema.STAGES))}" for stage in stages if stage not in schema.STAGES])
         return stages

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
     stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Problem
@@ -31,7 +31,7 @@ LIFECYCLE_FIELDS = {
 }
 
 
-class SalesforcePerson(BaseModel):
+class SalesforcePerson(LifecycleDates):
     """A Lead or Contact row with its lifecycle dates and conversion links."""
 
     person_id: str
@@ -46,14 +46,6 @@ class SalesforcePerson(BaseModel):
     converted_contact_id: str | None = None
     converted_account_id: str | None = None
     converted_opportunity_id: str | None = None
-    mql_at: dt.datetime | None = None
-    sal_at: dt.datetime | None = None
-    sql_at: dt.datetime | None = None
-    rejected_at: dt.datetime | None = None
-    rejection_reason: str | None = None
-    disqualified_at: dt.datetime | None = None
-    disqualification_reason: str | None = None
-    recycled_at: dt.datetime | None = None
 
 
 class SalesforceCampaign(BaseModel):
