@@ -13,6 +13,18 @@ import pytest
 
 from alignment import schema, warehouse
 
+# The real CRM export layouts (hashed values) live in the project's shared folder beside the checkout;
+# $ALIGNMENT_CRM_EXPORTS points elsewhere when the checkout sits somewhere else.
+CRM_EXPORTS = Path(os.environ.get("ALIGNMENT_CRM_EXPORTS")
+                   or Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "crm-exports")
+
+
+def crm_export(name: str) -> Path:
+    """One folder of real export layouts, e.g. "fivetran-salesforce-seeds"; a clear failure when it is absent."""
+    folder = CRM_EXPORTS / name
+    assert folder.is_dir(), f"the CRM export fixtures are missing: {folder} (set ALIGNMENT_CRM_EXPORTS)"
+    return folder
+
 # A small company, small enough to work every canonical row out by hand (test_import_salesforce.py does).
 # L1 is a lead converted into contact C1; L2 and L3 stay leads; C2 is a contact who never was a lead.
 SALESFORCE_EXTRACT: dict[str, list[list[str]]] = {

@@ -13,9 +13,9 @@ from alignment.ingest.hubspot import file_object, header_object, stage_date_colu
 from alignment.ingest.load import import_extracts
 from alignment.ingest.problems import ImportRejected
 from alignment.ingest.readers import SourceFile
-from tests.conftest import write_csv
+from tests.conftest import crm_export, write_csv
 
-SEEDS = Path("/work/shared/fixtures/crm-exports/fivetran-hubspot-seeds")
+SEEDS = crm_export("fivetran-hubspot-seeds")
 T = dt.datetime
 
 

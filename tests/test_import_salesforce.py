@@ -16,9 +16,9 @@ from alignment import history, schema, warehouse
 from alignment.ingest.adapters import camel_to_snake
 from alignment.ingest.load import import_extracts
 from alignment.ingest.problems import ImportRejected
+from tests.conftest import crm_export
 
-# The shared fixtures sit beside the checkout (/work/shared next to /work/main).
-FIVETRAN_SEEDS = Path(__file__).resolve().parents[2] / "shared/fixtures/crm-exports/fivetran-salesforce-seeds"
+FIVETRAN_SEEDS = crm_export("fivetran-salesforce-seeds")
 
 
 def at(text: str) -> dt.datetime:

@@ -9,9 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import demo, history, warehouse
+from tests.conftest import crm_export
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-FIXTURES = Path("/work/shared/fixtures/crm-exports/fivetran-salesforce-seeds")
+FIXTURES = crm_export("fivetran-salesforce-seeds")
 END_QUARTER = "2026-Q2"  # the demo ends with this quarter, so the filter bar must open on it
 
 PAGES = {
