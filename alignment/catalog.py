@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 import math
 import re
 from pathlib import Path
@@ -339,14 +340,13 @@ def _difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
 
-def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | dict | None = None,
-            definitions: Definitions | None = None) -> Comparison:
-    """The quarter's value, last quarter's, the same quarter last year's and the 8-quarter trend, in the core."""
+# Small per-quarter queries leave cores idle between them; a few threads, each with its own cursor, fill them.
+SCORECARD_THREADS = 4
+
+
+def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],
+                values: list[Any]) -> Comparison:
     metric = spec(name)
-    definitions = definitions or Definitions()
-    base = _filters(filters, quarter)
-    quarters = [base.quarter.shift(-offset) for offset in range(7, -1, -1)]
-    values = [value(source, name, base.model_copy(update={"quarter": q}), definitions) for q in quarters]
     current, last, year_ago = values[-1], values[-2], values[-5]
     return Comparison(
         name=name, title=metric.title, unit=metric.unit, direction=metric.direction, quarter=str(base.quarter),
@@ -356,11 +356,43 @@ def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | d
     )
 
 
+def _trend_quarters(base: Filters) -> list[Quarter]:
+    return [base.quarter.shift(-offset) for offset in range(7, -1, -1)]
+
+
+def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | dict | None = None,
+            definitions: Definitions | None = None) -> Comparison:
+    """The quarter's value, last quarter's, the same quarter last year's and the 8-quarter trend, in the core."""
+    return scorecard(source, quarter, filters, definitions, names=[name])[0]
+
+
 def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
               definitions: Definitions | None = None, names: list[str] | None = None) -> list[Comparison]:
     """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack."""
-    return [compare(source, name, quarter, filters, definitions)
-            for name in names or [m.name for m in headline_metrics()]]
+    definitions = definitions or Definitions()
+    base = _filters(filters, quarter)
+    quarters = _trend_quarters(base)
+    wanted = names or [m.name for m in headline_metrics()]
+    for name in wanted:
+        if spec(name).kind != "headline":  # fail before any query runs
+            raise ValueError(f"'{name}' is a breakdown ({spec(name).grain}); run() it for its rows")
+    def trend(name: str) -> list[Any]:
+        # One cursor per metric for its 8 quarters: preparing a cursor costs more than a small metric query.
+        metric = spec(name)
+        metric_cursor = cursor(source)
+        try:
+            values = []
+            for q in quarters:
+                frame = metric_cursor.execute(
+                    metric.sql, bind(metric, base.model_copy(update={"quarter": q}), definitions)).df()
+                values.append(_plain(frame["value"].iloc[0]) if len(frame) else None)
+            return values
+        finally:
+            metric_cursor.close()
+
+    with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:
+        per_metric = list(pool.map(trend, wanted))
+    return [_comparison(name, base, definitions, quarters, values) for name, values in zip(wanted, per_metric)]
 
 
 def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,

@@ -37,57 +37,29 @@ MACROS: tuple[str, ...] = (
          WHERE converted_opportunity_id IS NOT NULL
          UNION
          SELECT person_id, opportunity_id FROM opportunity_contacts""",
-    # §4.1/§4.8: one row per person with the date each waterfall stage was reached. `*_recorded_at` are the dates in
-    # the data; under back-fill a missing stage takes the date of the next stage reached (whole chain, won included).
+    # §4.1/§4.8: one row per person with the date each waterfall stage was reached, under the stage policy. The
+    # recorded and back-filled dates are precomputed at import (warehouse.person_stage_dates); this picks a column.
+    """CREATE OR REPLACE MACRO person_stages_followed_up(use_backfill) AS TABLE
+         SELECT person_id, kind, account_id, region, segment, is_target_account, owner_id, persona, lead_source,
+                inquiry_at, mql_recorded_at, sal_recorded_at, sql_recorded_at, opportunity_recorded_at,
+                won_recorded_at, rejected_at, rejection_reason, disqualified_at, disqualification_reason,
+                CASE WHEN use_backfill THEN mql_backfilled_at ELSE mql_recorded_at END AS mql_at,
+                CASE WHEN use_backfill THEN sal_backfilled_at ELSE sal_recorded_at END AS sal_at,
+                CASE WHEN use_backfill THEN sql_backfilled_at ELSE sql_recorded_at END AS sql_at,
+                CASE WHEN use_backfill THEN opportunity_backfilled_at ELSE opportunity_recorded_at END
+                  AS opportunity_at,
+                won_recorded_at AS won_at,
+                CASE WHEN use_backfill THEN followed_up_backfilled_at ELSE followed_up_recorded_at END
+                  AS first_follow_up_at
+         FROM person_stage_dates""",
+    # The stage dates alone (the first follow-up belongs to mql_follow_ups).
     """CREATE OR REPLACE MACRO person_stages(use_backfill) AS TABLE
-         WITH lifecycle AS (
-           SELECT person_id,
-                  min(occurred_at) FILTER (WHERE stage = 'mql') AS mql_recorded_at,
-                  min(occurred_at) FILTER (WHERE stage = 'sal') AS sal_recorded_at,
-                  min(occurred_at) FILTER (WHERE stage = 'sql') AS sql_recorded_at,
-                  min(occurred_at) FILTER (WHERE stage = 'rejected') AS rejected_at,
-                  arg_min(reason, occurred_at) FILTER (WHERE stage = 'rejected') AS rejection_reason,
-                  min(occurred_at) FILTER (WHERE stage = 'disqualified') AS disqualified_at,
-                  arg_min(reason, occurred_at) FILTER (WHERE stage = 'disqualified') AS disqualification_reason
-           FROM lifecycle_events GROUP BY person_id),
-         deal_dates AS (
-           SELECT d.person_id, min(o.created_at) AS opportunity_recorded_at,
-                  min(CAST(o.close_date AS TIMESTAMP)) FILTER (WHERE o.is_won) AS won_recorded_at
-           FROM person_deals() d JOIN opportunities o USING (opportunity_id) GROUP BY d.person_id),
-         recorded AS (
-           SELECT p.person_id, p.kind, p.account_id, a.region, a.segment,
-                  coalesce(a.is_target_account, false) AS is_target_account, p.owner_id,
-                  persona_key(p.persona) AS persona, p.lead_source, p.created_at AS inquiry_at,
-                  l.mql_recorded_at, l.sal_recorded_at, l.sql_recorded_at,
-                  d.opportunity_recorded_at, d.won_recorded_at,
-                  l.rejected_at, l.rejection_reason, l.disqualified_at, l.disqualification_reason
-           FROM people p
-           LEFT JOIN accounts a ON a.account_id = p.account_id
-           LEFT JOIN lifecycle l ON l.person_id = p.person_id
-           LEFT JOIN deal_dates d ON d.person_id = p.person_id)
-         SELECT *,
-                CASE WHEN use_backfill THEN coalesce(mql_recorded_at, sal_recorded_at, sql_recorded_at,
-                                                     opportunity_recorded_at, won_recorded_at)
-                     ELSE mql_recorded_at END AS mql_at,
-                CASE WHEN use_backfill THEN coalesce(sal_recorded_at, sql_recorded_at, opportunity_recorded_at,
-                                                     won_recorded_at)
-                     ELSE sal_recorded_at END AS sal_at,
-                CASE WHEN use_backfill THEN coalesce(sql_recorded_at, opportunity_recorded_at, won_recorded_at)
-                     ELSE sql_recorded_at END AS sql_at,
-                CASE WHEN use_backfill THEN coalesce(opportunity_recorded_at, won_recorded_at)
-                     ELSE opportunity_recorded_at END AS opportunity_at,
-                won_recorded_at AS won_at
-         FROM recorded""",
+         SELECT * EXCLUDE (first_follow_up_at) FROM person_stages_followed_up(use_backfill)""",
     # §4.2/§4.8: the MQLs of a period and their first follow-up (the first activity at or after mql_at).
     """CREATE OR REPLACE MACRO mql_follow_ups(use_backfill, q_start, q_end) AS TABLE
-         WITH mqls AS (
-           SELECT * FROM person_stages(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end),
-         first_activity AS (
-           SELECT m.person_id, min(a.occurred_at) AS followed_up_at
-           FROM mqls m JOIN sales_activities a ON a.person_id = m.person_id AND a.occurred_at >= m.mql_at
-           GROUP BY m.person_id)
-         SELECT m.*, f.followed_up_at, (epoch(f.followed_up_at) - epoch(m.mql_at)) / 3600.0 AS hours_to_follow_up
-         FROM mqls m LEFT JOIN first_activity f ON f.person_id = m.person_id""",
+         SELECT * EXCLUDE (first_follow_up_at), first_follow_up_at AS followed_up_at,
+                (epoch(first_follow_up_at) - epoch(mql_at)) / 3600.0 AS hours_to_follow_up
+         FROM person_stages_followed_up(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end""",
     # §4.5/§4.8: the MQLs of a period with the three sales-ready tests (target account, decision role, interest).
     """CREATE OR REPLACE MACRO period_mql_quality(use_backfill, q_start, q_end, window_days, min_touches,
                                                          ready_personas) AS TABLE
@@ -102,39 +74,17 @@ MACROS: tuple[str, ...] = (
                 (m.is_target_account AND coalesce(list_contains(ready_personas, m.persona), false)
                  AND coalesce(i.interest_touches, 0) >= min_touches) AS is_sales_ready
          FROM mqls m LEFT JOIN interest i ON i.person_id = m.person_id""",
-    # Every deal with its amount (empty = 0), close moment (midnight UTC of close_date) and its account's region
-    # and segment (filters reach a deal through its account).
+    # Every deal with its amount (empty = 0), close moment and its account's region and segment (filters reach a
+    # deal through its account); precomputed at import (warehouse.opportunity_facts).
     """CREATE OR REPLACE MACRO deals() AS TABLE
-         SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
-                CAST(o.close_date AS TIMESTAMP) AS closed_at, coalesce(o.amount, 0) AS amount,
-                coalesce(o.is_closed, false) AS is_closed, coalesce(o.is_won, false) AS is_won,
-                o.lead_source, o.primary_campaign_id
-         FROM opportunities o LEFT JOIN accounts a ON a.account_id = o.account_id""",
-    # §4.3/§4.8: every deal with its source (own lead source; else the earliest-created lead converted into it that
-    # has one; else its primary contact's) and the source's category.
+         SELECT opportunity_id, account_id, region, segment, owner_id, created_at, closed_at, amount, is_closed,
+                is_won, lead_source, primary_campaign_id
+         FROM opportunity_facts""",
+    # §4.3/§4.8: every deal with its resolved source (precomputed at import) and the source's category under the
+    # charter's map.
     """CREATE OR REPLACE MACRO opportunity_sources(source_names, source_categories) AS TABLE
-         WITH converted_lead AS (
-           SELECT converted_opportunity_id AS opportunity_id,
-                  arg_min(lead_source, (created_at, person_id)) AS lead_source
-           FROM people
-           WHERE converted_opportunity_id IS NOT NULL AND nullif(trim(lead_source), '') IS NOT NULL
-           GROUP BY converted_opportunity_id),
-         primary_contact AS (
-           SELECT oc.opportunity_id, arg_min(p.lead_source, (p.created_at, p.person_id)) AS lead_source
-           FROM opportunity_contacts oc JOIN people p ON p.person_id = oc.person_id
-           WHERE oc.is_primary AND nullif(trim(p.lead_source), '') IS NOT NULL
-           GROUP BY oc.opportunity_id),
-         sourced AS (
-           SELECT d.*, c.channel AS primary_campaign_channel,
-                  coalesce(nullif(trim(d.lead_source), ''), cl.lead_source, pc.lead_source) AS source,
-                  CASE WHEN nullif(trim(d.lead_source), '') IS NOT NULL THEN 'opportunity'
-                       WHEN cl.lead_source IS NOT NULL THEN 'converted lead'
-                       WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from
-           FROM deals() d
-           LEFT JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
-           LEFT JOIN converted_lead cl ON cl.opportunity_id = d.opportunity_id
-           LEFT JOIN primary_contact pc ON pc.opportunity_id = d.opportunity_id)
-         SELECT *, source_category(source, source_names, source_categories) AS source_category FROM sourced""",
+         SELECT *, source_category(source, source_names, source_categories) AS source_category
+         FROM opportunity_facts""",
     # §4.6: each campaign's cost falling in [q_start, q_end): its spend rows of the period when it has any, else its
     # actual cost (else budgeted cost, flagged) spread evenly over its days, first and last day included.
     """CREATE OR REPLACE MACRO campaign_costs(q_start, q_end) AS TABLE

@@ -1,20 +1,75 @@
-"""Funnel: how people move from inquiry to deal, by period and by cohort."""
+"""Funnel: how people move from inquiry to deal, by period and by cohort, with Forrester's four measures per stage."""
 
 import streamlit as st
 
-from ui import context, filters, layout
+from alignment import catalog
+from ui import charts, context, filters, numbers, tables, tiles
+from ui import format as fmt
+
+VIEWS = {"period": "Period", "cohort": "Cohort"}
+SPLITS = {"none": "No split", "source_category": "Source category", "channel": "Channel", "segment": "Segment",
+          "region": "Region"}
+POLICIES = {
+    "backfill": "skipped stages are **back-filled**: someone who reached a later stage without an earlier one counts "
+                "as having reached the earlier one on the later stage's date",
+    "strict": "skipped stages are **not back-filled**: a stage counts only when it was recorded",
+}
 
 snapshot = context.snapshot()
 view = filters.current()
+definitions = catalog.Definitions()
 
-layout.planned(
-    "The funnel will show the waterfall — inquiries, MQLs, SALs, SQLs, opportunities and wins — in a period view "
-    "(what happened in the quarter) and a cohort view (what became of the quarter's inquiries), the velocity "
-    "between stages, and the split by source category, channel, segment and region."
-)
-st.caption(filters.describe(view))
-layout.count_tiles(snapshot, ["people", "lifecycle_events", "opportunities"])
-layout.records_note()
-st.caption(f"The data covers {len(snapshot.quarters)} quarters, {snapshot.quarters[-1]} to {snapshot.quarters[0]}."
-           if snapshot.quarters else "The data covers no dated records yet.")
-layout.quality_notes(["skipped_stages", "people_without_account"])
+with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="funnel_controls"):
+    kind = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default="period", required=True,
+                                key="funnel_view",
+                                help="Period: people reaching each stage inside the quarter. Cohort: the quarter's "
+                                     "inquiries, followed through the funnel to the data's as-of date.")
+    split = st.segmented_control("Split by", list(SPLITS), format_func=SPLITS.get, default="none", required=True,
+                                 key="funnel_split")
+
+st.caption(f"{filters.describe(view)} · stage policy in force: {POLICIES[definitions.stage_policy]} (the default; "
+           "the quarter's charter can change it).")
+
+with st.spinner("Building the waterfall…"):
+    waterfall = numbers.funnel(view, kind)
+
+if kind == "period":
+    ratio_label, explanation = "Flow ratio", (
+        f"How many people reached each stage inside {view.quarter}. Most people reaching two stages in one quarter "
+        "are different people, so the ratio between stages is a **flow ratio**, not a conversion rate.")
+else:
+    ratio_label, explanation = "Conversion", (
+        f"The people whose inquiry falls in {view.quarter}, and how many of them have reached each stage by "
+        f"{fmt.day(snapshot.as_of)}. The ratio between stages is the **conversion**; velocity is the median days "
+        "from one stage to the next.")
+
+st.subheader(f"Waterfall, {VIEWS[kind].lower()} view", anchor=False, help=tiles.definition(f"funnel_{kind}"))
+st.markdown(explanation)
+if waterfall.empty:
+    st.info(f"No data for this quarter: nobody reached any stage in {view.quarter} under these filters.",
+            icon=":material/event_busy:")
+else:
+    st.plotly_chart(charts.waterfall(waterfall), key="funnel_waterfall", config={"displayModeBar": False})
+
+    st.subheader("Four measures per stage", anchor=False,
+                 help="Forrester's waterfall measures: volume (people), conversion between stages, velocity (median "
+                      "days from the stage before) and value (pipeline created at opportunity, bookings at won).")
+    st.dataframe(
+        tables.four_measures(waterfall, ratio_label=ratio_label), hide_index=True, key="funnel_measures")
+
+if split != "none":
+    by = SPLITS[split].lower()
+    with st.spinner(f"Splitting the waterfall by {by}…"):
+        parts = numbers.funnel(view.model_copy(update={"split": split}), kind)
+    st.subheader(f"By {by}", anchor=False, help=tiles.definition(f"funnel_{kind}"))
+    if parts.empty:
+        st.info("No data for this quarter under these filters.", icon=":material/event_busy:")
+    else:
+        st.caption(f"One waterfall per {by}, each on its own scale so small groups stay readable; hover a bar for "
+                   f"its {ratio_label.lower()}, velocity and value.")
+        st.plotly_chart(charts.waterfall_small_multiples(parts), key="funnel_split_chart",
+                        config={"displayModeBar": False})
+        with st.expander(f"The four measures by {by}, as a table"):
+            st.dataframe(
+                tables.four_measures(parts, ratio_label=ratio_label, split_header=SPLITS[split]),
+                hide_index=True, key="funnel_split_measures")

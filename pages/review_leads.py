@@ -1,19 +1,155 @@
-"""Leads & SLA: what sales does with the leads marketing sends, and how good those leads are."""
+"""Leads & SLA: what sales does with the leads marketing sends, how fast, how good those leads are, and who engages."""
 
+import pandas as pd
 import streamlit as st
 
-from alignment import defaults
-from ui import context, filters, layout
+from alignment import catalog
+from ui import charts, context, filters, numbers, tables, theme, tiles
+from ui import format as fmt
+
+TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
+         "never_followed_up", "lead_quality", "sales_ready_mqls"]
+QUALITY_BY = {"campaign": ("lead_quality_by_campaign", "campaign_name"),
+              "channel": ("lead_quality_by_channel", "channel"),
+              "segment": ("lead_quality_by_segment", "segment"),
+              "owner": ("lead_quality_by_owner", "owner_name")}
+TOP = 15
+NO_BAR = {"displayModeBar": False}
 
 snapshot = context.snapshot()
 view = filters.current()
+definitions = catalog.Definitions()
+sla = fmt.hours(definitions.sla_hours)
+st.caption(f"{filters.describe(view)} · the MQLs of the quarter: people whose MQL date falls in {view.quarter} · "
+           f"follow-up SLA {sla}, acceptance target {fmt.percent(definitions.acceptance_target)} (the defaults; the "
+           "quarter's charter can change them)")
 
-layout.planned(
-    "This page will show how many leads sales accepts, rejects and disqualifies and why, how fast sales follows "
-    "up against the SLA, the share of sales-ready leads (lead quality), and the most engaged accounts and people."
-)
-st.caption(filters.describe(view))
-layout.count_tiles(snapshot, ["people", "lifecycle_events", "sales_activities"])
-layout.records_note()
-st.caption(f"The follow-up SLA is {defaults.SLA_HOURS:g} hours by default; the quarter's charter can change it.")
-layout.quality_notes(["activities_without_person", "skipped_stages", "duplicate_people"])
+with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
+    comparisons = numbers.comparisons(view, TILES)
+empty = tiles.quarter_is_empty(comparisons)
+if empty:
+    st.info(f"No data for this quarter: no lead became an MQL in {view.quarter} under these filters.",
+            icon=":material/event_busy:")
+
+# --- acceptance ----------------------------------------------------------------------------------------------------
+st.subheader("Sales acceptance", anchor=False, help=tiles.definition("acceptance_rate"))
+rate_column, outcome_column = st.columns([1, 2], gap="large")
+with rate_column:
+    tiles.tile(comparisons["acceptance_rate"], quarter_empty=empty)
+with outcome_column:
+    outcomes = tables.acceptance_outcomes(numbers.rows("acceptance_rate", view), comparisons["disqualified"].value)
+    st.caption(f"What sales did with the {view.quarter} MQLs it has decided on: rejection happens before contact, "
+               "disqualification after it; they are reported apart.")
+    st.plotly_chart(charts.outcome_bars(outcomes, label="outcome", value="people", x_title="MQLs",
+                                        colours=[theme.SALES, charts.MISS, theme.NEUTRAL]),
+                    key="leads_outcomes", config=NO_BAR)
+
+rejected_column, disqualified_column = st.columns(2, gap="large")
+for column, name, title in ((rejected_column, "rejection_reasons", "Why sales rejected MQLs"),
+                            (disqualified_column, "disqualification_reasons", "Why sales disqualified MQLs")):
+    with column:
+        st.markdown(f"**{title}**", help=tiles.definition(name))
+        st.plotly_chart(charts.ranked_bars(
+            numbers.rows(name, view), label="reason", value="people", unit="count", x_title="MQLs",
+            colour=theme.SALES, hover={"share": ("Share", "percent")}), key=f"leads_{name}", config=NO_BAR)
+
+# --- follow-up -----------------------------------------------------------------------------------------------------
+st.subheader(f"Follow-up against the {sla} SLA", anchor=False, help=tiles.definition("sla_met_share"))
+for column, name in zip(st.columns(3), ["sla_met_share", "median_hours_to_follow_up", "never_followed_up"]):
+    with column:
+        tiles.tile(comparisons[name], quarter_empty=empty)
+
+with st.spinner("Measuring follow-up times…"):
+    distribution = numbers.rows("follow_up_distribution", view)
+    regions = [view.region] if view.region else snapshot.regions
+    by_region = pd.concat([distribution.iloc[:0]] + [
+        numbers.rows("follow_up_distribution", view.model_copy(update={"region": region})).assign(region=region)
+        for region in regions], ignore_index=True)
+    by_owner = numbers.rows("follow_up_by_owner", view)
+
+band_column, region_column = st.columns(2, gap="large")
+with band_column:
+    st.markdown("**Time to first follow-up**", help=tiles.definition("follow_up_distribution"))
+    st.plotly_chart(charts.band_bars(distribution), key="leads_follow_up_bands", config=NO_BAR)
+with region_column:
+    st.markdown("**By region**", help=tiles.definition("follow_up_distribution"))
+    st.plotly_chart(charts.share_stacks(
+        by_region, row="region", segment="band", order="band_order", share="share", value="people",
+        colours=charts.band_colours(distribution), x_title="Share of the region's MQLs"),
+        key="leads_follow_up_regions", config=NO_BAR)
+
+st.markdown("**By owner: median hours to first follow-up**", help=tiles.definition("follow_up_by_owner"))
+st.caption(f"Slowest first; red bars miss the {sla} SLA at the median. Hover a bar for the owner's MQLs, the share "
+           "followed up within the SLA and the MQLs never followed up.")
+st.plotly_chart(charts.ranked_bars(
+    by_owner, label=["owner_name", "region"], value="median_hours", unit="hours",
+    x_title="Median hours to first follow-up", colour=theme.SALES, reference=definitions.sla_hours,
+    reference_label=f"SLA {sla}", highlight_over=definitions.sla_hours,
+    hover={"mqls": ("MQLs", "count"), "sla_met_share": ("Within SLA", "percent"),
+           "never_followed_up": ("Never followed up", "count")}), key="leads_follow_up_owners", config=NO_BAR)
+
+# --- lead quality --------------------------------------------------------------------------------------------------
+st.subheader("Lead quality", anchor=False, help=tiles.definition("lead_quality"))
+criteria_column, quality_column, ready_column = st.columns([2, 1, 1], gap="medium")
+with criteria_column:
+    personas = " or ".join(p.replace("_", " ") for p in definitions.sales_ready_personas)
+    st.markdown(
+        "An MQL is **sales-ready** when all three hold:\n"
+        "1. **Target account**: its account is one sales wants to penetrate;\n"
+        f"2. **Role in the decision**: the person is a {personas};\n"
+        f"3. **Interest shown**: at least {definitions.interest_touches} responded campaign touches in the "
+        f"{definitions.interest_window_days} days before the MQL date.\n\n"
+        "Lead quality is the share of the quarter's MQLs that are sales-ready.")
+with quality_column:
+    tiles.tile(comparisons["lead_quality"], quarter_empty=empty)
+with ready_column:
+    tiles.tile(comparisons["sales_ready_mqls"], quarter_empty=empty)
+
+by = st.segmented_control("Lead quality by", list(QUALITY_BY), format_func=str.capitalize, default="campaign",
+                          required=True, key="leads_quality_by")
+name, label = QUALITY_BY[by]
+quality = numbers.rows(name, view)
+many = len(quality) > TOP
+st.markdown(f"**Lead quality by {by}**" + (f" (the {TOP} with the most MQLs)" if many else ""),
+            help=tiles.definition(name))
+st.plotly_chart(charts.ranked_bars(
+    quality, label=label, value="lead_quality", unit="percent", x_title="Sales-ready share of MQLs",
+    colour=theme.DEMAND_GEN, limit=TOP, keep_largest="mqls",
+    hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")}),
+    key="leads_quality_chart", config=NO_BAR)
+if many:
+    with st.expander(f"All {fmt.count(len(quality))} rows"):
+        st.dataframe(quality, hide_index=True, key="leads_quality_table", column_config={
+            "lead_quality": st.column_config.ProgressColumn("Lead quality", format="percent", min_value=0,
+                                                            max_value=1)})
+
+# --- engagement ----------------------------------------------------------------------------------------------------
+st.subheader("Most engaged accounts and people", anchor=False, help=tiles.definition("engaged_accounts"))
+st.caption(f"Responded campaign touches in {view.quarter}, most first: who sales should call now. Days since the last "
+           "touch are counted to the quarter's end.")
+TOUCH_COLUMNS = {
+    "responded_touches": st.column_config.NumberColumn("Responded touches", format="%d"),
+    "last_touch_at": st.column_config.DatetimeColumn("Last touch", format="D MMM YYYY"),
+    "days_since_last_touch": st.column_config.NumberColumn("Days since last touch", format="%d"),
+}
+accounts_tab, people_tab = st.tabs(["Accounts", "People"])
+with accounts_tab:
+    accounts = numbers.rows("engaged_accounts", view)
+    st.dataframe(accounts, hide_index=True, key="leads_engaged_accounts", placeholder="—", column_order=[
+        "account_name", "is_target_account", "responded_touches", "people_engaged", "last_touch_at",
+        "days_since_last_touch", "account_id"], column_config={
+        "account_id": "Account id", "account_name": "Account", "people_engaged": "People engaged",
+        "is_target_account": st.column_config.CheckboxColumn("Target account"), **TOUCH_COLUMNS})
+    st.download_button("Download accounts (CSV)", accounts.to_csv(index=False).encode(),
+                       file_name=f"engaged-accounts-{view.quarter}.csv", mime="text/csv",
+                       icon=":material/download:", key="leads_download_accounts", on_click="ignore")
+with people_tab:
+    people = numbers.rows("engaged_people", view)
+    st.dataframe(people, hide_index=True, key="leads_engaged_people", placeholder="—", column_order=[
+        "title", "persona", "account_name", "responded_touches", "last_touch_at", "days_since_last_touch",
+        "owner_id", "person_id"], column_config={
+        "person_id": "Person id", "title": "Title", "persona": "Persona", "account_id": "Account id",
+        "account_name": "Account", "owner_id": "Owner id", **TOUCH_COLUMNS})
+    st.download_button("Download people (CSV)", people.to_csv(index=False).encode(),
+                       file_name=f"engaged-people-{view.quarter}.csv", mime="text/csv",
+                       icon=":material/download:", key="leads_download_people", on_click="ignore")

@@ -1,18 +1,79 @@
-"""Pipeline & revenue: the pipeline and bookings marketing sources and influences, against the total."""
+"""Pipeline & revenue: the pipeline and bookings marketing sources, against the total, over eight quarters."""
 
 import streamlit as st
 
-from ui import context, filters, layout
+from ui import charts, filters, numbers, theme, tiles
 
-snapshot = context.snapshot()
+HEADLINES = ["pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "bookings"]
+DEALS = ["win_rate_count", "win_rate_value", "average_deal_size", "sales_cycle_days"]
+TRENDS = ["marketing_sourced_bookings"]  # charted by quarter beside bookings
+SERIES = {"pipeline": "All pipeline", "marketing_sourced_pipeline": "Marketing-sourced",
+          "bookings": "All bookings", "marketing_sourced_bookings": "Marketing-sourced",
+          "share_sourced_by_marketing": "Share sourced by marketing",
+          "win_rate_count": "By deals", "win_rate_value": "By value",
+          "average_deal_size": "Average deal size", "sales_cycle_days": "Sales cycle (days)"}
+TOTAL_VS_MARKETING = {"All pipeline": theme.SALES, "All bookings": theme.SALES, "Marketing-sourced": theme.DEMAND_GEN}
+NO_BAR = {"displayModeBar": False}
+
 view = filters.current()
-
-layout.planned(
-    "This page will set marketing-sourced and marketing-influenced pipeline and bookings against the total, show "
-    "their trend by quarter, and the win rates (by count and by value), average deal size and sales cycle length."
-)
 st.caption(filters.describe(view))
-layout.count_tiles(snapshot, ["opportunities", "opportunity_stage_history", "opportunity_contacts"])
-layout.records_note()
-layout.quality_notes(["opportunities_without_amount", "opportunities_without_contact_roles",
-                      "won_without_close_date", "won_but_not_closed", "opportunities_without_account"])
+
+with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
+    comparisons = numbers.comparisons(view, HEADLINES + DEALS + TRENDS)
+empty = tiles.quarter_is_empty(comparisons)
+if empty:
+    st.info(f"No data for this quarter: no deal was created or closed in {view.quarter} under these filters.",
+            icon=":material/event_busy:")
+
+for names in (HEADLINES, DEALS):
+    for column, name in zip(st.columns(len(names)), names):
+        with column:
+            tiles.tile(comparisons[name], quarter_empty=empty)
+
+
+def trend(names: list[str]):
+    return charts.trend_frame([comparisons[n] for n in names], labels=SERIES)
+
+
+pipeline_column, bookings_column = st.columns(2, gap="large")
+with pipeline_column:
+    st.subheader("Pipeline by quarter", anchor=False, help=tiles.definition("marketing_sourced_pipeline"))
+    st.plotly_chart(charts.trend_bars(
+        trend(["pipeline", "marketing_sourced_pipeline"]), unit="currency", colours=TOTAL_VS_MARKETING,
+        y_title="Pipeline created", line=trend(["share_sourced_by_marketing"]), line_unit="percent",
+        line_title="Share sourced by marketing"), key="pipeline_trend", config=NO_BAR)
+with bookings_column:
+    st.subheader("Bookings by quarter", anchor=False, help=tiles.definition("marketing_sourced_bookings"))
+    st.plotly_chart(charts.trend_bars(
+        trend(["bookings", "marketing_sourced_bookings"]), unit="currency", colours=TOTAL_VS_MARKETING,
+        y_title="Bookings (won deals)"), key="bookings_trend", config=NO_BAR)
+st.caption("Marketing-sourced: the deal's lead source (or its converted lead's, or its primary contact's) maps to "
+           "the marketing source category. Marketing-influenced pipeline (any campaign touch on the deal) comes with "
+           "the attribution models on the Campaigns page.")
+
+win_column, size_column = st.columns(2, gap="large")
+with win_column:
+    st.subheader("Win rate by quarter", anchor=False,
+                 help=f"{tiles.definition('win_rate_count')}\n\n{tiles.definition('win_rate_value')}")
+    st.plotly_chart(charts.trend_lines(
+        trend(["win_rate_count", "win_rate_value"]), unit="percent", y_title="Won / (won + lost)",
+        colours={"By deals": theme.SALES, "By value": "#1F4E79"}), key="win_rate_trend", config=NO_BAR)
+with size_column:
+    st.subheader("Deal size and sales cycle", anchor=False,
+                 help=f"{tiles.definition('average_deal_size')}\n\n{tiles.definition('sales_cycle_days')}")
+    st.plotly_chart(charts.trend_bars(
+        trend(["average_deal_size"]), unit="currency", colours={"Average deal size": theme.SALES},
+        y_title="Average deal size", line=trend(["sales_cycle_days"]), line_unit="days",
+        line_title="Sales cycle (days)"), key="deal_size_trend", config=NO_BAR)
+
+st.subheader("Pipeline and bookings by source category", anchor=False, help=tiles.definition("pipeline_by_source"))
+with st.spinner("Splitting by source…"):
+    by_source = numbers.rows("pipeline_by_source", view)
+if by_source.empty:
+    st.info(f"No data for this quarter: no deal was created or won in {view.quarter} under these filters.",
+            icon=":material/event_busy:")
+else:
+    st.plotly_chart(charts.stacked_bars(
+        by_source, category="source_category", measures={"pipeline": "Pipeline created", "bookings": "Bookings"},
+        unit="currency", colours=charts.SOURCE_COLOURS, x_title=f"Amount, {view.quarter}"),
+        key="pipeline_by_source", config=NO_BAR)

@@ -2,32 +2,36 @@
 
 import streamlit as st
 
-from ui import context, filters, layout
+from alignment import catalog
+from ui import context, filters, layout, numbers, tiles
 from ui import format as fmt
 
 snapshot = context.snapshot()
 view = filters.current()
 
-layout.planned(
-    "The scorecard will show the quarter on one screen: the charter's metrics as tiles with actual, target, change "
-    "against last quarter and against the same quarter last year, in three columns — awareness, demand generation "
-    "and sales — side by side, with the joint sign-off status and the data's freshness. The metrics arrive with "
-    "the metric catalog; until then it shows what is loaded."
-)
-st.caption(f"{filters.describe(view)} · data as of {fmt.day(snapshot.as_of)}")
+with st.container(horizontal=True, vertical_alignment="center", gap="small", key="scorecard_status"):
+    st.badge("Not signed off", icon=":material/pending:", color="orange",
+             help="The CMO and the VP of Sales sign each quarter off together on the Charter & sign-off page, "
+                  "once the quarter's charter is in place.")
+    st.caption(f"{filters.describe(view)} · data as of {fmt.day(snapshot.as_of)} · default definitions (no charter "
+               "for this quarter yet)")
 
-awareness, demand_gen, sales = st.columns(3, gap="medium", border=True)
-with awareness:
-    layout.role_heading("awareness")
-    layout.count_tiles(snapshot, ["campaigns", "awareness_metrics", "campaign_spend"], stacked=True)
-with demand_gen:
-    layout.role_heading("demand_gen")
-    layout.count_tiles(snapshot, ["people", "campaign_members", "lifecycle_events"], stacked=True)
-with sales:
-    layout.role_heading("sales")
-    layout.count_tiles(snapshot, ["accounts", "opportunities", "sales_activities"], stacked=True)
-layout.records_note()
+with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
+    comparisons = numbers.comparisons(view, tiles.scorecard_names())
+empty = tiles.quarter_is_empty(comparisons)
+if empty:
+    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} for "
+            "these filters. Pick another quarter or widen the filters.",
+            icon=":material/event_busy:")
 
-st.subheader("Sign-off", anchor=False)
-st.write(f"{view.quarter} has not been signed off: the joint sign-off opens on the Charter & sign-off page once "
-         "the charter is in place.")
+columns = st.columns(3, gap="medium")
+for column, role in zip(columns, tiles.SCORECARD_METRICS):
+    with column:
+        layout.role_heading(role)
+        tiles.scorecard_column(role, comparisons, quarter_empty=empty)
+
+if st.toggle("Show every catalog metric for the quarter", key="scorecard_all"):
+    with st.spinner("Computing every catalog metric…"):
+        everything = numbers.comparisons(view, [m.name for m in catalog.headline_metrics()])
+    st.dataframe(tiles.comparison_table(list(everything.values())), hide_index=True,
+                 column_config={"Definition": st.column_config.TextColumn(width="large")})

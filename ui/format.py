@@ -75,3 +75,13 @@ BY_UNIT = {"count": count, "currency": currency, "percent": percent, "ratio": ra
 
 def by_unit(value, unit: str) -> str:
     return BY_UNIT[unit](value)
+
+
+def change(difference, unit: str) -> str:
+    """A signed difference in the metric's unit: +129 · -$2,893 · +1.2 pts (percent metrics change in points)."""
+    if _missing(difference):
+        return MISSING
+    sign = "+" if difference > 0 else ""
+    if unit == "percent":
+        return f"{sign}{difference * 100:.1f} pts"
+    return sign + BY_UNIT[unit](difference)

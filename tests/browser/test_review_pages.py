@@ -1,0 +1,155 @@
+"""The four review pages in a real Chromium: reached from the sidebar, charts drawn, no errors, screenshots saved."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from alignment import demo
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+END_QUARTER = "2026-Q3"  # the quarter the dashboard opens on, as in tests/test_pages_review.py
+SCROLL_STEP = 820  # a little less than the 900-pixel viewport, so consecutive pictures overlap
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> str:
+    """The dashboard on a demo company built beforehand (its own server: the shared fresh_server must stay fresh
+    for the first-start test, whichever order the browser tests run in)."""
+    data = tmp_path_factory.mktemp("review-data")
+    demo.build_demo(data / "warehouse.duckdb", end_quarter=END_QUARTER)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    log = open(data / "streamlit.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(data / "warehouse.duckdb")}, stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {(data / 'streamlit.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def _settled(page: Page) -> None:
+    """Wait until the script run has finished (Streamlit shows its status widget while running)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(600)
+
+
+def _no_errors(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "Error" not in body, body[:2000]
+
+
+def _charts_drawn(page: Page, at_least: int) -> None:
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts.nth(at_least - 1)).to_be_attached(timeout=30_000)
+    for index in range(charts.count()):
+        expect(charts.nth(index).locator(".main-svg").first).to_be_attached(timeout=30_000)
+
+
+def _pictures(page: Page, artifacts, name: str) -> list[str]:
+    """Screenshots of the whole page, top to bottom (Streamlit scrolls inside its main container)."""
+    main = page.get_by_test_id("stMain")
+    height = main.evaluate("element => element.scrollHeight")
+    saved = []
+    for number, top in enumerate(range(0, height, SCROLL_STEP)):
+        main.evaluate(f"element => element.scrollTo(0, {top})")
+        page.wait_for_timeout(400)
+        path = artifacts / f"review-{name}-{number + 1}.png"
+        page.screenshot(path=path)
+        saved.append(path.name)
+    main.evaluate("element => element.scrollTo(0, 0)")
+    return saved
+
+
+def _open(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
+    _settled(page)
+
+
+def test_the_review_pages_render_in_a_browser(demo_server, page: Page, artifacts):
+    page.goto(demo_server)
+    expect(page.get_by_role("heading", name="Scorecard", exact=True)).to_be_visible(timeout=60_000)
+    _settled(page)
+    expect(page.get_by_text(f"{END_QUARTER} · all regions · all segments").first).to_be_visible()
+
+    # Scorecard: three role columns of tiles, each with its sparkline.
+    for role in ("Awareness", "Demand generation", "Sales"):
+        expect(page.get_by_text(role, exact=True).first).to_be_visible()
+    expect(page.get_by_test_id("stMetric").nth(14)).to_be_attached()
+    expect(page.get_by_text("Not signed off").first).to_be_visible()
+    _no_errors(page)
+    _pictures(page, artifacts, "scorecard")
+
+    # Funnel: the waterfall, then the cohort view split by channel.
+    _open(page, "Funnel")
+    _charts_drawn(page, 1)
+    expect(page.get_by_text("flow ratio", exact=False).first).to_be_attached()
+    _no_errors(page)
+    _pictures(page, artifacts, "funnel")
+    page.get_by_test_id("stButtonGroup").get_by_text("Cohort", exact=True).click()
+    _settled(page)
+    page.get_by_test_id("stButtonGroup").get_by_text("Channel", exact=True).click()
+    _settled(page)
+    expect(page.get_by_role("heading", name="Waterfall, cohort view")).to_be_visible()
+    _charts_drawn(page, 2)
+    _no_errors(page)
+    _pictures(page, artifacts, "funnel-cohort-by-channel")
+
+    # Pipeline & revenue: four trend and category charts under the tiles.
+    _open(page, "Pipeline & revenue")
+    _charts_drawn(page, 5)
+    _no_errors(page)
+    _pictures(page, artifacts, "pipeline")
+
+    # Leads & SLA: acceptance, reasons, follow-up, quality and the engagement tables with their downloads.
+    _open(page, "Leads & SLA")
+    _charts_drawn(page, 7)
+    expect(page.get_by_test_id("stDownloadButton").first).to_be_attached()
+    _no_errors(page)
+    _pictures(page, artifacts, "leads")
+    page.get_by_role("tab", name="People").click()
+    page.wait_for_timeout(500)
+    people = page.get_by_test_id("stDataFrame").last
+    people.scroll_into_view_if_needed()
+    people.screenshot(path=artifacts / "review-leads-engaged-people.png")
+    _no_errors(page)

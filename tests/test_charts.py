@@ -1,0 +1,50 @@
+"""The pure chart builders (ui.charts) and the change format the tiles use: a few rows in, the exact figure out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ui import charts, theme
+from ui import format as fmt
+
+
+def test_a_change_is_signed_and_in_the_metric_unit():
+    assert [fmt.change(129, "count"), fmt.change(-2893, "currency"), fmt.change(0.012, "percent"),
+            fmt.change(-1.5, "hours"), fmt.change(0, "count"), fmt.change(None, "days")] == \
+        ["+129", "-$2,893", "+1.2 pts", "-1.5 h", "0", "—"]
+
+
+def test_the_waterfall_labels_each_stage_with_the_catalogs_ratio_and_colours_it_by_role():
+    frame = pd.DataFrame({"stage_order": [2, 1], "stage": ["mql", "inquiry"], "people": [40, 100],
+                          "ratio": [0.4, None], "ratio_label": ["flow ratio", None],
+                          "velocity_days": [2.5, None], "value": [None, None]})
+    bars = charts.waterfall(frame).data[0]
+    assert list(bars.y) == [100, 40]  # in stage order, whatever the frame's order
+    assert bars.x[1] == "<b>MQLs</b><br>flow ratio 40.0%"
+    assert list(bars.marker.color) == [theme.DEMAND_GEN, theme.DEMAND_GEN]
+
+
+def test_ranked_bars_keep_the_largest_then_sort_largest_on_top():
+    frame = pd.DataFrame({"name": ["a", "b", "c", "d"], "share": [0.5, 0.1, 0.9, 0.3], "mqls": [10, 400, 5, 300]})
+    bars = charts.ranked_bars(frame, label="name", value="share", unit="percent", x_title="Share", limit=3,
+                              keep_largest="mqls").data[0]
+    # The three with the most MQLs (b, d, a), drawn bottom to top by share: the largest share ends on top.
+    assert list(bars.y) == ["b", "d", "a"] and list(bars.text) == ["10.0%", "30.0%", "50.0%"]
+
+
+def test_bands_meeting_the_sla_are_amber_and_never_is_red():
+    frame = pd.DataFrame({"band": ["never", "up to 1 h", "24 to 72 h"], "band_order": [6, 1, 4],
+                          "people": [5, 10, 3], "share": [0.28, 0.55, 0.17], "within_sla": [0, 10, 0]})
+    assert charts.band_colours(frame) == {"up to 1 h": charts.WITHIN[0], "24 to 72 h": charts.BEYOND[0],
+                                          "never": charts.MISS}
+
+
+@pytest.mark.parametrize("builder", [
+    lambda f: charts.waterfall(f), lambda f: charts.waterfall_small_multiples(f),
+    lambda f: charts.ranked_bars(f, label="x", value="y", unit="count", x_title="Y"),
+    lambda f: charts.band_bars(f),
+])
+def test_an_empty_frame_gives_a_chart_that_says_no_data(builder):
+    figure = builder(pd.DataFrame())
+    assert figure.layout.annotations[0].text == "No data for this quarter"

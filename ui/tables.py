@@ -1,0 +1,38 @@
+"""Catalog frames as tables people read: chosen columns, plain headers, every number in its unit's format."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ui import format as fmt
+from ui.charts import STAGE_LABELS
+
+
+def readable(frame: pd.DataFrame, columns: dict[str, tuple[str, str | None]]) -> pd.DataFrame:
+    """Keep `columns` ({column: (header, unit or None for text)}) in that order, formatted for display."""
+    shown = {}
+    for column, (header, unit) in columns.items():
+        values = frame[column]
+        if unit is None:
+            shown[header] = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v).replace("_", " "))
+        else:
+            shown[header] = values.map(fmt.BY_UNIT[unit])
+    return pd.DataFrame(shown, index=frame.index).reset_index(drop=True)
+
+
+def four_measures(waterfall: pd.DataFrame, *, ratio_label: str, split_header: str | None = None) -> pd.DataFrame:
+    """Forrester's four measures per stage of catalog.funnel's frame: volume, conversion, velocity and value."""
+    columns = {"split_value": (split_header, None)} if split_header else {}
+    columns |= {"stage": ("Stage", None), "people": ("Volume (people)", "count"), "ratio": (ratio_label, "percent"),
+                "velocity_days": ("Velocity (median days from the stage before)", "days"),
+                "value": ("Value", "currency")}
+    return readable(waterfall.assign(stage=waterfall["stage"].map(STAGE_LABELS)), columns)
+
+
+def acceptance_outcomes(acceptance: pd.DataFrame, disqualified: float | None) -> pd.DataFrame:
+    """What sales did with the quarter's MQLs: the acceptance_rate metric's base counts beside the disqualified."""
+    counts = acceptance.iloc[0] if len(acceptance) else pd.Series({"accepted": 0, "rejected": 0})
+    return pd.DataFrame({
+        "outcome": ["Accepted (SAL)", "Rejected before contact", "Disqualified after contact"],
+        "people": [counts["accepted"], counts["rejected"], disqualified or 0],
+    })

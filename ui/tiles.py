@@ -1,0 +1,131 @@
+"""Metric tiles: a catalog metric's actual, its changes coloured by what is good, target, trend and definition."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from alignment import catalog
+from alignment.catalog import Comparison
+from ui import format as fmt
+from ui import theme
+
+NO_DATA = "No data"
+
+
+def definition(name: str) -> str:
+    """What a metric means, as its catalog header says it: the text one hover away on every tile and chart."""
+    metric = catalog.spec(name)
+    return f"{metric.definition}\n\nOwner: {metric.owner}. Grain: {metric.grain}."
+
+
+def _good(difference: float | None, direction: str) -> bool | None:
+    if difference is None or difference == 0:
+        return None
+    return (difference > 0) == (direction == "up")
+
+
+def _coloured(text: str, good: bool | None) -> str:
+    """Markdown colour for a change: green when it goes the good way, red when not, grey when flat."""
+    return f":{'gray' if good is None else 'green' if good else 'red'}[{text}]"
+
+
+def change_text(difference: float | None, unit: str, direction: str) -> str:
+    """A change as coloured Markdown (text in the metric's unit; numbers only, never user text)."""
+    return _coloured(fmt.change(difference, unit), _good(difference, direction))
+
+
+def target_text(comparison: Comparison) -> str:
+    """Target 90.0% · met / missed, judged by the metric's direction."""
+    show = fmt.BY_UNIT[comparison.unit]
+    if comparison.target is None:
+        return ""
+    if comparison.value is None:
+        return f"Target {show(comparison.target)}"
+    met = comparison.value >= comparison.target if comparison.direction == "up" else \
+        comparison.value <= comparison.target
+    return f"Target {show(comparison.target)} · " + _coloured("met" if met else "missed", met)
+
+
+def has_data(comparison: Comparison) -> bool:
+    return comparison.value is not None
+
+
+def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_empty: bool = False) -> None:
+    """One metric as a bordered tile: actual, change vs last quarter (with the 8-quarter sparkline), change vs the same
+    quarter last year, target where one exists, and the sales number it feeds; the definition one hover away."""
+    name = comparison.name
+    metric = catalog.spec(name)
+    show = fmt.BY_UNIT[metric.unit]
+    with st.container(border=True, key=f"tile_{name}"):
+        if quarter_empty or not has_data(comparison):
+            st.metric(metric.title, NO_DATA, help=definition(name))
+            st.caption(f"No data for this quarter ({comparison.quarter}).")
+            return
+        trend = [p.value for p in comparison.trend if p.value is not None]
+        st.metric(
+            metric.title, show(comparison.value),
+            delta=None if comparison.last_quarter is None else fmt.change(comparison.change_vs_last_quarter,
+                                                                          metric.unit),
+            delta_color="normal" if metric.direction == "up" else "inverse",
+            delta_description="vs last quarter", help=definition(name),
+            chart_data=trend if len(trend) > 1 else None, chart_type="area",
+        )
+        notes = []
+        if comparison.same_quarter_last_year is not None:
+            notes.append(change_text(comparison.change_vs_last_year, metric.unit, metric.direction)
+                         + " vs same quarter last year")
+        if comparison.target is not None:
+            notes.append(target_text(comparison))
+        feeds = catalog.spec(paired.name) if paired is not None else None
+        if feeds is not None:
+            notes.append(f"Feeds **{feeds.title}**: {fmt.BY_UNIT[feeds.unit](paired.value)}")
+        if notes:
+            # One caption, a line per note: the tile stays short enough for the quarter to fit on a screen.
+            st.caption("  \n".join(notes), help=f"{feeds.title}: {feeds.definition}" if feeds else None)
+
+
+SCORECARD_METRICS: dict[str, list[str]] = {
+    "awareness": ["awareness_spend", "impressions", "reach", "site_visits", "awareness_sourced_inquiries"],
+    "demand_gen": ["marketing_spend", "inquiries", "mqls", "lead_quality", "cost_per_mql"],
+    "sales": ["pipeline", "share_sourced_by_marketing", "bookings", "acceptance_rate", "sla_met_share"],
+}
+"""The Scorecard's tiles per funnel role, until the quarter's charter chooses its own."""
+
+
+def scorecard_names() -> list[str]:
+    """Every metric the Scorecard reads: its tiles and the sales numbers the marketing tiles feed."""
+    names = [name for names in SCORECARD_METRICS.values() for name in names]
+    paired = [catalog.spec(name).pairs_with for name in names if catalog.spec(name).pairs_with]
+    return list(dict.fromkeys(names + paired))
+
+
+def scorecard_column(role: str, comparisons: dict[str, Comparison], *, quarter_empty: bool) -> None:
+    """A funnel role's tiles, each awareness and demand-generation tile beside the sales number it feeds."""
+    for name in SCORECARD_METRICS[role]:
+        feeds = catalog.spec(name).pairs_with
+        tile(comparisons[name], paired=comparisons.get(feeds) if role != "sales" else None,
+             quarter_empty=quarter_empty)
+
+
+def quarter_is_empty(comparisons: dict[str, Comparison]) -> bool:
+    """Nothing at all happened in the quarter under these filters (every metric empty or zero)."""
+    return not any(c.value for c in comparisons.values())
+
+
+def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
+    """Comparisons as a readable table: one row per metric, each number in its unit's format."""
+    rows = []
+    for comparison in comparisons:
+        metric = catalog.spec(comparison.name)
+        show = fmt.BY_UNIT[metric.unit]
+        rows.append({
+            "Metric": metric.title, "Role": theme.FUNNEL_LABELS[metric.funnel_role], "Owner": metric.owner,
+            "Actual": show(comparison.value), "Last quarter": show(comparison.last_quarter),
+            "Change vs last quarter": fmt.change(comparison.change_vs_last_quarter, metric.unit),
+            "Same quarter last year": show(comparison.same_quarter_last_year),
+            "Change vs last year": fmt.change(comparison.change_vs_last_year, metric.unit),
+            "Target": show(comparison.target), "Better when": "higher" if metric.direction == "up" else "lower",
+            "Definition": metric.definition,
+        })
+    return pd.DataFrame(rows)
