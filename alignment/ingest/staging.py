@@ -133,31 +133,36 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
         [f"t_{s.name}" for s in specs] + [typed[s.name] + " AS " + s.name for s in specs]
     ) + " FROM (" + inner + ")"
 
-    checks = _checks(part, specs)
-    if checks:
-        aggregates = ", ".join(
-            f"count(*) FILTER (WHERE {condition}), "
-            f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
-            for _, _, condition, value, _ in checks
+    # Parse every row once; the rule checks and the staging insert both read the parsed rows.
+    execute(con, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + parsed, params)
+    try:
+        checks = _checks(part, specs)
+        if checks:
+            aggregates = ", ".join(
+                f"count(*) FILTER (WHERE {condition}), "
+                f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
+                for _, _, condition, value, _ in checks
+            )
+            found = con.execute("SELECT " + aggregates + " FROM parsed_part").fetchall()[0]
+            for index, (column, rule, _, _, severity) in enumerate(checks):
+                count, examples = found[2 * index], found[2 * index + 1]
+                if count:
+                    result.problems.append(Problem(
+                        file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
+                        examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
+                    ))
+        con.execute(staging_ddl(part.target, part.contract))
+        if any(p.severity == "error" for p in result.problems):
+            return result  # the import is refused; nothing more to stage
+        names = [s.name for s in specs]
+        execute(
+            con,
+            "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
+            + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM parsed_part",
+            params,
         )
-        found = execute(con, "SELECT " + aggregates + " FROM (" + parsed + ")", params).fetchall()[0]
-        for index, (column, rule, _, _, severity) in enumerate(checks):
-            count, examples = found[2 * index], found[2 * index + 1]
-            if count:
-                result.problems.append(Problem(
-                    file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
-                    examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
-                ))
-    con.execute(staging_ddl(part.target, part.contract))
-    if any(p.severity == "error" for p in result.problems):
-        return result  # the import is refused: parsing every row again into the staging table is wasted time
-    names = [s.name for s in specs]
-    execute(
-        con,
-        "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
-        + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM (" + parsed + ")",
-        params,
-    )
+    finally:
+        con.execute("DROP TABLE IF EXISTS parsed_part")
     result.rows = con.execute("SELECT count(*) FROM stage_" + part.target + " WHERE _file = $file",
                               {"file": file}).fetchall()[0][0]
     return result
