@@ -105,6 +105,29 @@ def cmd_funnel(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_attribution(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from alignment import attribution
+
+    try:
+        options = attribution.AttributionOptions(
+            model=args.model, basis=args.basis, quarter=args.quarter, lookback_days=args.lookback_days,
+            half_life_days=args.half_life_days, linking=args.linking)
+    except ValidationError as error:
+        for problem in error.errors():
+            print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    frame = attribution.attribute(warehouse.open_reader(Path(args.db)), options)
+    frame = frame[["opportunity_id", "campaign_id", "share", "credited_amount"]].copy()
+    frame["campaign_id"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), "")
+    if args.format == "json":
+        print(frame.to_json(orient="records", indent=2))
+    else:
+        print(frame.to_csv(index=False), end="")
+    return EXIT_OK
+
+
 def _quarter_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
     command.add_argument("--region", help="only accounts in this region")
@@ -143,6 +166,19 @@ def build_parser() -> argparse.ArgumentParser:
     funnel.add_argument("--view", choices=["period", "cohort"], default="period")
     funnel.set_defaults(handler=cmd_funnel)
 
+    attributed = commands.add_parser(
+        "attribution", help="credit each opportunity's amount to campaigns: opportunity_id,campaign_id,share,"
+                            "credited_amount (campaign_id empty for unattributed)")
+    attributed.add_argument("--model", required=True, choices=[
+        "first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay", "data_driven"])
+    attributed.add_argument("--basis", choices=["pipeline", "bookings"], default="pipeline")
+    attributed.add_argument("--quarter", help="pipeline: deals created in it; bookings: deals won with close date in it")
+    attributed.add_argument("--lookback-days", type=int, default=365)
+    attributed.add_argument("--half-life-days", type=float, default=7.0)
+    attributed.add_argument("--linking", choices=["contacts", "account"], default="contacts")
+    attributed.add_argument("--format", choices=["csv", "json"], default="csv")
+    attributed.set_defaults(handler=cmd_attribution)
+
     checks = commands.add_parser("quality", help="run the data-quality checks on the warehouse")
     checks.add_argument("--format", choices=["text", "json"], default="text")
     checks.set_defaults(handler=cmd_quality)
@@ -161,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as error:
                 print(f"error: --{option.replace('_', '-')}: {error}", file=sys.stderr)
                 return EXIT_BAD_INPUT
+    if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
+        warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
     try:
         return args.handler(args)
     except ImportRejected as rejected:

@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
+FORMAT_VERSION = 2
+"""Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change."""
 DB_ENV = "ALIGNMENT_DB"
 
 
@@ -147,6 +149,50 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, dt.da
     return row[0], row[1]
 
 
+def format_version(reader: "Reader") -> int:
+    """The format a warehouse file was written in (0: before versions were recorded)."""
+    cursor = reader.cursor()
+    found = cursor.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'warehouse' "
+                           "AND table_name = '_format'").fetchall()[0][0]
+    return cursor.execute("SELECT max(version) FROM _format").fetchall()[0][0] if found else 0
+
+
+def upgrade(db_path: Path) -> bool:
+    """Bring a warehouse written by an earlier version up to date, atomically; True when it had to.
+
+    The canonical tables are kept as they are; the derived tables are rebuilt from them in a copy of the file,
+    which is then swapped in like an import, so readers see the old or the new file whole.
+    """
+    import shutil
+    import uuid
+
+    db_path = Path(db_path)
+    reader = Reader(db_path)
+    try:
+        if format_version(reader) >= FORMAT_VERSION:
+            return False
+    finally:
+        reader.close()
+    building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.upgrading")
+    try:
+        shutil.copyfile(db_path, building)
+        con = duckdb.connect(str(building))
+        try:
+            con.execute("SET enable_progress_bar = false")
+            con.execute("SET TimeZone = 'UTC'")
+            # Earlier formats kept some derived tables as views of the same names.
+            for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+                con.execute('DROP VIEW "' + view.replace('"', '""') + '"')
+            create_views(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(building, db_path)
+    finally:
+        building.unlink(missing_ok=True)
+    return True
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Derived tables stored in the warehouse, computed once per import (the metric catalog reads these).
 
@@ -156,6 +202,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """
     for statement in VIEWS:
         con.execute(statement)
+    con.execute("CREATE OR REPLACE TABLE _format AS SELECT $version AS version", {"version": FORMAT_VERSION})
 
 
 VIEWS: list[str] = [

@@ -128,3 +128,22 @@ def test_a_folder_with_nothing_recognisable_is_refused(demo_import, tmp_path):
     assert result.returncode == 2
     assert "none of the files was recognised as a salesforce extract" in result.stderr
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("basis", ["pipeline", "bookings"])
+def test_attribution_csv_is_exactly_the_four_columns_and_reconciles(demo_import, basis):
+    _, db = demo_import
+    result = cli("attribution", "--model", "w_shaped", "--basis", basis, "--quarter", "2026-Q3", db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "opportunity_id,campaign_id,share,credited_amount"
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    shares: dict[str, float] = {}
+    for row in rows:
+        shares[row["opportunity_id"]] = shares.get(row["opportunity_id"], 0.0) + float(row["share"])
+    assert all(abs(total - 1) < 1e-9 for total in shares.values())
+    unattributed = [r for r in rows if r["campaign_id"] == ""]
+    assert unattributed and all(float(r["share"]) == 1 for r in unattributed)
+    credited = sum(float(r["credited_amount"]) for r in rows)
+    expected = catalog.value(warehouse.open_reader(db), basis, {"quarter": "2026-Q3"})
+    assert credited == pytest.approx(expected, abs=0.005)

@@ -98,6 +98,7 @@ def ensure_warehouse() -> None:
     """On a fresh install, build the demo company, showing its progress; other sessions wait for that build."""
     path = warehouse_path()
     if warehouse.identity(path) is not None:
+        _upgrade(path)
         return
     lock = _build_lock()
     if not lock.acquire(blocking=False):
@@ -111,6 +112,19 @@ def ensure_warehouse() -> None:
         _build_demo(path)
     finally:
         lock.release()
+
+
+def _upgrade(path: Path) -> None:
+    """A warehouse written by an earlier version gets its derived tables rebuilt once, under the build lock."""
+    with _build_lock():
+        reader = warehouse.Reader(path)
+        try:
+            current = warehouse.format_version(reader) >= warehouse.FORMAT_VERSION
+        finally:
+            reader.close()
+        if not current:
+            with st.spinner("Updating the loaded data to this version of the dashboard (your data is unchanged)…"):
+                warehouse.upgrade(path)
 
 
 def _build_demo(path: Path) -> None:

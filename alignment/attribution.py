@@ -1,0 +1,474 @@
+"""Multi-touch attribution of pipeline and bookings to campaigns (DESIGN §4.3, §4.4, §4.8), computed in DuckDB.
+
+Readings chosen where DESIGN leaves room (each is pinned by a test in tests/test_attribution.py):
+
+- Touches come from the warehouse's `touches` table (responded memberships at `first_responded_at`, else the
+  membership's `created_at`); a membership with neither date has no moment and is never in a window. One person in
+  one campaign is one touch because `campaign_members` is keyed on (campaign_id, person_id).
+- `linking="account"` replaces the linked people with everyone whose `account_id` is the deal's (literal reading of
+  "everyone at the account"): a deal without an account then has no touches under that option.
+- Bookings basis: won deals (`is_won`, as the catalog's bookings metric reads it) that have a `close_date`; the
+  quarter filter keeps those whose close date is in the quarter. Pipeline basis: every deal; the quarter filter keeps
+  those created in it.
+- `last_touch` gives 1 to the last touch of the window (= OT on the pipeline basis, = CT on the bookings basis).
+- CT on the bookings basis is the last touch at or before the end of `close_date`, i.e. the last touch in the window.
+- The result of `attribute` has one row per (opportunity, campaign): two linked people touched by one campaign add
+  their shares. Rows whose share is exactly 0 (e.g. the non-first touches under first_touch) are left out;
+  `attributed_touches` keeps one row per touch, zero shares included, with its milestones.
+- time_decay weights are computed relative to the deal's newest touch, 2^(−(d − d_min)/h): the same shares after
+  rescaling, without underflow to 0/0 for old touches and short half-lives.
+- data_driven: a path is one person's touches (under the chosen linking) in touch order, turned into channels. A
+  person linked to any deal converts; their path is cut at their earliest deal's `created_at` (touches after it did
+  not lead to it) and dropped if that leaves nothing. Everyone else's path is all their touches and ends in "null".
+  Paths are built over the whole warehouse (not the quarter), consecutive repeats kept. Removal effect of channel c =
+  1 − P(conversion without c) / P(conversion); within a deal each channel present gets RE_c / Σ RE of the channels
+  present, split evenly over that channel's touches; when every present channel has RE 0 the deal falls back to
+  equal shares per touch. The sample size is the number of paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alignment import defaults
+from alignment.periods import Quarter
+
+MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay", "data_driven")
+RULE_BASED_MODELS = MODELS[:-1]
+BASES = ("pipeline", "bookings")
+
+# Raw weights of each rule-based model: the milestones it rewards, the weight spread over the touches holding none of
+# them, and whether age decays the weight. Undefined milestones add nothing, so dividing by the opportunity's sum of
+# raw weights drops their weight (and an empty spread) and rescales the rest to 1, exactly as §4.4 asks.
+WEIGHTS: dict[str, dict[str, float]] = {
+    "first_touch": {"ft": 1.0},
+    "last_touch": {"last": 1.0},
+    "linear": {"spread": 1.0},
+    "u_shaped": {"ft": 40.0, "mt": 40.0, "spread": 20.0},
+    "w_shaped": {"ft": 30.0, "mt": 30.0, "ot": 30.0, "spread": 10.0},
+    "full_path": {"ft": 22.5, "mt": 22.5, "ot": 22.5, "ct": 22.5, "spread": 10.0},
+    "time_decay": {"decay": 1.0},
+    "data_driven": {"markov": 1.0},
+}
+
+
+class AttributionOptions(BaseModel):
+    """How to attribute: the model card (model, basis, lookback, half-life), the linking and the deals in scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: Literal["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay",
+                   "data_driven"] = defaults.MODEL_OF_RECORD
+    basis: Literal["pipeline", "bookings"] = "pipeline"
+    lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650)
+    half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650)
+    linking: Literal["contacts", "account"] = "contacts"
+    quarter: Quarter | None = None
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _model(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() not in MODELS:
+            raise ValueError(f"unknown attribution model '{value}'; choose one of: {', '.join(MODELS)}")
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _basis(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() not in BASES:
+            raise ValueError(f"unknown basis '{value}'; choose pipeline (deals created) or bookings (deals won)")
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("linking", mode="before")
+    @classmethod
+    def _linking(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() not in ("contacts", "account"):
+            raise ValueError(f"unknown linking '{value}'; choose contacts (contact roles and converted leads) "
+                             "or account (everyone at the deal's account)")
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("lookback_days", mode="before")
+    @classmethod
+    def _lookback(cls, value: Any) -> Any:
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"lookback must be a whole number of days, like 365 (got '{value}')") from None
+            if number != int(number):
+                raise ValueError(f"lookback must be a whole number of days, like 365 (got {value})")
+            if number < 0:
+                raise ValueError(f"lookback cannot be negative (got {value} days); use 0 to 3650 days")
+            return int(number)
+        return value
+
+    @field_validator("half_life_days", mode="before")
+    @classmethod
+    def _half_life(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            raise ValueError(f"half-life must be more than 0 days (got {value}); the default is 7")
+        return value
+
+    @field_validator("quarter", mode="before")
+    @classmethod
+    def _quarter(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return Quarter.parse(value)
+        return value
+
+    def card(self) -> str:
+        """The model card printed next to every attribution number."""
+        text = f"{self.model} · {self.basis} · lookback {self.lookback_days} d"
+        if self.model == "time_decay":
+            text += f" · half-life {self.half_life_days:g} d"
+        if self.linking == "account":
+            text += " · everyone at the account"
+        return text
+
+
+# The deals in scope and the (deal, person) links, shared by every query below; bound parameters only.
+_SCOPE_SQL = """
+deals AS (
+  -- one row per deal in scope; basis_at is the moment the window ends (pipeline: created_at, inclusive;
+  -- bookings: midnight after close_date, exclusive)
+  SELECT opportunity_id, account_id, created_at, closed_at, amount,
+         CASE WHEN $is_bookings THEN closed_at + INTERVAL 1 DAY ELSE created_at END AS basis_at
+  FROM opportunity_facts
+  WHERE CASE WHEN $is_bookings
+             THEN is_won AND closed_at IS NOT NULL
+                  AND ($quarter_start IS NULL OR (closed_at >= $quarter_start AND closed_at < $quarter_end))
+             ELSE $quarter_start IS NULL OR (created_at >= $quarter_start AND created_at < $quarter_end) END),
+contact_links AS (
+  SELECT opportunity_id, person_id FROM opportunity_contacts
+  UNION
+  SELECT converted_opportunity_id, person_id FROM people WHERE converted_opportunity_id IS NOT NULL),
+links AS (
+  -- one row per (deal, linked person)
+  SELECT d.opportunity_id, l.person_id FROM deals d JOIN contact_links l USING (opportunity_id)
+  WHERE NOT $by_account
+  UNION ALL
+  SELECT d.opportunity_id, p.person_id FROM deals d JOIN people p ON p.account_id = d.account_id
+  WHERE $by_account),
+eligible AS (
+  -- one row per eligible touch: a linked person's responded membership inside the deal's window
+  SELECT l.opportunity_id, t.campaign_id, t.person_id, t.touch_at, t.channel, d.created_at, d.basis_at, d.amount
+  FROM links l
+  JOIN deals d USING (opportunity_id)
+  JOIN touches t ON t.person_id = l.person_id
+  WHERE t.touch_at >= d.created_at - to_hours(CAST($lookback_hours AS BIGINT))
+    AND CASE WHEN $is_bookings THEN t.touch_at < d.basis_at ELSE t.touch_at <= d.created_at END)
+"""
+
+_SHARES_CTES = "WITH " + _SCOPE_SQL + """,
+first_mql AS (
+  -- MT's moment: the earliest recorded (not back-filled) mql among all the deal's linked people
+  SELECT l.opportunity_id, min(s.mql_recorded_at) AS mql_at
+  FROM links l JOIN person_stage_dates s ON s.person_id = l.person_id
+  GROUP BY l.opportunity_id),
+ordered AS (
+  -- the touches in §4.4 order; age_days counts to the basis moment (time_decay)
+  SELECT e.*,
+         row_number() OVER (PARTITION BY e.opportunity_id ORDER BY e.touch_at, e.campaign_id, e.person_id)
+           AS position,
+         (epoch(e.basis_at) - epoch(e.touch_at)) / 86400.0 AS age_days
+  FROM eligible e),
+milestones AS (
+  -- one row per deal with touches: where each milestone sits (NULL = undefined). Per-deal figures are grouped and
+  -- joined back rather than taken with window aggregates, which DuckDB computes far slower over many small deals.
+  SELECT o.opportunity_id, count(*) AS touch_count,
+         max(o.position) FILTER (WHERE o.touch_at <= m.mql_at) AS mt_position,
+         max(o.position) FILTER (WHERE o.touch_at <= o.created_at) AS ot_position,
+         -- CT: the last touch before the end of close_date, i.e. the window's last touch; bookings only
+         CASE WHEN $is_bookings THEN max(o.position) END AS ct_position,
+         min(o.age_days) AS newest_age_days
+  FROM ordered o LEFT JOIN first_mql m ON m.opportunity_id = o.opportunity_id
+  GROUP BY o.opportunity_id),
+held AS (
+  -- one row per touch and model asked for: the model's weights arrive as rows of $models, so several models share
+  -- one pass over the touches
+  SELECT o.*, ms.touch_count, ms.newest_age_days, f.*, w.model,
+         -- the milestone weights this touch holds under the model (a touch may hold several)
+         w.ft * f.is_ft::INT + w.mt * f.is_mt::INT + w.ot * f.is_ot::INT + w.ct * f.is_ct::INT
+           + w.last * f.is_last::INT AS milestone_weight,
+         -- "holds no milestone" means none of this model's milestones
+         NOT ((f.is_ft AND w.ft > 0) OR (f.is_mt AND w.mt > 0) OR (f.is_ot AND w.ot > 0)
+              OR (f.is_ct AND w.ct > 0) OR (f.is_last AND w.last > 0)) AS is_spread,
+         w.spread AS spread_weight, w.decay AS decay_weight, w.markov AS markov_weight,
+         coalesce($markov_effects[list_position($markov_channels, o.channel)], 0) AS channel_effect
+  FROM ordered o
+  JOIN milestones ms ON ms.opportunity_id = o.opportunity_id,
+  LATERAL (SELECT o.position = 1 AS is_ft,
+                  coalesce(o.position = ms.mt_position, false) AS is_mt,
+                  coalesce(o.position = ms.ot_position, false) AS is_ot,
+                  coalesce(o.position = ms.ct_position, false) AS is_ct,
+                  o.position = ms.touch_count AS is_last) f,
+  unnest($models) AS model_weights(w)),
+spread AS (
+  SELECT model, opportunity_id, count(*) AS spread_count FROM held WHERE is_spread GROUP BY ALL),
+channel_touches AS (
+  -- data_driven only: a channel's share is split evenly over the deal's touches of that channel
+  SELECT model, opportunity_id, channel, count(*) AS channel_count FROM held WHERE markov_weight > 0 GROUP BY ALL),
+raw AS (
+  SELECT h.*,
+         h.milestone_weight
+         + CASE WHEN h.is_spread THEN h.spread_weight / s.spread_count ELSE 0 END
+         + CASE WHEN h.decay_weight > 0
+                THEN h.decay_weight * pow(2.0, -(h.age_days - h.newest_age_days) / $half_life_days) ELSE 0 END
+         + CASE WHEN h.markov_weight > 0 THEN h.markov_weight * h.channel_effect / c.channel_count ELSE 0 END
+           AS raw_weight
+  FROM held h
+  LEFT JOIN spread s ON s.model = h.model AND s.opportunity_id = h.opportunity_id
+  LEFT JOIN channel_touches c ON c.model = h.model AND c.opportunity_id = h.opportunity_id
+                             AND c.channel IS NOT DISTINCT FROM h.channel),
+totals AS (
+  SELECT model, opportunity_id, sum(raw_weight) AS total_weight FROM raw GROUP BY ALL),
+final AS (
+  SELECT r.model, r.opportunity_id, r.campaign_id, r.person_id, r.touch_at, r.channel, r.position, r.touch_count,
+         r.is_ft, r.is_mt, r.is_ot, r.is_ct,
+         -- every weight 0 (data_driven with no effect on the deal's channels): equal shares
+         CASE WHEN t.total_weight > 0 THEN r.raw_weight / t.total_weight ELSE 1.0 / r.touch_count END AS share,
+         r.amount
+  FROM raw r JOIN totals t ON t.model = r.model AND t.opportunity_id = r.opportunity_id),
+touch_shares AS (
+  -- one row per eligible touch with its share and credit
+  SELECT * EXCLUDE (amount), share * amount AS credited_amount FROM final)
+"""
+
+_TOUCHES_SQL = _SHARES_CTES + """
+SELECT * FROM touch_shares ORDER BY model, opportunity_id, position
+"""
+
+_ATTRIBUTE_SQL = _SHARES_CTES + """
+SELECT model, opportunity_id, campaign_id, share, credited_amount FROM (
+  -- one row per (model, deal, campaign) with a non-zero share
+  SELECT model, opportunity_id, campaign_id, sum(share) AS share, sum(credited_amount) AS credited_amount
+  FROM touch_shares GROUP BY ALL HAVING sum(share) > 0
+  UNION ALL
+  -- (unattributed): a deal with no eligible touch, credited whole
+  SELECT w.model, d.opportunity_id, NULL AS campaign_id, 1.0 AS share, d.amount AS credited_amount
+  FROM deals d ANTI JOIN (SELECT DISTINCT opportunity_id FROM eligible) e ON e.opportunity_id = d.opportunity_id,
+       unnest($models) AS model_weights(w))
+ORDER BY model, opportunity_id, campaign_id NULLS FIRST
+"""
+
+# data_driven: every person's path of channels, and the transitions between states counted over all paths.
+_TRANSITIONS_SQL = """
+WITH contact_links AS (
+  SELECT opportunity_id, person_id FROM opportunity_contacts
+  UNION
+  SELECT converted_opportunity_id, person_id FROM people WHERE converted_opportunity_id IS NOT NULL),
+links AS (
+  SELECT opportunity_id, person_id FROM contact_links WHERE NOT $by_account
+  UNION ALL
+  SELECT o.opportunity_id, p.person_id FROM opportunities o JOIN people p ON p.account_id = o.account_id
+  WHERE $by_account),
+converted AS (
+  -- a person reaches an opportunity at their earliest linked deal's creation
+  SELECT l.person_id, min(o.created_at) AS converted_at
+  FROM links l JOIN opportunities o USING (opportunity_id) GROUP BY l.person_id),
+steps AS (
+  SELECT t.person_id, t.channel, c.converted_at IS NOT NULL AS is_converted,
+         row_number() OVER path_order AS step,
+         lag(t.channel) OVER path_order AS previous_channel,
+         count(*) OVER (PARTITION BY t.person_id) AS steps
+  FROM touches t LEFT JOIN converted c USING (person_id)
+  WHERE t.touch_at IS NOT NULL AND (c.converted_at IS NULL OR t.touch_at <= c.converted_at)
+  WINDOW path_order AS (PARTITION BY t.person_id ORDER BY t.touch_at, t.campaign_id)),
+transitions AS (
+  SELECT coalesce(previous_channel, '(start)') AS from_state, channel AS to_state FROM steps
+  UNION ALL
+  SELECT channel, CASE WHEN is_converted THEN '(conversion)' ELSE '(null)' END FROM steps WHERE step = steps)
+SELECT from_state, to_state, count(*) AS transitions FROM transitions GROUP BY ALL ORDER BY ALL
+"""
+
+
+@dataclass(frozen=True)
+class MarkovModel:
+    """The data_driven model: each channel's removal effect and how many paths it was learnt from (its caveat)."""
+
+    removal_effects: dict[str, float]
+    sample_size: int
+    conversions: int
+
+    def caveat(self) -> str:
+        return (f"data-driven shares learnt from {self.sample_size:,} paths ({self.conversions:,} converting); "
+                "a first-order Markov model reads correlation, not cause")
+
+
+def _cursor(source: Any):
+    cursor = source.cursor()
+    cursor.execute("SET TimeZone = 'UTC'")
+    return cursor
+
+
+def _conversion_probability(start: np.ndarray, between: np.ndarray, to_conversion: np.ndarray) -> float:
+    """P(absorbed in conversion | start) of the chain with transient-to-transient matrix `between`."""
+    size = len(start)
+    visits = np.linalg.lstsq(np.eye(size) - between, to_conversion, rcond=None)[0]
+    return float(start @ visits)
+
+
+def markov_model(source: Any, options: AttributionOptions | None = None) -> MarkovModel:
+    """First-order Markov removal effects per channel over every person's path (counted in SQL, solved per channel)."""
+    options = options or AttributionOptions(model="data_driven")
+    cursor = _cursor(source)
+    try:
+        rows = cursor.execute(_TRANSITIONS_SQL, {"by_account": options.linking == "account"}).fetchall()
+    finally:
+        cursor.close()
+    channels = sorted({r[0] for r in rows if not r[0].startswith("(")} | {r[1] for r in rows
+                                                                         if not r[1].startswith("(")})
+    index = {channel: i for i, channel in enumerate(channels)}
+    size = len(channels)
+    start = np.zeros(size)
+    between = np.zeros((size, size))
+    to_conversion = np.zeros(size)
+    outgoing = np.zeros(size)
+    paths = conversions = 0
+    for from_state, to_state, count in rows:
+        if from_state == "(start)":
+            start[index[to_state]] += count
+            paths += count
+            continue
+        i = index[from_state]
+        outgoing[i] += count
+        if to_state == "(conversion)":
+            to_conversion[i] += count
+            conversions += count
+        elif to_state != "(null)":
+            between[i, index[to_state]] += count
+    if paths == 0:
+        return MarkovModel({}, 0, 0)
+    start = start / paths
+    safe = np.where(outgoing > 0, outgoing, 1)
+    between = between / safe[:, None]
+    to_conversion = to_conversion / safe
+    base = _conversion_probability(start, between, to_conversion)
+    effects = {}
+    for channel, i in index.items():
+        # Removing a channel sends every step into it to "null".
+        kept_start, kept_between, kept_conversion = start.copy(), between.copy(), to_conversion.copy()
+        kept_start[i] = 0
+        kept_between[:, i] = 0
+        kept_conversion[i] = 0
+        without = _conversion_probability(kept_start, kept_between, kept_conversion)
+        effects[channel] = max(0.0, 1 - without / base) if base > 0 else 0.0
+    return MarkovModel(effects, paths, conversions)
+
+
+def _scope_parameters(options: AttributionOptions) -> dict[str, Any]:
+    """The bound parameters of the deals in scope, their linked people and their windows (_SCOPE_SQL)."""
+    return {
+        "is_bookings": options.basis == "bookings",
+        "by_account": options.linking == "account",
+        "quarter_start": options.quarter.start if options.quarter else None,
+        "quarter_end": options.quarter.end if options.quarter else None,
+        "lookback_hours": options.lookback_days * 24,
+    }
+
+
+def _parameters(options: AttributionOptions, models: tuple[str, ...], markov: MarkovModel | None = None
+                ) -> dict[str, Any]:
+    effects = markov.removal_effects if markov else {}
+    return {
+        **_scope_parameters(options),
+        "half_life_days": float(options.half_life_days),
+        "models": [{"model": model, **{name: float(WEIGHTS[model].get(name, 0.0))
+                                       for name in ("ft", "mt", "ot", "ct", "last", "spread", "decay", "markov")}}
+                   for model in models],
+        "markov_channels": list(effects) or [""],
+        "markov_effects": [float(v) for v in effects.values()] or [0.0],
+    }
+
+
+def _run(source: Any, sql: str, options: AttributionOptions, models: tuple[str, ...]) -> pd.DataFrame:
+    markov = markov_model(source, options) if "data_driven" in models else None
+    cursor = _cursor(source)
+    try:
+        frame = cursor.execute(sql, _parameters(options, models, markov)).df()
+    finally:
+        cursor.close()
+    frame.attrs["model_card"] = options.card()
+    if markov is not None:
+        frame.attrs["sample_size"] = markov.sample_size
+        frame.attrs["caveat"] = markov.caveat()
+    return frame
+
+
+def _options(options: AttributionOptions | dict | None) -> AttributionOptions:
+    return options if isinstance(options, AttributionOptions) else AttributionOptions(**(options or {}))
+
+
+def attribute(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
+    """One row per (opportunity, campaign) with its share and credited amount; `campaign_id` is empty (NA) for the
+    `(unattributed)` row of a deal with no eligible touch. Each deal's shares sum to 1, so the credited amounts add up
+    to the CRM's pipeline or bookings. data_driven frames carry `attrs["sample_size"]` and `attrs["caveat"]`."""
+    options = _options(options)
+    return _run(source, _ATTRIBUTE_SQL, options, (options.model,)).drop(columns="model")
+
+
+def attribute_models(source: Any, options: AttributionOptions | dict | None = None,
+                     models: tuple[str, ...] = RULE_BASED_MODELS) -> pd.DataFrame:
+    """`attribute` for several models in one pass over the touches (options.model is ignored): the same rows with
+    a leading `model` column, for side-by-side tables."""
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model(s) {', '.join(unknown)}; choose from: {', '.join(MODELS)}")
+    return _run(source, _ATTRIBUTE_SQL, _options(options), tuple(models))
+
+
+def attributed_touches(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
+    """One row per eligible touch (zero shares included) with its order, milestones (FT/MT/OT/CT), share and credit."""
+    options = _options(options)
+    return _run(source, _TOUCHES_SQL, options, (options.model,)).drop(columns="model")
+
+
+def credited_by_campaign(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
+    """Credited pipeline or bookings per campaign under one model; `(unattributed)` is the row with no campaign."""
+    frame = attribute(source, options)
+    grouped = (frame.assign(campaign_id=frame["campaign_id"].fillna("(unattributed)"))
+               .groupby("campaign_id", as_index=False)
+               .agg(credited_amount=("credited_amount", "sum"), opportunities=("opportunity_id", "nunique")))
+    grouped.attrs = frame.attrs
+    return grouped.sort_values(["credited_amount", "campaign_id"], ascending=[False, True], ignore_index=True)
+
+
+def credited_by_channel(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
+    """Credited pipeline or bookings per channel under one model (`(unattributed)` for deals with no touch)."""
+    by_campaign = credited_by_campaign(source, options)
+    cursor = _cursor(source)
+    try:
+        channels = cursor.execute("SELECT campaign_id, channel FROM campaigns").df()
+    finally:
+        cursor.close()
+    merged = by_campaign.merge(channels, on="campaign_id", how="left")
+    merged["channel"] = merged["channel"].fillna("(unattributed)")
+    grouped = merged.groupby("channel", as_index=False).agg(credited_amount=("credited_amount", "sum"))
+    grouped.attrs = by_campaign.attrs
+    return grouped.sort_values(["credited_amount", "channel"], ascending=[False, True], ignore_index=True)
+
+
+_INFLUENCED_SQL = "WITH " + _SCOPE_SQL + """
+SELECT d.opportunity_id, d.amount, count(e.campaign_id) AS eligible_touches
+FROM deals d JOIN eligible e USING (opportunity_id)
+GROUP BY d.opportunity_id, d.amount ORDER BY d.opportunity_id
+"""
+
+
+def influenced(source: Any, quarter: Quarter | str | None = None, *, lookback_days: int = defaults.LOOKBACK_DAYS,
+               linking: str = "contacts") -> pd.DataFrame:
+    """The deals (created in `quarter`, if given) with at least one eligible touch inside the pipeline-basis window."""
+    options = AttributionOptions(model="linear", basis="pipeline", quarter=quarter, lookback_days=lookback_days,
+                                 linking=linking)
+    cursor = _cursor(source)
+    try:
+        return cursor.execute(_INFLUENCED_SQL, _scope_parameters(options)).df()
+    finally:
+        cursor.close()
