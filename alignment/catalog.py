@@ -6,6 +6,7 @@ import functools
 from concurrent.futures import ThreadPoolExecutor
 import math
 import re
+import threading
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -265,13 +266,39 @@ def bind(metric: MetricSpec, filters: Filters, definitions: Definitions) -> dict
     return {name: PARAMETERS[name].value(filters, definitions) for name in metric.parameters}
 
 
+# A headline metric is also installed as a table macro taking its declared parameters, so that one query can
+# evaluate it for several quarters. Macro parameters shadow column names, hence the prefix (a metric's SQL reads
+# columns called region and segment and takes $region and $segment).
+MACRO_PARAMETER_PREFIX = "param_"
+
+
+def macro_name(metric: MetricSpec) -> str:
+    return "metric_" + metric.name
+
+
+def macro_statement(metric: MetricSpec) -> str:
+    """The metric's SQL file as a table macro: its declared parameters become the macro's, `$name` → `param_name`.
+
+    Identifiers come from the catalog only (the metric name is checked against a pattern, parameter names against
+    PARAMETERS); values still reach the macro as bound parameters of the query that calls it.
+    """
+    body = PARAMETER_PATTERN.sub(lambda match: MACRO_PARAMETER_PREFIX + match.group(1), metric.sql)
+    arguments = ", ".join(MACRO_PARAMETER_PREFIX + name for name in metric.parameters)
+    return "CREATE OR REPLACE MACRO " + macro_name(metric) + "(" + arguments + ") AS TABLE\n" + body
+
+
+@functools.cache
+def _metric_macros(directory: Path) -> tuple[str, ...]:
+    return tuple(macro_statement(m) for m in _load(directory).values() if m.kind == "headline")
+
+
 def cursor(source: Any) -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on a Reader or a DuckDB connection, in UTC, that sees the shared macros."""
+    """A fresh cursor on a Reader or a DuckDB connection, in UTC, that sees the shared and the per-metric macros."""
     fresh = source.cursor()
     fresh.execute("SET TimeZone = 'UTC'")
     installer = source.cursor()
     try:
-        return macros.prepare(fresh, installer)
+        return macros.prepare(fresh, installer, _metric_macros(METRICS_DIR.resolve()))
     finally:
         installer.close()
 
@@ -340,8 +367,64 @@ def _difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
 
-# Small per-quarter queries leave cores idle between them; a few threads, each with its own cursor, fill them.
+# A few threads, each with its own cursor, keep both cores busy while one metric's query is planned.
 SCORECARD_THREADS = 4
+# How each metric's 8-quarter trend is evaluated, best first: one query joining the quarters LATERALly to the metric's
+# macro; one query of the macro's expansions, one per quarter, UNION ALL BY NAME (when DuckDB cannot decorrelate the
+# metric's SQL); the metric's SQL file run once per quarter (when it cannot be a macro at all).
+TREND_STRATEGIES = ("lateral", "union", "per_quarter")
+# The strategy each metric settled on in this process (a metric drops to the next one when DuckDB refuses it).
+trend_strategy: dict[str, str] = {}
+_QUARTERS = ("WITH quarters AS (SELECT unnest(range(len($quarter_starts))) AS quarter_index, "
+             "unnest($quarter_starts) AS quarter_start, unnest($quarter_ends) AS quarter_end) ")
+
+
+def _macro_arguments(metric: MetricSpec, quarter_start: str, quarter_end: str) -> str:
+    # Every argument is a bound parameter or a column of the quarter list; the names come from the catalog.
+    given = {"quarter_start": quarter_start, "quarter_end": quarter_end}
+    return ", ".join(given.get(name, "$" + name) for name in metric.parameters)
+
+
+def _trend_query(strategy: str, metric: MetricSpec, base: Filters, definitions: Definitions,
+                 quarters: list[Quarter]) -> tuple[str, dict[str, Any]]:
+    """One query returning (quarter_index, value) rows for the quarters, and its bound parameters."""
+    params = {name: value for name, value in bind(metric, base, definitions).items()
+              if name not in ("quarter_start", "quarter_end")}
+    if strategy == "lateral":
+        params.update(quarter_starts=[q.start for q in quarters], quarter_ends=[q.end for q in quarters])
+        return (_QUARTERS + "SELECT q.quarter_index, m.value FROM quarters q, LATERAL " + macro_name(metric) + "("
+                + _macro_arguments(metric, "q.quarter_start", "q.quarter_end") + ") m"), params
+    expansions = []
+    for index, q in enumerate(quarters):
+        start, end = "quarter_start_" + str(index), "quarter_end_" + str(index)
+        params.update({start: q.start, end: q.end})
+        expansions.append("SELECT " + str(index) + " AS quarter_index, value FROM " + macro_name(metric) + "("
+                          + _macro_arguments(metric, "$" + start, "$" + end) + ")")
+    return " UNION ALL BY NAME ".join(expansions), params
+
+
+def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, base: Filters,
+                  definitions: Definitions, quarters: list[Quarter]) -> list[Any]:
+    """The metric's value in each quarter, oldest first, by the best strategy DuckDB accepts for it."""
+    first = TREND_STRATEGIES.index(trend_strategy.get(metric.name, TREND_STRATEGIES[0]))
+    for strategy in TREND_STRATEGIES[first:-1]:
+        try:
+            sql, params = _trend_query(strategy, metric, base, definitions, quarters)
+            frame = metric_cursor.execute(sql, params).df()
+        except duckdb.Error:
+            continue  # refused (no macro, or a shape DuckDB cannot decorrelate): try the next strategy
+        trend_strategy[metric.name] = strategy
+        values: dict[int, Any] = {}
+        for index, result in zip(frame["quarter_index"], frame["value"]):
+            values.setdefault(int(index), _plain(result))  # a headline metric has one row per quarter
+        return [values.get(index) for index in range(len(quarters))]
+    trend_strategy[metric.name] = TREND_STRATEGIES[-1]
+    values = []
+    for q in quarters:
+        frame = metric_cursor.execute(
+            metric.sql, bind(metric, base.model_copy(update={"quarter": q}), definitions)).df()
+        values.append(_plain(frame["value"].iloc[0]) if len(frame) else None)
+    return values
 
 
 def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],
@@ -376,22 +459,22 @@ def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | Non
     for name in wanted:
         if spec(name).kind != "headline":  # fail before any query runs
             raise ValueError(f"'{name}' is a breakdown ({spec(name).grain}); run() it for its rows")
-    def trend(name: str) -> list[Any]:
-        # One cursor per metric for its 8 quarters: preparing a cursor costs more than a small metric query.
-        metric = spec(name)
-        metric_cursor = cursor(source)
-        try:
-            values = []
-            for q in quarters:
-                frame = metric_cursor.execute(
-                    metric.sql, bind(metric, base.model_copy(update={"quarter": q}), definitions)).df()
-                values.append(_plain(frame["value"].iloc[0]) if len(frame) else None)
-            return values
-        finally:
-            metric_cursor.close()
+    # One cursor per worker thread, reused for its metrics: preparing a cursor costs about as much as a small query.
+    per_thread = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
 
-    with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:
-        per_metric = list(pool.map(trend, wanted))
+    def trend(name: str) -> list[Any]:
+        if not hasattr(per_thread, "cursor"):
+            per_thread.cursor = cursor(source)
+            cursors.append(per_thread.cursor)
+        return _trend_values(per_thread.cursor, spec(name), base, definitions, quarters)
+
+    try:
+        with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:
+            per_metric = list(pool.map(trend, wanted))
+    finally:
+        for used in cursors:
+            used.close()
     return [_comparison(name, base, definitions, quarters, values) for name, values in zip(wanted, per_metric)]
 
 
@@ -411,3 +494,38 @@ def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: F
     scoped = _filters(filters, quarter)
     frame = run(source, f"funnel_{view}", scoped, definitions)
     return frame.drop(columns=["split_value"]) if scoped.split == "none" else frame
+
+
+def has_data(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None) -> bool:
+    """Whether anything was recorded in the quarter under the region and segment filters: a person created, a stage
+    reached, a deal created or closed, a responded touch (people and deals are scoped through their account)."""
+    scoped = _filters(filters, quarter)
+    parameters = {name: PARAMETERS[name].value(scoped, Definitions())
+                  for name in ("quarter_start", "quarter_end", "region", "segment")}
+    sql = """
+WITH scoped_people AS (
+  SELECT p.person_id, p.created_at FROM people p LEFT JOIN accounts a ON a.account_id = p.account_id
+  WHERE in_scope(a.region, a.segment, $region, $segment)
+),
+scoped_deals AS (
+  SELECT o.created_at, o.is_closed, o.close_date FROM opportunities o
+  LEFT JOIN accounts a ON a.account_id = o.account_id
+  WHERE in_scope(a.region, a.segment, $region, $segment)
+)
+SELECT
+  EXISTS (SELECT 1 FROM scoped_people WHERE created_at >= $quarter_start AND created_at < $quarter_end)
+  OR EXISTS (SELECT 1 FROM lifecycle_events e JOIN scoped_people p USING (person_id)
+             WHERE e.occurred_at >= $quarter_start AND e.occurred_at < $quarter_end)
+  OR EXISTS (SELECT 1 FROM scoped_deals
+             WHERE (created_at >= $quarter_start AND created_at < $quarter_end)
+                OR (is_closed AND close_date >= CAST($quarter_start AS DATE)
+                    AND close_date < CAST($quarter_end AS DATE)))
+  OR EXISTS (SELECT 1 FROM campaign_members m JOIN scoped_people p USING (person_id)
+             WHERE m.has_responded AND coalesce(m.first_responded_at, m.created_at) >= $quarter_start
+               AND coalesce(m.first_responded_at, m.created_at) < $quarter_end) AS has_data
+"""
+    query_cursor = cursor(source)
+    try:
+        return bool(query_cursor.execute(sql, parameters).fetchone()[0])
+    finally:
+        query_cursor.close()

@@ -3,11 +3,13 @@
 The rules of DESIGN §4.1–4.3, 4.5, 4.6 and 4.8 live here once; each file in metrics/ calls these macros with
 its bound parameters, so no metric restates how a stage date, a source category or a quarter's cost is worked
 out. They are defined once per database instance in an attached in-memory catalog (the warehouse itself is
-read-only) and each cursor finds them through its search path.
+read-only), together with one table macro per headline metric (made by the catalog from its file, so a scorecard
+can evaluate a metric for 8 quarters in one query), and each cursor finds them through its search path.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 
@@ -110,37 +112,52 @@ MACROS: tuple[str, ...] = (
 )
 
 
-# Named after the macros' text, so a changed definition never meets an instance holding the old one.
-MACRO_CATALOG = "metric_macros_" + hashlib.sha256("\n".join(MACROS).encode()).hexdigest()[:12]
+@functools.cache
+def catalog_name(optional: tuple[str, ...] = ()) -> str:
+    """The attached catalog holding these macros plus `optional`, named after their text, so a changed definition
+    never meets an instance holding the old one."""
+    return "metric_macros_" + hashlib.sha256("\n".join(MACROS + optional).encode()).hexdigest()[:12]
+
+
 _INSTALLING = threading.Lock()
 
 
-def _installed(cursor: duckdb.DuckDBPyConnection) -> bool:
+def _installed(cursor: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = cursor.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = $name",
-                           {"name": MACRO_CATALOG}).fetchall()
+                           {"name": name}).fetchall()
     return found[0][0] > 0
 
 
-def prepare(cursor: duckdb.DuckDBPyConnection, installer: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def prepare(cursor: duckdb.DuckDBPyConnection, installer: duckdb.DuckDBPyConnection,
+            optional: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
     """Make the macros callable from `cursor`, defining them first (through `installer`) if this instance lacks them.
 
-    Both cursors come from the same source and start in the database the metrics read (the warehouse).
+    Both cursors come from the same source and start in the database the metrics read (the warehouse). `optional`
+    statements (the catalog's per-metric macros) may fail to define; a caller that finds one missing falls back to
+    running the metric's own SQL.
     """
+    macro_catalog = catalog_name(optional)
     database = '"' + cursor.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
     with _INSTALLING:
-        if not _installed(cursor):
-            # The catalog name is a constant of this module, never user input; identifiers cannot be bound.
-            installer.execute("ATTACH ':memory:' AS " + MACRO_CATALOG)
-            installer.execute("USE " + MACRO_CATALOG)
+        if not _installed(cursor, macro_catalog):
+            # The catalog name is a hash of the macros' text, never user input; identifiers cannot be bound.
+            installer.execute("ATTACH ':memory:' AS " + macro_catalog)
+            installer.execute("USE " + macro_catalog)
             # Table names in the macro bodies are checked on creation, so the warehouse must be on the path.
-            installer.execute("SET search_path = $path", {"path": f"{MACRO_CATALOG}.main,{database}.main"})
+            installer.execute("SET search_path = $path", {"path": f"{macro_catalog}.main,{database}.main"})
             try:
                 for statement in MACROS:
                     installer.execute(statement)
             except duckdb.Error:
                 # Leave no half-defined catalog behind for the next caller to mistake for a complete one.
                 installer.execute("USE " + database)
-                installer.execute("DETACH " + MACRO_CATALOG)
+                installer.execute("DETACH " + macro_catalog)
                 raise
-    cursor.execute("SET search_path = $path", {"path": f"{database}.main,{MACRO_CATALOG}.main"})
+            for statement in optional:
+                try:
+                    installer.execute(statement)
+                except duckdb.Error:
+                    pass  # that metric's callers find no macro and run its SQL file instead
+            installer.execute("USE " + database)
+    cursor.execute("SET search_path = $path", {"path": f"{database}.main,{macro_catalog}.main"})
     return cursor

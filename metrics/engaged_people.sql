@@ -17,6 +17,7 @@
 --   account_id: their account
 --   account_name: its name
 --   owner_id: the person's owner
+--   owner_name: that owner's name from users, else the owner id (so sales can see who calls)
 --   responded_touches: their responded campaign memberships dated in the quarter
 --   last_touch_at: the latest of those touches
 --   days_since_last_touch: days from that touch to the end of the quarter
@@ -26,10 +27,12 @@ WITH quarter_touches AS (
 final AS (
   SELECT p.person_id, any_value(p.title) AS title, any_value(persona_key(p.persona)) AS persona,
          any_value(p.account_id) AS account_id, any_value(a.account_name) AS account_name,
-         any_value(p.owner_id) AS owner_id, count(*) AS responded_touches, max(q.touch_at) AS last_touch_at,
+         any_value(p.owner_id) AS owner_id, any_value(coalesce(u.name, p.owner_id)) AS owner_name,
+         count(*) AS responded_touches, max(q.touch_at) AS last_touch_at,
          days_between(max(q.touch_at), $quarter_end) AS days_since_last_touch
   FROM quarter_touches q JOIN people p ON p.person_id = q.person_id
   LEFT JOIN accounts a ON a.account_id = p.account_id
+  LEFT JOIN users u ON u.user_id = p.owner_id
   WHERE in_scope(a.region, a.segment, $region, $segment)
   GROUP BY p.person_id
   ORDER BY responded_touches DESC, last_touch_at DESC, p.person_id

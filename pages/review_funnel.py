@@ -45,8 +45,11 @@ else:
 
 st.subheader(f"Waterfall, {VIEWS[kind].lower()} view", anchor=False, help=tiles.definition(f"funnel_{kind}"))
 st.markdown(explanation)
-if waterfall.empty:
-    st.info(f"No data for this quarter: nobody reached any stage in {view.quarter} under these filters.",
+if not numbers.has_data(view):
+    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
+            icon=":material/event_busy:")
+elif waterfall.empty:
+    st.info(f"Nobody reached any stage in {view.quarter} under these filters.",
             icon=":material/event_busy:")
 else:
     st.plotly_chart(charts.waterfall(waterfall), key="funnel_waterfall", config={"displayModeBar": False})

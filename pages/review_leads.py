@@ -26,9 +26,9 @@ st.caption(f"{filters.describe(view)} · the MQLs of the quarter: people whose M
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
     comparisons = numbers.comparisons(view, TILES)
-empty = tiles.quarter_is_empty(comparisons)
+empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: no lead became an MQL in {view.quarter} under these filters.",
+    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
             icon=":material/event_busy:")
 
 # --- acceptance ----------------------------------------------------------------------------------------------------
@@ -146,10 +146,10 @@ with accounts_tab:
 with people_tab:
     people = numbers.rows("engaged_people", view)
     st.dataframe(people, hide_index=True, key="leads_engaged_people", placeholder="—", column_order=[
-        "title", "persona", "account_name", "responded_touches", "last_touch_at", "days_since_last_touch",
-        "owner_id", "person_id"], column_config={
+        "title", "persona", "account_name", "owner_name", "responded_touches", "last_touch_at",
+        "days_since_last_touch", "person_id"], column_config={
         "person_id": "Person id", "title": "Title", "persona": "Persona", "account_id": "Account id",
-        "account_name": "Account", "owner_id": "Owner id", **TOUCH_COLUMNS})
+        "account_name": "Account", "owner_name": "Owner", **TOUCH_COLUMNS})
     st.download_button("Download people (CSV)", people.to_csv(index=False).encode(),
                        file_name=f"engaged-people-{view.quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="leads_download_people", on_click="ignore")

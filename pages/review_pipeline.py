@@ -20,9 +20,9 @@ st.caption(filters.describe(view))
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
     comparisons = numbers.comparisons(view, HEADLINES + DEALS + TRENDS)
-empty = tiles.quarter_is_empty(comparisons)
+empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: no deal was created or closed in {view.quarter} under these filters.",
+    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
             icon=":material/event_busy:")
 
 for names in (HEADLINES, DEALS):

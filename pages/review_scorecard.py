@@ -18,13 +18,13 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
     comparisons = numbers.comparisons(view, tiles.scorecard_names())
-empty = tiles.quarter_is_empty(comparisons)
+empty = not numbers.has_data(view)
 if empty:
     st.info(f"No data for this quarter: nothing was recorded in {view.quarter} for "
             "these filters. Pick another quarter or widen the filters.",
             icon=":material/event_busy:")
 
-columns = st.columns(3, gap="medium")
+columns = st.columns(3, gap="small")
 for column, role in zip(columns, tiles.SCORECARD_METRICS):
     with column:
         layout.role_heading(role)

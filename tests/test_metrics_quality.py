@@ -122,7 +122,18 @@ def test_most_engaged_accounts_and_people(leads):
     # Two touches each, most recent first: M6 (07-25), M2 (07-10 12:00:01), then M3, M4, M5 (07-06) by id; M1 last.
     assert [p["person_id"] for p in people] == ["M6", "M2", "M3", "M4", "M5", "M1"]
     assert people[0]["persona"] == "decision_maker"  # ' Decision-Maker ' normalised
+    # Owners: M1, M2 → U1 (Ana); M3, M4 → U2 (Ben); M5, M6 → none.
+    assert [p["owner_name"] for p in people] == [None, "Ana", "Ben", "Ben", None, "Ana"]
     assert [p["person_id"] for p in run(leads, "engaged_people", region="NA")] == ["M3"]
+
+
+def test_engaged_people_name_an_owner_missing_from_users_by_id():
+    # P1's owner U1 is a user (Ana); P2's owner U9 is not in users, so the id stands in.
+    company = Company().user("U1", "Ana").campaign("W", "webinar")
+    company.person("P1", "2026-01-01", owner_id="U1").person("P2", "2026-01-01", owner_id="U9")
+    company.member("W", "P1", "2026-07-02").member("W", "P2", "2026-07-01")
+    assert [(p["person_id"], p["owner_name"]) for p in run(company.connect(), "engaged_people")] == [
+        ("P1", "Ana"), ("P2", "U9")]
 
 
 def test_empty_quarter(leads):

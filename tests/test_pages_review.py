@@ -66,6 +66,14 @@ def _tile(at: AppTest, title: str) -> str:
     return values[0]
 
 
+def _scorecard_tile(at: AppTest, title: str) -> tuple[str, str]:
+    """A Scorecard tile's actual as shown (the bold line beside its title) and its title's hover."""
+    markdown = list(at.markdown)
+    found = [i for i, m in enumerate(markdown) if m.value == f":small[{title}]"]
+    assert len(found) == 1, f"one Scorecard tile titled {title!r}"
+    return markdown[found[0] + 1].value.strip("*"), markdown[found[0]].proto.help
+
+
 def _table(at: AppTest, column: str):
     """The first table on the page with this column (AppTest does not expose a dataframe's key)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -106,24 +114,29 @@ def test_the_scorecard_sets_awareness_demand_gen_and_sales_side_by_side(app, rea
     for role in ("Awareness", "Demand generation", "Sales"):
         assert role in roles
     for name in ("mqls", "pipeline", "awareness_spend", "acceptance_rate", "lead_quality", "bookings"):
-        assert _tile(at, catalog.spec(name).title) == _shown(reader, name), name
+        assert _scorecard_tile(at, catalog.spec(name).title)[0] == _shown(reader, name), name
     texts = _texts(at)
     # Each marketing tile names the sales number it feeds, with that number.
     assert f"Feeds **SALs**: {_shown(reader, 'sals')}" in texts
     assert f"Feeds **Pipeline**: {_shown(reader, 'pipeline')}" in texts
-    assert "vs same quarter last year" in texts and "Target 90.0%" in texts
+    # Both changes on one line, named by their quarters, explained one hover away; the target where one exists.
+    mqls = catalog.compare(reader, "mqls", END_QUARTER)
+    assert (f":green[{fmt.change(mqls.change_vs_last_quarter, 'count')}] vs 2026-Q2 · "
+            f":green[{fmt.change(mqls.change_vs_last_year, 'count')}] vs 2025-Q3") in texts
+    assert any("vs same quarter last year (2025-Q3)" in (c.proto.help or "") for c in at.caption)
+    assert "Target 90.0%" in texts
     assert "Not signed off" in texts
-    # The definition is one hover away.
-    mqls = next(m for m in at.metric if m.label == "MQLs")
-    assert catalog.spec("mqls").definition in mqls.proto.help
+    # The definition is one hover away; every tile carries its 8-quarter sparkline.
+    assert catalog.spec("mqls").definition in _scorecard_tile(at, "MQLs")[1]
+    assert len(at.get("vega_lite_chart")) == 15
 
 
 def test_the_scorecard_follows_the_region_filter(app, reader):
     at = _open(app, SCORECARD)
-    everywhere = _tile(at, "MQLs")
+    everywhere = _scorecard_tile(at, "MQLs")[0]
     at.selectbox(key="filter_region").set_value("EMEA").run()
     assert not at.exception
-    assert _tile(at, "MQLs") == _shown(reader, "mqls", region="EMEA") != everywhere
+    assert _scorecard_tile(at, "MQLs")[0] == _shown(reader, "mqls", region="EMEA") != everywhere
 
 
 def test_the_scorecard_lists_every_catalog_metric_on_request(app, reader):
@@ -274,5 +287,7 @@ def test_an_empty_quarter_says_no_data_instead_of_failing(app, with_an_empty_qua
     assert at.selectbox(key="filter_quarter").value == EMPTY_QUARTER
     assert not at.error
     assert "No data for this quarter" in _texts(at)
-    if page != FUNNEL:
+    if page == SCORECARD:
+        assert [m.value for m in at.markdown].count("**No data**") == 15
+    elif page != FUNNEL:
         assert at.metric and all(m.value == "No data" for m in at.metric)

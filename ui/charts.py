@@ -1,4 +1,4 @@
-"""Pure plotly chart builders `(frame, *, …) -> go.Figure`, shared by the pages and the exports (no Streamlit here)."""
+"""Pure chart builders `(frame, *, …) -> go.Figure` (and a Vega-Lite tile sparkline), shared by pages and exports."""
 
 from __future__ import annotations
 
@@ -249,6 +249,34 @@ def sparkline(values: Iterable[float | None], *, colour: str = theme.SALES, heig
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return figure
+
+
+def tile_sparkline(quarters: Iterable[str], values: Iterable[float | None], *, unit: str,
+                   colour: str = theme.SALES, width: int = 72, height: int = 30) -> dict:
+    """A bare 8-quarter line, no axes, the latest quarter dotted, each point's quarter and value on hover: a
+    Vega-Lite spec for a Scorecard tile (st.vega_lite_chart), because a plotly chart on screen is never drawn narrower
+    than 150 pixels and a tile has room for half that."""
+    show = formatter(unit)
+    points = [{"quarter": str(q), "value": None if _missing(v) else float(v), "label": f"{q}: {show(v)}"}
+              for q, v in zip(quarters, values)]
+    known = [p["value"] for p in points if p["value"] is not None]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    encoding = {
+        "x": {"field": "quarter", "type": "ordinal", "axis": None, "sort": None},
+        "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"domain": [low, high]}},
+        "tooltip": {"field": "label", "type": "nominal"},
+    }
+    latest = max((p["quarter"] for p in points if p["value"] is not None), default=None)
+    return {
+        "data": {"values": points}, "width": width, "height": height, "autosize": {"type": "fit"},
+        "config": {"view": {"stroke": None}},
+        "layer": [
+            {"mark": {"type": "line", "color": colour, "strokeWidth": 2}, "encoding": encoding},
+            {"mark": {"type": "circle", "color": colour, "size": 28},
+             "encoding": {**encoding, "opacity": {"condition": {"test": f"datum.quarter == '{latest}'", "value": 1},
+                                                  "value": 0}}},
+        ],
+    }
 
 
 # --- categories ----------------------------------------------------------------------------------------------------

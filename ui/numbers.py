@@ -64,3 +64,14 @@ def _value(path: str, identity, view: _View, name: str):
 def value(name: str, view: Filters):
     """A headline metric's value for the view (None when there is nothing to measure)."""
     return _value(*_key(view), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _has_data(path: str, identity, view: _View) -> bool:
+    filters = _filters(view)
+    return catalog.has_data(context.reader(), filters.quarter, filters)
+
+
+def has_data(view: Filters) -> bool:
+    """Whether anything was recorded in the view's quarter under its region and segment (else: "no data")."""
+    return _has_data(*_key(view))

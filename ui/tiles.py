@@ -7,8 +7,9 @@ import streamlit as st
 
 from alignment import catalog
 from alignment.catalog import Comparison
+from alignment.periods import Quarter
+from ui import charts, theme
 from ui import format as fmt
-from ui import theme
 
 NO_DATA = "No data"
 
@@ -101,16 +102,72 @@ def scorecard_names() -> list[str]:
 
 
 def scorecard_column(role: str, comparisons: dict[str, Comparison], *, quarter_empty: bool) -> None:
-    """A funnel role's tiles, each awareness and demand-generation tile beside the sales number it feeds."""
+    """A funnel role's compact tiles, each awareness and demand-generation tile beside the sales number it feeds."""
     for name in SCORECARD_METRICS[role]:
         feeds = catalog.spec(name).pairs_with
-        tile(comparisons[name], paired=comparisons.get(feeds) if role != "sales" else None,
-             quarter_empty=quarter_empty)
+        compact_tile(comparisons[name], role=role, paired=comparisons.get(feeds) if role != "sales" else None,
+                     quarter_empty=quarter_empty)
 
 
-def quarter_is_empty(comparisons: dict[str, Comparison]) -> bool:
-    """Nothing at all happened in the quarter under these filters (every metric empty or zero)."""
-    return not any(c.value for c in comparisons.values())
+def change_line(comparison: Comparison) -> str:
+    """Both changes on one line, each coloured by the metric's direction and named by its quarter."""
+    parts, quarter = [], Quarter.parse(comparison.quarter)
+    if comparison.last_quarter is not None:
+        parts.append(change_text(comparison.change_vs_last_quarter, comparison.unit, comparison.direction)
+                     + f" vs {quarter.shift(-1)}")
+    if comparison.same_quarter_last_year is not None:
+        parts.append(change_text(comparison.change_vs_last_year, comparison.unit, comparison.direction)
+                     + f" vs {quarter.shift(-4)}")
+    return " · ".join(parts)
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 60, 30
+"""The Scorecard's sparklines in pixels: small enough to sit between a tile's title and its value."""
+
+
+def changes_help(comparison: Comparison, paired: Comparison | None = None) -> str:
+    """What a compact tile's second line compares with, and the definition of the sales number it feeds."""
+    quarter = Quarter.parse(comparison.quarter)
+    better = "higher" if comparison.direction == "up" else "lower"
+    text = (f"Change vs last quarter ({quarter.shift(-1)}) and vs same quarter last year ({quarter.shift(-4)}); "
+            f"green when it moves the good way for this metric ({better} is better), red when not.")
+    if paired is not None:
+        feeds = catalog.spec(paired.name)
+        text += f"\n\nFeeds {feeds.title}: {feeds.definition}"
+    return text
+
+
+def compact_tile(comparison: Comparison, *, role: str, paired: Comparison | None = None,
+                 quarter_empty: bool = False) -> None:
+    """One metric in three short lines, for the Scorecard's quarter on one screen: title, 8-quarter sparkline and
+    actual; the changes vs last quarter and vs the same quarter last year; the target and the sales number it feeds.
+    The definition is on the title's hover."""
+    name = comparison.name
+    metric = catalog.spec(name)
+    empty = quarter_empty or not has_data(comparison)
+    with st.container(border=True, key=f"scorecard_tile_{name}", gap="xxsmall"):
+        with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False):
+            st.markdown(f":small[{metric.title}]", help=definition(name), width="stretch")
+            with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False,
+                              width="content"):
+                if not empty:
+                    spark = charts.tile_sparkline(
+                        [p.quarter for p in comparison.trend], [p.value for p in comparison.trend], unit=metric.unit,
+                        colour=theme.FUNNEL_COLOURS[role], width=SPARK_WIDTH, height=SPARK_HEIGHT)
+                    st.vega_lite_chart(spark, width=SPARK_WIDTH, height=SPARK_HEIGHT, theme=None,
+                                       key=f"scorecard_spark_{name}")
+                st.markdown(f"**{NO_DATA if empty else fmt.BY_UNIT[metric.unit](comparison.value)}**",
+                            width="content", text_alignment="right")
+        if empty:
+            st.caption(f"No data for this quarter ({comparison.quarter}).")
+            return
+        notes = [change_line(comparison)]
+        if comparison.target is not None:
+            notes.append(target_text(comparison))
+        if paired is not None:
+            feeds = catalog.spec(paired.name)
+            notes.append(f"Feeds **{feeds.title}**: {fmt.BY_UNIT[feeds.unit](paired.value)}")
+        st.caption("  \n".join(note for note in notes if note), help=changes_help(comparison, paired))
 
 
 def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:

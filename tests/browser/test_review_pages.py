@@ -112,10 +112,17 @@ def test_the_review_pages_render_in_a_browser(demo_server, page: Page, artifacts
     _settled(page)
     expect(page.get_by_text(f"{END_QUARTER} · all regions · all segments").first).to_be_visible()
 
-    # Scorecard: three role columns of tiles, each with its sparkline.
+    # Scorecard: the quarter on one screen, three role columns of five tiles, each with its sparkline.
     for role in ("Awareness", "Demand generation", "Sales"):
         expect(page.get_by_text(role, exact=True).first).to_be_visible()
-    expect(page.get_by_test_id("stMetric").nth(14)).to_be_attached()
+    tiles = page.locator('[class*="st-key-scorecard_tile_"]')
+    expect(tiles).to_have_count(15)
+    sparklines = page.get_by_test_id("stVegaLiteChart")
+    expect(sparklines).to_have_count(15)
+    for index in range(15):
+        expect(sparklines.nth(index).locator("svg, canvas").first).to_be_attached(timeout=30_000)
+    bottoms = tiles.evaluate_all("elements => elements.map(e => e.getBoundingClientRect().bottom)")
+    assert max(bottoms) <= page.viewport_size["height"], f"the Scorecard's tiles end at {max(bottoms)} px"
     expect(page.get_by_text("Not signed off").first).to_be_visible()
     _no_errors(page)
     _pictures(page, artifacts, "scorecard")
