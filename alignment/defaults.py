@@ -29,3 +29,9 @@ BOUGHT_LEAD_PRICE = 250.0
 def funnel_role(channel: str | None) -> str:
     """The default funnel role of a channel."""
     return "awareness" if (channel or "").strip().lower() in AWARENESS_CHANNELS else "demand_gen"
+
+
+TRACEABILITY_THRESHOLD = 0.6
+"""A campaign demonstrates value when its traceability score (DESIGN §4.7, alignment.quadrant) reaches this."""
+DELIVERY_THRESHOLD: float | None = None
+"""Attributed pipeline per $1 of cost a campaign must reach to deliver; None: what a bought lead returns."""
