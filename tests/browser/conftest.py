@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -54,24 +56,23 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def fresh_server(tmp_path_factory) -> str:
-    """The dashboard as a first-time user starts it: no warehouse yet (so it builds the demo company)."""
-    data = tmp_path_factory.mktemp("fresh-data")
+@contextlib.contextmanager
+def serve(db_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against the warehouse `db_path`; yields its URL, then stops it."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(data / "streamlit.log", "w")
+    log_path = db_path.parent / "streamlit.log"
+    log = open(log_path, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(data / "warehouse.duckdb")}, stdout=log,
-        stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
         while not _healthy(url):
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {(data / 'streamlit.log').read_text()[-2000:]}")
+                raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
             time.sleep(0.2)
         yield url
     finally:
@@ -82,3 +83,16 @@ def fresh_server(tmp_path_factory) -> str:
             os.kill(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """serve(db_path): a dashboard server on a given warehouse, as a context manager."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def fresh_server(tmp_path_factory) -> Iterator[str]:
+    """The dashboard as a first-time user starts it: no warehouse yet (so it builds the demo company)."""
+    with serve(tmp_path_factory.mktemp("fresh-data") / "warehouse.duckdb") as url:
+        yield url

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -23,46 +17,14 @@ END_QUARTER = "2026-Q3"  # the quarter the dashboard opens on, as in tests/test_
 SCROLL_STEP = 820  # a little less than the 900-pixel viewport, so consecutive pictures overlap
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-            return response.read() == b"ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory) -> str:
+def demo_server(tmp_path_factory, streamlit_server) -> Iterator[str]:
     """The dashboard on a demo company built beforehand (its own server: the shared fresh_server must stay fresh
     for the first-start test, whichever order the browser tests run in)."""
-    data = tmp_path_factory.mktemp("review-data")
-    demo.build_demo(data / "warehouse.duckdb", end_quarter=END_QUARTER)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    log = open(data / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(data / "warehouse.duckdb")}, stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {(data / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+    db_path = tmp_path_factory.mktemp("review-data") / "warehouse.duckdb"
+    demo.build_demo(db_path, end_quarter=END_QUARTER)
+    with streamlit_server(db_path) as url:
         yield url
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 def _settled(page: Page) -> None:
