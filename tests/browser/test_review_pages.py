@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -12,7 +11,6 @@ from alignment import demo
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 END_QUARTER = "2026-Q3"  # the quarter the dashboard opens on, as in tests/test_pages_review.py
 SCROLL_STEP = 820  # a little less than the 900-pixel viewport, so consecutive pictures overlap
 
