@@ -57,6 +57,23 @@ MACROS: tuple[str, ...] = (
     # The stage dates alone (the first follow-up belongs to mql_follow_ups).
     """CREATE OR REPLACE MACRO person_stages(use_backfill) AS TABLE
          SELECT * EXCLUDE (first_follow_up_at) FROM person_stages_followed_up(use_backfill)""",
+    # The waterfall's people in scope, each with the value of the chosen split: the source category of their own
+    # lead source, the channel of their first touch (ties by campaign), or their account's segment or region.
+    """CREATE OR REPLACE MACRO funnel_people(use_backfill, split_by, source_names, source_categories,
+                                             wanted_region, wanted_segment) AS TABLE
+         WITH first_touch AS (
+           SELECT person_id, arg_min(channel, (touch_at, campaign_id)) AS channel
+           FROM touches WHERE touch_at IS NOT NULL GROUP BY person_id
+         )
+         SELECT ps.*,
+                CASE split_by WHEN 'source_category' THEN source_category(ps.lead_source, source_names,
+                                                                          source_categories)
+                              WHEN 'channel' THEN coalesce(ft.channel, '(none)')
+                              WHEN 'segment' THEN coalesce(ps.segment, '(none)')
+                              WHEN 'region' THEN coalesce(ps.region, '(none)')
+                              ELSE '(all)' END AS split_value
+         FROM person_stages(use_backfill) ps LEFT JOIN first_touch ft ON ft.person_id = ps.person_id
+         WHERE in_scope(ps.region, ps.segment, wanted_region, wanted_segment)""",
     # §4.2/§4.8: the MQLs of a period and their first follow-up (the first activity at or after mql_at).
     """CREATE OR REPLACE MACRO mql_follow_ups(use_backfill, q_start, q_end) AS TABLE
          SELECT * EXCLUDE (first_follow_up_at), first_follow_up_at AS followed_up_at,

@@ -19,19 +19,8 @@
 --   ratio_label: 'conversion'
 --   velocity_days: median days from the stage before to this one, among cohort people who reached both
 --   value: amount of the distinct deals linked to the cohort's people at opportunity, of the won ones at won
-WITH first_touch AS (
-  SELECT person_id, arg_min(channel, (touch_at, campaign_id)) AS channel
-  FROM touches WHERE touch_at IS NOT NULL GROUP BY person_id
-),
-people_in_scope AS (
-  SELECT ps.*,
-         CASE $split WHEN 'source_category' THEN source_category(ps.lead_source, $source_names, $source_categories)
-                     WHEN 'channel' THEN coalesce(ft.channel, '(none)')
-                     WHEN 'segment' THEN coalesce(ps.segment, '(none)')
-                     WHEN 'region' THEN coalesce(ps.region, '(none)')
-                     ELSE '(all)' END AS split_value
-  FROM person_stages($backfill) ps LEFT JOIN first_touch ft ON ft.person_id = ps.person_id
-  WHERE in_scope(ps.region, ps.segment, $region, $segment)
+WITH people_in_scope AS (
+  SELECT * FROM funnel_people($backfill, $split, $source_names, $source_categories, $region, $segment)
 ),
 cohort AS (
   SELECT * FROM people_in_scope WHERE inquiry_at >= $quarter_start AND inquiry_at < $quarter_end
