@@ -339,3 +339,17 @@ def test_yaml_yes_and_no_stay_text():
     # A plain YAML 1.1 loader would read the keys as booleans and match the words "true"/"false" instead.
     mapping = parse_mapping(OPPORTUNITIES + "    values: {is_won: {Yes: true, No: false}}\n", "m.yaml")
     assert mapping.tables.opportunities[0].values == {"is_won": {"Yes": "true", "No": "false"}}
+
+
+@pytest.mark.parametrize(("text", "path"), [
+    ('version: 1\ndate_format: "every tuesday"\ntables:\n  accounts:\n    file: a.csv\n'
+     '    columns: {account_id: Id}\n', "date_format"),
+    ('version: 1\ntables:\n  accounts:\n    file: a.csv\n    date_format: "nope"\n'
+     '    columns: {account_id: Id}\n', "tables.accounts.date_format"),
+])
+def test_unreadable_date_format_is_refused_where_it_is_written(tmp_path, text, path):
+    with pytest.raises(ImportRejected) as refused:
+        MappingAdapter.from_file(mapping_file(tmp_path, text))
+    problem = refused.value.errors[0]
+    assert problem.column == path
+    assert "is not a date format — write it like DD/MM/YYYY or %d/%m/%Y" in problem.rule

@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import duckdb
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic import ValidationInfo
 
 from alignment import defaults, schema
@@ -62,6 +62,16 @@ def _as_list(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_as_text)]
 
 
+def _readable_date_format(value: str) -> str:
+    """A date format the readers understand (DD/MM/YYYY or %d/%m/%Y style), else a message saying what works."""
+    if date_layout(value) is None:
+        raise ValueError(_bad_date_format(value))
+    return value
+
+
+DateFormat = Annotated[Text, AfterValidator(_readable_date_format)]
+
+
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -104,7 +114,7 @@ class TableMapping(BaseModel):
     columns: dict[Text, Annotated[Text, Field(min_length=1)]] = Field(default_factory=dict, validate_default=True)
     lifecycle_dates: dict[Text, Text] = Field(default_factory=dict)
     lifecycle_reasons: dict[Text, Text] = Field(default_factory=dict)
-    date_format: Text | None = None
+    date_format: DateFormat | None = None
     decimal: Literal["comma", "point"] | None = None
     formats: dict[Text, Text] = Field(default_factory=dict)
     values: dict[Text, dict[Text, Text]] = Field(default_factory=dict)
@@ -153,13 +163,6 @@ class TableMapping(BaseModel):
         _raise([f"'{stage}' is not a lifecycle stage — use one of {', '.join(schema.STAGES)}"
                 f"{_suggest(stage, list(schema.STAGES))}" for stage in stages if stage not in schema.STAGES])
         return stages
-
-    @field_validator("date_format")
-    @classmethod
-    def _date_format_readable(cls, value: str | None) -> str | None:
-        if value is not None and date_layout(value) is None:
-            raise ValueError(_bad_date_format(value))
-        return value
 
     @field_validator("formats")
     @classmethod
@@ -243,16 +246,9 @@ class MappingFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     version: Literal[1]
-    date_format: Text | None = None
+    date_format: DateFormat | None = None
     decimal: Literal["comma", "point"] | None = None
     tables: Tables  # type: ignore[valid-type]
-
-    @field_validator("date_format")
-    @classmethod
-    def _date_format_readable(cls, value: str | None) -> str | None:
-        if value is not None and date_layout(value) is None:
-            raise ValueError(_bad_date_format(value))
-        return value
 
     @field_validator("tables")
     @classmethod
