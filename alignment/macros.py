@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import threading
 
 import duckdb
+
+from alignment import attribution
 
 MACROS: tuple[str, ...] = (
     # Whether a record whose account has this region and segment passes the filters (a NULL filter passes all).
@@ -52,11 +55,12 @@ MACROS: tuple[str, ...] = (
                   AS opportunity_at,
                 won_recorded_at AS won_at,
                 CASE WHEN use_backfill THEN followed_up_backfilled_at ELSE followed_up_recorded_at END
-                  AS first_follow_up_at
+                  AS first_follow_up_at,
+                responded_touch_times
          FROM person_stage_dates""",
-    # The stage dates alone (the first follow-up belongs to mql_follow_ups).
+    # The stage dates alone (the first follow-up belongs to mql_follow_ups, the touch times to period_mql_quality).
     """CREATE OR REPLACE MACRO person_stages(use_backfill) AS TABLE
-         SELECT * EXCLUDE (first_follow_up_at) FROM person_stages_followed_up(use_backfill)""",
+         SELECT * EXCLUDE (first_follow_up_at, responded_touch_times) FROM person_stages_followed_up(use_backfill)""",
     # The waterfall's people in scope, each with the value of the chosen split: the source category of their own
     # lead source, the channel of their first touch (ties by campaign), or their account's segment or region.
     """CREATE OR REPLACE MACRO funnel_people(use_backfill, split_by, source_names, source_categories,
@@ -76,23 +80,26 @@ MACROS: tuple[str, ...] = (
          WHERE in_scope(ps.region, ps.segment, wanted_region, wanted_segment)""",
     # §4.2/§4.8: the MQLs of a period and their first follow-up (the first activity at or after mql_at).
     """CREATE OR REPLACE MACRO mql_follow_ups(use_backfill, q_start, q_end) AS TABLE
-         SELECT * EXCLUDE (first_follow_up_at), first_follow_up_at AS followed_up_at,
+         SELECT * EXCLUDE (first_follow_up_at, responded_touch_times), first_follow_up_at AS followed_up_at,
                 (epoch(first_follow_up_at) - epoch(mql_at)) / 3600.0 AS hours_to_follow_up
          FROM person_stages_followed_up(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end""",
+    # How many of a person's responded-touch times (a list, precomputed at import) fall in [from_at, to_at].
+    """CREATE OR REPLACE MACRO touches_between(touch_times, from_at, to_at) AS
+         coalesce(len(list_filter(touch_times, lambda touch_at: touch_at >= from_at AND touch_at <= to_at)), 0)""",
     # §4.5/§4.8: the MQLs of a period with the three sales-ready tests (target account, decision role, interest).
     """CREATE OR REPLACE MACRO period_mql_quality(use_backfill, q_start, q_end, window_days, min_touches,
                                                          ready_personas) AS TABLE
          WITH mqls AS (
-           SELECT * FROM person_stages(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end),
-         interest AS (
-           SELECT m.person_id, count(*) AS interest_touches
-           FROM mqls m JOIN touches t ON t.person_id = m.person_id
-            AND t.touch_at >= m.mql_at - to_days(CAST(window_days AS INTEGER)) AND t.touch_at <= m.mql_at
-           GROUP BY m.person_id)
-         SELECT m.*, coalesce(i.interest_touches, 0) AS interest_touches,
-                (m.is_target_account AND coalesce(list_contains(ready_personas, m.persona), false)
-                 AND coalesce(i.interest_touches, 0) >= min_touches) AS is_sales_ready
-         FROM mqls m LEFT JOIN interest i ON i.person_id = m.person_id""",
+           SELECT *, mql_at - to_days(CAST(window_days AS INTEGER)) AS interest_from_at
+           FROM person_stages_followed_up(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end)
+         SELECT * EXCLUDE (first_follow_up_at, responded_touch_times, interest_from_at),
+                touches_between(responded_touch_times, interest_from_at, mql_at) AS interest_touches,
+                -- Touches are counted again, but only for the MQLs that pass the two cheap tests: a CASE evaluates
+                -- its branch on the rows that reach it, and the count is most of the cost.
+                CASE WHEN is_target_account AND coalesce(list_contains(ready_personas, persona), false)
+                     THEN touches_between(responded_touch_times, interest_from_at, mql_at) >= min_touches
+                     ELSE false END AS is_sales_ready
+         FROM mqls""",
     # Every deal with its amount (empty = 0), close moment and its account's region and segment (filters reach a
     # deal through its account); precomputed at import (warehouse.opportunity_facts).
     """CREATE OR REPLACE MACRO deals() AS TABLE
@@ -127,6 +134,19 @@ MACROS: tuple[str, ...] = (
                           / (s.last_day - s.first_day + 1) END AS cost
          FROM spans s LEFT JOIN spend sp ON sp.campaign_id = s.campaign_id""",
 )
+
+
+
+def table_macro(name: str, arguments: tuple[str, ...], sql: str) -> str:
+    """A query taking `$name` parameters as a table macro taking `arg_name` ones (the prefix keeps them from
+    shadowing columns). Names come from the code, never from users; values reach the macro as bound parameters."""
+    body = re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", lambda match: "arg_" + match.group(1), sql)
+    return ("CREATE OR REPLACE MACRO " + name + "(" + ", ".join("arg_" + a for a in arguments) + ") AS TABLE\n"
+            + body.strip())
+
+
+# §4.4: attribution, from alignment.attribution's own SQL (one source), for the attribution metrics of the catalog.
+MACROS = MACROS + tuple(table_macro(*source) for source in attribution.MACRO_SOURCES)
 
 
 @functools.cache

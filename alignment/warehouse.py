@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change."""
 DB_ENV = "ALIGNMENT_DB"
 
@@ -149,7 +149,7 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, dt.da
     return row[0], row[1]
 
 
-def format_version(reader: "Reader") -> int:
+def format_version(reader: Reader) -> int:
     """The format a warehouse file was written in (0: before versions were recorded)."""
     cursor = reader.cursor()
     found = cursor.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'warehouse' "
@@ -197,8 +197,9 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Derived tables stored in the warehouse, computed once per import (the metric catalog reads these).
 
     Only what no charter option changes is precomputed: recorded and back-filled stage dates side by side, the first
-    follow-up after either possible mql date, each deal's resolved source text. Maps, SLA hours and the stage policy
-    stay bound parameters applied at query time (alignment.macros).
+    follow-up after either possible mql date, each person's first touch and responded-touch times, each deal's
+    resolved source text. Maps, SLA hours, the stage policy and the interest window stay bound parameters applied at
+    query time (alignment.macros).
     """
     for statement in VIEWS:
         con.execute(statement)
@@ -215,7 +216,9 @@ VIEWS: list[str] = [
        ORDER BY m.person_id""",
     # §4.1/§4.8: one row per person with the date each waterfall stage was recorded (`*_recorded_at`), the dates
     # back-filled from the next stage reached (whole chain, won included), and the first sales activity at or after
-    # each of the two possible mql dates (§4.2); the stage policy picks a column at query time.
+    # each of the two possible mql dates (§4.2); the stage policy picks a column at query time. Also the person's
+    # touches (§4.4): the campaign of the first (ties by campaign id), whose role the charter's channel map decides
+    # at query time, and all their times, so that the interest test (§4.5, window from the charter) is a lookup.
     """CREATE OR REPLACE TABLE person_stage_dates AS
        WITH lifecycle AS (
          SELECT person_id,
@@ -263,11 +266,17 @@ VIEWS: list[str] = [
        follow_up_backfilled AS (
          SELECT b.person_id, min(a.occurred_at) AS followed_up_backfilled_at
          FROM backfilled b JOIN sales_activities a ON a.person_id = b.person_id AND a.occurred_at >= b.mql_backfilled_at
-         GROUP BY b.person_id)
-       SELECT b.*, fr.followed_up_recorded_at, fb.followed_up_backfilled_at
+         GROUP BY b.person_id),
+       person_touches AS (
+         SELECT person_id, arg_min(campaign_id, (touch_at, campaign_id)) AS first_touch_campaign_id,
+                list(touch_at) AS responded_touch_times
+         FROM touches WHERE touch_at IS NOT NULL GROUP BY person_id)
+       SELECT b.*, fr.followed_up_recorded_at, fb.followed_up_backfilled_at,
+              t.first_touch_campaign_id, t.responded_touch_times
        FROM backfilled b
        LEFT JOIN follow_up_recorded fr ON fr.person_id = b.person_id
        LEFT JOIN follow_up_backfilled fb ON fb.person_id = b.person_id
+       LEFT JOIN person_touches t ON t.person_id = b.person_id
        ORDER BY b.mql_backfilled_at""",
     # §4.3/§4.8: every deal with its amount (empty = 0), close moment (midnight UTC of close_date), its account's
     # region and segment, and its resolved source text (own lead source; else the earliest-created lead converted

@@ -13,9 +13,8 @@
 -- columns:
 --   value: people created in the quarter
 WITH final AS (
-  SELECT count(*) AS value
-  FROM people p LEFT JOIN accounts a ON a.account_id = p.account_id
-  WHERE p.created_at >= $quarter_start AND p.created_at < $quarter_end
-    AND in_scope(a.region, a.segment, $region, $segment)
+  -- person_stage_dates has one row per person, with inquiry_at = created_at and their account's region and segment.
+  SELECT count(*) AS value FROM person_stage_dates
+  WHERE inquiry_at >= $quarter_start AND inquiry_at < $quarter_end AND in_scope(region, segment, $region, $segment)
 )
 SELECT * FROM final
