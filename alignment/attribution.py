@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from alignment import defaults
 from alignment.periods import Quarter
 
-MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay", "data_driven")
+MODELS = defaults.ATTRIBUTION_MODELS
 RULE_BASED_MODELS = MODELS[:-1]
 BASES = ("pipeline", "bookings")
 
@@ -67,7 +67,7 @@ class AttributionOptions(BaseModel):
     basis: Literal["pipeline", "bookings"] = "pipeline"
     lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650)
     half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650)
-    linking: Literal["contacts", "account"] = "contacts"
+    linking: Literal["contacts", "account"] = defaults.LINKING
     quarter: Quarter | None = None
 
     @field_validator("model", mode="before")
@@ -451,19 +451,27 @@ def _scope_parameters(options: AttributionOptions) -> dict[str, Any]:
     }
 
 
+def model_weights(models: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The models as rows of raw weights, the `$models` the shares SQL takes."""
+    return [{"model": model, **{name: float(WEIGHTS[model].get(name, 0.0))
+                                for name in ("ft", "mt", "ot", "ct", "last", "spread", "decay", "markov")}}
+            for model in models]
+
+
+def markov_parameters(effects: dict[str, float]) -> dict[str, list]:
+    """data_driven's removal effects as the two parallel lists the shares SQL takes (never empty lists)."""
+    return {"markov_channels": list(effects) or [""], "markov_effects": [float(v) for v in effects.values()] or [0.0]}
+
+
 def _parameters(options: AttributionOptions, models: tuple[str, ...], markov: MarkovModel | None = None
                 ) -> dict[str, Any]:
-    effects = markov.removal_effects if markov else {}
     return {
         **_scope_parameters(options),
         "half_life_days": float(options.half_life_days),
         "has_decay": any(WEIGHTS[model].get("decay", 0) > 0 for model in models),
         "has_markov": any(WEIGHTS[model].get("markov", 0) > 0 for model in models),
-        "models": [{"model": model, **{name: float(WEIGHTS[model].get(name, 0.0))
-                                       for name in ("ft", "mt", "ot", "ct", "last", "spread", "decay", "markov")}}
-                   for model in models],
-        "markov_channels": list(effects) or [""],
-        "markov_effects": [float(v) for v in effects.values()] or [0.0],
+        "models": model_weights(models),
+        **markov_parameters(markov.removal_effects if markov else {}),
     }
 
 
@@ -556,3 +564,27 @@ def influenced(source: Any, quarter: Quarter | str | None = None, *, lookback_da
         return cursor.execute(_INFLUENCED_SQL, _scope_parameters(options)).df()
     finally:
         cursor.close()
+
+
+# The same SQL as DuckDB table macros, so a catalog metric (one SQL file) can credit campaigns without restating how:
+# alignment.macros installs them beside the shared macros; each `$name` becomes the macro parameter `arg_name`.
+# `model_shares` derives has_decay and has_markov from the weights, so a metric passes the model of record alone.
+_ELIGIBLE_SQL = "WITH " + _SCOPE_SQL + """
+SELECT opportunity_id, campaign_id, person_id, touch_at, channel, amount FROM eligible
+"""
+_SCOPE_ARGUMENTS = ("is_bookings", "by_account", "quarter_start", "quarter_end", "lookback_hours")
+_SHARES_ARGUMENTS = _SCOPE_ARGUMENTS + ("half_life_days", "has_decay", "has_markov", "models", "markov_channels",
+                                        "markov_effects")
+_MODEL_SHARES_SQL = """
+SELECT * FROM attribution_shares($is_bookings, $by_account, $quarter_start, $quarter_end, $lookback_hours,
+                                 $half_life_days, list_bool_or(list_transform($models, lambda w: w.decay > 0)),
+                                 list_bool_or(list_transform($models, lambda w: w.markov > 0)), $models,
+                                 $markov_channels, $markov_effects)
+"""
+MACRO_SOURCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    # one row per eligible touch of the deals in scope (DESIGN §4.4 window): the influenced deals are those it lists
+    ("eligible_touches", _SCOPE_ARGUMENTS, _ELIGIBLE_SQL),
+    # one row per (model, deal, campaign) with its share and credited amount, `(unattributed)` as a NULL campaign
+    ("attribution_shares", _SHARES_ARGUMENTS, _ATTRIBUTE_SQL[True]),
+    ("model_shares", tuple(a for a in _SHARES_ARGUMENTS if a not in ("has_decay", "has_markov")), _MODEL_SHARES_SQL),
+)

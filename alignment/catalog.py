@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment import defaults, macros
+from alignment import attribution, defaults, macros
 from alignment.periods import Quarter
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
@@ -51,6 +51,19 @@ class Definitions(BaseModel):
     bought_lead_price: float = Field(defaults.BOUGHT_LEAD_PRICE, ge=0,
                                      description="what a bought lead costs (benchmark for cost per sales-ready lead)")
     targets: dict[str, float] = Field(default_factory=dict, description="metric name → target value")
+    model_of_record: Literal[defaults.ATTRIBUTION_MODELS] = Field(
+        defaults.MODEL_OF_RECORD, description="the attribution model whose credit is reported (DESIGN §4.4)")
+    lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650,
+                               description="how many days before a deal's creation a touch can influence it")
+    half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650,
+                                  description="time_decay: days after which a touch's weight halves")
+    linking: Literal["contacts", "account"] = Field(
+        defaults.LINKING, description="whose touches count for a deal: contacts (its contact roles and converted "
+                                      "leads) or account (everyone at its account)")
+    markov_effects: dict[str, float] = Field(
+        default_factory=dict, exclude=True,
+        description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "
+                    "model runs (alignment.campaigns.learnt); not a charter choice")
 
     @field_validator("lead_source_categories")
     @classmethod
@@ -128,6 +141,20 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: d.interest_window_days),
     Parameter(name="sales_ready_personas", description="personas with a role in the decision",
               value=lambda f, d: list(d.sales_ready_personas)),
+    Parameter(name="bought_lead_price", description="what a bought lead costs (the benchmark)",
+              value=lambda f, d: float(d.bought_lead_price)),
+    Parameter(name="attribution_models", description="the model of record as rows of raw weights",
+              value=lambda f, d: attribution.model_weights((d.model_of_record,))),
+    Parameter(name="lookback_hours", description="attribution lookback in hours (lookback days × 24)",
+              value=lambda f, d: d.lookback_days * 24),
+    Parameter(name="half_life_days", description="time_decay half-life in days",
+              value=lambda f, d: float(d.half_life_days)),
+    Parameter(name="by_account", description="linking: true links everyone at the deal's account",
+              value=lambda f, d: d.linking == "account"),
+    Parameter(name="markov_channels", description="data_driven: the channels with a removal effect",
+              value=lambda f, d: attribution.markov_parameters(d.markov_effects)["markov_channels"]),
+    Parameter(name="markov_effects", description="data_driven: their removal effects, in the same order",
+              value=lambda f, d: attribution.markov_parameters(d.markov_effects)["markov_effects"]),
 )}
 
 PARAMETER_PATTERN = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -23,6 +23,10 @@ INTEREST_TOUCHES = 2
 INTEREST_WINDOW_DAYS = 90
 SALES_READY_PERSONAS = ("decision_maker", "influencer")
 MODEL_OF_RECORD = "w_shaped"
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay",
+                      "data_driven")
+"""The attribution models of DESIGN §4.4, the rule-based ones first; any of them can be the model of record."""
+LINKING = "contacts"               # or "account": everyone at the deal's account is linked to it
 BOUGHT_LEAD_PRICE = 250.0
 
 
@@ -35,3 +39,6 @@ TRACEABILITY_THRESHOLD = 0.6
 """A campaign demonstrates value when its traceability score (DESIGN §4.7, alignment.quadrant) reaches this."""
 DELIVERY_THRESHOLD: float | None = None
 """Attributed pipeline per $1 of cost a campaign must reach to deliver; None: what a bought lead returns."""
+MIN_MQLS_FOR_LEAD_QUALITY = 10
+"""Fewer MQLs than this and a campaign's lead quality is not held against it: at a company rate of a few percent,
+none of three MQLs being sales-ready is what the company itself would produce."""

@@ -13,6 +13,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from alignment.awareness import geometric_adstock, hill
+
 
 @dataclass(frozen=True)
 class DemoScale:
@@ -77,7 +79,27 @@ GLOBAL = 4  # region code of campaigns and people-pools that span every region
 REGION_SHARE = np.array([0.45, 0.30, 0.15, 0.10])
 BUSINESS_HOURS_START_UTC = np.array([13.0, 7.0, 0.0, 12.0])  # local 8-9 am, so records appear in working hours
 AWARENESS_SPEND_RAMP = {2: 2.0, 3: 3.5}  # reported-quarter index -> spend multiplier; later quarters stay at 2.6
-AWARENESS_INQUIRY_LIFT = 0.5  # inquiries rise by half once the extra awareness has landed
+
+
+@dataclass(frozen=True)
+class AwarenessEffect:
+    """The known truth of the awareness story: each awareness channel's weekly spend (all regions) is carried over
+    (geometric adstock, `decay` a week), saturates on a Hill curve (`half_saturation` in weekly dollars at scale S,
+    `shape`) and lifts the daily rate of new inbound and campaign-created people by up to `most_lift` of the rate
+    without awareness; pipeline follows those people through the funnel."""
+
+    decay: float
+    shape: float
+    half_saturation: dict[str, float]
+    most_lift: dict[str, float]
+
+
+AWARENESS_EFFECT = AwarenessEffect(
+    decay=0.75, shape=3.0,
+    half_saturation={"tv": 20e3, "display": 10e3, "podcast": 6e3, "billboard": 6e3, "pr": 3e3, "social_organic": 1e3},
+    most_lift={"tv": 0.8, "display": 0.3, "podcast": 0.1, "billboard": 0.05, "pr": 0.03, "social_organic": 0.01})
+# Spend rises in reported quarters 3 and 4 (AWARENESS_SPEND_RAMP): the S-curve keeps the first step small, so
+# inquiries, then pipeline, rise a quarter or two later.
 
 SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 PERSONAS = ("Decision Maker", "Influencer", "User", "Other")
@@ -217,15 +239,65 @@ def default_end_quarter(today: dt.date) -> str:
 
 
 def write_demo_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-                        progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
-    """Write the demo company's Salesforce-format extracts into `out_dir`; returns {file name: data rows}."""
+                        progress: Callable[[float, str], None] | None = None,
+                        awareness: AwarenessEffect | None = AWARENESS_EFFECT) -> dict[str, int]:
+    """Write the demo company's Salesforce-format extracts into `out_dir`; returns {file name: data rows}.
+
+    `awareness=None` makes the same company without any awareness effect (spend still rises; nothing follows it).
+    """
+    report = progress or (lambda fraction, message: None)
+    company = _live(scale, seed, end_quarter, awareness, report)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _ExtractWriter(company, out_dir, report).write_all()
+
+
+def awareness_truth(*, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
+                    awareness: AwarenessEffect | None = AWARENESS_EFFECT):
+    """Week by week (Mondays), what the demo company generates and the part of it awareness caused: pandas columns
+    week_start, pipeline, awareness_pipeline, inquiries, awareness_inquiries, then the spend behind them: one
+    column per awareness channel (named as the channel) and demand_gen (every other channel together).
+
+    A person who arrived (inbound or through a campaign) on a day awareness lifted the rate of such arrivals by m
+    is awareness's with probability m / (1 + m); so is that share of the pipeline of the deal they went on to open.
+    The parts are expectations over the draws, the totals what was drawn.
+    """
+    import pandas as pd
+
+    c = _live(scale, seed, end_quarter, awareness, lambda fraction, message: None, until="open_opportunities")
+    lifted = np.isin(c.block, [c.block_code["campaign"], c.block_code["inbound"]])
+    person_day = np.clip(c.tl.day_of(c.created), 0, c.tl.last_day)
+    awareness_part = np.where(lifted, c.awareness_lift[person_day] / (1 + c.awareness_lift[person_day]), 0.0)
+    amount = np.nan_to_num(c.opp_amount)  # an empty amount loads as 0
+    opp_part = np.where(c.opp_kind == 0, awareness_part[c.opp_person], 0.0)
+    n_weeks = int(c.tl.week_of(np.array([c.tl.last_day]))[0]) + 1
+
+    def weekly(day: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(c.tl.week_of(day), weights=values, minlength=n_weeks)
+
+    opp_day = np.clip(c.tl.day_of(c.opp_created), 0, c.tl.last_day)
+    first_monday = c.tl.epoch_day0 - (c.tl.epoch_day0 + 3) % 7
+    return pd.DataFrame({
+        "week_start": (np.arange(n_weeks) * 7 + first_monday).astype("datetime64[D]").astype("datetime64[s]"),
+        "pipeline": weekly(opp_day, amount), "awareness_pipeline": weekly(opp_day, amount * opp_part),
+        "inquiries": weekly(person_day, np.ones(len(person_day))),
+        "awareness_inquiries": weekly(person_day, awareness_part),
+        **{channel: weekly(np.arange(c.tl.n_days), spend)
+           for channel, spend in zip(AWARENESS_CHANNELS, c.daily_spend(AWARENESS_CHANNELS))},
+        "demand_gen": weekly(np.arange(c.tl.n_days),
+                             c.daily_spend(tuple(ch for ch in CHANNELS if ch not in AWARENESS_CHANNELS)).sum(0)),
+    })
+
+
+def _live(scale: str, seed: int, end_quarter: str | None, awareness: AwarenessEffect | None,
+          report: Callable[[float, str], None], until: str | None = None) -> "_DemoCompany":
+    """The demo company's life, step by step (up to and including the step named `until`)."""
     sizes = {**SCALES, **_TEST_SCALES}.get(scale)
     if sizes is None:
         raise ValueError(f"Unknown demo scale {scale!r}: choose one of {', '.join(SCALES)}.")
     if end_quarter is None:
         end_quarter = default_end_quarter(dt.datetime.now(dt.timezone.utc).date())
-    report = progress or (lambda fraction, message: None)
-    company = _DemoCompany(sizes, _Timeline(end_quarter), np.random.default_rng(seed))
+    company = _DemoCompany(sizes, _Timeline(end_quarter), np.random.default_rng(seed), awareness)
     steps = (
         (company.hire_users, "Hiring the sales and marketing teams"),
         (company.create_accounts, "Creating accounts"),
@@ -239,9 +311,9 @@ def write_demo_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_q
     for number, (step, message) in enumerate(steps):
         report(0.5 * number / len(steps), message)
         step()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return _ExtractWriter(company, out_dir, report).write_all()
+        if step.__name__ == until:
+            break
+    return company
 
 
 class _Timeline:
@@ -273,18 +345,17 @@ class _Timeline:
         first = int(round((self.quarter_starts[k] - self.day0) / DAY))
         return first, int(round((self.quarter_starts[k + 1] - self.day0) / DAY)) - 1
 
-    def intensity(self, lifted: bool) -> np.ndarray:
-        """Relative daily volume of new business: steady growth, quiet weekends and, if lifted, the awareness lift."""
+    def intensity(self) -> np.ndarray:
+        """Relative daily volume of new business without awareness: steady growth and quiet weekends."""
         mid = self.day0 + (np.arange(self.n_days) + 0.5) * DAY
         level = np.clip(1.0 + 0.04 * (mid - self.history_start) / QUARTER, 0.6, None)
         weekday = ((mid // DAY).astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-        level = level * np.where(weekday >= 5, 0.3, 1.0)
-        if lifted:
-            # Spend rises in reported quarters 3 and 4 (index 2, 3); inquiries follow in quarters 5 and 6.
-            ramp_from = self.quarter_starts[4 + 4] - 15 * DAY
-            ramp_to = self.quarter_starts[4 + 5] + 15 * DAY
-            level = level * (1.0 + AWARENESS_INQUIRY_LIFT * np.clip((mid - ramp_from) / (ramp_to - ramp_from), 0, 1))
-        return level
+        return level * np.where(weekday >= 5, 0.3, 1.0)
+
+    def week_of(self, day: np.ndarray) -> np.ndarray:
+        """The Monday-based week of each day (the catalog's weeks), counted from the week holding day 0."""
+        epoch_day = np.asarray(day) + self.epoch_day0
+        return (epoch_day + 3) // 7 - (self.epoch_day0 + 3) // 7
 
 
 def _cumulative(weights: np.ndarray) -> np.ndarray:
@@ -361,13 +432,15 @@ class _CampaignCalendar:
 class _DemoCompany:
     """Builds the demo company's records as numpy arrays; one method per step of its life."""
 
-    def __init__(self, sizes: DemoScale, timeline: _Timeline, rng: np.random.Generator):
+    def __init__(self, sizes: DemoScale, timeline: _Timeline, rng: np.random.Generator,
+                 awareness: AwarenessEffect | None = AWARENESS_EFFECT):
         self.sizes = sizes
         self.tl = timeline
         self.rng = rng
         self.cost_factor = sizes.people / 50_000
-        self.lifted = _cumulative(timeline.intensity(lifted=True))
-        self.steady = _cumulative(timeline.intensity(lifted=False))
+        self.awareness = awareness
+        self.steady = _cumulative(timeline.intensity())
+        self.lifted = self.steady  # until the awareness campaigns are planned (_lift_by_awareness)
 
     # ---- people of the company -------------------------------------------------------------------------------------
     def hire_users(self) -> None:
@@ -590,7 +663,7 @@ class _DemoCompany:
             "cost per lead", "Broad: all job titles interested in sales productivity, Global",
             "Maximise MQL volume at the lowest cost per lead", sourced=0, engaged=0, influence=0.0, no_fit=0.7,
             quality="poor", sponsor=False, story="spin")
-        add("event", SILENT_OPERATIVE_CAMPAIGN, window_first, tl.last_day, GLOBAL, 320e3, "Executive dinners",
+        add("event", SILENT_OPERATIVE_CAMPAIGN, window_first, tl.last_day, GLOBAL, 120e3, "Executive dinners",
             None, None, type="Event", lead_source="Event", sourced=0, engaged=0, influence=0.0, actual=False,
             spend_rows=False, story="silent")
         for year in range(first_year, last_year + 1):
@@ -600,7 +673,8 @@ class _DemoCompany:
                                    ("email", "Email Program")):
                 add(channel, f"{year} {title}", start, end, GLOBAL, 0.0, f"Umbrella for every {year} "
                     f"{title.lower().replace(' program', '')} campaign", None, None, sourced=0, engaged=0,
-                    influence=0.0, actual=False, spend_rows=False, budget_missing=True, parent_of=(channel, year))
+                    influence=0.0, actual=False, spend_rows=False, budget_missing=True,
+                    parent_of=(channel, str(year)))
         self._finish_campaigns(rows)
 
     def _finish_campaigns(self, rows: list[dict]) -> None:
@@ -654,10 +728,37 @@ class _DemoCompany:
         no_sponsor = ~np.array(column("sponsor")) | (rng.random(n) < 0.07)
         no_sponsor[self.silent] = False
         self.cmp_sponsor = np.where(no_sponsor, -1, sponsor)
+        self._lift_by_awareness()
         days = self.cmp_last - self.cmp_first + 1
         self.cmp_mean_intensity = (self.lifted[self.cmp_last + 1] - self.lifted[self.cmp_first]) / days
         self.calendar = _CampaignCalendar(self.cmp_first, self.cmp_last, self.cmp_region, self.cmp_influence,
                                           self.tl.n_days)
+
+    def daily_spend(self, channels: tuple[str, ...]) -> np.ndarray:
+        """Cost per channel (in the order given) and day, all regions: actual, else budgeted cost, spread evenly over
+        each campaign's days, as the spend rows and the catalog spread it."""
+        daily = np.zeros((len(channels), self.tl.n_days))
+        for campaign in np.flatnonzero(np.isin(self.cmp_channel, channels)):
+            cost = self.cmp_actual[campaign] if np.isfinite(self.cmp_actual[campaign]) else self.cmp_budget[campaign]
+            if not np.isfinite(cost):
+                continue
+            first, last = self.cmp_first[campaign], self.cmp_last[campaign]
+            daily[channels.index(self.cmp_channel[campaign]), first:last + 1] += cost / (last - first + 1)
+        return daily
+
+    def _lift_by_awareness(self) -> None:
+        """The daily lift of new inbound and campaign-created people that awareness spend causes (AwarenessEffect)."""
+        self.awareness_lift = np.zeros(self.tl.n_days)
+        if self.awareness is not None:
+            effect, week = self.awareness, self.tl.week_of(np.arange(self.tl.n_days))
+            weekly = np.zeros((len(AWARENESS_CHANNELS), week[-1] + 1))
+            np.add.at(weekly.T, week, self.daily_spend(AWARENESS_CHANNELS).T)
+            lift = sum(effect.most_lift.get(channel, 0.0)
+                       * hill(geometric_adstock(weekly[c], effect.decay),
+                              effect.half_saturation.get(channel, 1.0) * self.cost_factor, effect.shape)
+                       for c, channel in enumerate(AWARENESS_CHANNELS))
+            self.awareness_lift = lift[week]
+        self.lifted = _cumulative(self.tl.intensity() * (1.0 + self.awareness_lift))
 
     # ---- leads and contacts ----------------------------------------------------------------------------------------
     def create_people(self) -> None:
@@ -874,7 +975,7 @@ class _DemoCompany:
         self.opp_person, self.opp_created, self.opp_kind, self.opp_account = person, created, kind, account
         self.opp_type = np.where(kind == 2, 1, np.where(kind <= 1, (customer & (rng.random(n) < 0.6)).astype(int), 0))
         amount = _lognormal(rng, 1.0, 0.55, n) * np.array([12_000, 35_000, 90_000])[segment]
-        amount *= np.select([kind == 1, kind == 2, self.spin_person[person]], [2.2, 0.5, 0.6], 1.0)
+        amount *= np.select([kind == 1, kind == 2, self.spin_person[person]], [3.2, 0.5, 0.6], 1.0)
         amount = np.round(np.clip(amount, 5_000, 250_000), -2)
         self.opp_amount = np.where(rng.random(n) < 0.01, np.nan, amount)
         cycle = np.clip(_lognormal(rng, 1.0, 0.35, n) * np.array([35, 60, 95])[segment], 20, 150)
@@ -948,11 +1049,15 @@ class _DemoCompany:
         keep = np.sort(first_seen)
         self.dinner_person, self.dinner_day, self.dinner_invited = person[keep], day[keep], invited_at[keep]
         self.dinner_attended = rng.random(len(keep)) < 0.4
-        self.dinner_recorded = self.dinner_attended & (rng.random(len(keep)) < 0.25)
+        self.dinner_ticked = rng.random(len(keep))  # whether sales records the attendance: see _dinner_opportunities
 
     def _dinner_opportunities(self) -> dict:
         rng, tl = self.rng, self.tl
         sourced = self.dinner_attended & (rng.random(len(self.dinner_person)) < 0.35)
+        # Attendance is rarely recorded, and mostly when the dinner led to a deal (the rep ticks it when the meeting
+        # follows): few members show a response, yet the deals it sourced mostly carry its touch (the Silent
+        # operative's story).
+        self.dinner_recorded = self.dinner_attended & (self.dinner_ticked < np.where(sourced, 0.6, 0.12))
         created = (self.tl.day0 + self.dinner_day * DAY + np.clip(_lognormal(rng, 25, 0.5, len(sourced)), 7, 75) * DAY
                    + 3 * HOUR)
         keep = sourced & (created < tl.as_of)
@@ -1551,7 +1656,7 @@ class _ExtractWriter:
         first_monday = history_first + (-(history_first + tl.epoch_day0 + 3)) % 7
         weeks = np.arange(first_monday, tl.last_day + 1, 7)
         spend = np.stack([daily[:, :, w:w + 7].sum(2) for w in weeks], axis=2)  # channel, region, week
-        growth = tl.intensity(lifted=False)[weeks] / tl.intensity(lifted=False)[weeks].mean()
+        growth = tl.intensity()[weeks] / tl.intensity()[weeks].mean()
         per_dollar = np.array([60.0, 120.0, 150.0, 800.0, 400.0, 40.0])[:, None, None]
         baseline = np.array([0.0, 0.0, 5e3, 40e3, 20e3, 0.0])[:, None, None] * REGION_SHARE[None, :, None] * growth
         noise = np.exp(0.08 * rng.standard_normal((4,) + spend.shape))

@@ -10,14 +10,17 @@ from tests.metric_fixtures import Company, day
 # interest_touches=0 makes sales-ready = target account + decision persona, so lead quality is countable by eye.
 # Bought-lead price 1,030 makes the default threshold a round 10 (worked below).
 DEFINITIONS = catalog.Definitions(interest_touches=0, bought_lead_price=1030.0)
+# Every campaign here touches one MQL: judge lead quality from the first MQL (the default asks for 10).
+ONE_MQL = 1
 
 
 def _campaign(company: Company, campaign_id: str, channel: str, *, actual_cost: float | None = None,
               budgeted_cost: float | None = None, content: str | None = "Guide", targeting: str | None = "CFOs",
-              start: str | None = "2026-07-01", end: str | None = "2026-09-30") -> None:
+              start: str | None = "2026-07-01", end: str | None = "2026-09-30", parent: str | None = None) -> None:
     company.add("campaigns", campaign_id=campaign_id, name=f"Campaign {campaign_id}", channel=channel,
                 content=content, targeting=targeting, start_date=day(start) if start else None,
-                end_date=day(end) if end else None, actual_cost=actual_cost, budgeted_cost=budgeted_cost)
+                end_date=day(end) if end else None, actual_cost=actual_cost, budgeted_cost=budgeted_cost,
+                parent_campaign_id=parent)
 
 
 def _company() -> Company:
@@ -27,7 +30,8 @@ def _company() -> Company:
     (persona 'other') → company lead quality 2/4 = 50 %.
     Deals created 07-10, each with one eligible touch, so every model credits each deal whole to its one campaign:
     O1 10,000 (AL) + O2 500 (SD) + O3 10,000 (SO) + O4 100 (MA) = 20,600 attributed pipeline.
-    Default threshold = 20,600 / 2 sales-ready MQLs / 1,030 bought-lead price = $10 of pipeline per $1.
+    Inquiries of Q3: n1 and n2, created 07-03 (everyone else was created in Q2).
+    Default threshold = 20,600 / 2 inquiries / 1,030 bought-lead price = $10 of pipeline per $1.
     """
     c = Company()
     c.account("TA", is_target_account=True)
@@ -36,13 +40,14 @@ def _company() -> Company:
                  persona=persona, converted_opportunity_id="O4" if person == "p4" else None)
         c.event(person, "mql", "2026-07-05")
     c.person("p3x", "2026-06-01", kind="lead")
+    c.person("n1", "2026-07-03 10:00").person("n2", "2026-07-03 11:00")
     for opportunity, amount in (("O1", 10000.0), ("O2", 500.0), ("O3", 10000.0), ("O4", 100.0)):
         c.opportunity(opportunity, "2026-07-10", account_id="TA", amount=amount)
     c.contact_role("O1", "p1").contact_role("O2", "p2").contact_role("O3", "p3")  # O4: converted lead only
 
     # AL: 10,000 / 500 = $20 per $1 ≥ 10; lead quality 1/1 ≥ 50 % → delivers.
     #     traceability = (1/1 responded + 1/1 deals with roles + 5/5 fields) / 3 = 1.00 → Aligned.
-    _campaign(c, "AL", "email", actual_cost=500.0)
+    _campaign(c, "AL", "email", actual_cost=500.0, parent="PRG")
     c.member("AL", "p1", "2026-07-02 09:00")
     # SD: 500 / 1,000 = $0.50 per $1 < 10; lead quality 0/1 → does not deliver; traceability 1.00 → Spin doctor.
     _campaign(c, "SD", "webinar", actual_cost=1000.0)
@@ -64,6 +69,9 @@ def _company() -> Company:
     _campaign(c, "FREE", "email")
     # OLD: ran and was costed in Q2 only → not placed in Q3.
     _campaign(c, "OLD", "email", actual_cost=100.0, start="2026-04-01", end="2026-04-30")
+    # PRG: the program AL belongs to; no cost, no members of its own → left out (FREE, with no campaign under it,
+    #      stays: it is not a program).
+    _campaign(c, "PRG", "email")
     return c
 
 
@@ -76,7 +84,8 @@ def con():
 
 @pytest.fixture(scope="module")
 def placed(con):
-    return quadrant.place_campaigns(con, "2026-Q3", definitions=DEFINITIONS).set_index("campaign_id")
+    return quadrant.place_campaigns(con, "2026-Q3", definitions=DEFINITIONS, min_mqls=ONE_MQL
+                                    ).set_index("campaign_id")
 
 
 def test_each_campaign_lands_in_its_quadrant(placed):
@@ -134,10 +143,83 @@ def test_campaigns_outside_the_quarter_are_not_placed(placed):
 
 def test_an_explicit_threshold_overrides_the_bought_lead_benchmark(con):
     # SO at $10 per $1 no longer delivers when $15 is asked; AL at $20 still does.
-    frame = quadrant.place_campaigns(con, "2026-Q3", definitions=DEFINITIONS, delivery_threshold=15.0)
+    frame = quadrant.place_campaigns(con, "2026-Q3", definitions=DEFINITIONS, delivery_threshold=15.0,
+                                     min_mqls=ONE_MQL)
     assert frame.set_index("campaign_id")["quadrant"][["AL", "SO"]].tolist() == ["Aligned", "Mis-aligned"]
 
 
 def test_an_empty_warehouse_places_nothing():
     with Company().connect() as empty:
         assert len(quadrant.place_campaigns(empty, "2026-Q3")) == 0
+
+
+def test_an_empty_program_is_left_out_and_named(placed):
+    assert "PRG" not in placed.index
+    assert placed.attrs["programs_left_out"] == ["Campaign PRG"]
+
+
+def test_the_threshold_is_what_a_dollar_of_bought_leads_returns(placed):
+    # 20,600 attributed pipeline / 2 inquiries = 10,300 per lead; $1 buys 1/1,030 of a bought lead → $10 per $1.
+    assert placed.attrs["inquiries"] == 2 and placed.attrs["attributed_pipeline"] == pytest.approx(20600.0)
+    assert placed.attrs["delivery_threshold"] == pytest.approx(20600.0 / 2 / 1030.0)
+
+
+def test_too_few_mqls_are_not_held_against_a_campaign(con):
+    # Under the default minimum of 10 MQLs, SD's 0 of 1 sales-ready no longer counts: it still fails on cost
+    # ($0.50 per $1), so it stays a Spin doctor, and its explanation says why quality was not judged.
+    frame = quadrant.place_campaigns(con, "2026-Q3", definitions=DEFINITIONS).set_index("campaign_id")
+    assert frame.attrs["min_mqls"] == 10
+    assert frame.loc["SD", "quadrant"] == "Spin doctor"
+    assert "it touched only 1 MQLs of the quarter, too few (under 10) to hold lead quality against it" in (
+        frame.loc["SD", "explanation"])
+
+
+def test_a_lower_bought_lead_price_raises_the_bar(con):
+    # Price 515 (half of 1,030): $1 buys twice the bought leads, so the bar doubles to 20,600 / 2 / 515 = $20 per $1;
+    # SO ($10 per $1) stops delivering, AL ($20 per $1) still does.
+    cheap = catalog.Definitions(interest_touches=0, bought_lead_price=515.0)
+    frame = quadrant.place_campaigns(con, "2026-Q3", definitions=cheap, min_mqls=ONE_MQL).set_index("campaign_id")
+    assert frame.attrs["delivery_threshold"] == pytest.approx(20.0)
+    assert frame.loc["SO", "quadrant"] == "Mis-aligned" and frame.loc["AL", "quadrant"] == "Aligned"
+
+
+def test_channels_are_placed_on_their_campaigns_together(con):
+    # email = AL (500, 10,000 pipeline, 1/1 responded, O1 has roles) + FREE (no cost, no members, 4/5 fields):
+    #   cost 500, pipeline 10,000 → $20 per $1 ≥ 10; lead quality of email MQLs: p1 sales-ready → 1/1 →
+    #   delivers; members 1, with date 1 → 1.0; deals 1 with roles → 1.0; completeness mean (1.0, 0.8) = 0.9 →
+    #   traceability 0.967 → Aligned.
+    # tv is an awareness channel: judged apart.
+    channels = quadrant.place_channels(con, "2026-Q3", definitions=DEFINITIONS, min_mqls=ONE_MQL
+                                       ).set_index("channel")
+    assert channels.loc["email", ["campaigns", "cost", "attributed_pipeline"]].tolist() == [2, 500.0, 10000.0]
+    assert channels.loc["email", "traceability"] == pytest.approx((1 + 1 + 0.9) / 3)
+    assert channels.loc["email", "quadrant"] == "Aligned"
+    assert channels.loc["tv", "quadrant"] == "Awareness"
+    assert channels.loc["paid_search", "quadrant"] == "Mis-aligned"
+    assert "its campaigns have 60% of their content, targeting, dates, channel and actual cost filled in" in (
+        channels.loc["paid_search", "explanation"])
+
+
+def test_the_quadrant_chart_draws_what_can_be_drawn_and_names_what_it_can():
+    import pandas as pd
+
+    from ui import charts
+
+    frame = pd.DataFrame({
+        "name": ["Near the bar", "Just above it", "Far above", "Tracked well", "No cost"],
+        "quadrant": ["Spin doctor", "Spin doctor", "Spin doctor", "Aligned", "Mis-aligned"],
+        "traceability": [0.9, 0.9, 0.9, 0.95, 0.1],
+        # log10: 1.0, 1.05 (0.05 above the first: too close to name), 2.0 (clear of the first)
+        "pipeline_per_cost": [10.0, 10.0 ** 1.05, 100.0, 500.0, None],
+        "cost": [1_000.0, 4_000.0, 9_000.0, 2_000.0, 0.0],
+        "explanation": ["a", "b", "c", "d", "e"]})
+    figure = charts.quadrant_scatter(frame, label="name", x_threshold=0.6, y_threshold=40.0)
+    traces = {trace.name: trace for trace in figure.data}
+    # the row without pipeline per $1 cannot sit on a log axis: no Mis-aligned trace at all
+    assert set(traces) == {"Spin doctor (3)", "Aligned (1)"}
+    assert list(traces["Spin doctor (3)"].text) == ["Near the bar", "", "Far above"]
+    assert traces["Aligned (1)"].text is None  # the Aligned are not named on the chart, only on hover
+    assert "Just above it" in traces["Spin doctor (3)"].hovertext[1]
+    assert [shape.type for shape in figure.layout.shapes] == ["line", "line"]
+    # the y range brackets the points and the bar: half the lowest, twice the highest
+    assert figure.layout.yaxis.range == pytest.approx((1.0 - 0.30103, 2.69897 + 0.30103), abs=1e-4)

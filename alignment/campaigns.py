@@ -1,0 +1,72 @@
+"""The Campaigns page's core: campaign and channel results under a chosen model, and every model side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from alignment import attribution, catalog
+from alignment.periods import Quarter
+
+
+def learnt(source: Any, definitions: catalog.Definitions) -> catalog.Definitions:
+    """The definitions with data_driven's removal effects learnt from the warehouse when it is the model of record
+    (the catalog binds them as parameters; a rule-based model needs none)."""
+    if definitions.model_of_record != "data_driven" or definitions.markov_effects:
+        return definitions
+    return definitions.model_copy(update={"markov_effects": _markov(source, definitions).removal_effects})
+
+
+def options(definitions: catalog.Definitions, basis: str = "pipeline", quarter: Quarter | str | None = None,
+            model: str | None = None) -> attribution.AttributionOptions:
+    """The attribution options the definitions stand for (their model card)."""
+    return attribution.AttributionOptions(model=model or definitions.model_of_record, basis=basis, quarter=quarter,
+                                          lookback_days=definitions.lookback_days,
+                                          half_life_days=definitions.half_life_days, linking=definitions.linking)
+
+
+def model_card(definitions: catalog.Definitions, basis: str = "pipeline") -> str:
+    """The model, basis, lookback and half-life an attribution number was computed with, in one line."""
+    card = options(definitions, basis).card()
+    if definitions.model_of_record != "time_decay":  # the card names the half-life even where it plays no part
+        card += f" · half-life {definitions.half_life_days:g} d"
+    return card
+
+
+def results(source: Any, name: str, filters: catalog.Filters | dict,
+            definitions: catalog.Definitions | None = None) -> pd.DataFrame:
+    """An attribution metric of the catalog (campaign_results, channel_results) under the definitions' model, with
+    its model card (and data_driven's caveat) in `attrs`."""
+    definitions = definitions or catalog.Definitions()
+    markov = _markov(source, definitions) if definitions.model_of_record == "data_driven" else None
+    if markov is not None and not definitions.markov_effects:
+        definitions = definitions.model_copy(update={"markov_effects": markov.removal_effects})
+    frame = catalog.run(source, name, filters, definitions)
+    frame.attrs["model_card"] = model_card(definitions)
+    if markov is not None:
+        frame.attrs["caveat"] = markov.caveat()
+    return frame
+
+
+def _markov(source: Any, definitions: catalog.Definitions) -> attribution.MarkovModel:
+    return attribution.markov_model(source, options(definitions, model="data_driven"))
+
+
+def models_side_by_side(source: Any, quarter: Quarter | str, campaign_ids: list[str],
+                        definitions: catalog.Definitions | None = None, basis: str = "pipeline") -> pd.DataFrame:
+    """Credited pipeline (or bookings) of the chosen campaigns under every model: one row per campaign, one column per
+    model, computed in one pass over the touches. `attrs` carries the card and data_driven's caveat."""
+    definitions = definitions or catalog.Definitions()
+    chosen = options(definitions, basis, quarter)
+    credited = attribution.attribute_models(source, chosen, attribution.MODELS)
+    caveat = credited.attrs["caveat"]
+    credited = credited[credited["campaign_id"].isin(campaign_ids)]
+    table = (credited.pivot_table(index="campaign_id", columns="model", values="credited_amount", aggfunc="sum")
+             .reindex(index=list(dict.fromkeys(campaign_ids)), columns=list(attribution.MODELS)).fillna(0.0))
+    table = table.rename_axis(columns=None).reset_index()
+    table.attrs.update(model_card=f"every model · {basis} · lookback {definitions.lookback_days} d · half-life "
+                                  f"{definitions.half_life_days:g} d"
+                                  + (" · everyone at the account" if definitions.linking == "account" else ""),
+                       caveat=caveat)
+    return table

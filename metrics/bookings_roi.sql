@@ -1,0 +1,31 @@
+-- name: bookings_roi
+-- title: Bookings ROI
+-- definition: Bookings credited to campaigns for each dollar marketing spent in the quarter.
+-- unit: ratio
+-- owner: marketing
+-- funnel_role: demand_gen
+-- direction: up
+-- pairs_with: bookings
+-- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply; every
+--   model credits the same total to campaigns, so the model of record does not change it)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, by_account, lookback_hours
+-- columns:
+--   value: attributed_bookings / marketing_spend (empty when nothing was spent)
+--   attributed_bookings: amount of opportunities won in the quarter with an eligible touch before the end of their
+--     close date (bookings basis), i.e. credited to campaigns
+--   marketing_spend: cost of every campaign falling in the quarter
+WITH credited AS (
+  SELECT coalesce(sum(amount), 0) AS attributed_bookings
+  FROM (SELECT DISTINCT opportunity_id, amount
+        FROM eligible_touches(true, $by_account, $quarter_start, $quarter_end, $lookback_hours))
+),
+spend AS (
+  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+),
+final AS (
+  SELECT CAST(attributed_bookings AS DOUBLE) / nullif(marketing_spend, 0) AS value, attributed_bookings,
+         marketing_spend
+  FROM credited, spend
+)
+SELECT * FROM final

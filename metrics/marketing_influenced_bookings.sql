@@ -1,0 +1,37 @@
+-- name: marketing_influenced_bookings
+-- title: Marketing-influenced bookings
+-- definition: The value of the deals won in the quarter that at least one campaign response by their people
+--   preceded (within the lookback before the deal was opened).
+-- unit: currency
+-- owner: joint
+-- funnel_role: sales
+-- direction: up
+-- pairs_with:
+-- grain: one row for the quarter (influence is the deal's own: an eligible touch in the pipeline-basis window,
+--   whenever the deal was opened)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- columns:
+--   value: sum of amount of opportunities won with close date in the quarter that were influenced
+--   deals: how many such opportunities
+--   bookings: sum of amount of every opportunity won in the quarter
+--   influenced_share: value / bookings (empty when there are no bookings)
+WITH won AS (
+  SELECT opportunity_id, amount FROM deals()
+  WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
+    AND in_scope(region, segment, $region, $segment)
+),
+influenced AS (
+  -- every deal's window (any creation quarter); only the won ones above are kept
+  SELECT DISTINCT e.opportunity_id
+  FROM eligible_touches(false, $by_account, NULL, NULL, $lookback_hours) e SEMI JOIN won w USING (opportunity_id)
+),
+final AS (
+  SELECT coalesce(sum(w.amount) FILTER (WHERE i.opportunity_id IS NOT NULL), 0) AS value,
+         count(i.opportunity_id) AS deals,
+         coalesce(sum(w.amount), 0) AS bookings,
+         coalesce(sum(w.amount) FILTER (WHERE i.opportunity_id IS NOT NULL), 0) / nullif(sum(w.amount), 0)
+           AS influenced_share
+  FROM won w LEFT JOIN influenced i ON i.opportunity_id = w.opportunity_id
+)
+SELECT * FROM final

@@ -1,0 +1,35 @@
+-- name: marketing_influenced_pipeline
+-- title: Marketing-influenced pipeline
+-- definition: The value of the deals opened in the quarter that at least one campaign response by their people
+--   preceded (within the lookback before the deal was opened).
+-- unit: currency
+-- owner: joint
+-- funnel_role: sales
+-- direction: up
+-- pairs_with:
+-- grain: one row for the quarter
+-- kind: headline
+-- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- columns:
+--   value: sum of amount of opportunities created in the quarter with an eligible touch in the pipeline-basis window
+--   deals: how many such opportunities
+--   pipeline: sum of amount of every opportunity created in the quarter
+--   influenced_share: value / pipeline (empty when there is no pipeline)
+WITH influenced AS (
+  SELECT DISTINCT opportunity_id
+  FROM eligible_touches(false, $by_account, $quarter_start, $quarter_end, $lookback_hours)
+),
+created AS (
+  SELECT d.amount, i.opportunity_id IS NOT NULL AS is_influenced
+  FROM deals() d LEFT JOIN influenced i ON i.opportunity_id = d.opportunity_id
+  WHERE d.created_at >= $quarter_start AND d.created_at < $quarter_end
+    AND in_scope(d.region, d.segment, $region, $segment)
+),
+final AS (
+  SELECT coalesce(sum(amount) FILTER (WHERE is_influenced), 0) AS value,
+         count(*) FILTER (WHERE is_influenced) AS deals,
+         coalesce(sum(amount), 0) AS pipeline,
+         coalesce(sum(amount) FILTER (WHERE is_influenced), 0) / nullif(sum(amount), 0) AS influenced_share
+  FROM created
+)
+SELECT * FROM final

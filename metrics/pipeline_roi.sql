@@ -1,0 +1,30 @@
+-- name: pipeline_roi
+-- title: Pipeline ROI
+-- definition: Pipeline credited to campaigns for each dollar marketing spent in the quarter.
+-- unit: ratio
+-- owner: marketing
+-- funnel_role: demand_gen
+-- direction: up
+-- pairs_with: pipeline
+-- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply; every
+--   model credits the same total to campaigns, the influenced pipeline, so the model of record does not change it)
+-- kind: headline
+-- parameters: quarter_start, quarter_end, by_account, lookback_hours
+-- columns:
+--   value: attributed_pipeline / marketing_spend (empty when nothing was spent)
+--   attributed_pipeline: amount of opportunities created in the quarter credited to campaigns (not unattributed)
+--   marketing_spend: cost of every campaign falling in the quarter
+WITH credited AS (
+  SELECT coalesce(sum(amount), 0) AS attributed_pipeline
+  FROM (SELECT DISTINCT opportunity_id, amount
+        FROM eligible_touches(false, $by_account, $quarter_start, $quarter_end, $lookback_hours))
+),
+spend AS (
+  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+),
+final AS (
+  SELECT CAST(attributed_pipeline AS DOUBLE) / nullif(marketing_spend, 0) AS value, attributed_pipeline,
+         marketing_spend
+  FROM credited, spend
+)
+SELECT * FROM final
