@@ -1,15 +1,91 @@
-"""Charter & sign-off: the quarter's definitions, targets and mappings, and the joint sign-off."""
+"""Charter & sign-off: the quarter's metrics, targets and definitions, the joint sign-off, and its full history."""
 
 import streamlit as st
 
-from ui import charter_view, filters, layout
+from alignment import users
+from ui import auth, charter_form, charter_view, context, filters, numbers
+from ui.text import literal
 
+snapshot = context.snapshot()
 view = filters.current()
+user = auth.current_user()
+quarter = str(view.quarter)
+charter = numbers.charter(view)
+with st.spinner(f"Computing the {quarter} charter's numbers…"):
+    status = numbers.signoff_status(view)
+content = numbers.signed_content(charter)
 
-layout.planned(
-    "The charter will hold, for each quarter, the definitions, targets and mappings the CMO and the VP of Sales "
-    "agree on; both sign the quarter off here, and every sign-off is kept in an append-only, tamper-evident history."
-)
-st.subheader(f"Default definitions (until the {view.quarter} charter is agreed)", anchor=False)
-st.table(charter_view.default_definitions(), hide_index=True, border="horizontal")
-st.caption("Channels not listed as awareness count as demand generation.")
+charter_form.done_message()
+with st.container(horizontal=True, vertical_alignment="center", gap="small", key="charter_status"):
+    charter_view.status_badges(status)
+    if charter.version:
+        st.caption(f"{quarter} charter, version {charter.version}")
+    elif charter.carried_from:
+        st.caption(f"{quarter} charter: not saved yet, carried forward from the {charter.carried_from} charter")
+    else:
+        st.caption(f"{quarter} charter: not saved yet, the default definitions")
+for role, signature in status.signatures.items():
+    st.caption(f"Signed as {users.ROLE_TITLES[role]} by {literal(signature.user)} on "
+               f"{signature.signed_at[:16].replace('T', ' ')} UTC: “{literal(signature.comment)}”")
+
+if status.changed_since_signoff:
+    signed = status.compared_with
+    st.warning(f"**Changed since sign-off.** The {users.ROLE_TITLES[signed.role]} signed other numbers on "
+               f"{signed.signed_at[:10]}; what moved is below. Signatures are never carried over: the quarter is "
+               "signed again once both agree with the numbers as they are now.", icon=":material/warning:")
+    st.dataframe(charter_view.changes_table(status), hide_index=True, key="charter_changes")
+
+charter_tab, signoff_tab, history_tab = st.tabs(["Charter", "Sign-off", "History"])
+
+with charter_tab:
+    st.subheader("Metrics and targets", anchor=False)
+    st.caption(f"The whole company's {quarter} numbers under this charter: what a signature covers.")
+    st.dataframe(charter_view.signed_values_table(content), hide_index=True, key="charter_values")
+    scoped = charter_view.targets_table(charter)
+    if (scoped["For"] != "Whole company").any():
+        st.markdown("**Targets per region and segment**")
+        st.dataframe(scoped[scoped["For"] != "Whole company"], hide_index=True, key="charter_scoped_targets")
+    st.subheader("Definitions", anchor=False)
+    st.table(charter_view.definitions_table(charter), hide_index=True, border="horizontal")
+    st.caption("Channels not listed as awareness count as demand generation.")
+    if status.locked:
+        st.info("Signed by both: the charter is locked. The CMO or the VP of Sales reopens it to change it.",
+                icon=":material/lock:")
+    elif users.can(user, "edit_charter"):
+        st.subheader("Edit the draft", anchor=False)
+        charter_form.edit_form(charter, user, snapshot)
+    else:
+        st.caption("Analysts edit the draft charter; you can read it and export it.")
+
+with signoff_tab:
+    if status.state == "draft":
+        st.markdown(f"The {quarter} charter is a **draft**. An analyst proposes it; then the CMO and the VP of Sales "
+                    "each sign it in their own role.")
+        if users.can(user, "propose"):
+            charter_form.propose_form(quarter, user)
+    else:
+        unsigned = [r for r in users.SIGNING_ROLES if r not in status.signatures]
+        if unsigned:
+            st.markdown("Waiting for: " + " and ".join(f"**{users.ROLE_TITLES[r]}**" for r in unsigned) + ".")
+        else:
+            st.success(f"The CMO and the VP of Sales both signed the {quarter} numbers as they are now.",
+                       icon=":material/verified:")
+        if users.can(user, "sign") and user.role in unsigned:
+            charter_form.sign_form(quarter, user, content, context.quality_checks())
+        if users.can(user, "reopen"):
+            charter_form.reopen_form(quarter, user)
+    if status.void:
+        st.caption("Void signatures (they signed numbers that have since changed): "
+                   + "; ".join(f"{users.ROLE_TITLES[s.role]} {literal(s.user)} on {s.signed_at[:10]}" for s in status.void))
+
+with history_tab:
+    records = context.ledger().records(quarter)
+    problems = context.ledger().verify(quarter)
+    if problems:
+        st.error("The sign-off ledger of this quarter has been altered: " + literal("; ".join(problems)),
+                 icon=":material/gpp_bad:")
+    elif records:
+        st.caption(f"{len(records)} records, each chained to the one before by SHA-256; the chain is intact. "
+                   f"Latest record hash: `{records[-1].hash}`")
+    st.dataframe(charter_view.history_table(records), hide_index=True, key="charter_history",
+                 column_config={"Comment": st.column_config.TextColumn(width="large")})

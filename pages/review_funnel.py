@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from alignment import catalog
 from ui import charts, context, filters, numbers, tables, tiles
 from ui import format as fmt
 
@@ -17,7 +16,7 @@ POLICIES = {
 
 snapshot = context.snapshot()
 view = filters.current()
-definitions = catalog.Definitions()
+definitions = numbers.definitions(view)
 
 with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="funnel_controls"):
     kind = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default="period", required=True,
@@ -27,8 +26,8 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", ke
     split = st.segmented_control("Split by", list(SPLITS), format_func=SPLITS.get, default="none", required=True,
                                  key="funnel_split")
 
-st.caption(f"{filters.describe(view)} · stage policy in force: {POLICIES[definitions.stage_policy]} (the default; "
-           "the quarter's charter can change it).")
+st.caption(f"{filters.describe(view)} · stage policy in force: {POLICIES[definitions.stage_policy]} (the "
+           f"{view.quarter} charter's).")
 
 with st.spinner("Building the waterfall…"):
     waterfall = numbers.funnel(view, kind)

@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from alignment import catalog
 from ui import charts, context, filters, numbers, tables, theme, tiles
 from ui import format as fmt
 
@@ -18,11 +17,11 @@ NO_BAR = {"displayModeBar": False}
 
 snapshot = context.snapshot()
 view = filters.current()
-definitions = catalog.Definitions()
+definitions = numbers.definitions(view)
 sla = fmt.hours(definitions.sla_hours)
 st.caption(f"{filters.describe(view)} · the MQLs of the quarter: people whose MQL date falls in {view.quarter} · "
-           f"follow-up SLA {sla}, acceptance target {fmt.percent(definitions.acceptance_target)} (the defaults; the "
-           "quarter's charter can change them)")
+           f"follow-up SLA {sla}, acceptance target {fmt.percent(definitions.acceptance_target)} (the "
+           f"{view.quarter} charter's)")
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
     comparisons = numbers.comparisons(view, TILES)

@@ -1,34 +1,148 @@
-"""The default definitions (alignment.defaults) as a table a CMO and a VP of Sales can read."""
+"""A quarter's charter and its sign-off as tables and badges a CMO and a VP of Sales can read."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
 
-from alignment import defaults
+import pandas as pd
+import streamlit as st
+
+from alignment import catalog, signoff
+from alignment.catalog import Comparison
+from alignment.charter import Charter
+from alignment.users import ROLE_TITLES
 from ui import format as fmt
+from ui import theme
+
+POLICIES = {"backfill": "back-filled", "strict": "left empty"}
+STATE_BADGES = {"draft": ("gray", ":material/edit_note:"), "proposed": ("orange", ":material/pending:"),
+                "signed_by_one": ("blue", ":material/how_to_reg:"), "signed_by_both": ("green", ":material/verified:")}
+KIND_TITLES = {"charter": "Charter saved", "propose": "Proposed", "sign": "Signed", "reopen": "Reopened"}
 
 
 def _names(values) -> str:
     return ", ".join(str(v).replace("_", " ") for v in values)
 
 
-def default_definitions() -> pd.DataFrame:
-    """One row per default the charter can override: what it is and its value."""
+def definitions_table(charter: Charter) -> pd.DataFrame:
+    """One row per definition option of the charter: what it is and its value."""
+    d = charter.definitions
     categories: dict[str, list[str]] = {}
-    for source, category in defaults.LEAD_SOURCE_CATEGORIES.items():
+    for source, category in d.lead_source_categories.items():
         categories.setdefault(category, []).append(source)
     rows = [
-        ("Awareness channels", _names(defaults.AWARENESS_CHANNELS)),
-        ("Follow-up SLA", fmt.hours(defaults.SLA_HOURS)),
-        ("Acceptance target", fmt.percent(defaults.ACCEPTANCE_TARGET)),
-        ("Sales-ready personas", _names(defaults.SALES_READY_PERSONAS)),
-        ("Interest shown", f"{defaults.INTEREST_TOUCHES} touches within {fmt.days(defaults.INTEREST_WINDOW_DAYS)}"),
-        ("Attribution lookback", fmt.days(defaults.LOOKBACK_DAYS)),
-        ("Time-decay half-life", fmt.days(defaults.HALF_LIFE_DAYS)),
-        ("Attribution model of record", defaults.MODEL_OF_RECORD.replace("_", "-")),
-        ("Bought-lead benchmark", fmt.currency(defaults.BOUGHT_LEAD_PRICE) + " per lead"),
-        ("Skipped lifecycle stages", "back-filled" if defaults.STAGE_POLICY == "backfill" else "left empty"),
+        ("Awareness channels", _names(d.awareness_channels)),
+        ("Follow-up SLA", fmt.hours(d.sla_hours)),
+        ("Acceptance target", fmt.percent(d.acceptance_target)),
+        ("Sales-ready personas", _names(d.sales_ready_personas)),
+        ("Interest shown", f"{d.interest_touches} touches within {fmt.days(d.interest_window_days)}"),
+        ("Attribution lookback", fmt.days(d.lookback_days)),
+        ("Time-decay half-life", fmt.days(d.half_life_days)),
+        ("Attribution model of record", d.model_of_record.replace("_", "-")),
+        ("Touches linked through", "the deal's contacts and converted leads" if d.linking == "contacts"
+         else "everyone at the account"),
+        ("Bought-lead benchmark", fmt.currency(d.bought_lead_price) + " per lead"),
+        ("Skipped lifecycle stages", POLICIES[d.stage_policy]),
         *[(f"Lead sources counted as {category}", ", ".join(sorted(sources))) for category, sources in
           sorted(categories.items())],
     ]
-    return pd.DataFrame(rows, columns=["Setting", "Default"])
+    return pd.DataFrame(rows, columns=["Setting", "Value"])
+
+
+def _target(name: str, value: float | None) -> str:
+    return fmt.by_unit(value, catalog.spec(name).unit)
+
+
+def targets_table(charter: Charter) -> pd.DataFrame:
+    """Every target of the charter: whole company (explicit and built-in), then per region and per segment."""
+    rows = [("Whole company", catalog.spec(name).title, _target(name, charter.target(name)))
+            for name in charter.metrics if charter.target(name) is not None]
+    for scope, scoped in (("Region", charter.region_targets), ("Segment", charter.segment_targets)):
+        for where, targets in sorted(scoped.items()):
+            rows += [(f"{scope} {where}", catalog.spec(name).title, _target(name, value))
+                     for name, value in sorted(targets.items())]
+    return pd.DataFrame(rows, columns=["For", "Metric", "Target"])
+
+
+def _met(value: float | None, target: float | None, direction: str) -> str:
+    if value is None or target is None:
+        return ""
+    return "met" if (value >= target if direction == "up" else value <= target) else "missed"
+
+
+def signed_values_table(content: signoff.Content) -> pd.DataFrame:
+    """The numbers a signature covers: each chosen metric's whole-company value beside its target."""
+    rows = []
+    for name in content.charter.metrics:
+        metric = catalog.spec(name)
+        value, target = content.values.get(name), content.charter.target(name)
+        rows.append({"Metric": metric.title, "Role": theme.FUNNEL_LABELS[metric.funnel_role],
+                     "Actual": fmt.by_unit(value, metric.unit), "Target": fmt.by_unit(target, metric.unit),
+                     "Target met": _met(value, target, metric.direction)})
+    return pd.DataFrame(rows)
+
+
+def targets_vs_actuals(comparisons: dict[str, Comparison], names: list[str]) -> pd.DataFrame:
+    """The Scorecard's targets beside its actuals, for the region and segment chosen."""
+    rows = []
+    for name in names:
+        comparison = comparisons[name]
+        metric = catalog.spec(name)
+        rows.append({"Metric": metric.title, "Actual": fmt.by_unit(comparison.value, metric.unit),
+                     "Target": fmt.by_unit(comparison.target, metric.unit),
+                     "Target met": _met(comparison.value, comparison.target, metric.direction)})
+    return pd.DataFrame(rows)
+
+
+def _shown(change: signoff.Change, value: Any) -> str:
+    if change.kind == "metric":
+        return fmt.by_unit(value, catalog.spec(change.name).unit)
+    if change.kind == "data":
+        return f"extracts {str(value)[:12]}…"
+    return "—" if value is None else str(value)
+
+
+def changes_table(status: signoff.Status) -> pd.DataFrame:
+    """What moved since the signature compared with: metric by metric, option by option, and the data."""
+    rows = []
+    for change in status.changes:
+        if change.kind == "metric":
+            what = catalog.spec(change.name).title
+        elif change.kind == "data":
+            what = "Data (a new import)"
+        else:
+            what = "Option " + change.name.removeprefix("definitions.").replace("_", " ")
+        rows.append({"What": what, "Signed": _shown(change, change.signed), "Now": _shown(change, change.now)})
+    return pd.DataFrame(rows, columns=["What", "Signed", "Now"])
+
+
+def history_table(records: list[signoff.Record]) -> pd.DataFrame:
+    """Every version, proposal, signature and reopening of the quarter, newest first."""
+    rows = []
+    for record in reversed(records):
+        what = KIND_TITLES.get(record.kind, record.kind)
+        if record.kind == "charter":
+            what += f" (version {record.payload.get('version')})"
+        elif record.kind == "sign":
+            what += f" as {ROLE_TITLES.get(record.role, record.role)}"
+        rows.append({"#": record.position, "When (UTC)": record.recorded_at[:19].replace("T", " "), "What": what,
+                     "Who": record.user, "Role": ROLE_TITLES.get(record.role, record.role),
+                     "Comment": record.comment, "Record hash": record.hash[:16] + "…"})
+    return pd.DataFrame(rows, columns=["#", "When (UTC)", "What", "Who", "Role", "Comment", "Record hash"])
+
+
+def checklist_table(checks: list) -> pd.DataFrame:
+    """The data-quality checklist shown before signing: each audit, how many records it finds, why it matters."""
+    return pd.DataFrame([{"Check": c.title, "Records": fmt.count(c.count),
+                          "Severity": c.severity, "Why it matters": c.description}
+                         for c in sorted(checks, key=lambda c: (c.count == 0, c.severity != "warning"))])
+
+
+def status_badges(status: signoff.Status) -> None:
+    """The sign-off state as a badge, and a red one when the numbers changed since a signature."""
+    colour, icon = STATE_BADGES[status.state]
+    st.badge(status.title, icon=icon, color=colour)
+    if status.changed_since_signoff:
+        st.badge("Changed since sign-off", icon=":material/warning:", color="red",
+                 help="The numbers, the charter or the data differ from what was signed; see what moved on the "
+                      "Charter & sign-off page. Signatures are never carried over.")

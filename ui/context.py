@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment import warehouse
+from alignment import signoff, warehouse
 from alignment.periods import last_full_quarter, quarters_between
 
 
@@ -39,6 +39,11 @@ class Snapshot:
 
 def warehouse_path() -> Path:
     return warehouse.default_db()
+
+
+def ledger() -> signoff.Ledger:
+    """The sign-off ledger kept beside the warehouse (imports replace the warehouse, never the ledger)."""
+    return signoff.Ledger.beside(warehouse_path())
 
 
 # Keyed on the file's identity: an import swaps a new file in, the identity changes, the next run opens the new

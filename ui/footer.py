@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from alignment.catalog import Filters
 from ui import format as fmt
+from ui import numbers
 from ui.context import Snapshot
 from ui.text import literal
 
@@ -15,7 +17,20 @@ def source_name(source_format: str) -> str:
     return SOURCE_NAMES.get(source_format, source_format)
 
 
-def footer(snapshot: Snapshot) -> None:
+def charter_line(view: Filters) -> str:
+    """Charter 2026-Q2, version 3 · Signed by both (locked): the definitions every number on the page is under."""
+    status = numbers.signoff_status(view)
+    charter = status.charter
+    if charter.version:
+        which = f"Charter {charter.quarter}, version {charter.version}"
+    elif charter.carried_from:
+        which = f"Charter {charter.quarter} (draft carried forward from {charter.carried_from})"
+    else:
+        which = f"Charter {charter.quarter} (default definitions, not yet saved)"
+    return f"{which} · {status.title}" + (" · changed since sign-off" if status.changed_since_signoff else "")
+
+
+def footer(snapshot: Snapshot, view: Filters | None = None) -> None:
     info = snapshot.info
     st.divider()
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="footer"):
@@ -25,6 +40,7 @@ def footer(snapshot: Snapshot) -> None:
         st.caption(
             f"**Data as of {fmt.day(snapshot.as_of)}** · {source_name(info.source_format)}, "
             f"{len(info.files)} files · imported by {literal(info.imported_by)} on {fmt.moment(info.imported_at)}"
+            + (f" · {charter_line(view)}" if view is not None else "")
         )
 
 

@@ -1,22 +1,46 @@
-"""The metric catalog's answers for the warehouse as it is now, cached per file version and filters."""
+"""The metric catalog's answers for the warehouse as it is now, under the quarter's charter, cached per file version."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from alignment import catalog, warehouse
-from alignment.catalog import Comparison, Filters
+from alignment import catalog, signoff, warehouse
+from alignment.catalog import Comparison, Definitions, Filters
+from alignment.charter import Charter
 from ui import context
 
 # Every cached function is keyed on the warehouse file's identity, so an import (a new file) is never served stale
-# numbers, and on the view as plain values (quarter, region, segment, split).
+# numbers; on the view as plain values (quarter, region, segment, split); and on the definitions in force as JSON,
+# so a charter edit is never served numbers computed under the old definitions.
 _View = tuple[str, str | None, str | None, str]
 
 
-def _key(view: Filters) -> tuple[str, tuple[int, int, int] | None, _View]:
+# Keyed on the ledger's token (its files' identities), so a new record is read at once by every session, while a
+# page run that asks several times reads the file once.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _charter(ledger_path: str, token: tuple, quarter: str) -> Charter:
+    return signoff.Ledger(Path(ledger_path)).charter_in_force(quarter)
+
+
+def charter(view: Filters) -> Charter:
+    """The charter in force for the view's quarter (its saved version, else carried forward, else the defaults)."""
+    ledger = context.ledger()
+    return _charter(str(ledger.path), ledger.token(), str(view.quarter))
+
+
+def definitions(view: Filters) -> Definitions:
+    """The definitions every number of the view is computed under: the quarter's charter, with the targets that hold
+    for the region and segment chosen. Pages read definitions only from here."""
+    return charter(view).definitions_for(view.region, view.segment)
+
+
+def _key(view: Filters) -> tuple[str, tuple[int, int, int] | None, _View, str]:
     path = context.warehouse_path()
-    return str(path), warehouse.identity(path), (str(view.quarter), view.region, view.segment, view.split)
+    return (str(path), warehouse.identity(path), (str(view.quarter), view.region, view.segment, view.split),
+            definitions(view).model_dump_json())
 
 
 def _filters(view: _View) -> Filters:
@@ -25,9 +49,10 @@ def _filters(view: _View) -> Filters:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _comparisons(path: str, identity, view: _View, names: tuple[str, ...]) -> dict[str, Comparison]:
+def _comparisons(path: str, identity, view: _View, in_force: str, names: tuple[str, ...]) -> dict[str, Comparison]:
     filters = _filters(view)
-    return {c.name: c for c in catalog.scorecard(context.reader(), filters.quarter, filters, names=list(names))}
+    return {c.name: c for c in catalog.scorecard(context.reader(), filters.quarter, filters,
+                                                 Definitions.model_validate_json(in_force), names=list(names))}
 
 
 def comparisons(view: Filters, names: list[str]) -> dict[str, Comparison]:
@@ -36,9 +61,9 @@ def comparisons(view: Filters, names: list[str]) -> dict[str, Comparison]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _funnel(path: str, identity, view: _View, kind: str) -> pd.DataFrame:
+def _funnel(path: str, identity, view: _View, in_force: str, kind: str) -> pd.DataFrame:
     filters = _filters(view)
-    return catalog.funnel(context.reader(), filters.quarter, kind, filters)
+    return catalog.funnel(context.reader(), filters.quarter, kind, filters, Definitions.model_validate_json(in_force))
 
 
 def funnel(view: Filters, kind: str) -> pd.DataFrame:
@@ -47,8 +72,8 @@ def funnel(view: Filters, kind: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _rows(path: str, identity, view: _View, name: str) -> pd.DataFrame:
-    return catalog.run(context.reader(), name, _filters(view))
+def _rows(path: str, identity, view: _View, in_force: str, name: str) -> pd.DataFrame:
+    return catalog.run(context.reader(), name, _filters(view), Definitions.model_validate_json(in_force))
 
 
 def rows(name: str, view: Filters) -> pd.DataFrame:
@@ -57,8 +82,8 @@ def rows(name: str, view: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _value(path: str, identity, view: _View, name: str):
-    return catalog.value(context.reader(), name, _filters(view))
+def _value(path: str, identity, view: _View, in_force: str, name: str):
+    return catalog.value(context.reader(), name, _filters(view), Definitions.model_validate_json(in_force))
 
 
 def value(name: str, view: Filters):
@@ -74,4 +99,28 @@ def _has_data(path: str, identity, view: _View) -> bool:
 
 def has_data(view: Filters) -> bool:
     """Whether anything was recorded in the view's quarter under its region and segment (else: "no data")."""
-    return _has_data(*_key(view))
+    return _has_data(*_key(view)[:3])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _content(path: str, identity, in_force: str) -> signoff.Content:
+    return signoff.current_content(context.reader(), Charter.model_validate_json(in_force))
+
+
+def signed_content(quarter_charter: Charter) -> signoff.Content:
+    """What a signature of the quarter covers right now: the charter, its metrics' whole-company values, the data."""
+    path = context.warehouse_path()
+    return _content(str(path), warehouse.identity(path), quarter_charter.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _status(ledger_path: str, token: tuple, path: str, identity, in_force: str) -> signoff.Status:
+    quarter_charter = Charter.model_validate_json(in_force)
+    return signoff.Ledger(Path(ledger_path)).status(quarter_charter.quarter, _content(path, identity, in_force))
+
+
+def signoff_status(view: Filters) -> signoff.Status:
+    """Where the view's quarter stands: draft, proposed, signed by one or both, and whether it changed since."""
+    ledger, path = context.ledger(), context.warehouse_path()
+    return _status(str(ledger.path), ledger.token(), str(path), warehouse.identity(path),
+                   charter(view).model_dump_json())

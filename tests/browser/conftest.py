@@ -96,3 +96,26 @@ def fresh_server(tmp_path_factory) -> Iterator[str]:
     """The dashboard as a first-time user starts it: no warehouse yet (so it builds the demo company)."""
     with serve(tmp_path_factory.mktemp("fresh-data") / "warehouse.duckdb") as url:
         yield url
+
+
+def _sign_in(page, url: str, role: str = "analyst") -> None:
+    """Open the dashboard at `url` and sign in with the demo company's account for `role` (cmo, vp_sales, analyst,
+    viewer); the server's warehouse must be the demo company, whose accounts are listed on the log-in screen."""
+    from playwright.sync_api import expect
+
+    from alignment import users
+
+    name = next(account for account, its_role in users.DEMO_ACCOUNTS.items() if its_role == role)
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible(timeout=60_000)
+    page.get_by_role("textbox", name="User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(users.DEMO_PASSWORD)
+    page.get_by_test_id("stBaseButton-secondaryFormSubmit").or_(
+        page.get_by_test_id("stBaseButton-primaryFormSubmit")).click()
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_have_count(0, timeout=60_000)
+
+
+@pytest.fixture(scope="session")
+def sign_in():
+    """sign_in(page, url, role="analyst"): open the dashboard and sign in as the demo account of that role."""
+    return _sign_in

@@ -18,13 +18,17 @@ def _no_errors(page: Page) -> None:
     assert "Traceback" not in body and "Error:" not in body, body[:2000]
 
 
-def test_first_start_builds_the_demo_and_opens_the_scorecard(fresh_server, page: Page, artifacts):
+def test_first_start_builds_the_demo_and_opens_the_scorecard(fresh_server, page: Page, artifacts, sign_in):
     page.goto(fresh_server)
     expect(page.get_by_text("Setting up the demo company")).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("stProgress")).to_be_visible()
     page.screenshot(path=artifacts / "shell-01-first-start.png")
 
-    expect(page.get_by_role("heading", name="Scorecard")).to_be_visible(timeout=FIRST_START_SECONDS * 1000)
+    # Then the log-in screen, with the demo company's accounts labelled as such.
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=FIRST_START_SECONDS * 1000)
+    expect(page.get_by_text("Demo accounts")).to_be_visible()
+    sign_in(page, fresh_server, "analyst")
+    expect(page.get_by_role("heading", name="Scorecard")).to_be_visible(timeout=60_000)
     navigation = page.get_by_test_id("stSidebarNav")
     for title in ("Scorecard", "Funnel", "Pipeline & revenue", "Campaigns", "Leads & SLA", "Charter & sign-off",
                   "Board pack", "Explore", "Data"):

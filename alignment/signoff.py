@@ -1,0 +1,456 @@
+"""The joint sign-off: an append-only, hash-chained SQLite ledger of charter versions, proposals and signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alignment import quality, warehouse
+from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
+from alignment.periods import Quarter
+from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
+
+GENESIS = "0" * 64
+"""The `previous_hash` of a quarter's first record."""
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS ledger (
+         record_id INTEGER PRIMARY KEY AUTOINCREMENT,
+         quarter TEXT NOT NULL,
+         position INTEGER NOT NULL,      -- 1, 2, … within the quarter's chain
+         kind TEXT NOT NULL,             -- charter | propose | sign | reopen
+         recorded_at TEXT NOT NULL,      -- UTC, ISO 8601
+         user TEXT NOT NULL,
+         role TEXT NOT NULL,
+         comment TEXT NOT NULL,
+         payload TEXT NOT NULL,          -- canonical JSON
+         previous_hash TEXT NOT NULL,    -- hash of the quarter's record before this one (GENESIS for the first)
+         hash TEXT NOT NULL,             -- SHA-256 over the canonical JSON of every field above but record_id
+         UNIQUE (quarter, position))""",
+    # Refuse edits through the application's own connections; verify() still catches edits made with these dropped.
+    """CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
+       BEGIN SELECT RAISE(ABORT, 'the sign-off ledger is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
+       BEGIN SELECT RAISE(ABORT, 'the sign-off ledger is append-only'); END""",
+]
+
+Kind = Literal["charter", "propose", "sign", "reopen"]
+State = Literal["draft", "proposed", "signed_by_one", "signed_by_both"]
+STATE_TITLES = {"draft": "Draft", "proposed": "Proposed, awaiting signatures", "signed_by_one": "Signed by one",
+                "signed_by_both": "Signed by both (locked)"}
+
+
+class LedgerTampered(RuntimeError):
+    """The ledger's chain is broken: nothing more is appended until it is restored from a backup."""
+
+
+class Comment(BaseModel):
+    """The comment every workflow step carries."""
+
+    text: str = Field(max_length=2000)
+
+    @field_validator("text")
+    @classmethod
+    def _said_something(cls, value: str) -> str:
+        if len(value.strip()) < 3:
+            raise ValueError("write a comment of at least 3 characters saying why (it stays in the history)")
+        return value.strip()
+
+
+class Record(BaseModel):
+    """One ledger row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record_id: int
+    quarter: str
+    position: int
+    kind: str
+    recorded_at: str
+    user: str
+    role: str
+    comment: str
+    payload: dict[str, Any]
+    previous_hash: str
+    hash: str
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if k not in ("record_id", "hash")}
+
+    def describe(self) -> str:
+        what = {"charter": f"charter version {self.payload.get('version')}", "propose": "proposal",
+                "sign": "signature", "reopen": "reopening"}.get(self.kind, self.kind)
+        return f"record {self.position} of {self.quarter} ({what} by {self.user}, {self.recorded_at})"
+
+
+class Content(BaseModel):
+    """What a signature covers: the charter, the metric values it shows and the fingerprint of the data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    charter: Charter
+    values: dict[str, float | None]
+    data_fingerprint: str
+
+    def signature(self) -> str:
+        """SHA-256 over the canonical JSON of the charter, the values and the data fingerprint."""
+        return sha256({"charter": self.charter.model_dump(mode="json"), "values": self.values,
+                       "data_fingerprint": self.data_fingerprint})
+
+
+class Signature(BaseModel):
+    """A signature as recorded: who, in which role, when, why, and what they signed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: str
+    role: str
+    signed_at: str
+    comment: str
+    signature: str
+    content: Content
+    checklist: list[dict[str, Any]] = Field(default_factory=list)
+    position: int
+
+
+class Change(BaseModel):
+    """One thing that moved since a signature: a metric's value, a charter option, or the data itself."""
+
+    kind: Literal["metric", "option", "data"]
+    name: str
+    signed: Any
+    now: Any
+
+
+class Status(BaseModel):
+    """Where a quarter's sign-off stands against the numbers as they are now."""
+
+    quarter: str
+    state: State
+    charter: Charter
+    signatures: dict[str, Signature] = Field(description="role → signature that still matches the numbers")
+    void: list[Signature] = Field(description="signatures of this round that no longer match (to be signed again)")
+    changed_since_signoff: bool
+    changes: list[Change]
+    compared_with: Signature | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.state == "signed_by_both"
+
+    @property
+    def title(self) -> str:
+        return STATE_TITLES[self.state]
+
+
+class _Replay(BaseModel):
+    """A quarter's records read in order: the latest saved charter, the workflow step, and this round's signatures."""
+
+    charter: Charter | None = None
+    proposed: bool = False
+    round: list[Signature] = Field(default_factory=list)
+    latest_by_role: dict[str, Signature] = Field(default_factory=dict)
+
+    def round_roles(self) -> set[str]:
+        return {s.role for s in self.round}
+
+
+def _replay(records: list[Record]) -> _Replay:
+    replay = _Replay()
+    for record in records:
+        if record.kind == "charter":
+            replay.charter = Charter.model_validate(record.payload)
+            replay.proposed, replay.round = False, []
+        elif record.kind == "propose":
+            replay.proposed = True
+        elif record.kind == "reopen":
+            replay.proposed, replay.round = False, []
+        elif record.kind == "sign":
+            signature = Signature(user=record.user, role=record.role, signed_at=record.recorded_at,
+                                  comment=record.comment, position=record.position,
+                                  signature=record.payload["signature"],
+                                  content=Content.model_validate(record.payload["content"]),
+                                  checklist=record.payload.get("checklist", []))
+            replay.round = [s for s in replay.round if s.role != record.role] + [signature]
+            replay.latest_by_role[record.role] = signature
+    return replay
+
+
+def diff(signed: Content, now: Content) -> list[Change]:
+    """Metric by metric, option by option, and the data: what differs between a signed content and the current one."""
+    changes = [Change(kind="metric", name=name, signed=signed.values.get(name), now=now.values.get(name))
+               for name in dict.fromkeys([*signed.values, *now.values])
+               if signed.values.get(name) != now.values.get(name)]
+    changes += [Change(kind="option", name=name, signed=before, now=after)
+                for name, before, after in option_changes(signed.charter, now.charter)]
+    if signed.data_fingerprint != now.data_fingerprint:
+        changes.append(Change(kind="data", name="data_fingerprint", signed=signed.data_fingerprint,
+                              now=now.data_fingerprint))
+    return changes
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def path_for(db_path: Path) -> Path:
+    """data/warehouse.duckdb → data/warehouse.charter.sqlite (apart from the file imports replace)."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".charter.sqlite")
+
+
+def _quarter(quarter: Quarter | str) -> str:
+    return str(Quarter.parse(quarter) if isinstance(quarter, str) else quarter)
+
+
+class Ledger:
+    """The sign-off ledger file; every call opens its own connection, so sessions and threads may share one."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @classmethod
+    def beside(cls, db_path: Path) -> "Ledger":
+        return cls(path_for(db_path))
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: writes take BEGIN IMMEDIATE themselves, so two writers queue instead of interleaving.
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        for statement in SCHEMA:
+            con.execute(statement)
+        return con
+
+    @staticmethod
+    def _read(con: sqlite3.Connection, quarter: str | None) -> list[Record]:
+        con.row_factory = sqlite3.Row
+        rows = con.execute("SELECT * FROM ledger WHERE ($quarter IS NULL OR quarter = $quarter) ORDER BY record_id",
+                           {"quarter": quarter}).fetchall()
+        records = []
+        for row in rows:
+            fields = dict(row)
+            try:
+                fields["payload"] = json.loads(fields["payload"])
+            except (TypeError, ValueError):
+                fields["payload"] = {"unreadable": str(fields["payload"])}
+            records.append(Record.model_validate(fields))
+        return records
+
+    def token(self) -> tuple:
+        """Changes whenever a record is appended: the identity of the file and of its write-ahead log."""
+        return tuple(warehouse.identity(path) for path in (self.path, self.path.with_name(self.path.name + "-wal")))
+
+    def records(self, quarter: Quarter | str | None = None) -> list[Record]:
+        """Every record (of one quarter), oldest first."""
+        if not self.path.exists():
+            return []
+        # Read-only: every page run reads the charter in force, and a reader needs no schema statements or lock.
+        with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+            return self._read(con, None if quarter is None else _quarter(quarter))
+
+    def saved_charter(self, quarter: Quarter | str) -> Charter | None:
+        return _replay(self.records(quarter)).charter
+
+    def charter_in_force(self, quarter: Quarter | str) -> Charter:
+        """The quarter's latest saved charter; else the nearest earlier quarter's, carried forward; else defaults."""
+        quarter = _quarter(quarter)
+        saved = self.saved_charter(quarter)
+        if saved is not None:
+            return saved
+        earlier = sorted({r.quarter for r in self.records() if r.kind == "charter" and r.quarter < quarter})
+        return carry_forward(self.saved_charter(earlier[-1]) if earlier else None, quarter)
+
+    def status(self, quarter: Quarter | str, now: Content) -> Status:
+        """The workflow state of the quarter, judged against the current content (charter, values, data)."""
+        quarter = _quarter(quarter)
+        replay = _replay(self.records(quarter))
+        current = now.signature()
+        valid = {s.role: s for s in replay.round if s.signature == current}
+        void = [s for s in replay.round if s.signature != current]
+        if not replay.proposed:
+            state: State = "draft"
+        else:
+            state = ("proposed", "signed_by_one", "signed_by_both")[len(valid)]
+        stale = sorted((s for s in replay.latest_by_role.values() if s.signature != current),
+                       key=lambda s: s.position)
+        compared = stale[-1] if stale else None
+        return Status(quarter=quarter, state=state, charter=now.charter, signatures=valid, void=void,
+                      changed_since_signoff=compared is not None,
+                      changes=diff(compared.content, now) if compared else [], compared_with=compared)
+
+    # --- writes: each checks the acting user's role and the workflow inside one IMMEDIATE transaction ---------------
+
+    def _append(self, quarter: str, user: User, kind: Kind, comment: str,
+                decide: Callable[[_Replay], dict[str, Any]]) -> Record:
+        comment = Comment(text=comment).text
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                records = self._read(con, quarter)
+                problems = check_chain(records)
+                if problems:
+                    raise LedgerTampered(f"the sign-off ledger of {quarter} has been altered: {problems[0]}; "
+                                         "restore it from a backup before anything more is recorded")
+                payload = decide(_replay(records))
+                fields = {"quarter": quarter, "position": len(records) + 1, "kind": kind, "recorded_at": _now(),
+                          "user": user.name, "role": user.role, "comment": comment,
+                          "payload": json.loads(canonical_json(payload)),
+                          "previous_hash": records[-1].hash if records else GENESIS}
+                fields["hash"] = sha256(fields)
+                cursor = con.execute(
+                    "INSERT INTO ledger (quarter, position, kind, recorded_at, user, role, comment, payload, "
+                    "previous_hash, hash) VALUES ($quarter, $position, $kind, $recorded_at, $user, $role, $comment, "
+                    "$payload, $previous_hash, $hash)", {**fields, "payload": canonical_json(fields["payload"])})
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return Record(record_id=cursor.lastrowid, **fields)
+
+    def save(self, user: User, charter: Charter, comment: str) -> Record:
+        """A new version of the quarter's charter (analysts, while it is not signed by both)."""
+        require(user, "edit_charter")
+
+        def decide(replay: _Replay) -> dict[str, Any]:
+            if replay.proposed and replay.round_roles() >= set(SIGNING_ROLES):
+                raise NotAllowed(f"the {charter.quarter} charter is signed by both and locked; the CMO or the VP of "
+                                 "Sales reopens it before it can be edited")
+            version = replay.charter.version + 1 if replay.charter else 1
+            return charter.model_copy(update={"version": version}).model_dump(mode="json")
+
+        return self._append(charter.quarter, user, "charter", comment, decide)
+
+    def propose(self, user: User, quarter: Quarter | str, comment: str) -> Record:
+        """Put the draft up for signature (analysts)."""
+        require(user, "propose")
+        quarter = _quarter(quarter)
+        charter = self.charter_in_force(quarter)
+
+        def decide(replay: _Replay) -> dict[str, Any]:
+            if replay.proposed:
+                raise NotAllowed(f"the {quarter} charter is already proposed")
+            if replay.charter is None:
+                # A carried-forward or default charter is saved as version 1 with the proposal, so what is proposed
+                # is always a recorded version.
+                raise NotAllowed(f"save the {quarter} charter as a version before proposing it")
+            return {"version": replay.charter.version, "charter_digest": replay.charter.digest()}
+
+        if self.saved_charter(quarter) is None:
+            self.save(user, charter, f"First version of the {quarter} charter"
+                      + (f", carried forward from {charter.carried_from}" if charter.carried_from else ""))
+        return self._append(quarter, user, "propose", comment, decide)
+
+    def sign(self, user: User, now: Content, *, comment: str, acknowledged_checklist: bool,
+             checklist: list[dict[str, Any]], demo_data: bool) -> Record:
+        """Sign the quarter in the user's own role, over the content as it is now (CMO, VP of Sales)."""
+        require(user, "sign")
+        if not acknowledged_checklist:
+            raise NotAllowed("read and acknowledge the data-quality checklist before signing")
+        if user.is_demo and not demo_data:
+            raise NotAllowed("demo accounts sign only the demo company's numbers")
+        quarter = now.charter.quarter
+        signature = now.signature()
+
+        def decide(replay: _Replay) -> dict[str, Any]:
+            if not replay.proposed:
+                raise NotAllowed(f"the {quarter} charter is a draft; it is proposed before anyone signs")
+            if replay.charter is None or replay.charter.digest() != now.charter.digest():
+                raise NotAllowed(f"the {quarter} charter changed while you were reading it; review it and sign again")
+            valid = {s.role for s in replay.round if s.signature == signature}
+            if user.role in valid:
+                raise NotAllowed(f"the {ROLE_TITLES[user.role]} has already signed these numbers")
+            return {"signature": signature, "content": now.model_dump(mode="json"), "checklist": checklist,
+                    "acknowledged_checklist": True}
+
+        return self._append(quarter, user, "sign", comment, decide)
+
+    def reopen(self, user: User, quarter: Quarter | str, comment: str) -> Record:
+        """Back to draft so the charter can be edited; every signature of the round is void (CMO, VP of Sales)."""
+        require(user, "reopen")
+        quarter = _quarter(quarter)
+
+        def decide(replay: _Replay) -> dict[str, Any]:
+            if not replay.proposed:
+                raise NotAllowed(f"the {quarter} charter is already a draft")
+            return {"voided": sorted(replay.round_roles())}
+
+        return self._append(quarter, user, "reopen", comment, decide)
+
+    def verify(self, quarter: Quarter | str | None = None) -> list[str]:
+        """What is wrong with the chain of one quarter (or of every quarter); empty when intact."""
+        records = self.records(quarter)
+        by_quarter: dict[str, list[Record]] = {}
+        for record in records:
+            by_quarter.setdefault(record.quarter, []).append(record)
+        return [problem for chain in by_quarter.values() for problem in check_chain(chain)]
+
+    def head(self, quarter: Quarter | str) -> str:
+        """The hash of the quarter's latest record: keep it elsewhere to prove later that nothing was cut off the end."""
+        records = self.records(quarter)
+        return records[-1].hash if records else GENESIS
+
+
+def check_chain(records: list[Record]) -> list[str]:
+    """Problems with one quarter's records in stored order: edited, deleted or reordered records, each named."""
+    problems = []
+    by_position = {record.position: record for record in records}
+    highest = 0
+    for record in records:
+        if record.position <= highest:
+            problems.append(f"{record.describe()} comes after record {highest}: the records were reordered")
+        elif record.position > highest + 1:
+            missing = [p for p in range(highest + 1, record.position) if p not in by_position]
+            if missing:
+                problems.append(f"{record.describe()} follows record {highest}: record "
+                                f"{', '.join(map(str, missing))} {'was' if len(missing) == 1 else 'were'} deleted")
+            else:
+                problems.append(f"{record.describe()} comes after record {highest}: the records were reordered")
+        highest = max(highest, record.position)
+        if sha256(record.hashed_fields()) != record.hash:
+            problems.append(f"{record.describe()} was edited: its content no longer matches its hash")
+        before = by_position.get(record.position - 1)
+        expected = GENESIS if record.position == 1 else before.hash if before else None
+        if expected is not None and record.previous_hash != expected:
+            problems.append(f"{record.describe()} does not chain to record {record.position - 1}: "
+                            + ("the chain's start was altered" if record.position == 1 else
+                               f"record {record.position - 1} was rewritten"))
+    return problems
+
+
+# --- the content a quarter is signed over, taken from the warehouse ---------------------------------------------------
+
+def data_fingerprint(source: Any) -> str:
+    """The fingerprint of the loaded extracts (the same files give the same fingerprint)."""
+    return warehouse.dataset_info(source).data_fingerprint
+
+
+def current_content(source: Any, charter: Charter) -> Content:
+    return Content(charter=charter, values=metric_values(source, charter), data_fingerprint=data_fingerprint(source))
+
+
+def checklist(source: Any) -> list[dict[str, Any]]:
+    """The data-quality checklist shown before signing: every audit with how many records it finds."""
+    return [{"name": c.name, "title": c.title, "count": c.count, "severity": c.severity}
+            for c in quality.run_checks(source)]
+
+
+def sign(ledger: Ledger, user: User, source: Any, quarter: Quarter | str, *, comment: str,
+         acknowledged_checklist: bool, shown_signature: str | None = None) -> Record:
+    """Sign the quarter's charter in force over the warehouse as it is now; refused when the numbers are not the ones
+    the signer was shown (`shown_signature`)."""
+    from alignment import demo
+
+    require(user, "sign")  # refuse before computing anything
+    now = current_content(source, ledger.charter_in_force(quarter))
+    if shown_signature is not None and shown_signature != now.signature():
+        raise NotAllowed("the numbers changed since they were shown (a new import or a charter edit); review them "
+                         "and sign again")
+    return ledger.sign(user, now, comment=comment, acknowledged_checklist=acknowledged_checklist,
+                       checklist=checklist(source), demo_data=demo.is_demo(warehouse.dataset_info(source)))
