@@ -6,6 +6,7 @@ import streamlit as st
 
 from alignment.catalog import Filters
 from ui.context import Snapshot
+from ui.text import literal
 
 ALL = "All"
 """The option meaning "no filter on this dimension"."""
@@ -40,8 +41,12 @@ def filter_bar(snapshot: Snapshot, *, applies: bool = True) -> Filters:
     for name, key in KEYS.items():
         wanted = st.query_params.get(name)
         # A pasted URL seeds the session once; afterwards the widgets own the state.
-        if key not in st.session_state and wanted in options[name]:
-            st.session_state[key] = wanted
+        if key not in st.session_state and wanted is not None:
+            if wanted in options[name]:
+                st.session_state[key] = wanted
+            else:  # a stale or hand-edited link: say what was ignored instead of silently showing something else
+                st.toast(f"The link's {name} “{literal(wanted[:40])}” is not in the loaded data; showing "
+                         f"{literal(_shown(name, defaults[name]))} instead.", icon=":material/link_off:")
         if st.session_state.get(key) not in options[name]:
             st.session_state[key] = defaults[name]  # after an import the old choice may no longer exist
     with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="bottom", gap="small",
@@ -61,6 +66,10 @@ def filter_bar(snapshot: Snapshot, *, applies: bool = True) -> Filters:
             del st.query_params[name]
     return Filters(quarter=quarter, region=None if region == ALL else region,
                    segment=None if segment == ALL else segment)
+
+
+def _shown(name: str, value: str) -> str:
+    return f"all {name}s" if value == ALL else value
 
 
 def current() -> Filters:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import fcntl
 import getpass
 import hashlib
 import os
@@ -11,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -18,10 +22,13 @@ from alignment import history, schema, warehouse
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED
-from alignment.ingest.staging import install_macros
+from alignment.ingest.staging import execute, install_macros
 
 FORMATS = ("salesforce", "hubspot", "mapping")
-MAX_UPLOAD_BYTES = 2 * 1024 ** 3
+BUILDING_SUFFIX = ".building"
+# What the operating system or DuckDB says when a write fails for lack of room (ENOSPC, EDQUOT, EFBIG).
+FULL_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+FULL_DISK_WORDS = ("no space left", "disk quota", "file too large", "could not write", "not enough space")
 
 
 @dataclass
@@ -81,59 +88,63 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
     user = user or _default_user()
     files = collect_files(paths)
     report = ImportReport(db_path=db_path, format=format)
-    new_path = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.building")
+    new_path = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{BUILDING_SUFFIX}")
     run = AdapterRun()
+    swapped = False
     try:
         if not files:
             raise ImportRejected([Problem(file=", ".join(map(str, paths)) or "(nothing)",
                                           rule="no CSV, XLSX or Parquet files were found to import")])
         adapter = adapter_for(format, mapping)
         _ensure_writable(db_path)
-        con = duckdb.connect(str(new_path))
-        try:
-            con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
-            install_macros(con)
-            adapter.build(con, files, run, progress)
-            if not run.has_errors and not run.sources:
-                run.problems.append(Problem(
-                    file=", ".join(Path(f).name for f in files[:5]) + (" …" if len(files) > 5 else ""),
-                    rule=f"none of the files was recognised as a {format} extract, so there is nothing to load"))
-            if not run.has_errors:
-                _complete_canon(con)
+        with import_lock(db_path, progress):
+            remove_leftovers(db_path)
+            con = duckdb.connect(str(new_path))
+            try:
+                con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
+                install_macros(con)
+                adapter.build(con, files, run, progress)
+                if not run.has_errors and not run.sources:
+                    run.problems.append(Problem(
+                        file=", ".join(Path(f).name for f in files[:5]) + (" …" if len(files) > 5 else ""),
+                        rule=f"none of the files was recognised as a {format} extract, so there is nothing to load; "
+                             f"if they were exported from another system, import them as {_other_formats(format)}"))
+                if not run.has_errors:
+                    _complete_canon(con)
+                    if progress:
+                        progress(0.75, "Checking keys and references")
+                    run.problems.extend(check_canonical(con))
+                report.warnings = [p for p in run.problems if p.severity == "warning"]
+                report.assumptions = run.assumptions
+                if run.has_errors:
+                    raise ImportRejected(run.problems + _wrong_format_hint(files, run, format))
                 if progress:
-                    progress(0.75, "Checking keys and references")
-                run.problems.extend(check_canonical(con))
-            report.warnings = [p for p in run.problems if p.severity == "warning"]
-            report.assumptions = run.assumptions
-            if run.has_errors:
-                raise ImportRejected(run.problems)
-            if progress:
-                progress(0.85, "Writing the warehouse")
-            report.tables = _materialise(con)
-            report.files = [
-                {"file": s.name, "rows": s.rows, "fingerprint": s.fingerprint,
-                 "read_as": run.recognised.get(s.name, ""), "assumptions": s.assumptions}
-                for s in run.sources
-            ]
-            report.data_fingerprint = hashlib.sha256(
-                "".join(sorted(f["fingerprint"] for f in report.files)).encode()).hexdigest()
-            warehouse.write_meta(con, imported_at=started_at, imported_by=user, source_format=format,
-                                 data_fingerprint=report.data_fingerprint, files=report.files,
-                                 warnings=[p.message() for p in report.warnings])
-            warehouse.create_views(con)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        if validate_only:
-            new_path.unlink(missing_ok=True)
-        else:
-            if progress:
-                progress(0.97, "Swapping in the new warehouse")
-            os.replace(new_path, db_path)
+                    progress(0.85, "Writing the warehouse")
+                report.tables = _materialise(con)
+                report.files = [
+                    {"file": s.name, "rows": s.rows, "fingerprint": s.fingerprint,
+                     "read_as": run.recognised.get(s.name, ""), "assumptions": s.assumptions}
+                    for s in run.sources
+                ]
+                report.data_fingerprint = hashlib.sha256(
+                    "".join(sorted(f["fingerprint"] for f in report.files)).encode()).hexdigest()
+                warehouse.write_meta(con, imported_at=started_at, imported_by=user, source_format=format,
+                                     data_fingerprint=report.data_fingerprint, files=report.files,
+                                     warnings=[p.message() for p in report.warnings])
+                warehouse.create_views(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if validate_only:
+                _discard(new_path)
+            else:
+                if progress:
+                    progress(0.97, "Swapping in the new warehouse")
+                os.replace(new_path, db_path)
+                swapped = True
         report.seconds = time.perf_counter() - started
-        if not validate_only:
-            history.record(db_path, started_at=started_at, user=user, format=format, status="loaded",
-                           files=report.files, tables=report.tables, warnings=[p.message() for p in report.warnings])
+        if swapped:
+            _record_load(report, started_at, user)
         if progress:
             progress(1.0, "Done")
         return report
@@ -141,15 +152,93 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
         _discard(new_path)
         _record_refusal(db_path, started_at, user, format, files, rejected.problems, validate_only)
         raise
-    except (OSError, duckdb.IOException) as error:
+    except (OSError, duckdb.Error) as error:
         _discard(new_path)
-        problem = Problem(file=str(db_path.parent), rule=f"the new warehouse could not be written ({error}); "
-                                                         "free disk space or fix folder permissions — nothing was changed")
+        if swapped or not (isinstance(error, OSError) or _is_write_failure(error)):
+            raise  # not a refusal: the new warehouse is in place, or DuckDB failed for a reason of its own
+        problem = _write_failure(db_path, error)
         _record_refusal(db_path, started_at, user, format, files, [problem], validate_only)
         raise ImportRejected([problem]) from None
     except BaseException:
         _discard(new_path)
         raise
+
+
+def _wrong_format_hint(files: list[Path], run: AdapterRun, format: str) -> list[Problem]:
+    """When most files were skipped as unknown, the likelier mistake is the source format chosen: say so."""
+    skipped = [p.file for p in run.problems if p.severity == "warning" and "not recognised" in p.rule]
+    if not run.sources or not skipped or len(skipped) * 2 < len(files):
+        return []  # with no file recognised at all, the refusal already says so
+    return [Problem(file=", ".join(skipped[:3]) + (" …" if len(skipped) > 3 else ""), rule=(
+        f"{len(skipped)} of {len(files)} files were not recognised as {format} extracts; if they were exported "
+        f"from another system, import them as {_other_formats(format)}"))]
+
+
+def _other_formats(format: str) -> str:
+    return " or ".join(f for f in FORMATS if f != format)
+
+
+@contextlib.contextmanager
+def import_lock(db_path: Path, progress: Progress | None = None) -> Iterator[None]:
+    """One import at a time into a folder: a lock on the folder itself, which the system drops if the process dies.
+
+    Holding it, an import knows that any half-built warehouse beside the current one was left by a killed import.
+    """
+    handle = os.open(db_path.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(0.0, "Waiting for another import into this folder to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
+
+
+def remove_leftovers(db_path: Path) -> list[Path]:
+    """Delete half-built warehouses (and their write-ahead logs) that a killed import left beside `db_path`.
+
+    Only call this holding `import_lock`: then no other import is building one.
+    """
+    removed = []
+    for leftover in db_path.parent.glob(f".{db_path.name}.*{BUILDING_SUFFIX}*"):
+        if leftover.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal")):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _is_write_failure(error: BaseException) -> bool:
+    if isinstance(error, OSError) and error.errno in FULL_DISK_ERRNOS:
+        return True
+    return any(words in str(error).lower() for words in FULL_DISK_WORDS)
+
+
+def _write_failure(db_path: Path, error: BaseException) -> Problem:
+    """The refusal for a warehouse that could not be written: a full disk, or a folder the app may not write."""
+    detail = str(error).split("\n", 1)[0][:300]
+    if _is_write_failure(error):
+        # The system's own words ("No space left on device"), without the path the message already names.
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else detail.rsplit(": ", 1)[-1]
+        rule = (f"the new warehouse could not be written in {db_path.parent}: the disk is full or a file-size limit "
+                f"was reached ({reason}); free disk space and import again — nothing was changed")
+    else:
+        rule = (f"the new warehouse could not be written ({detail}); free disk space or fix folder permissions — "
+                "nothing was changed")
+    return Problem(file=str(db_path.parent), rule=rule)
+
+
+def _record_load(report: ImportReport, started_at: dt.datetime, user: str) -> None:
+    """Add the load to the import history; the data is already in place, so a failure here is a warning."""
+    try:
+        history.record(report.db_path, started_at=started_at, user=user, format=report.format, status="loaded",
+                       files=report.files, tables=report.tables, warnings=[p.message() for p in report.warnings])
+    except (OSError, sqlite3.Error) as error:
+        report.warnings.append(Problem(
+            file=str(history.path_for(report.db_path)), severity="warning",
+            rule=f"the data was loaded, but the import history could not record it ({error})"))
 
 
 def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
@@ -165,19 +254,28 @@ def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
             rules.extend((spec.name, *rule) for rule in _value_rules(spec, f"r{len(rules)}"))
         if rules:
             params = {k: v for _, _, _, given in rules for k, v in given.items()}
-            found = con.execute(" UNION ALL ".join(
-                "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + column + " AS VARCHAR) AS value FROM "
-                + table + " WHERE " + condition for index, (column, condition, _, _) in enumerate(rules)
-            ) + " ORDER BY rule, _file, _row", params).fetchall()
-            for index, (column, _, rule, _) in enumerate(rules):
-                rows = [(file, 0, row, value) for number, file, row, value in found if number == index]
-                _group(problems, rows, (column,), rule, "error", headers)
+            # One pass counts every rule's failures; only a rule that fails is asked for its rows.
+            counts = con.execute("SELECT " + ", ".join(
+                "count(*) FILTER (WHERE " + condition + ")" for _, condition, _, _ in rules) + " FROM " + table,
+                params).fetchall()[0]
+            failing = [(index, rule) for index, (rule, count) in enumerate(zip(rules, counts)) if count]
+            if failing:
+                found = execute(con, " UNION ALL ".join(
+                    "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + column + " AS VARCHAR) AS value FROM "
+                    + table + " WHERE " + condition for index, (column, condition, _, _) in failing
+                ) + " ORDER BY rule, _file, _row", params).fetchall()
+                for index, (column, _, rule, _) in failing:
+                    rows = [(file, 0, row, value) for number, file, row, value in found if number == index]
+                    _group(problems, rows, (column,), rule, "error", headers)
         if model.key:
             key = ", ".join(model.key)
+            # A grouping finds whether any key repeats far more cheaply than the window that then lists the rows.
+            repeated = con.execute("SELECT count(*) FROM (SELECT 1 FROM " + table + " GROUP BY " + key +
+                                   " HAVING count(*) > 1 LIMIT 1)").fetchall()[0][0]
             rows = con.execute(
                 "SELECT _file, count(*) OVER (PARTITION BY " + key + ") AS n, _row, concat_ws(' / ', " + key + ") "
                 "FROM " + table + " QUALIFY n > 1 ORDER BY _file, _row"
-            ).fetchall()
+            ).fetchall() if repeated else []
             _group(problems, rows, model.key,
                    f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error", headers)
         for spec in schema.columns(model):
@@ -245,8 +343,8 @@ def _materialise(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for model in schema.CANONICAL:
         names = ", ".join(schema.column_names(model))
         con.execute(schema.create_table_sql(model))
-        con.execute("INSERT INTO " + model.table + " SELECT " + names + " FROM canon_" + model.table)
-        counts[model.table] = con.execute("SELECT count(*) FROM " + model.table).fetchall()[0][0]
+        counts[model.table] = con.execute(
+            "INSERT INTO " + model.table + " SELECT " + names + " FROM canon_" + model.table).fetchall()[0][0]
     return counts
 
 

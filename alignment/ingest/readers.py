@@ -7,11 +7,11 @@ import csv
 import hashlib
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from alignment.ingest.problems import Example, ImportRejected, Problem
 
@@ -64,18 +64,45 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
     if path.stat().st_size == 0:
         raise ImportRejected([Problem(file=path.name, rule="the file is empty (0 bytes); export it again")])
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        _read_xlsx(con, source)
-    elif suffix == ".parquet":
-        _read_parquet(con, source)
-    else:
-        _read_csv(con, source)
-    source.fingerprint = fingerprint(path)
+    # The file's hash is taken while DuckDB reads it: both mostly wait on other threads (hashlib and DuckDB release
+    # the interpreter lock), so the second pass over the bytes costs little time.
+    hashing = _Background(fingerprint, path)
+    try:
+        if suffix == ".xlsx":
+            _read_xlsx(con, source)
+        elif suffix == ".parquet":
+            _read_parquet(con, source)
+        else:
+            _read_csv(con, source)
+    finally:
+        source.fingerprint = hashing.result()
     source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
     if source.rows == 0:
         con.execute("DROP TABLE " + table)  # the next file is read into the same name
         raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
     return source
+
+
+class _Background:
+    """A function run in a thread of its own; `result()` waits for it and re-raises what it raised."""
+
+    def __init__(self, function, *args) -> None:
+        self._outcome: list = []
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, *args) -> None:
+        try:
+            self._outcome.append((True, function(*args)))
+        except BaseException as error:  # handed to the caller of result()
+            self._outcome.append((False, error))
+
+    def result(self):
+        self._thread.join()
+        succeeded, value = self._outcome[0]
+        if not succeeded:
+            raise value
+        return value
 
 
 def _sniff_text(path: Path) -> tuple[str, str, str]:
@@ -86,18 +113,20 @@ def _sniff_text(path: Path) -> tuple[str, str, str]:
     if head.startswith(b"PK\x03\x04"):  # before the binary check: a workbook is a zip full of NUL bytes
         raise ImportRejected([Problem(file=name, rule="this looks like an Excel/zip file with a .csv name; "
                                                       "save it with the .xlsx extension")])
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text" export
+        raise ImportRejected([Problem(file=name, rule="the file is saved as UTF-16 (\"Unicode text\"); save it again "
+                                                      "as \"CSV UTF-8\"")])
+    if head.startswith(b"\x1f\x8b"):
+        raise ImportRejected([Problem(file=name, rule="the file is compressed (gzip); unpack it and import the CSV "
+                                                      "inside")])
     if b"\x00" in head:
         raise ImportRejected([Problem(
             file=name, rule="this is not a text file (it contains binary bytes); export it as CSV, XLSX or Parquet")])
     bom = head.startswith(codecs.BOM_UTF8)
     encoding, label = "utf-8", "UTF-8 with BOM" if bom else "UTF-8"
-    if not _is_utf8(path):
-        mixed_row = _mixed_encoding_row(path)
-        if mixed_row:
-            raise ImportRejected([Problem(file=name, examples=[Example(row=mixed_row)], rule=(
-                "the file mixes text encodings: some rows are UTF-8 and this one is not (Latin-1/Windows?); "
-                "save the whole file again as UTF-8"))])
-        encoding, label = "latin-1", "Latin-1 (the file is not valid UTF-8)"
+    # Only the head is checked here; DuckDB checks the rest as it reads, and `_read_csv` falls back to Latin-1 then.
+    if not _is_utf8_start(head, whole=len(head) < SNIFF_BYTES):
+        encoding, label = _not_utf8(path)
     text = head.decode("utf-8" if encoding == "utf-8" else "latin-1", errors="ignore").lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     if len(head) == SNIFF_BYTES and "\n" not in text:
@@ -109,16 +138,24 @@ def _sniff_text(path: Path) -> tuple[str, str, str]:
     return encoding, delimiter, f"{label}, {DELIMITERS[delimiter]}-delimited"
 
 
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as handle:
-        try:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
+def _is_utf8_start(head: bytes, whole: bool) -> bool:
+    """Whether the first bytes are UTF-8 (unless they are the `whole` file, a character cut off at their end does
+    not count against it)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+    except UnicodeDecodeError:
+        return False
     return True
+
+
+def _not_utf8(path: Path) -> tuple[str, str]:
+    """(encoding, label) of a file that is not UTF-8 throughout: Latin-1, unless UTF-8 rows elsewhere say mixed."""
+    mixed_row = _mixed_encoding_row(path)
+    if mixed_row:
+        raise ImportRejected([Problem(file=path.name, examples=[Example(row=mixed_row)], rule=(
+            "the file mixes text encodings: some rows are UTF-8 and this one is not (Latin-1/Windows?); "
+            "save the whole file again as UTF-8"))])
+    return "latin-1", "Latin-1 (the file is not valid UTF-8)"
 
 
 def _mixed_encoding_row(path: Path) -> int | None:
@@ -151,7 +188,20 @@ def _sniff_delimiter(text: str, first_line: str) -> str:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     encoding, delimiter, description = _sniff_text(source.path)
+    try:
+        _load_csv(con, source, encoding, delimiter)
+    except _NotUtf8:  # past the sniffed head
+        encoding, label = _not_utf8(source.path)
+        description = f"{label}, {DELIMITERS[delimiter]}-delimited"
+        _load_csv(con, source, encoding, delimiter)
     source.assumptions.append(f"read as {description}")
+
+
+class _NotUtf8(Exception):
+    """DuckDB met bytes that are not UTF-8 in a file read as UTF-8."""
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, encoding: str, delimiter: str) -> None:
     source.headers = _csv_header(source.path, encoding, delimiter)
     statement = (
         "CREATE TEMP TABLE " + source.table + " AS SELECT * FROM read_csv($path, header = true, all_varchar = true, "
@@ -164,13 +214,18 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
             "columns": {f"c{i}": "VARCHAR" for i in range(len(source.headers))},
         })
     except duckdb.Error as error:
+        if encoding == "utf-8" and "invalid unicode" in str(error).lower():
+            raise _NotUtf8() from None
         raise ImportRejected([_csv_problem(source.path.name, error)]) from None
 
 
 def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The header row, parsed by Python's csv module so duplicate or empty names get a readable error."""
-    with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "latin-1", newline="") as handle:
-        header = next(csv.reader(io.StringIO(handle.readline()), delimiter=delimiter), [])
+    try:
+        with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "latin-1", newline="") as handle:
+            header = next(csv.reader(io.StringIO(handle.readline()), delimiter=delimiter), [])
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
     return _checked_header(path, header)
 
 
@@ -214,6 +269,8 @@ def _csv_problem(file: str, error: duckdb.Error) -> Problem:
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    import pandas as pd  # only workbooks need it; importing it costs a command-line import most of its start-up
+
     try:
         # keep_default_na=False: "NA" (North America), "n/a" or "null" are values to check, not empty cells.
         # header=None: pandas would rename a repeated header ("Name", "Name.1") instead of letting us refuse it.

@@ -25,6 +25,8 @@ DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
 DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}"}
 TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
               "BOOLEAN": "true/false"}
+# Dates outside these years are typing errors ("20244-01-05"), and past 9999 Python cannot even hold them.
+FIRST_YEAR, LAST_YEAR = 1900, 9999
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
@@ -35,9 +37,10 @@ CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
 CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
   CASE WHEN right(_money_core(s), 1) IN ('K', 'M', 'B') THEN left(_money_core(s), length(_money_core(s)) - 1)
        ELSE _money_core(s) END;
+CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
 CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS
-  TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s);
+  _finite(TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
+                        ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s));
 CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
 CREATE OR REPLACE TEMP MACRO parse_epoch_ms(s) AS
   CASE WHEN regexp_full_match(s, '\d{11,13}') THEN make_timestamp(TRY_CAST(s AS BIGINT) * 1000) END;
@@ -123,7 +126,44 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     filters = [text[c] + " IS NOT NULL" for c in part.skip_if_empty]
     where = (" WHERE " + " AND ".join(filters)) if filters else ""
 
-    formats = _sniff_formats(con, part, specs, text, params, where, result)
+    # Dates are first read as ISO 8601 (what most exports write) without a probe; only a column where that leaves
+    # values unread is probed for its layout and parsed again (the probe of every layout costs a pass of its own).
+    formats = _sniff_formats(con, part, specs, text, params, where, result, dates=False)
+    assumed_iso = [s.name for s in specs
+                   if s.sql_type in ("TIMESTAMP", "DATE") and s.name in part.columns and s.name not in formats]
+    checks = _checks(part, specs)
+    found = _parse(con, part, specs, text, formats, params, where, checks)
+    unread = [c for c in assumed_iso if found[_type_check_index(checks, c)][0]]
+    if unread:
+        sniffed = _sniff_formats(con, part, [s for s in specs if s.name in unread], text, params, where, result)
+        if any(sniffed[c] != "iso" for c in unread):
+            formats.update(sniffed)
+            found = _parse(con, part, specs, text, formats, params, where, checks)
+    try:
+        for index, (column, rule, _, _, severity) in enumerate(checks):
+            count, examples = found[index]
+            if count:
+                result.problems.append(Problem(
+                    file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
+                    examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
+                ))
+        con.execute(staging_ddl(part.target, part.contract))
+        if any(p.severity == "error" for p in result.problems):
+            return result  # the import is refused; nothing more to stage
+        names = [s.name for s in specs]
+        result.rows = execute(
+            con,
+            "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
+            + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM parsed_part",
+            params,
+        ).fetchall()[0][0]
+    finally:
+        con.execute("DROP TABLE IF EXISTS parsed_part")
+    return result
+
+
+def _parse(con, part: Part, specs, text, formats, params, where, checks) -> list[tuple[int, list | None]]:
+    """Parse every row once into parsed_part (text and typed side by side); (count, first examples) per check."""
     typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
     inner = (
         "SELECT rowid + 2 AS _row, " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs)
@@ -132,40 +172,23 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     parsed = "SELECT _row, " + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name] + " AS " + s.name for s in specs]
     ) + " FROM (" + inner + ")"
-
-    # Parse every row once; the rule checks and the staging insert both read the parsed rows.
+    # The rule checks and the staging insert both read the parsed rows.
     execute(con, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + parsed, params)
-    try:
-        checks = _checks(part, specs)
-        if checks:
-            aggregates = ", ".join(
-                f"count(*) FILTER (WHERE {condition}), "
-                f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
-                for _, _, condition, value, _ in checks
-            )
-            found = con.execute("SELECT " + aggregates + " FROM parsed_part").fetchall()[0]
-            for index, (column, rule, _, _, severity) in enumerate(checks):
-                count, examples = found[2 * index], found[2 * index + 1]
-                if count:
-                    result.problems.append(Problem(
-                        file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
-                        examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
-                    ))
-        con.execute(staging_ddl(part.target, part.contract))
-        if any(p.severity == "error" for p in result.problems):
-            return result  # the import is refused; nothing more to stage
-        names = [s.name for s in specs]
-        execute(
-            con,
-            "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
-            + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM parsed_part",
-            params,
-        )
-    finally:
-        con.execute("DROP TABLE IF EXISTS parsed_part")
-    result.rows = con.execute("SELECT count(*) FROM stage_" + part.target + " WHERE _file = $file",
-                              {"file": file}).fetchall()[0][0]
-    return result
+    if not checks:
+        return []
+    aggregates = ", ".join(
+        f"count(*) FILTER (WHERE {condition}), "
+        f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
+        for _, _, condition, value, _ in checks
+    )
+    found = con.execute("SELECT " + aggregates + " FROM parsed_part").fetchall()[0]
+    return [(found[2 * index], found[2 * index + 1]) for index in range(len(checks))]
+
+
+def _type_check_index(checks, column: str) -> int:
+    """Where the "is not <type>" check of `column` is in `checks` (it is the first check of a typed column)."""
+    return next(index for index, check in enumerate(checks) if check[0] == column and check[4] == "error"
+                and check[1].startswith("is not "))
 
 
 def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
@@ -191,8 +214,9 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
     return expression
 
 
-def _sniff_formats(con, part, specs, text, params, where, result) -> dict[str, str]:
-    """Choose, per date or number column, the layout that reads the most values; report what was assumed."""
+def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = True) -> dict[str, str]:
+    """Choose, per date (unless not `dates`) or number column, the layout that reads the most values; report what
+    was assumed."""
     formats: dict[str, str] = {}
     probes: list[tuple[str, str, str]] = []
     for spec in specs:
@@ -203,7 +227,7 @@ def _sniff_formats(con, part, specs, text, params, where, result) -> dict[str, s
             formats[spec.name] = given
             continue
         t = text[spec.name]
-        if spec.sql_type in ("TIMESTAMP", "DATE"):
+        if spec.sql_type in ("TIMESTAMP", "DATE") and dates:
             probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
             for key in ("us", "eu", "dot"):
                 params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
@@ -284,6 +308,9 @@ def _checks(part: Part, specs: list[schema.ColumnSpec]) -> list[tuple[str, str, 
         c, t = spec.name, f"t_{spec.name}"
         if spec.sql_type != "VARCHAR":
             checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}", f"{t} IS NOT NULL AND {c} IS NULL", t, "error"))
+        if spec.sql_type in ("TIMESTAMP", "DATE"):
+            checks.append((c, f"is not a plausible date (the year must be {FIRST_YEAR}–{LAST_YEAR})",
+                           f"year({c}) NOT BETWEEN {FIRST_YEAR} AND {LAST_YEAR}", t, "error"))
         if spec.required and not spec.nullable:
             checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
         elif spec.default is not None and spec.sql_type == "DOUBLE" and c in part.columns:
