@@ -11,6 +11,8 @@ from alignment import warehouse
 from alignment.ingest.problems import ImportRejected
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_TAMPERED = 1
+"""`charter verify` found an edited, deleted or reordered record."""
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -80,6 +82,13 @@ def _filters_from(args: argparse.Namespace):
     return Filters(quarter=args.quarter, region=args.region, segment=args.segment)
 
 
+def _definitions_from(args: argparse.Namespace):
+    """The definitions of the quarter's charter in force (the defaults until one is saved), for the filters asked."""
+    from alignment.signoff import Ledger
+
+    return Ledger.beside(Path(args.db)).charter_in_force(args.quarter).definitions_for(args.region, args.segment)
+
+
 def _print_frame(frame, output_format: str) -> None:
     if output_format == "json":
         print(frame.to_json(orient="records", date_format="iso", indent=2))
@@ -92,7 +101,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     from alignment import catalog
 
-    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), args.quarter, _filters_from(args))
+    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), args.quarter, _filters_from(args),
+                                       _definitions_from(args))
     _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit"]), args.format)
     return EXIT_OK
 
@@ -100,7 +110,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 def cmd_funnel(args: argparse.Namespace) -> int:
     from alignment import catalog
 
-    frame = catalog.funnel(warehouse.open_reader(Path(args.db)), args.quarter, args.view, _filters_from(args))
+    frame = catalog.funnel(warehouse.open_reader(Path(args.db)), args.quarter, args.view, _filters_from(args),
+                           _definitions_from(args))
     _print_frame(frame, args.format)
     return EXIT_OK
 
@@ -125,6 +136,138 @@ def cmd_attribution(args: argparse.Namespace) -> int:
         print(frame.to_json(orient="records", indent=2))
     else:
         print(frame.to_csv(index=False), end="")
+    return EXIT_OK
+
+
+def _exact(value) -> str:
+    """62,500.75 · 4 · 0.04518: a value as signed, not rounded to a display unit as pages and exports show it."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) >= 10 else f"{value:.4g}"
+
+
+def _print_charter_status(ledger, status, now, records) -> None:
+    charter = status.charter
+    saved = f"version {charter.version}" if charter.version else (
+        f"not saved yet (carried forward from {charter.carried_from})" if charter.carried_from
+        else "not saved yet (default definitions)")
+    print(f"Charter {status.quarter} · {saved} · {status.title}")
+    if status.changed_since_signoff:
+        print(f"Changed since sign-off (compared with the {status.compared_with.role} signature of "
+              f"{status.compared_with.signed_at}):")
+        for change in status.changes:
+            if change.kind == "metric":
+                print(f"  metric {change.name}: signed {_exact(change.signed)}, now {_exact(change.now)}")
+            elif change.kind == "option":
+                print(f"  option {change.name}: signed {change.signed!r}, now {change.now!r}")
+            else:
+                print(f"  data re-imported: fingerprint {str(change.signed)[:12]}… now {str(change.now)[:12]}…")
+    print("Metrics now (whole company) and targets:")
+    for name, value in now.values.items():
+        print(f"  {name:<32} {_exact(value):>14}   target {_exact(charter.target(name))}")
+    print("Definitions:")
+    for key, value in charter.definitions.model_dump(mode="json").items():
+        print(f"  {key:<28} {value}")
+    for scope, targets in (("region", charter.region_targets), ("segment", charter.segment_targets)):
+        for where, by_metric in targets.items():
+            for name, target in by_metric.items():
+                print(f"  target for {scope} {where}: {name} {_exact(target)}")
+    print("Signatures that match the numbers now:" if status.signatures else "No signature matches the numbers now.")
+    for role, signature in status.signatures.items():
+        print(f"  {role:<9} {signature.user} at {signature.signed_at}: {signature.comment!r} "
+              f"sha256 {signature.signature}")
+    print("History:")
+    for record in records:
+        print(f"  {record.position:>3} {record.recorded_at} {record.kind:<8} {record.user} ({record.role}): "
+              f"{record.comment!r}")
+    print(f"Head hash (keep it elsewhere to prove nothing is cut off later): {ledger.head(status.quarter)}")
+
+
+def cmd_charter(args: argparse.Namespace) -> int:
+    from alignment import signoff
+
+    ledger = signoff.Ledger.beside(Path(args.db))
+    if args.action == "verify":
+        problems = ledger.verify(args.quarter)
+        scope = args.quarter or "every quarter"
+        if problems:
+            print(f"The sign-off ledger of {scope} has been altered ({ledger.path}):", file=sys.stderr)
+            for problem in problems:
+                print("  - " + problem, file=sys.stderr)
+            return EXIT_TAMPERED
+        count = len(ledger.records(args.quarter))
+        head = f", head {ledger.head(args.quarter)}" if args.quarter else ""
+        print(f"{scope}: intact: {count} records{head}")
+        return EXIT_OK
+    if not args.quarter:
+        print("error: --quarter: charter show needs the quarter, e.g. --quarter 2026-Q3", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if Path(args.db).exists():
+        warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
+    reader = warehouse.open_reader(Path(args.db))
+    try:
+        now = signoff.current_content(reader, ledger.charter_in_force(args.quarter))
+    finally:
+        reader.close()
+    status = ledger.status(args.quarter, now)
+    records = ledger.records(args.quarter)
+    if args.format == "json":
+        print(json.dumps({"status": status.model_dump(mode="json"), "values": now.values,
+                          "signature_now": now.signature(), "head": ledger.head(args.quarter),
+                          "records": [r.model_dump(mode="json") for r in records]}, indent=2))
+    else:
+        _print_charter_status(ledger, status, now, records)
+    return EXIT_OK
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from pydantic import ValidationError
+
+    from alignment import users
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Repeat it: ") != password:
+            print("error: the two passwords differ; nothing was written", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        new = users.NewAccount(name=args.name, role=args.role, password=password, email=args.email)
+        account = users.add_account(new, Path(args.secrets), replace=args.replace)
+    except ValidationError as error:
+        for problem in error.errors():
+            print(f"error: {problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{'Replaced' if args.replace else 'Added'} {account.name} ({users.ROLE_TITLES[account.role]}) in "
+          f"{args.secrets}; the password is stored only as a salted scrypt hash.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from alignment.board import export
+
+    try:
+        request = export.ExportRequest(
+            quarter=args.quarter, out=Path(args.out),
+            kinds=tuple(kind for kind in ("pptx", "pdf", "xlsx") if getattr(args, kind)) or ("pptx", "pdf", "xlsx"))
+    except ValidationError as error:
+        for problem in error.errors():
+            print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if Path(args.db).exists():
+        warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
+    for path in export.export(warehouse.open_reader(Path(args.db)), request, db_path=Path(args.db)):
+        print(f"Wrote {path} ({path.stat().st_size:,} bytes)")
     return EXIT_OK
 
 
@@ -182,6 +325,32 @@ def build_parser() -> argparse.ArgumentParser:
     checks = commands.add_parser("quality", help="run the data-quality checks on the warehouse")
     checks.add_argument("--format", choices=["text", "json"], default="text")
     checks.set_defaults(handler=cmd_quality)
+
+    charter = commands.add_parser("charter", help="the quarter's charter and sign-off: show it, or verify that its "
+                                                  "ledger is intact (exit 1 naming any altered record)")
+    charter.add_argument("action", choices=["show", "verify"])
+    charter.add_argument("--quarter", help="e.g. 2026-Q3 (verify without it checks every quarter)")
+    charter.add_argument("--format", choices=["text", "json"], default="text")
+    charter.set_defaults(handler=cmd_charter)
+
+    exported = commands.add_parser("export", help="the quarter's board pack: PowerPoint, PDF and Excel (all three "
+                                                  "unless some are named)")
+    exported.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
+    exported.add_argument("--out", required=True, help="folder to write board-pack-QUARTER.pptx/.pdf/.xlsx into")
+    for kind, what in (("pptx", "PowerPoint deck"), ("pdf", "PDF"), ("xlsx", "Excel workbook")):
+        exported.add_argument("--" + kind, action="store_true", help=f"write the {what}")
+    exported.set_defaults(handler=cmd_export)
+
+    accounts = commands.add_parser("users", help="local accounts of the dashboard (kept in .streamlit/secrets.toml)")
+    account_actions = accounts.add_subparsers(dest="action", required=True)
+    add_user = account_actions.add_parser("add", help="add an account; asks for its password")
+    add_user.add_argument("name", help="log-in name: lower-case letters, digits, '-' or '_'")
+    add_user.add_argument("--role", required=True, choices=["cmo", "vp_sales", "analyst", "viewer"])
+    add_user.add_argument("--email", help="the address single sign-on (OIDC) reports for this person")
+    add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add_user.add_argument("--replace", action="store_true", help="replace an existing account's password and role")
+    add_user.add_argument("--secrets", default=".streamlit/secrets.toml", help="the secrets file to write")
+    add_user.set_defaults(handler=cmd_users)
     return parser
 
 

@@ -54,11 +54,13 @@ with import_tab:
         mapping = st.file_uploader("Mapping file (YAML)", type=["yaml", "yml"], key="data_mapping",
                                    help="Names, per canonical table, the source file and column of each field.")
     nothing_chosen = not uploads and not folder
+    may_import = imports.may_import()
     with st.container(horizontal=True, gap="small"):
         validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
                              icon=":material/fact_check:")
-        load = st.button("Import", key="data_import", type="primary", disabled=nothing_chosen,
-                         icon=":material/upload:")
+        load = st.button("Import", key="data_import", type="primary", disabled=nothing_chosen or not may_import,
+                         icon=":material/upload:",
+                         help=None if may_import else "Only an analyst imports data; you can validate files.")
     if validate or load:
         outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
                               mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts,

@@ -1,23 +1,24 @@
-"""Scorecard: the quarter on one screen, awareness beside demand generation beside sales."""
+"""Scorecard: the quarter's charter metrics on one screen, awareness beside demand generation beside sales."""
 
 import streamlit as st
 
 from alignment import catalog
-from ui import context, filters, layout, numbers, tiles
+from ui import awareness as awareness_estimates
+from ui import charter_view, context, filters, layout, numbers, tiles
 from ui import format as fmt
 
 snapshot = context.snapshot()
 view = filters.current()
+charter = numbers.charter(view)
+status = numbers.signoff_status(view)
 
 with st.container(horizontal=True, vertical_alignment="center", gap="small", key="scorecard_status"):
-    st.badge("Not signed off", icon=":material/pending:", color="orange",
-             help="The CMO and the VP of Sales sign each quarter off together on the Charter & sign-off page, "
-                  "once the quarter's charter is in place.")
-    st.caption(f"{filters.describe(view)} · data as of {fmt.day(snapshot.as_of)} · default definitions (no charter "
-               "for this quarter yet)")
+    charter_view.status_badges(status)
+    version = f"charter version {charter.version}" if charter.version else "draft charter, not yet saved"
+    st.caption(f"{filters.describe(view)} · data as of {fmt.day(snapshot.as_of)} · {view.quarter} {version}")
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
-    comparisons = numbers.comparisons(view, tiles.scorecard_names())
+    comparisons = numbers.comparisons(view, charter.metrics_and_pairs())
 empty = not numbers.has_data(view)
 if empty:
     st.info(f"No data for this quarter: nothing was recorded in {view.quarter} for "
@@ -25,10 +26,20 @@ if empty:
             icon=":material/event_busy:")
 
 columns = st.columns(3, gap="small")
-for column, role in zip(columns, tiles.SCORECARD_METRICS):
+for column, (role, names) in zip(columns, charter.by_funnel_role().items()):
     with column:
         layout.role_heading(role)
-        tiles.scorecard_column(role, comparisons, quarter_empty=empty)
+        for name in names:
+            feeds = catalog.spec(name).pairs_with
+            tiles.compact_tile(comparisons[name], role=role, quarter_empty=empty,
+                               paired=comparisons.get(feeds) if role != "sales" else None)
+        if role == "awareness":
+            awareness_estimates.scorecard_tile(view)
+
+with st.expander("Targets vs actuals", icon=":material/flag:"):
+    st.dataframe(charter_view.targets_vs_actuals(comparisons, list(charter.metrics)), hide_index=True)
+    st.caption("Targets come from the quarter's charter; under a region or segment filter, totals are judged "
+               "against that region's or segment's own target, rates against the company's.")
 
 if st.toggle("Show every catalog metric for the quarter", key="scorecard_all"):
     with st.spinner("Computing every catalog metric…"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -200,3 +201,51 @@ def fingerprint_warehouse(db_path: Path) -> dict[str, object]:
 def warehouse_fingerprint() -> Callable[[Path], dict[str, object]]:
     """warehouse_fingerprint(db_path): the warehouse's whole content, file hash and inode."""
     return fingerprint_warehouse
+
+
+# --- signing in to the dashboard (its log-in gate) ---------------------------------------------------------------------
+
+TEST_PASSWORD = "test password"
+"""The password of the test accounts `test-cmo`, `test-vp_sales`, `test-analyst` and `test-viewer`."""
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    from alignment import users
+
+    return users.hash_password(TEST_PASSWORD)
+
+
+def dashboard_accounts() -> dict[str, dict[str, str]]:
+    """secrets.toml's [users] section holding one test account per role (`test-<role>`)."""
+    from alignment import users
+
+    return {f"test-{role}": {"role": role, "password_hash": _test_password_hash()} for role in users.ROLES}
+
+
+def sign_in(at, role: str = "analyst"):
+    """Sign an AppTest in as `test-<role>` before it runs, on any warehouse (demo or not); returns it, not yet run.
+
+    The account is given to the app through `at.secrets` and checked by the core's `users.authenticate`, as the
+    log-in form does; the form itself is driven in tests/test_pages_charter.py and the browser tests.
+    """
+    from alignment import users
+    from ui import auth
+
+    at.secrets[users.USERS_SECTION] = dashboard_accounts()
+    user = users.authenticate(f"test-{role}", TEST_PASSWORD, secrets={users.USERS_SECTION: dashboard_accounts()},
+                              demo=False)
+    assert user is not None and user.role == role, f"no test account for role {role!r}"
+    at.session_state[auth.USER_KEY] = user
+    return at
+
+
+@pytest.fixture(scope="session")
+def demo_company(tmp_path_factory) -> Path:
+    """The demo company ending in 2026-Q3, built once per test session for the modules that only read it (nothing
+    may be written beside it: no import, no charter, no signature)."""
+    from alignment import demo
+
+    db_path = tmp_path_factory.mktemp("demo-company") / "warehouse.duckdb"
+    demo.build_demo(db_path, end_quarter="2026-Q3")
+    return db_path

@@ -29,9 +29,13 @@ REQUIRED_METRICS = [
     "pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "pipeline_by_source",
     "bookings", "marketing_sourced_bookings", "win_rate_count", "win_rate_value", "average_deal_size",
     "sales_cycle_days", "funnel_period", "funnel_cohort",
+    "marketing_influenced_pipeline", "marketing_influenced_bookings", "pipeline_roi", "bookings_roi",
+    "campaign_results", "channel_results", "awareness_by_channel", "deals_by_owner", "campaign_plan",
+    "weekly_campaign_spend", "weekly_pipeline_created", "weekly_inquiries", "weekly_awareness_metrics",
 ]
 # Where pages and exports name metrics; every catalog call there must name a metric that exists.
-CONSUMERS = ["app.py", "pages", "ui", "alignment/board", "alignment/cli.py", "alignment/charter.py"]
+CONSUMERS = ["app.py", "pages", "ui", "alignment/board", "alignment/cli.py", "alignment/charter.py",
+             "alignment/campaigns.py", "alignment/quadrant.py", "alignment/awareness.py", "alignment/plan.py"]
 CATALOG_CALL = re.compile(r"""catalog\.(?:run|value|compare|spec)\(\s*[\w.]+\s*,\s*["']([a-z_0-9]+)["']""")
 
 

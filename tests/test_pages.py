@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import demo, history, warehouse
-from tests.conftest import crm_export
+from tests.conftest import crm_export, sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FIXTURES = crm_export("fivetran-salesforce-seeds")
@@ -39,7 +39,7 @@ def demo_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_app(demo_db, monkeypatch) -> AppTest:
     monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
-    return AppTest.from_file(APP, default_timeout=60)
+    return sign_in(AppTest.from_file(APP, default_timeout=60))
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def _table_counts(at: AppTest) -> dict[str, int]:
 
 
 def test_a_refused_import_shows_the_report_and_changes_nothing(own_copy):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60)).run()
     at.switch_page("pages/analyse_data.py").run()
     before, identity = _table_counts(at), warehouse.identity(own_copy)
 
@@ -161,8 +161,18 @@ def test_a_refused_import_shows_the_report_and_changes_nothing(own_copy):
     assert history.list_imports(own_copy)[0]["status"] == "refused"
 
 
+def test_only_an_analyst_may_import(own_copy):
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer").run()
+    at.switch_page("pages/analyse_data.py").run()
+    at.file_uploader(key="data_uploads_0").set_value(("Opportunity.csv", BROKEN_OPPORTUNITIES, "text/csv"))
+    at.run()
+    assert at.button(key="data_import").disabled and not at.button(key="data_validate").disabled
+    assert "Only an analyst imports data" in at.button(key="data_import").help
+    # what a disabled button cannot send, the core refuses too (tests/test_users.py: require(viewer, "import"))
+
+
 def test_a_good_import_replaces_the_data_everywhere(own_copy):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60)).run()
     at.switch_page("pages/analyse_data.py").run()
     assert _table_counts(at)["people"] > 1000  # the demo company
 
@@ -184,7 +194,7 @@ def test_a_good_import_replaces_the_data_everywhere(own_copy):
 
 
 def test_validate_only_reports_what_would_load_and_changes_nothing(own_copy):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60)).run()
     at.switch_page("pages/analyse_data.py").run()
     identity = warehouse.identity(own_copy)
     at.radio(key="data_origin").set_value("A folder on the server").run()

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment import catalog, demo, warehouse
+from alignment import catalog, warehouse
 from alignment.catalog import Filters
 from ui import context
 from ui import format as fmt
+from tests.conftest import sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 END_QUARTER = "2026-Q3"
@@ -28,11 +29,9 @@ LEADS = "pages/review_leads.py"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo company, built once for the whole module."""
-    db_path = tmp_path_factory.mktemp("review") / "warehouse.duckdb"
-    demo.build_demo(db_path, end_quarter=END_QUARTER)
-    return db_path
+def demo_db(demo_company) -> Path:
+    """The demo company ending in 2026-Q3, shared by the modules that only read it."""
+    return demo_company
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def reader(demo_db) -> warehouse.Reader:
 @pytest.fixture
 def app(demo_db, monkeypatch) -> AppTest:
     monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
-    return AppTest.from_file(APP, default_timeout=90)
+    return sign_in(AppTest.from_file(APP, default_timeout=90))
 
 
 def _open(app: AppTest, page: str, **query) -> AppTest:
@@ -125,7 +124,7 @@ def test_the_scorecard_sets_awareness_demand_gen_and_sales_side_by_side(app, rea
             f":green[{fmt.change(mqls.change_vs_last_year, 'count')}] vs 2025-Q3") in texts
     assert any("vs same quarter last year (2025-Q3)" in (c.proto.help or "") for c in at.caption)
     assert "Target 90.0%" in texts
-    assert "Not signed off" in texts
+    assert ":gray-badge[:material/edit_note: Draft]" in texts  # the sign-off status: nobody has signed yet
     # The definition is one hover away; every tile carries its 8-quarter sparkline.
     assert catalog.spec("mqls").definition in _scorecard_tile(at, "MQLs")[1]
     assert len(at.get("vega_lite_chart")) == 15
@@ -143,7 +142,7 @@ def test_the_scorecard_lists_every_catalog_metric_on_request(app, reader):
     at = _open(app, SCORECARD)
     at.toggle(key="scorecard_all").set_value(True).run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # after the charter's targets vs actuals
     assert len(table) == len(catalog.headline_metrics())
     assert table.set_index("Metric").loc["Bookings", "Actual"] == _shown(reader, "bookings")
 
@@ -246,7 +245,7 @@ def test_the_leads_page_shows_acceptance_follow_up_quality_and_engagement(app, r
     assert _data(outcomes["x"])[::-1] == [acceptance["accepted"], acceptance["rejected"],
                                          catalog.value(reader, "disqualified", filters)]
     reasons = _charts(at)[1]["data"][0]
-    expected = catalog.run(reader, "rejection_reasons", filters).sort_values("people")
+    expected = catalog.run(reader, "rejection_reasons", filters).sort_values("people", kind="stable")
     assert _data(reasons["x"]) == list(expected["people"]) and _data(reasons["y"]) == list(expected["reason"])
     accounts = _table(at, "people_engaged")
     assert list(accounts["account_id"]) == list(catalog.run(reader, "engaged_accounts", filters)["account_id"])

@@ -9,24 +9,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from alignment.board.palette import (  # noqa: F401 - the stage and colour names pages read as ui.charts.*
+    INK, MISS, QUADRANT_COLOURS, RULE, SOURCE_COLOURS, STAGE_LABELS, STAGE_ROLES, ink,
+)
+from alignment.board.spec import ChartSpec
 from ui import format as fmt
 from ui import theme
 
-STAGE_LABELS = {"inquiry": "Inquiries", "mql": "MQLs", "sal": "SALs", "sql": "SQLs", "opportunity": "Opportunities",
-                "won": "Won"}
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won"}
-# Marketing works a person until sales accepts them: the first two stages are demand generation's, the rest sales'.
-STAGE_ROLES = {"inquiry": "demand_gen", "mql": "demand_gen", "sal": "sales", "sql": "sales", "opportunity": "sales",
-               "won": "sales"}
 
-SOURCE_COLOURS = {"marketing": theme.DEMAND_GEN, "sales": theme.SALES, "partner": "#1F4E79", "other": theme.NEUTRAL}
-"""Source category → colour: marketing-sourced reads as demand generation, sales-sourced as sales."""
-
-MISS = "#C44E52"
-"""Bars that show a miss (never followed up, outside the SLA)."""
-
-FONT = dict(family="sans-serif", size=13, color="#1B2733")
-GRID = "#E6EAF0"
+FONT = dict(family="sans-serif", size=13, color=INK)
+GRID = RULE
 
 AXIS_FORMATS: dict[str, dict] = {
     "count": dict(tickformat=",.0f"),
@@ -42,12 +35,6 @@ AXIS_FORMATS: dict[str, dict] = {
 def formatter(unit: str):
     """The display format of a unit (ui.format), for labels and hovers."""
     return fmt.BY_UNIT[unit]
-
-
-def ink(colour: str) -> str:
-    """Text colour readable on a fill: dark on light fills, white on dark ones."""
-    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return "#1B2733" if 0.299 * red + 0.587 * green + 0.114 * blue > 160 else "white"
 
 
 def _missing(value) -> bool:
@@ -440,4 +427,301 @@ def outcome_bars(frame: pd.DataFrame, *, label: str, value: str, colours: list[s
     _value_axis(figure, "count", axis="x", range=[0, float(rows[value].max() or 1) * 1.15], gridcolor=GRID,
                 showgrid=True)
     figure.update_yaxes(showgrid=False, zeroline=False)
+    return figure
+
+
+# --- the board pack's chart descriptions ---------------------------------------------------------------------------
+
+def figure(spec: ChartSpec, *, height: int | None = None) -> go.Figure:
+    """A board-pack chart description drawn on screen: the same categories, series, colours and titles as the PPTX,
+    PDF and XLSX renderers draw, values formatted in the spec's unit."""
+    if spec.is_empty:
+        return empty("No data for this quarter", height=height or 200)
+    show = formatter(spec.unit)
+    horizontal = spec.kind in ("bar", "stacked_bar")
+    figure = go.Figure()
+    for series in spec.series:
+        text = [show(v) for v in series.values]
+        hover = [f"<b>{c}</b><br>{series.name}: {t}" for c, t in zip(spec.categories, text)]
+        if spec.kind == "line":
+            figure.add_trace(go.Scatter(x=spec.categories, y=series.values, name=series.name, mode="lines+markers",
+                                        line=dict(color=series.colour, width=2.5), marker=dict(size=7),
+                                        hovertext=hover, hoverinfo="text"))
+            continue
+        colours = series.point_colours or series.colour
+        labelled = len(spec.series) == 1 and len(spec.categories) <= 12
+        figure.add_trace(go.Bar(
+            x=series.values if horizontal else spec.categories, y=spec.categories if horizontal else series.values,
+            orientation="h" if horizontal else "v", name=series.name, marker_color=colours,
+            text=text if labelled else None, textposition="outside" if labelled else None, cliponaxis=False,
+            hovertext=hover, hoverinfo="text"))
+    rows = len(spec.categories)
+    _layout(figure, height=height or (max(220, 30 * rows + 110) if horizontal else 360),
+            legend=len(spec.series) > 1)
+    figure.update_layout(title=dict(text=spec.title, x=0, font=dict(size=14)), margin=dict(t=60),
+                         barmode="stack" if spec.kind == "stacked_bar" else "group")
+    top = spec.largest * (1.18 if len(spec.series) == 1 else 1.08) or 1.0
+    if spec.unit == "percent" and spec.largest <= 1:
+        top = 1.0 if spec.kind != "bar" else max(top, 0.1)
+    _value_axis(figure, spec.unit, axis="x" if horizontal else "y", range=[0, top],
+                title_text=spec.value_title or None)
+    if horizontal:
+        figure.update_yaxes(type="category", autorange="reversed", showgrid=False, zeroline=False)
+        figure.update_xaxes(showgrid=True, gridcolor=GRID)
+    else:
+        figure.update_xaxes(type="category")
+    return figure
+
+
+# --- the alignment quadrant ----------------------------------------------------------------------------------------
+
+
+
+def _wrapped(text: str, width: int = 70) -> str:
+    """A long explanation as hover lines (plotly does not wrap hover text)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width))
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 steps between low and high, for a log axis labelled in full (plotly's own log ticks drop the prefix)."""
+    ticks, power = [], math.floor(math.log10(low))
+    while 10 ** power <= high:
+        ticks += [step * 10 ** power for step in (1, 2, 5) if low <= step * 10 ** power <= high]
+        power += 1
+    return ticks
+
+
+def quadrant_scatter(frame: pd.DataFrame, *, label: str, x: str = "traceability", y: str = "pipeline_per_cost",
+                     quadrant: str = "quadrant", explanation: str = "explanation", size: str | None = "cost",
+                     x_threshold: float, y_threshold: float | None, height: int = 540,
+                     labelled: Iterable[str] = ("Spin doctor", "Silent operative", "Mis-aligned")) -> go.Figure:
+    """The 2×2 of DESIGN §4.7: demonstrates value (traceability, x, as a share) against delivers value (pipeline per
+    $1, y, log scale), the thresholds as dashed lines, the four quadrants named in their corners, each point coloured by
+    where it is placed (lead quality can keep a point above the line from delivering), sized by cost, named when it is
+    in one of the `labelled` quadrants, and its explanation on hover.
+
+    Rows without a y value (no cost in the quarter) cannot be drawn; the caller lists them.
+    """
+    rows = frame[pd.to_numeric(frame[y], errors="coerce") > 0]
+    if rows.empty:
+        return empty("No campaign with cost and pipeline in this quarter", height=height)
+    values = pd.to_numeric(rows[y])
+    low = min(float(values.min()), y_threshold or float(values.min())) / 2
+    high = max(float(values.max()), y_threshold or float(values.max())) * 2
+    largest = max(float(pd.to_numeric(rows[size]).max()), 1.0) if size else 1.0
+    figure = go.Figure()
+    for name, colour in QUADRANT_COLOURS.items():
+        part = rows[rows[quadrant] == name].sort_values(y)
+        if part.empty:
+            continue
+        # a name is printed only where it clears the one below it (on the log axis); the rest are named on hover
+        printed, last = [], -math.inf
+        for value in pd.to_numeric(part[y]):
+            printed.append(math.log10(value) - last >= 0.15)
+            last = math.log10(value) if printed[-1] else last
+        names = _label_text(part, label)
+        sizes = 12 if size is None else list(10 + 26 * (pd.to_numeric(part[size]) / largest) ** 0.5)
+        figure.add_trace(go.Scatter(
+            x=part[x], y=part[y], mode="markers+text" if name in labelled else "markers", name=f"{name} ({len(part)})",
+            marker=dict(color=colour, size=sizes, line=dict(color="white", width=1), opacity=0.9),
+            text=[(n if len(n) <= 34 else n[:33] + "…") if shown else "" for n, shown in zip(names, printed)]
+            if name in labelled else None,
+            textposition="middle left", textfont=dict(size=11, color=colour),
+            hovertext=[f"<b>{n}</b><br>{_wrapped(e)}" for n, e in zip(names, part[explanation])], hoverinfo="text"))
+    _layout(figure, height=height, x_title="Demonstrates value → traceability",
+            y_title="Delivers value → attributed pipeline per $1 of cost")
+    figure.update_xaxes(range=[-0.03, 1.05], tickformat=".0%", showgrid=True, gridcolor=GRID, zeroline=False)
+    ticks = _log_ticks(low, high)
+    figure.update_yaxes(type="log", range=[math.log10(low), math.log10(high)], tickvals=ticks,
+                        ticktext=[fmt.currency(t) if t >= 1 else f"${t:.1f}" for t in ticks], zeroline=False)
+    figure.add_vline(x=x_threshold, line=dict(color="#5B6775", dash="dash", width=1.5),
+                     annotation_text=f"traceability {fmt.percent(x_threshold)}", annotation_position="bottom right",
+                     annotation_font=dict(size=12, color="#5B6775"))
+    if y_threshold:
+        figure.add_hline(y=y_threshold, line=dict(color="#5B6775", dash="dash", width=1.5))
+        # an annotation on a log axis is placed by the logarithm of its value
+        figure.add_annotation(text=f"bar: {fmt.currency(y_threshold)} per $1", x=0, xref="paper",
+                              y=math.log10(y_threshold), yref="y", xanchor="left", yanchor="top", showarrow=False,
+                              font=dict(size=12, color="#5B6775"))
+    corners = {"Aligned": (1.0, 1.0, "right", "top"), "Spin doctor": (1.0, 0.0, "right", "bottom"),
+               "Silent operative": (0.0, 1.0, "left", "top"), "Mis-aligned": (0.0, 0.0, "left", "bottom")}
+    for name, (corner_x, corner_y, x_anchor, y_anchor) in corners.items():
+        figure.add_annotation(text=f"<b>{name}</b>", x=corner_x, y=corner_y, xref="paper", yref="paper",
+                              xanchor=x_anchor, yanchor=y_anchor, showarrow=False,
+                              font=dict(size=13, color=QUADRANT_COLOURS[name]), opacity=0.85)
+    return figure
+
+
+# --- awareness: the plan and the estimate ---------------------------------------------------------------------------
+
+NO_SPONSOR = MISS
+"""The outline of a campaign without a sales sponsor on the plan's timeline."""
+
+CHANNEL_ABBREVIATIONS = {"tv": "TV", "pr": "PR", "abm": "ABM"}
+
+
+def channel_label(channel: str) -> str:
+    """A channel as people write it: tv → TV, social_organic → Social organic."""
+    text = str(channel).strip()
+    return CHANNEL_ABBREVIATIONS.get(text.lower(), text.replace("_", " ").capitalize())
+
+
+def _short(text: str, width: int = 48) -> str:
+    """A long name cut in the middle, so that both its start and its distinguishing end stay readable."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    tail = width // 3
+    return text[: width - tail - 1].rstrip() + "…" + text[-tail:].lstrip()
+
+
+def plan_gantt(plan: pd.DataFrame, *, period: tuple | None = None, height: int | None = None,
+               title: str | None = None) -> go.Figure:
+    """The campaign plan as a timeline: one bar per campaign from its first to its last day, coloured by funnel role,
+    outlined in red (and marked ⚠) when it names no sales sponsor. With `period` (first day, day after the last) the
+    axis shows just those days, a dotted line at each quarter's start; longer campaigns run off its edges.
+
+    `plan` is alignment.plan.campaign_plan's frame (campaign_name, channel, funnel_role, start_date, end_date,
+    sales_sponsor_name, has_sales_sponsor, budgeted_cost, actual_cost, status, …), in the order to show top down.
+    """
+    if plan.empty:
+        return empty("No campaign runs in these quarters", height=height or 160)
+    rows = plan.reset_index(drop=True)
+    start = pd.to_datetime(rows["start_date"])
+    finish = pd.to_datetime(rows["end_date"]) + pd.Timedelta(days=1)  # the bar covers the whole last day
+    sponsored = rows["has_sales_sponsor"].astype(bool)
+    labels = [("⚠ " if not has else "") + _short(name) + f" · {index + 1}"
+              for index, (name, has) in enumerate(zip(rows["campaign_name"], sponsored))]
+    hover = []
+    for row, has in zip(rows.itertuples(index=False), sponsored):
+        sponsor = row.sales_sponsor_name if has else "<b>none — every initiative should have one</b>"
+        hover.append("<br>".join([
+            f"<b>{row.campaign_name}</b>", f"{str(row.channel).replace('_', ' ')} · "
+            f"{theme.FUNNEL_LABELS.get(row.funnel_role, row.funnel_role)} · {row.status or fmt.MISSING}",
+            f"{fmt.day(row.start_date)} – {fmt.day(row.end_date)}", f"Sales sponsor: {sponsor}",
+            f"Budget {fmt.currency(row.budgeted_cost)} · actual {fmt.currency(row.actual_cost)}"]))
+    figure = go.Figure()
+    for role in dict.fromkeys(rows["funnel_role"]):
+        part = rows.index[rows["funnel_role"] == role]
+        figure.add_trace(go.Bar(
+            y=[labels[i] for i in part], base=start[part], x=(finish[part] - start[part]).dt.total_seconds() * 1000,
+            orientation="h", name=theme.FUNNEL_LABELS.get(role, str(role)),
+            marker=dict(color=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL),
+                        line=dict(color=[NO_SPONSOR if not sponsored[i] else "white" for i in part],
+                                  width=[2.5 if not sponsored[i] else 0.5 for i in part])),
+            hovertext=[hover[i] for i in part], hoverinfo="text"))
+    if not sponsored.all():
+        figure.add_trace(go.Bar(x=[None], y=[None], name="⚠ No sales sponsor", hoverinfo="skip",
+                                marker=dict(color="white", line=dict(color=NO_SPONSOR, width=2.5))))
+    _layout(figure, height=height or max(220, 24 * len(rows) + 110))
+    figure.update_layout(barmode="overlay", bargap=0.25)
+    figure.update_xaxes(type="date", showgrid=True, gridcolor=GRID, title_text=None)
+    if period is not None:
+        first, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+        figure.update_xaxes(range=[first, end])
+        for month in pd.date_range(first, end, freq="QS", inclusive="left")[1:]:
+            figure.add_vline(x=month, line=dict(color="#5B6775", dash="dot", width=1))
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], showgrid=False,
+                        zeroline=False, tickfont=dict(size=12))
+    if title:
+        figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)), margin=dict(t=64))
+    return figure
+
+
+def awareness_weekly(weekly: pd.DataFrame, *, unit: str, y_title: str, height: int = 340) -> go.Figure:
+    """Week by week: what was recorded (grey line) and the part the estimate gives to awareness (shaded, with its
+    interval as a lighter band). `weekly` is the estimate's frame (week_start, actual, awareness, awareness_low,
+    awareness_high)."""
+    if weekly.empty:
+        return empty("No weeks to show", height=height)
+    show = formatter(unit)
+    weeks = pd.to_datetime(weekly["week_start"])
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=weeks, y=weekly["awareness_high"], mode="lines", line=dict(width=0),
+                                hoverinfo="skip", showlegend=False))
+    figure.add_trace(go.Scatter(x=weeks, y=weekly["awareness_low"], mode="lines", line=dict(width=0),
+                                fill="tonexty", fillcolor="rgba(126,107,196,0.18)", name="Interval",
+                                hoverinfo="skip"))
+    figure.add_trace(go.Scatter(
+        x=weeks, y=weekly["awareness"], mode="lines", line=dict(color=theme.AWARENESS, width=2.5),
+        name="Estimated part from awareness", customdata=[show(v) for v in weekly["awareness"]],
+        hovertemplate="Week of %{x|%-d %b %Y}: %{customdata}<extra>from awareness (estimate)</extra>"))
+    figure.add_trace(go.Scatter(
+        x=weeks, y=weekly["actual"], mode="lines", line=dict(color=theme.NEUTRAL, width=1.5),
+        name="Recorded", customdata=[show(v) for v in weekly["actual"]],
+        hovertemplate="Week of %{x|%-d %b %Y}: %{customdata}<extra>recorded</extra>"))
+    _layout(figure, height=height, y_title=y_title)
+    _value_axis(figure, unit, rangemode="tozero")
+    figure.update_xaxes(type="date")
+    return figure
+
+
+def response_curves(curves: pd.DataFrame, *, unit: str, y_title: str, columns: int = 3) -> go.Figure:
+    """One small panel per awareness channel: the estimated weekly response to a lasting weekly spend (line, with its
+    interval as a band) and the channel's spend in the quarter (dot). `curves` is the estimate's frame (channel,
+    spend, response, response_low, response_high, current_spend, current_response)."""
+    if curves.empty:
+        return empty("No channel to show")
+    show = formatter(unit)
+    channels = list(dict.fromkeys(curves["channel"]))
+    columns = max(1, min(columns, len(channels)))
+    rows = math.ceil(len(channels) / columns)
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[channel_label(c) for c in channels],
+                           horizontal_spacing=0.08, vertical_spacing=min(0.35 / rows + 0.05, 0.25))
+    for index, channel in enumerate(channels):
+        part = curves[curves["channel"] == channel]
+        where = dict(row=index // columns + 1, col=index % columns + 1)
+        figure.add_trace(go.Scatter(x=part["spend"], y=part["response_high"], mode="lines", line=dict(width=0),
+                                    hoverinfo="skip", showlegend=False), **where)
+        figure.add_trace(go.Scatter(x=part["spend"], y=part["response_low"], mode="lines", line=dict(width=0),
+                                    fill="tonexty", fillcolor="rgba(126,107,196,0.18)", hoverinfo="skip",
+                                    showlegend=False), **where)
+        figure.add_trace(go.Scatter(
+            x=part["spend"], y=part["response"], mode="lines", line=dict(color=theme.AWARENESS, width=2.5),
+            showlegend=False, customdata=[[fmt.currency(s), show(r)] for s, r in zip(part["spend"], part["response"])],
+            hovertemplate="%{customdata[0]} a week → %{customdata[1]} a week<extra></extra>"), **where)
+        current, at_current = float(part["current_spend"].iloc[0]), float(part["current_response"].iloc[0])
+        figure.add_trace(go.Scatter(
+            x=[current], y=[at_current], mode="markers", marker=dict(color=theme.SALES, size=10, line=dict(
+                color="white", width=1.5)), showlegend=False,
+            hovertemplate=f"Spend in the quarter: {fmt.currency(current)} a week → {show(at_current)} a week"
+                          "<extra></extra>"), **where)
+    _layout(figure, height=max(280, 250 * rows), legend=False)
+    figure.update_xaxes(**AXIS_FORMATS["currency"], showgrid=True, gridcolor=GRID, rangemode="tozero")
+    figure.update_yaxes(**AXIS_FORMATS[unit], rangemode="tozero", nticks=5)
+    figure.update_xaxes(title_text="Weekly spend", row=rows)
+    figure.update_yaxes(title_text=y_title, col=1)
+    figure.update_annotations(font=dict(size=13))
+    return figure
+
+
+def estimate_beside_attribution(frame: pd.DataFrame, *, unit: str, x_title: str, touch_label: str,
+                                height: int | None = None) -> go.Figure:
+    """Per awareness channel (and all of them together): the estimate with its interval (whiskers) beside what
+    touch-level attribution credits it. `frame` has channel, estimate, estimate_low, estimate_high, touch_credit."""
+    if frame.empty:
+        return empty("No awareness channel to show", height=height or 200)
+    show = formatter(unit)
+    rows = frame.iloc[::-1]
+    names = [channel_label(c) for c in rows["channel"]]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(
+        y=names, x=rows["touch_credit"], orientation="h", name=touch_label, marker_color=theme.NEUTRAL,
+        customdata=[show(v) for v in rows["touch_credit"]], hovertemplate="%{y}: %{customdata}<extra>"
+        + touch_label + "</extra>"))
+    figure.add_trace(go.Bar(
+        y=names, x=rows["estimate"], orientation="h", name="Estimated contribution (90% interval)",
+        marker_color=theme.AWARENESS,
+        error_x=dict(type="data", symmetric=False, array=(rows["estimate_high"] - rows["estimate"]).clip(lower=0),
+                     arrayminus=(rows["estimate"] - rows["estimate_low"]).clip(lower=0), color="#2E2A5A",
+                     thickness=1.5, width=5),
+        customdata=[f"{show(v)} ({show(lo)} to {show(hi)})" for v, lo, hi in
+                    zip(rows["estimate"], rows["estimate_low"], rows["estimate_high"])],
+        hovertemplate="%{y}: %{customdata}<extra>estimate</extra>"))
+    figure.update_layout(barmode="group", legend_traceorder="reversed")
+    _layout(figure, height=height or max(220, 56 * len(rows) + 100), x_title=x_title)
+    _value_axis(figure, unit, axis="x", gridcolor=GRID, showgrid=True, rangemode="tozero")
+    figure.update_yaxes(showgrid=False, zeroline=False, type="category")
     return figure

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from alignment import schema
+from alignment import schema, users
 from alignment.ingest.load import ImportReport, import_extracts
 from alignment.ingest.problems import ImportRejected, Problem
+from ui import auth
 from ui.layout import TABLE_LABELS
 
 FORMAT_LABELS = {"salesforce": "Salesforce", "hubspot": "HubSpot", "mapping": "Other CRM (mapping file)"}
@@ -41,6 +42,22 @@ class Outcome:
         return [p for p in self.problems if p.severity == "error"]
 
 
+def upload_limit_mb() -> int:
+    """The largest file the Data page accepts, in megabytes (server.maxUploadSize in .streamlit/config.toml)."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def oversized_uploads(uploads) -> list[Problem]:
+    """A problem for each upload over the limit. The browser refuses those already; this holds for any other client."""
+    limit = upload_limit_mb()
+    return [
+        Problem(file=Path(upload.name).name or "upload", rule=(
+            f"the file is {upload.size / 2 ** 20:,.1f} MB, over the {limit:,} MB upload limit; copy it to a folder "
+            "on the server and import it from there (Files: A folder on the server)"))
+        for upload in uploads if upload is not None and upload.size > limit * 2 ** 20
+    ]
+
+
 def stage_uploads(uploads, folder: Path) -> list[Path]:
     """Write uploaded files into `folder` under their own base names (never a path the browser chose)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,6 +78,18 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
         validate_only: bool, counts_before: dict[str, int], user: str | None = None) -> Outcome:
     """Validate or import the chosen files, showing progress while it runs; never raises for bad input."""
     started = time.perf_counter()
+    if not validate_only:
+        try:  # the core decides who may replace the data, whatever the page shows
+            users.require(auth.current_user(), "import")
+        except users.NotAllowed as refused:
+            return Outcome(action="import", format=format, files=[Path(u.name).name for u in uploads or []],
+                           counts_before=counts_before, seconds=time.perf_counter() - started,
+                           problems=[Problem(file="(import)", rule=f"not imported: {refused}")])
+    too_large = oversized_uploads([*(uploads or []), mapping_upload])
+    if too_large:  # refused before a byte is written to disk
+        return Outcome(action="validate" if validate_only else "import", format=format,
+                       files=[Path(u.name).name for u in uploads or []], counts_before=counts_before,
+                       problems=too_large, seconds=time.perf_counter() - started)
     with tempfile.TemporaryDirectory(prefix="alignment-upload-") as staging:
         staging = Path(staging)
         paths = stage_uploads(uploads or [], staging / "extracts")
@@ -91,8 +120,16 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
     return outcome
 
 
+def may_import() -> bool:
+    """Whether the signed-in user's role may replace the loaded data (analysts only)."""
+    return users.can(auth.current_user(), "import")
+
+
 def current_user() -> str:
-    """The logged-in user's e-mail or name, if the app has log-in; else who the import history should name."""
+    """Who the import history names: the signed-in account (the log-in gate), else the single sign-on identity."""
+    user = auth.current_user()
+    if user is not None:
+        return user.name
     try:
         if st.user.is_logged_in:
             return st.user.get("email") or st.user.get("name")

@@ -1,9 +1,12 @@
-"""Catalog frames as tables people read: chosen columns, plain headers, every number in its unit's format."""
+"""Tables people read: catalog frames with plain headers and unit formats, on screen with their CSV download."""
 
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
+from alignment.board import csvs
+from alignment.board.spec import TableSpec
 from ui import format as fmt
 from ui.charts import STAGE_LABELS
 
@@ -36,3 +39,18 @@ def acceptance_outcomes(acceptance: pd.DataFrame, disqualified: float | None) ->
         "outcome": ["Accepted (SAL)", "Rejected before contact", "Disqualified after contact"],
         "people": [counts["accepted"], counts["rejected"], disqualified or 0],
     })
+
+
+def show(frame: pd.DataFrame, *, key: str, file_name: str, raw: pd.DataFrame | None = None, **dataframe) -> None:
+    """A table on screen with its CSV download beneath: `frame` as shown, `raw` (default `frame`) as the CSV holds
+    it, so the numbers in the file stay numbers."""
+    st.dataframe(frame, hide_index=True, key=key, **dataframe)
+    st.download_button("Download CSV", (frame if raw is None else raw).to_csv(index=False).encode("utf-8"),
+                       file_name=file_name, mime="text/csv", icon=":material/download:", key=f"{key}_csv",
+                       on_click="ignore")
+
+
+def spec_table(table: TableSpec, *, key: str, quarter: str) -> None:
+    """A board-pack table: every value in its unit's format on screen, raw values in its CSV."""
+    shown = pd.DataFrame(table.formatted(with_detail=True), columns=table.headers)
+    show(shown, key=key, file_name=csvs.file_name(table, quarter), raw=table.frame())

@@ -1,13 +1,7 @@
-"""The colour language: one fixed colour per funnel role, the same on every chart and export."""
+"""The colour language of the pages: the core's palette (alignment.board.palette), shared with the exports."""
 
 from __future__ import annotations
 
-AWARENESS = "#7E6BC4"
-DEMAND_GEN = "#2A9D8F"
-SALES = "#D4892A"
-NEUTRAL = "#8D99AE"
-
-FUNNEL_COLOURS: dict[str, str] = {"awareness": AWARENESS, "demand_gen": DEMAND_GEN, "sales": SALES}
-"""Funnel role (as the catalog names it) → colour; .streamlit/config.toml lists the same three first."""
-
-FUNNEL_LABELS: dict[str, str] = {"awareness": "Awareness", "demand_gen": "Demand generation", "sales": "Sales"}
+from alignment.board.palette import (  # noqa: F401 - the names pages and builders call as ui.theme.*
+    AWARENESS, DEMAND_GEN, FUNNEL_COLOURS, FUNNEL_LABELS, NEUTRAL, SALES,
+)

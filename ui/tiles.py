@@ -86,29 +86,6 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
             st.caption("  \n".join(notes), help=f"{feeds.title}: {feeds.definition}" if feeds else None)
 
 
-SCORECARD_METRICS: dict[str, list[str]] = {
-    "awareness": ["awareness_spend", "impressions", "reach", "site_visits", "awareness_sourced_inquiries"],
-    "demand_gen": ["marketing_spend", "inquiries", "mqls", "lead_quality", "cost_per_mql"],
-    "sales": ["pipeline", "share_sourced_by_marketing", "bookings", "acceptance_rate", "sla_met_share"],
-}
-"""The Scorecard's tiles per funnel role, until the quarter's charter chooses its own."""
-
-
-def scorecard_names() -> list[str]:
-    """Every metric the Scorecard reads: its tiles and the sales numbers the marketing tiles feed."""
-    names = [name for names in SCORECARD_METRICS.values() for name in names]
-    paired = [catalog.spec(name).pairs_with for name in names if catalog.spec(name).pairs_with]
-    return list(dict.fromkeys(names + paired))
-
-
-def scorecard_column(role: str, comparisons: dict[str, Comparison], *, quarter_empty: bool) -> None:
-    """A funnel role's compact tiles, each awareness and demand-generation tile beside the sales number it feeds."""
-    for name in SCORECARD_METRICS[role]:
-        feeds = catalog.spec(name).pairs_with
-        compact_tile(comparisons[name], role=role, paired=comparisons.get(feeds) if role != "sales" else None,
-                     quarter_empty=quarter_empty)
-
-
 def change_line(comparison: Comparison) -> str:
     """Both changes on one line, each coloured by the metric's direction and named by its quarter."""
     parts, quarter = [], Quarter.parse(comparison.quarter)

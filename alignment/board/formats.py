@@ -1,0 +1,109 @@
+"""One display format per unit (DESIGN §5 units), so a number reads the same on every page and every export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+MISSING = "—"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def count(value) -> str:
+    """12,345"""
+    return MISSING if _missing(value) else f"{round(value):,}"
+
+
+def currency(value, symbol: str = "$") -> str:
+    """$950 · $12,400 · $123.4K · $12.3M · $1.25B (compact above 100 thousand, as board decks write it)."""
+    if _missing(value):
+        return MISSING
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if size >= 1e9:
+        return f"{sign}{symbol}{size / 1e9:,.2f}B"
+    if size >= 1e6:
+        return f"{sign}{symbol}{size / 1e6:,.1f}M"
+    if size >= 1e5:
+        return f"{sign}{symbol}{size / 1e3:,.1f}K"
+    return f"{sign}{symbol}{size:,.0f}"
+
+
+def percent(share) -> str:
+    """A share between 0 and 1 as 42.1%."""
+    return MISSING if _missing(share) else f"{share * 100:.1f}%"
+
+
+def ratio(value) -> str:
+    """3.2×"""
+    return MISSING if _missing(value) else f"{value:.1f}×"
+
+
+def _one_decimal(value: float) -> str:
+    """12.5, and 365 rather than 365.0."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def days(value) -> str:
+    """12.5 days · 365 days · 1 day"""
+    if _missing(value):
+        return MISSING
+    return "1 day" if round(value, 1) == 1 else f"{_one_decimal(value)} days"
+
+
+def hours(value) -> str:
+    """5.2 h · 24 h"""
+    return MISSING if _missing(value) else f"{_one_decimal(value)} h"
+
+
+def moment(value: dt.datetime | None) -> str:
+    """23 Nov 2026, 06:48 UTC (the warehouse stores UTC)."""
+    return MISSING if value is None else value.strftime("%-d %b %Y, %H:%M UTC")
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    """23 Nov 2026"""
+    return MISSING if value is None else value.strftime("%-d %b %Y")
+
+
+BY_UNIT = {"count": count, "currency": currency, "percent": percent, "ratio": ratio, "days": days, "hours": hours}
+"""The catalog's unit names → their format."""
+
+
+def by_unit(value, unit: str) -> str:
+    return BY_UNIT[unit](value)
+
+
+def change(difference, unit: str) -> str:
+    """A signed difference in the metric's unit: +129 · -$2,893 · +1.2 pts (percent metrics change in points)."""
+    if _missing(difference):
+        return MISSING
+    sign = "+" if difference > 0 else ""
+    if unit == "percent":
+        return f"{sign}{difference * 100:.1f} pts"
+    return sign + BY_UNIT[unit](difference)
+
+
+EXCEL_FORMATS = {"count": "#,##0", "currency": '"$"#,##0', "percent": "0.0%", "ratio": '0.0"×"',
+                 "days": '0.0" days"', "hours": '0.0" h"'}
+"""The same units as Excel / PowerPoint number formats, so exported cells stay numbers and still read as above."""
+
+def axis_format(unit: str, largest: float | None = None) -> str:
+    """A chart value axis's Excel / PowerPoint format: money compact to the scale of the largest value ($12.3M,
+    $450K), whole percentages, counts with thousands separators."""
+    if unit == "currency":
+        size = abs(largest or 0)
+        return '"$"#,##0.0,,"M"' if size >= 1e6 else '"$"#,##0,"K"' if size >= 1e4 else '"$"#,##0'
+    if unit == "count" and abs(largest or 0) >= 1e6:
+        return '#,##0.0,,"M"'
+    return {"percent": "0%", "ratio": '0.0"×"'}.get(unit, "#,##0")
+
+
+def compact(value, unit: str) -> str:
+    """A chart label: the unit's format, with counts of a million and more shortened (17.6M)."""
+    if unit == "count" and not _missing(value) and abs(value) >= 1e6:
+        return f"{value / 1e6:,.1f}M"
+    return BY_UNIT[unit](value)

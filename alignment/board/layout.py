@@ -1,0 +1,67 @@
+"""Page geometry shared by the slide and PDF renderers: how many table rows fit, how wide each column is."""
+
+from __future__ import annotations
+
+import math
+
+from alignment.board.spec import TableSpec
+
+GROWTH = 1.6
+"""How far a table with no long text grows past its natural width to fill its box."""
+CHAR_WIDTH = 0.58
+"""Average character width as a share of the font size (sans-serif digits are 0.56, capitals wider)."""
+
+
+def widths(table: TableSpec, total: float, font_size: float = 9.0) -> list[float]:
+    """Column widths that fit a box: numbers and short text get their natural width (header words may wrap), long
+    text shares what is left in proportion to its length, so a description wraps instead of squeezing a number."""
+    texts = table.formatted()
+    units = table.units_shown()
+    padding = font_size * 0.5 + 10  # the cell's own padding, both sides
+    natural, flexible = [], []
+    for position, header in enumerate(table.headers_shown()):
+        longest_cell = max([len(row[position]) for row in texts] + [0])
+        longest_word = max(len(word) for word in header.split())
+        characters = max(longest_cell, longest_word * 1.15, 3)  # headers are bold
+        natural.append(characters * CHAR_WIDTH * font_size + padding)
+        flexible.append(units[position] is None and longest_cell > 24)
+    fixed = sum(w for w, flex in zip(natural, flexible) if not flex)
+    capped = [min(w, 70 * CHAR_WIDTH * font_size) if flex else w for w, flex in zip(natural, flexible)]
+    stretch = sum(w for w, flex in zip(capped, flexible) if flex)
+    if stretch and fixed < total * 0.8:
+        share = (total - fixed) / stretch
+        return [w * share if flex else w for w, flex in zip(capped, flexible)]
+    # Everything fits at its natural width (grow a little, leaving the rest of the box empty rather than opening gaps
+    # between a label and its numbers), or nothing does (scale every column down).
+    return [w * min(total / sum(natural), GROWTH) for w in natural]
+
+
+def shares(tables: list[TableSpec], height: float) -> list[float]:
+    """Split a box's height between stacked tables in proportion to their rows (title and header included)."""
+    weights = [len(table.rows) + 3 for table in tables]
+    return [height * w / sum(weights) for w in weights]
+
+
+def row_lines(cells: list[str], column_widths: list[float], font_size: float) -> int:
+    """How many lines the tallest cell of a row wraps to (widths and font size in the same unit, e.g. points)."""
+    lines = 1
+    for text, width in zip(cells, column_widths):
+        per_line = max(1, int((width - 0.4 * font_size) / (CHAR_WIDTH * font_size)))
+        lines = max(lines, math.ceil(max(len(text), 1) / per_line))
+    return lines
+
+
+def rows_that_fit(table: TableSpec, width: float, height: float, font_size: float, *, start: int = 0) -> int:
+    """How many rows from `start` fit under the header in a box (at least one, so a page always moves on)."""
+    column_widths = widths(table, width, font_size)
+    line = font_size * 1.25
+    padding = font_size * 0.6
+    used = row_lines(table.headers_shown(), column_widths, font_size) * line + padding
+    texts = table.formatted()
+    count = 0
+    for cells in texts[start:]:
+        used += row_lines(cells, column_widths, font_size) * line + padding
+        if used > height:
+            break
+        count += 1
+    return max(count, 1) if start < len(texts) else 0

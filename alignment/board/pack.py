@@ -1,0 +1,452 @@
+"""The quarter's board pack as content: sections of chart and table descriptions and words, all from the catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from alignment import catalog, demo, quadrant, quality, warehouse
+from alignment.board import formats, palette
+from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
+from alignment.catalog import Comparison, Definitions
+from alignment.charter import Charter, carry_forward
+from alignment.periods import Quarter
+
+PARTS: dict[str, str] = {
+    "summary": "Executive summary",
+    "scorecard": "Scorecard vs targets",
+    "roles": "Awareness | demand generation | sales",
+    "waterfall": "The waterfall",
+    "pipeline": "Sourced and influenced pipeline",
+    "campaigns": "Campaigns and the alignment quadrant",
+    "sla": "Follow-up SLA and lead quality",
+    "definitions": "Definitions: the charter in force",
+    "quality": "Data quality",
+    "signoff": "Sign-off",
+}
+"""The parts a pack can hold, in order (the title page always comes first)."""
+
+ROLE_TRENDS = {"awareness": "reach", "demand_gen": "mqls", "sales": "pipeline"}
+"""The metric each role's column charts over eight quarters."""
+
+SLA_METRICS = ["acceptance_rate", "sla_met_share", "median_hours_to_follow_up", "never_followed_up"]
+QUALITY_METRICS = ["lead_quality", "sales_ready_mqls", "cost_per_sales_ready_lead"]
+MOVERS = 5
+"""How many of the biggest moves the executive summary puts in words."""
+SLIDE_CAMPAIGNS = 12
+
+DEFINITION_TEXTS = {
+    "stage_policy": "Skipped stages", "sla_hours": "Follow-up SLA", "acceptance_target": "Acceptance target",
+    "lead_source_categories": "Lead source categories", "awareness_channels": "Awareness channels",
+    "interest_touches": "Interest: responded touches", "interest_window_days": "Interest window",
+    "sales_ready_personas": "Personas with a decision role", "bought_lead_price": "Bought-lead price",
+    "targets": "Targets", "model_of_record": "Attribution model of record", "lookback_days": "Attribution lookback",
+    "half_life_days": "Time-decay half-life", "linking": "Touches linked through",
+}
+
+
+def board_metric_names(charter: Charter) -> list[str]:
+    """The charter's metrics, the sales numbers the marketing ones feed, and what the pack's other parts show."""
+    return list(dict.fromkeys(charter.metrics_and_pairs() + SLA_METRICS + QUALITY_METRICS
+                              + list(ROLE_TRENDS.values()) + ["pipeline", "share_sourced_by_marketing",
+                                                              "marketing_sourced_pipeline",
+                                                              "marketing_influenced_pipeline"]))
+
+
+# --- what the pack reads -------------------------------------------------------------------------------------------
+
+class Inputs:
+    """Everything the sections read, fetched once and concurrently (each task on its own cursors)."""
+
+    def __init__(self, source: Any, quarter: Quarter, charter: Charter, parts: list[str]):
+        self.quarter, self.definitions = quarter, charter.definitions
+        self.board = charter.by_funnel_role()
+        definitions = charter.definitions
+        filters = catalog.Filters(quarter=quarter)
+        tasks: dict[str, Callable[[], Any]] = {
+            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, quarter, filters, definitions,
+                                                                         names=board_metric_names(charter))},
+            "info": lambda: warehouse.dataset_info(source),
+        }
+        if "waterfall" in parts:
+            tasks["funnel"] = lambda: catalog.funnel(source, quarter, "period", filters, definitions)
+        if "pipeline" in parts:
+            tasks["by_source"] = lambda: catalog.run(source, "pipeline_by_source", filters, definitions)
+        if "campaigns" in parts:
+            tasks["placed"] = lambda: quadrant.place_campaigns(source, quarter, filters, definitions)
+        if "sla" in parts:
+            tasks["follow_up"] = lambda: catalog.run(source, "follow_up_distribution", filters, definitions)
+            tasks["quality_by_channel"] = lambda: catalog.run(source, "lead_quality_by_channel", filters, definitions)
+        if "quality" in parts:
+            tasks["checks"] = lambda: quality.run_checks(source)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {name: pool.submit(task) for name, task in tasks.items()}
+            self.results = {name: future.result() for name, future in futures.items()}
+        self.comparisons: dict[str, Comparison] = self.results["comparisons"]
+        self.info: warehouse.DatasetInfo = self.results["info"]
+
+
+def _unit(name: str) -> str:
+    return catalog.spec(name).unit
+
+
+def _title(name: str) -> str:
+    return catalog.spec(name).title
+
+
+def _show(comparison: Comparison) -> str:
+    return formats.by_unit(comparison.value, comparison.unit)
+
+
+def target_status(comparison: Comparison) -> str | None:
+    """met / missed against the target, judged by the metric's direction (None without a target or a value)."""
+    if comparison.target is None or comparison.value is None:
+        return None
+    met = comparison.value >= comparison.target if comparison.direction == "up" else \
+        comparison.value <= comparison.target
+    return "met" if met else "missed"
+
+
+# --- executive summary ---------------------------------------------------------------------------------------------
+
+def relative_change(comparison: Comparison) -> float | None:
+    """How far the metric moved since last quarter, as a share of last quarter's value (None when unknown or 0)."""
+    if comparison.value is None or not comparison.last_quarter:
+        return None
+    return (comparison.value - comparison.last_quarter) / abs(comparison.last_quarter)
+
+
+def biggest_moves(comparisons: list[Comparison], limit: int = MOVERS) -> list[Comparison]:
+    """The metrics that moved most since last quarter, relative to their size, largest first (ties by name)."""
+    moved = [c for c in comparisons if relative_change(c) not in (None, 0)]
+    return sorted(moved, key=lambda c: (-abs(relative_change(c)), c.name))[:limit]
+
+
+def move_sentence(comparison: Comparison) -> str:
+    """Pipeline rose 12.5% to $72.0M (+$8.0M vs 2026-Q1), the good way: higher is better."""
+    change = relative_change(comparison)
+    verb = "rose" if change > 0 else "fell"
+    good = (change > 0) == (comparison.direction == "up")
+    previous = Quarter.parse(comparison.quarter).shift(-1)
+    return (f"{comparison.title} {verb} {abs(change):.1%} to {_show(comparison)} "
+            f"({formats.change(comparison.change_vs_last_quarter, comparison.unit)} vs {previous}), "
+            f"{'the good way' if good else 'the wrong way'}: {'higher' if comparison.direction == 'up' else 'lower'}"
+            " is better.")
+
+
+def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
+    comparisons = inputs.comparisons
+    board = [comparisons[name] for names in inputs.board.values() for name in names]
+    words = []
+    pipeline, sourced = comparisons["pipeline"], comparisons["marketing_sourced_pipeline"]
+    share = comparisons["share_sourced_by_marketing"]
+    if pipeline.value is not None:
+        words.append(f"{inputs.quarter} opened {_show(pipeline)} of pipeline; marketing sourced {_show(sourced)} "
+                     f"of it ({_show(share)}) and influenced {_show(comparisons['marketing_influenced_pipeline'])}.")
+    words.extend(move_sentence(c) for c in biggest_moves(board))
+    missed = [c for c in board if target_status(c) == "missed"]
+    for comparison in missed:
+        words.append(f"Target missed: {comparison.title} at {_show(comparison)} against "
+                     f"{formats.by_unit(comparison.target, comparison.unit)}.")
+    words.append(f"Sign-off: {signoff.label.lower()}." if signoff.state != "signed"
+                 else "Sign-off: signed by both executives.")
+    moves = biggest_moves(board)
+    table = TableSpec(
+        title="The biggest moves since last quarter", sheet="Biggest moves",
+        columns=[Column(header="Metric"), Column(header="Actual", unit="row"),
+                 Column(header="Last quarter", unit="row"), Column(header="Change", unit="row_change"),
+                 Column(header="Change, %", unit="percent")],
+        rows=[[c.title, c.value, c.last_quarter, c.change_vs_last_quarter, relative_change(c)] for c in moves],
+        row_units=[c.unit for c in moves],
+        definition="Board metrics ranked by how far they moved since last quarter, relative to their size.")
+    return Section(key="summary", title=PARTS["summary"], layout="words", words=words, tables=[table])
+
+
+# --- scorecard and roles -------------------------------------------------------------------------------------------
+
+def _scorecard(inputs: Inputs) -> Section:
+    rows, units = [], []
+    for role, names in inputs.board.items():
+        for name in names:
+            c = inputs.comparisons[name]
+            rows.append([c.title, palette.FUNNEL_LABELS[role], c.value, c.target, target_status(c),
+                         c.change_vs_last_quarter, c.change_vs_last_year, catalog.spec(name).definition])
+            units.append(c.unit)
+    table = TableSpec(
+        title=f"The board's metrics for {inputs.quarter} against their targets", sheet="Scorecard",
+        columns=[Column(header="Metric"), Column(header="Funnel role"), Column(header="Actual", unit="row"),
+                 Column(header="Target", unit="row"), Column(header="Target met"),
+                 Column(header="vs last quarter", unit="row_change"),
+                 Column(header="vs same quarter last year", unit="row_change"),
+                 Column(header="Definition", detail=True)],
+        rows=rows, row_units=units,
+        definition="Targets come from the quarter's charter; a dash means no target was set.")
+    return Section(key="scorecard", title=PARTS["scorecard"], tables=[table])
+
+
+def trend_chart(comparisons: list[Comparison], *, title: str, colours: list[str], kind: str = "column",
+                labels: list[str] | None = None, value_title: str = "", sheet: str = "") -> ChartSpec:
+    """Metrics of one unit over their eight quarters, one series each."""
+    first = comparisons[0]
+    return ChartSpec(
+        kind=kind, title=title, categories=[p.quarter for p in first.trend], unit=first.unit,
+        definition=" ".join(catalog.spec(c.name).definition for c in comparisons), value_title=value_title,
+        sheet=sheet,
+        series=[Series(name=(labels or [c.title for c in comparisons])[i], values=[p.value for p in c.trend],
+                       colour=colours[i]) for i, c in enumerate(comparisons)])
+
+
+def _roles(inputs: Inputs) -> Section:
+    charts, tables = [], []
+    for role, names in inputs.board.items():
+        trend = inputs.comparisons[ROLE_TRENDS[role]]
+        charts.append(trend_chart([trend], title=f"{trend.title} by quarter", colours=[palette.FUNNEL_COLOURS[role]],
+                                  sheet=f"{trend.title} chart"))
+        comparisons = [inputs.comparisons[name] for name in names]
+        tables.append(TableSpec(
+            title=palette.FUNNEL_LABELS[role], sheet=palette.FUNNEL_LABELS[role][:31], role=role,
+            columns=[Column(header="Metric"), Column(header="Actual", unit="row"),
+                     Column(header="vs last quarter", unit="row_change")],
+            rows=[[c.title, c.value, c.change_vs_last_quarter] for c in comparisons],
+            row_units=[c.unit for c in comparisons]))
+    return Section(key="roles", title=PARTS["roles"], layout="columns", charts=charts, tables=tables,
+                   words=["Awareness beside demand generation beside the sales numbers they feed."])
+
+
+# --- waterfall and pipeline ----------------------------------------------------------------------------------------
+
+def _waterfall(inputs: Inputs) -> Section:
+    frame = inputs.results["funnel"].sort_values("stage_order")
+    stages = list(frame["stage"])
+    chart = ChartSpec(
+        kind="column", title=f"People reaching each stage in {inputs.quarter}", unit="count",
+        categories=[palette.STAGE_LABELS.get(s, s) for s in stages], value_title="People", sheet="Waterfall chart",
+        definition=catalog.spec("funnel_period").definition,
+        series=[Series(name="People", values=list(frame["people"]), colour=palette.SALES,
+                       point_colours=[palette.FUNNEL_COLOURS[palette.STAGE_ROLES.get(s, "sales")] for s in stages])])
+    table = TableSpec(
+        title="Volume, flow ratio, velocity and value by stage", sheet="Waterfall",
+        columns=[Column(header="Stage"), Column(header="People", unit="count"),
+                 Column(header="Flow ratio from the stage before", unit="percent"),
+                 Column(header="Median days from the stage before", unit="days"), Column(header="Value", unit="currency")],
+        rows=[[palette.STAGE_LABELS.get(r.stage, r.stage), r.people, r.ratio, r.velocity_days, r.value]
+              for r in frame.itertuples()],
+        definition="Period view: people who reached each stage inside the quarter; ratios between stages are flow "
+                   "ratios, not conversion rates.")
+    return Section(key="waterfall", title=PARTS["waterfall"], layout="chart_left", charts=[chart], tables=[table],
+                   words=["Demand generation works a person to MQL; sales takes it from acceptance (SAL) on."])
+
+
+def _pipeline(inputs: Inputs) -> Section:
+    pipeline = inputs.comparisons["pipeline"]
+    sourced = inputs.comparisons["marketing_sourced_pipeline"]
+    influenced = inputs.comparisons["marketing_influenced_pipeline"]
+    quarters = [p.quarter for p in pipeline.trend]
+    chart = ChartSpec(
+        kind="column", title="Pipeline created by quarter", categories=quarters, unit="currency",
+        sheet="Pipeline trend chart",
+        value_title="Pipeline created",
+        definition=(f"{pipeline.title}: {catalog.spec('pipeline').definition} {sourced.title}: "
+                    f"{catalog.spec('marketing_sourced_pipeline').definition} {influenced.title}: "
+                    f"{catalog.spec('marketing_influenced_pipeline').definition}"),
+        series=[Series(name="All pipeline", values=[p.value for p in pipeline.trend], colour=palette.SALES),
+                Series(name="Marketing-sourced", values=[p.value for p in sourced.trend], colour=palette.DEMAND_GEN),
+                Series(name="Marketing-influenced", values=[p.value for p in influenced.trend],
+                       colour=palette.NAVY)])
+    share = inputs.comparisons["share_sourced_by_marketing"]
+    by_quarter = TableSpec(
+        title="Pipeline sourced and influenced by marketing", sheet="Pipeline by quarter",
+        columns=[Column(header="Quarter"), Column(header="Pipeline", unit="currency"),
+                 Column(header="Marketing-sourced", unit="currency"),
+                 Column(header="Share sourced by marketing", unit="percent"),
+                 Column(header="Marketing-influenced", unit="currency")],
+        # Newest first: a page that has room for only some of the quarters keeps this one.
+        rows=[[q, p.value, s.value, h.value, i.value] for q, p, s, h, i in
+              reversed(list(zip(quarters, pipeline.trend, sourced.trend, share.trend, influenced.trend)))])
+    by_source = inputs.results["by_source"]
+    source_table = TableSpec(
+        title=f"Pipeline and bookings by source category, {inputs.quarter}", sheet="Pipeline by source",
+        columns=[Column(header="Source category"), Column(header="Deals created", unit="count"),
+                 Column(header="Pipeline", unit="currency"), Column(header="Won deals", unit="count"),
+                 Column(header="Bookings", unit="currency")],
+        rows=[[r.source_category.capitalize(), r.deals_created, r.pipeline, r.won_deals, r.bookings]
+              for r in by_source.itertuples()],
+        definition=catalog.spec("pipeline_by_source").definition)
+    return Section(key="pipeline", title=PARTS["pipeline"], layout="chart_left", charts=[chart],
+                   tables=[by_quarter, source_table])
+
+
+# --- campaigns, SLA and lead quality -------------------------------------------------------------------------------
+
+def _campaigns(inputs: Inputs) -> Section:
+    placed = inputs.results["placed"]
+    order = [*quadrant.QUADRANTS, quadrant.AWARENESS]
+    counts = placed["quadrant"].value_counts()
+    chart = ChartSpec(
+        kind="column", title=f"Campaigns per quadrant, {inputs.quarter}", categories=order, unit="count",
+        sheet="Quadrant chart",
+        value_title="Campaigns",
+        definition="Delivers value: attributed pipeline per $1 of cost at or above what bought leads return, and "
+                   "lead quality at or above the company's. Demonstrates value: traceability (responses dated, "
+                   "contact roles on influenced deals, plain facts filled in). Awareness campaigns are judged apart.",
+        series=[Series(name="Campaigns", values=[int(counts.get(q, 0)) for q in order], colour=palette.SALES,
+                       point_colours=[palette.QUADRANT_COLOURS[q] for q in order])])
+    ranked = placed.sort_values(["cost", "campaign_id"], ascending=[False, True])
+    table = TableSpec(
+        title="Every campaign of the quarter, largest cost first", sheet="Campaigns",
+        columns=[Column(header="Campaign"), Column(header="Quadrant"), Column(header="Cost", unit="currency"),
+                 Column(header="Attributed pipeline", unit="currency"), Column(header="Pipeline per $1", unit="ratio"),
+                 Column(header="Lead quality", unit="percent"), Column(header="Channel", detail=True),
+                 Column(header="Traceability", unit="percent", detail=True), Column(header="Why", detail=True),
+                 Column(header="Campaign id", detail=True)],
+        rows=[[r.name, r.quadrant, r.cost, r.attributed_pipeline, r.pipeline_per_cost, r.lead_quality,
+               str(r.channel).replace("_", " "), r.traceability, r.explanation, r.campaign_id]
+              for r in ranked.itertuples()],
+        definition=f"Attribution: {placed.attrs.get('model_card', '')}.")
+    notes = [f"{r.name}: {r.explanation}" for r in ranked.head(SLIDE_CAMPAIGNS).itertuples()]
+    return Section(key="campaigns", title=PARTS["campaigns"], layout="chart_left", charts=[chart], tables=[table],
+                   notes=notes)
+
+
+def _key_figures(inputs: Inputs, names: list[str], title: str, sheet: str) -> TableSpec:
+    comparisons = [inputs.comparisons[name] for name in names]
+    return TableSpec(
+        title=title, sheet=sheet,
+        columns=[Column(header="Metric"), Column(header="Actual", unit="row"), Column(header="Target", unit="row"),
+                 Column(header="vs last quarter", unit="row_change")],
+        rows=[[c.title, c.value, c.target, c.change_vs_last_quarter] for c in comparisons],
+        row_units=[c.unit for c in comparisons])
+
+
+def _sla(inputs: Inputs) -> Section:
+    bands = inputs.results["follow_up"].sort_values("band_order")
+    band_chart = ChartSpec(
+        kind="column", title="Time from MQL to first follow-up", categories=list(bands["band"]), unit="count",
+        sheet="Follow-up chart",
+        value_title="MQLs", definition=catalog.spec("follow_up_distribution").definition,
+        series=[Series(name="MQLs", values=list(bands["people"]), colour=palette.SALES,
+                       point_colours=[palette.MISS if b == "never" else palette.SALES if (w or 0) > 0
+                                      else palette.NEUTRAL for b, w in zip(bands["band"], bands["within_sla"])])])
+    channels = inputs.results["quality_by_channel"].sort_values(["mqls", "channel"], ascending=[False, True]).head(8)
+    quality_chart = ChartSpec(
+        kind="bar", title="Lead quality by channel (the 8 with the most MQLs)", unit="percent",
+        sheet="Lead quality chart",
+        categories=[str(c).replace("_", " ") for c in channels["channel"]], value_title="Sales-ready share of MQLs",
+        definition=catalog.spec("lead_quality_by_channel").definition,
+        series=[Series(name="Lead quality", values=list(channels["lead_quality"]), colour=palette.DEMAND_GEN)])
+    sla = formats.hours(inputs.definitions.sla_hours)
+    return Section(
+        key="sla", title=PARTS["sla"], layout="columns", charts=[band_chart, quality_chart],
+        tables=[_key_figures(inputs, SLA_METRICS, f"Acceptance and follow-up (SLA {sla})", "Follow-up SLA"),
+                _key_figures(inputs, QUALITY_METRICS, "Lead quality", "Lead quality")])
+
+
+# --- appendices ----------------------------------------------------------------------------------------------------
+
+def definition_rows(definitions: Definitions) -> list[list[str]]:
+    """The charter's definitions in words: name, value, what it means."""
+    rows = []
+    for field, info in Definitions.model_fields.items():
+        if info.exclude:
+            continue  # learnt from the data when a model runs, not a charter choice
+        value = getattr(definitions, field)
+        if field == "lead_source_categories":
+            grouped: dict[str, list[str]] = {}
+            for source, category in value.items():
+                grouped.setdefault(category, []).append(source)
+            shown = "; ".join(f"{category}: {', '.join(sources)}" for category, sources in grouped.items())
+        elif field == "targets":
+            shown = "; ".join(f"{_title(name)}: {formats.by_unit(target, _unit(name))}" for name, target in
+                              value.items()) or "none set"
+        elif isinstance(value, dict):
+            shown = "; ".join(f"{k}: {v}" for k, v in value.items()) or "none set"
+        elif isinstance(value, tuple):
+            shown = ", ".join(str(v).replace("_", " ") for v in value)
+        elif field == "sla_hours":
+            shown = formats.hours(value)
+        elif field == "acceptance_target":
+            shown = formats.percent(value)
+        elif field == "bought_lead_price":
+            shown = formats.currency(value)
+        elif field.endswith("_days"):
+            shown = formats.days(value)
+        else:
+            shown = str(value)
+        rows.append([DEFINITION_TEXTS.get(field, field), shown, info.description or ""])
+    return rows
+
+
+def _definitions(inputs: Inputs) -> Section:
+    charter = TableSpec(title="The definitions the numbers are computed under", sheet="Definitions",
+                        columns=[Column(header="Definition"), Column(header="In force"), Column(header="Meaning")],
+                        rows=definition_rows(inputs.definitions))
+    names = list(inputs.comparisons)
+    metrics = TableSpec(
+        title="What each number means (the metric catalog)", sheet="Metric definitions",
+        columns=[Column(header="Metric"), Column(header="Definition"), Column(header="Owner"),
+                 Column(header="Better when"), Column(header="Catalog name", detail=True)],
+        rows=[[catalog.spec(n).title, catalog.spec(n).definition, catalog.spec(n).owner,
+               "higher" if catalog.spec(n).direction == "up" else "lower", n] for n in names])
+    return Section(key="definitions", title=PARTS["definitions"], tables=[charter, metrics])
+
+
+def _quality(inputs: Inputs) -> Section:
+    checks = sorted(inputs.results["checks"], key=lambda c: (c.count == 0, c.severity != "warning", c.name))
+    table = TableSpec(
+        title="Data-quality checks on the loaded data", sheet="Data quality",
+        columns=[Column(header="Check"), Column(header="Records", unit="count"), Column(header="Severity"),
+                 Column(header="Why it matters")],
+        rows=[[c.title, c.count, c.severity, c.description] for c in checks],
+        definition="Audits that should find nothing; findings are reported, never silently corrected.")
+    flagged = sum(1 for c in checks if c.count)
+    summary = (f"{flagged} of {len(checks)} checks find records; warnings can skew the numbers, information notes "
+               "limit what can be shown.")
+    return Section(key="quality", title=PARTS["quality"], tables=[table], words=[summary])
+
+
+def _signoff(signoff: SignoffStatus) -> Section:
+    words = {"not signed": "Not signed: the CMO and the VP of Sales have not signed this quarter off.",
+             "proposed": "Proposed: the charter awaits both signatures.",
+             "signed by one": "Signed by one: one of the two executives has signed.",
+             "signed": "Signed: both executives signed this quarter's numbers and definitions.",
+             "changed since sign-off": "Changed since sign-off: the data or the charter moved after signing; "
+                                       "the signatures below do not cover what changed."}[signoff.state]
+    table = TableSpec(
+        title="Signatures", sheet="Sign-off",
+        columns=[Column(header="Name"), Column(header="Role"), Column(header="Signed at", unit="datetime"),
+                 Column(header="SHA-256 signed")],
+        rows=[[s.name, s.role.replace("_", " ").upper() if s.role in ("cmo", "vp_sales") else s.role, s.signed_at,
+               s.hash] for s in signoff.signatures])
+    return Section(key="signoff", title=PARTS["signoff"], words=[words, *signoff.changes], tables=[table])
+
+
+# --- the pack ------------------------------------------------------------------------------------------------------
+
+def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | None = None,
+               charter: Charter | None = None, parts: list[str] | None = None,
+               now: dt.datetime | None = None) -> BoardPack:
+    """The quarter's pack under its charter (default: the default definitions and metrics), all parts or `parts` in
+    their fixed order, read from the catalog once."""
+    quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    signoff = signoff or SignoffStatus()
+    charter = charter or carry_forward(None, quarter)
+    unknown = sorted(set(parts or []) - set(PARTS))
+    if unknown:
+        raise ValueError(f"unknown pack parts {unknown}; choose from {', '.join(PARTS)}")
+    chosen = [part for part in PARTS if parts is None or part in parts]
+    inputs = Inputs(source, quarter, charter, chosen)
+    build: dict[str, Callable[[], Section]] = {
+        "summary": lambda: _summary(inputs, signoff), "scorecard": lambda: _scorecard(inputs),
+        "roles": lambda: _roles(inputs), "waterfall": lambda: _waterfall(inputs),
+        "pipeline": lambda: _pipeline(inputs), "campaigns": lambda: _campaigns(inputs),
+        "sla": lambda: _sla(inputs), "definitions": lambda: _definitions(inputs),
+        "quality": lambda: _quality(inputs), "signoff": lambda: _signoff(signoff),
+    }
+    return BoardPack(
+        quarter=str(quarter), title=f"Sales & marketing alignment, {quarter}",
+        generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        data_as_of=inputs.info.latest_record_at, data_fingerprint=inputs.info.data_fingerprint,
+        is_demo=demo.is_demo(inputs.info), signoff=signoff, definitions=charter.definitions,
+        sections=[build[part]() for part in chosen])
+

@@ -1,0 +1,327 @@
+"""The pack as a PDF with vector charts, drawn by reportlab alone (no browser, no office suite)."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable, PageBreak, PageTemplate, Paragraph,
+                                Spacer, Table, TableStyle)
+
+from alignment.board import formats, layout, palette
+from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec
+
+WIDTH, HEIGHT = 960, 540  # points, the deck's 16:9 page
+MARGIN = 36
+CONTENT_WIDTH = WIDTH - 2 * MARGIN
+CONTENT_HEIGHT = HEIGHT - 2 * MARGIN - 10
+TABLE_FONT = 8
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+NUMERIC = ("count", "currency", "percent", "days", "hours", "ratio", "row", "row_change")
+
+
+def _colour(hex_colour: str) -> colors.Color:
+    return colors.HexColor(hex_colour)
+
+
+STYLES = {
+    "title": ParagraphStyle("title", fontName=BOLD, fontSize=22, leading=26, textColor=_colour(palette.INK)),
+    "bullet": ParagraphStyle("bullet", fontName=FONT, fontSize=11, leading=14.5, textColor=_colour(palette.INK),
+                             leftIndent=12, bulletIndent=0, spaceAfter=5),
+    "table_title": ParagraphStyle("table_title", fontName=BOLD, fontSize=10, leading=13, spaceAfter=3,
+                                  textColor=_colour(palette.INK)),
+    "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, textColor=_colour(palette.MUTED)),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT, leading=TABLE_FONT * 1.22),
+    "cell_right": ParagraphStyle("cell_right", fontName=FONT, fontSize=TABLE_FONT, leading=TABLE_FONT * 1.22,
+                                 alignment=2),
+    "head": ParagraphStyle("head", fontName=BOLD, fontSize=TABLE_FONT, leading=TABLE_FONT * 1.22,
+                           textColor=colors.white),
+    "head_right": ParagraphStyle("head_right", fontName=BOLD, fontSize=TABLE_FONT, leading=TABLE_FONT * 1.22,
+                                 textColor=colors.white, alignment=2),
+}
+
+
+def _text(value: str) -> str:
+    """Plain text for a Paragraph (which reads markup): user text is escaped, never interpreted."""
+    return escape(value)
+
+
+# --- charts --------------------------------------------------------------------------------------------------------
+
+def _axis_label(unit: str):
+    def label(value: float) -> str:
+        if unit == "percent":
+            return f"{value:.0%}"
+        if unit == "currency":
+            return formats.currency(value)
+        if abs(value) >= 1e6:
+            return f"{value / 1e6:,.1f}M"
+        return f"{value:,.0f}"
+    return label
+
+
+def chart_drawing(spec: ChartSpec, width: float, height: float) -> Drawing:
+    """A vector chart: title, value axis in the unit's format, the series' colours, a legend when several."""
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=_colour(palette.INK)))
+    legend_room = 18 if len(spec.series) > 1 else 0
+    top = height - 24
+    bottom = 24 + legend_room
+    values = [[0.0 if v is None else float(v) for v in s.values] for s in spec.series]
+    largest = spec.largest or 1.0
+    ceiling = 1.0 if spec.unit == "percent" and largest <= 1 else largest * 1.18
+    if spec.kind in ("bar", "stacked_bar"):
+        label_room = min(max((len(c) for c in spec.categories), default=4) * 4.0 + 8, width * 0.42)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = label_room, bottom
+        chart.width, chart.height = width - label_room - 28, top - bottom
+        chart.categoryAxis.reverseDirection = 1  # the first category on top, as the table lists it
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -4
+        if spec.kind == "stacked_bar":
+            chart.categoryAxis.style = "stacked"
+    elif spec.kind == "line":
+        chart = HorizontalLineChart()
+        chart.x, chart.y = 48, bottom
+        chart.width, chart.height = width - 56, top - bottom
+        chart.joinedLines = 1
+    else:
+        chart = VerticalBarChart()
+        chart.x, chart.y = 48, bottom
+        chart.width, chart.height = width - 56, top - bottom
+    chart.data = [tuple(v) for v in values] if values and spec.categories else [(0,)]
+    chart.categoryAxis.categoryNames = [_short(c, 30) for c in spec.categories] or [""]
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
+    chart.categoryAxis.strokeColor = _colour("#B8C1CC")
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, ceiling
+    chart.valueAxis.labelTextFormat = _axis_label(spec.unit)
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
+    chart.valueAxis.strokeColor = None
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = _colour(palette.RULE)
+    if spec.kind == "line":
+        for index, series in enumerate(spec.series):
+            chart.lines[index].strokeColor = _colour(series.colour)
+            chart.lines[index].strokeWidth = 2
+            chart.lines[index].symbol = makeMarker("FilledCircle", size=4, fillColor=_colour(series.colour))
+    else:
+        chart.bars.strokeColor = None
+        chart.groupSpacing = 6
+        for index, series in enumerate(spec.series):
+            chart.bars[index].fillColor = _colour(series.colour)
+            for point, colour in enumerate(series.point_colours or []):
+                chart.bars[(index, point)].fillColor = _colour(colour)
+        if len(spec.series) == 1 and len(spec.categories) <= 12:
+            chart.barLabelFormat = lambda v: formats.compact(v, spec.unit)
+            chart.barLabels.fontName, chart.barLabels.fontSize = FONT, 7
+            chart.barLabels.nudge = 7
+            chart.barLabels.boxAnchor = "w" if spec.kind == "bar" else "s"
+    if len(spec.categories) > 6 and spec.kind in ("column", "line"):
+        chart.categoryAxis.labels.angle = 0
+        chart.categoryAxis.labels.fontSize = 6.5
+    drawing.add(chart)
+    if legend_room:
+        legend = Legend()
+        legend.x, legend.y = chart.x, 8
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.dx = legend.dy = 7
+        legend.fontName, legend.fontSize = FONT, 8
+        legend.deltax = max(len(s.name) for s in spec.series) * 4.6 + 24
+        legend.colorNamePairs = [(_colour(s.colour), s.name) for s in spec.series]
+        drawing.add(legend)
+    return drawing
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _chart_block(spec: ChartSpec, width: float, height: float) -> list:
+    parts = [chart_drawing(spec, width, height - (30 if spec.definition else 0))]
+    if spec.definition:
+        parts.append(Paragraph(_text(spec.definition), STYLES["small"]))
+    return parts
+
+
+# --- tables --------------------------------------------------------------------------------------------------------
+
+def table_flowable(table: TableSpec, width: float, *, start: int = 0, count: int | None = None,
+                   colour: str = palette.NAVY, long: bool = False):
+    """A styled table (header in `colour`, striped rows, numbers right-aligned) of rows [start, start + count)."""
+    units = table.units_shown()
+    right = [unit in NUMERIC for unit in units]
+    texts = table.formatted()
+    texts = texts[start:] if count is None else texts[start:start + count]
+    header = [Paragraph(_text(h), STYLES["head_right" if r else "head"]) for h, r in zip(table.headers_shown(), right)]
+    body = [[Paragraph(_text(cell), STYLES["cell_right" if r else "cell"]) for cell, r in zip(row, right)]
+            for row in texts]
+    if not body:
+        body = [[Paragraph("None.", STYLES["cell"])] + [""] * (len(header) - 1)]
+    grid = (LongTable if long else Table)([header] + body, colWidths=layout.widths(table, width, TABLE_FONT),
+                                          repeatRows=1)
+    style = [("BACKGROUND", (0, 0), (-1, 0), _colour(colour)), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    style += [("BACKGROUND", (0, r), (-1, r), _colour("#F4F6F9")) for r in range(2, len(body) + 1, 2)]
+    grid.setStyle(TableStyle(style))
+    grid.hAlign = "LEFT"
+    return grid
+
+
+REST = "; every row is in the workbook"
+"""What a capped table's note adds: where the rows left out are (a one-page digest has no workbook)."""
+
+
+def _table_block(table: TableSpec, width: float, height: float, colour: str, rest: str = REST) -> list:
+    """A table's title, the rows that fit in `height`, and a note when rows were left for the workbook."""
+    count = layout.rows_that_fit(table, width, height - 34, TABLE_FONT + 1.5) if table.rows else 0
+    parts = [Paragraph(_text(table.title), STYLES["table_title"]),
+             table_flowable(table, width, count=count, colour=colour)]
+    if count < len(table.rows):
+        parts.append(Paragraph(f"The first {count} of {len(table.rows)} rows{rest}.", STYLES["small"]))
+    return parts
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+def _heading(section: Section) -> Table:
+    bar = palette.FUNNEL_COLOURS.get(section.role, palette.NAVY)
+    heading = Table([["", Paragraph(_text(section.title), STYLES["title"])]], colWidths=[5, CONTENT_WIDTH - 5])
+    heading.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, 0), _colour(bar)), ("LEFTPADDING", (1, 0), (1, 0), 10),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return heading
+
+
+def _bullets(words: list[str]) -> list[Paragraph]:
+    return [Paragraph(_text(line), STYLES["bullet"], bulletText="•") for line in words]
+
+
+def _grid(cells: list[list], widths: list[float]) -> Table:
+    grid = Table([cells], colWidths=widths)
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 14), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    return grid
+
+
+def section_flowables(section: Section, *, height: float = CONTENT_HEIGHT - 44) -> list:
+    """One section as flowables laid out like its slide (a table too long for one page continues on the next)."""
+    colour = palette.FUNNEL_COLOURS.get(section.role, palette.NAVY)
+    story: list = [_heading(section), Spacer(1, 10)]
+    if section.layout == "words":
+        left, right = CONTENT_WIDTH * 0.54, CONTENT_WIDTH * 0.46
+        tables = [part for table in section.tables for part in _table_block(table, right - 14, height, colour)]
+        story.append(_grid([_bullets(section.words), tables], [left, right]))
+    elif section.layout == "columns":
+        count = max(len(section.charts), len(section.tables))
+        width = CONTENT_WIDTH / count
+        cells = []
+        for index in range(count):
+            cell = []
+            if index < len(section.charts):
+                cell += _chart_block(section.charts[index], width - 14, height * 0.58)
+                cell.append(Spacer(1, 8))
+            if index < len(section.tables):
+                table = section.tables[index]
+                cell += _table_block(table, width - 14, height * 0.4, palette.FUNNEL_COLOURS.get(table.role, colour))
+            cells.append(cell)
+        story.append(_grid(cells, [width] * count))
+    elif section.layout == "chart_left":
+        left, right = CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5
+        charts = [part for chart in section.charts
+                  for part in _chart_block(chart, left - 14, height / max(len(section.charts), 1))]
+        words = _bullets(section.words) if section.words else []
+        spaces = layout.shares(section.tables, height - 22 * len(section.words))
+        tables = [part for table, space in zip(section.tables, spaces)
+                  for part in _table_block(table, right, space - 8, colour)]
+        story.append(_grid([charts, words + tables], [left, right]))
+    elif section.layout == "grid":
+        left, right = CONTENT_WIDTH * 0.36, CONTENT_WIDTH * 0.64
+        charts = [part for chart in section.charts for part in _chart_block(chart, left - 14, height * 0.5)]
+        cells = [_table_block(table, right / 2 - 14, height / 2 - 8, colour, rest="") for table in section.tables]
+        pairs = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+        tables = Table(pairs, colWidths=[right / 2] * 2)
+        tables.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), 14), ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
+        story.append(_grid([_bullets(section.words) + [Spacer(1, 6)] + charts, [tables]], [left, right]))
+    else:
+        story += _bullets(section.words)
+        for table in section.tables:
+            story.append(Paragraph(_text(table.title), STYLES["table_title"]))
+            if table.definition:
+                story.append(Paragraph(_text(table.definition), STYLES["small"]))
+            story += [table_flowable(table, CONTENT_WIDTH, colour=colour, long=True), Spacer(1, 12)]
+    return story
+
+
+def _title_page(pack: BoardPack) -> list:
+    state = pack.signoff.state
+    badge = palette.GOOD if state == "signed" else palette.MISS if state == "changed since sign-off" else palette.SALES
+    bars = Table([["", "", ""]], colWidths=[90, 90, 90], rowHeights=[6])
+    bars.setStyle(TableStyle([("BACKGROUND", (i, 0), (i, 0), _colour(palette.FUNNEL_COLOURS[role]))
+                              for i, role in enumerate(("awareness", "demand_gen", "sales"))]
+                             + [("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    bars.hAlign = "LEFT"
+    status = Table([[Paragraph(_text(pack.signoff.label), ParagraphStyle(
+        "badge", fontName=BOLD, fontSize=13, leading=16, textColor=colors.white, alignment=1))]], colWidths=[210])
+    status.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _colour(badge)), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
+    status.hAlign = "LEFT"
+    facts = [f"Data as of {formats.day(pack.data_as_of)} · generated {formats.moment(pack.generated_at)}",
+             f"Data fingerprint {pack.data_fingerprint}"]
+    if pack.is_demo:
+        facts.append("Demo company: generated data that shows the whole product.")
+    big = ParagraphStyle("big", fontName=BOLD, fontSize=34, leading=40, textColor=_colour(palette.INK))
+    sub = ParagraphStyle("sub", fontName=FONT, fontSize=20, leading=26, textColor=_colour(palette.MUTED))
+    fact = ParagraphStyle("fact", fontName=FONT, fontSize=11, leading=15, textColor=_colour(palette.MUTED))
+    return [Spacer(1, 90), bars, Spacer(1, 14), Paragraph("Sales &amp; marketing alignment", big),
+            Paragraph(_text(f"Board pack · {pack.quarter}"), sub), Spacer(1, 22), status, Spacer(1, 18),
+            *[Paragraph(_text(line), fact) for line in facts]]
+
+
+def _document(buffer: io.BytesIO, pack: BoardPack) -> BaseDocTemplate:
+    def frame_page(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(_colour(palette.RULE))
+        canvas.setLineWidth(0.75)
+        canvas.line(MARGIN, 30, WIDTH - MARGIN, 30)
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(_colour(palette.MUTED))
+        canvas.drawString(MARGIN, 18, pack.stamp)
+        canvas.drawRightString(WIDTH - MARGIN, 18, str(document.page))
+        canvas.restoreState()
+
+    document = BaseDocTemplate(buffer, pagesize=(WIDTH, HEIGHT), leftMargin=MARGIN, rightMargin=MARGIN,
+                               topMargin=MARGIN - 10, bottomMargin=MARGIN + 4, title=pack.title,
+                               author="Sales & marketing alignment", subject=pack.stamp)
+    frame = Frame(MARGIN, MARGIN + 4, CONTENT_WIDTH, HEIGHT - 2 * MARGIN + 6, id="content", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    document.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=frame_page)])
+    return document
+
+
+def render(pack: BoardPack, *, title_page: bool = True) -> bytes:
+    """The PDF: a title page, then each section from a new page."""
+    buffer = io.BytesIO()
+    story: list = _title_page(pack) if title_page else []
+    for section in pack.sections:
+        if story:
+            story.append(PageBreak())
+        story += section_flowables(section)
+    _document(buffer, pack).build(story)
+    return buffer.getvalue()
+
+
+def render_page(pack: BoardPack) -> bytes:
+    """A one-page PDF of a pack's single section (the per-rep digest), squeezed to fit rather than continued."""
+    buffer = io.BytesIO()
+    story = [KeepTogether(section_flowables(section)) for section in pack.sections]
+    _document(buffer, pack).build(story)
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+"""The board pack's content as data: chart and table descriptions every renderer (screen, PPTX, PDF, XLSX) draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from alignment.board import formats
+from alignment.catalog import Definitions
+
+Unit = Literal["count", "currency", "percent", "days", "hours", "ratio"]
+Role = Literal["awareness", "demand_gen", "sales"]
+COLOUR = r"^#[0-9A-Fa-f]{6}$"
+
+
+class Series(BaseModel):
+    """One named row of values over a chart's categories, in one colour (or one colour per category)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    values: list[float | None]
+    colour: str = Field(pattern=COLOUR)
+    point_colours: list[str] | None = Field(None, description="one colour per category, e.g. the waterfall's stages")
+
+    @field_validator("point_colours")
+    @classmethod
+    def _colours(cls, value: list[str] | None) -> list[str] | None:
+        for colour in value or []:
+            if not re.match(COLOUR, colour):
+                raise ValueError(f"'{colour}' is not a colour; write it as #RRGGBB")
+        return value
+
+
+class ChartSpec(BaseModel):
+    """One chart: kind, title, categories, series, unit and the definition printed with it, wherever it is drawn."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["column", "bar", "stacked_bar", "line"] = Field(
+        description="column: vertical bars; bar: horizontal bars; stacked_bar: horizontal, stacked; line: lines")
+    title: str = Field(min_length=1)
+    categories: list[str]
+    series: list[Series] = Field(min_length=1)
+    unit: Unit
+    definition: str = ""
+    value_title: str = ""
+    sheet: str = Field("", max_length=31, description="its worksheet's name in the workbook (default: the title)")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "ChartSpec":
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"'{self.title}': series '{series.name}' has {len(series.values)} values for "
+                                 f"{len(self.categories)} categories; give one value per category")
+            if series.point_colours is not None and len(series.point_colours) != len(self.categories):
+                raise ValueError(f"'{self.title}': series '{series.name}' needs one point colour per category")
+        return self
+
+    @property
+    def largest(self) -> float:
+        """The largest value drawn (a stacked chart's largest stack), for axis scales."""
+        if self.kind == "stacked_bar":
+            stacks = [sum(s.values[i] or 0 for s in self.series) for i in range(len(self.categories))]
+            return max(stacks, default=0.0)
+        return max((v for s in self.series for v in s.values if v is not None), default=0.0)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.categories or all(v is None for s in self.series for v in s.values)
+
+
+class Column(BaseModel):
+    """A table column: its header, its unit (None: text) and whether only the workbook and CSV carry it.
+
+    Unit "row" takes each row's unit from the table's `row_units` (a scorecard mixes money, counts and shares);
+    "row_change" is a change in that unit (a percent metric changes in points).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    header: str = Field(min_length=1)
+    unit: Unit | Literal["date", "datetime", "row", "row_change"] | None = None
+    detail: bool = Field(False, description="long text (explanations, ids): the workbook and CSV only")
+
+
+class TableSpec(BaseModel):
+    """A table with typed columns: raw values for the workbook and CSV, formatted text for slides and the PDF."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1)
+    sheet: str = Field(min_length=1, max_length=31, description="worksheet name (Excel allows 31 characters)")
+    columns: list[Column] = Field(min_length=1)
+    rows: list[list[Any]]
+    row_units: list[Unit] | None = Field(None, description="each row's unit, for columns whose unit is 'row'")
+    definition: str = ""
+    role: Role | None = Field(None, description="the funnel role whose colour its header takes (else its section's)")
+
+    @field_validator("sheet")
+    @classmethod
+    def _sheet(cls, value: str) -> str:
+        if re.search(r"[\[\]:*?/\\]", value):
+            raise ValueError(f"sheet name '{value}' cannot hold any of [ ] : * ? / \\")
+        return value
+
+    @model_validator(mode="after")
+    def _widths(self) -> "TableSpec":
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(f"'{self.title}': row {number} has {len(row)} cells for {len(self.columns)} columns")
+        by_row = any(c.unit in ("row", "row_change") for c in self.columns)
+        if by_row and (self.row_units is None or len(self.row_units) != len(self.rows)):
+            raise ValueError(f"'{self.title}': a column in each row's unit needs row_units, one per row")
+        return self
+
+    def unit_of(self, row: int, column: int) -> str | None:
+        """The unit of one cell ("change:<unit>" for a change in the row's unit)."""
+        unit = self.columns[column].unit
+        if unit == "row":
+            return self.row_units[row]
+        if unit == "row_change":
+            return "change:" + self.row_units[row]
+        return unit
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def headers_shown(self) -> list[str]:
+        return [self.columns[i].header for i in self.shown_columns()]
+
+    def units_shown(self) -> list[str | None]:
+        return [self.columns[i].unit for i in self.shown_columns()]
+
+    def shown_columns(self) -> list[int]:
+        """The columns slides and the PDF show (detail columns stay in the workbook and CSV)."""
+        return [i for i, c in enumerate(self.columns) if not c.detail]
+
+    def formatted(self, *, with_detail: bool = False) -> list[list[str]]:
+        """Each cell as text in its unit's format."""
+        keep = range(len(self.columns)) if with_detail else self.shown_columns()
+        return [[cell_text(row[i], self.unit_of(r, i)) for i in keep] for r, row in enumerate(self.rows)]
+
+    def frame(self) -> pd.DataFrame:
+        """The raw values under their headers (for CSV and on-screen tables)."""
+        return pd.DataFrame(self.rows, columns=self.headers)
+
+
+def cell_text(value: Any, unit: str | None) -> str:
+    """One cell as text: numbers in their unit's format, dates as 23 Nov 2026, booleans as Yes / No."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return formats.MISSING
+    if unit in formats.BY_UNIT:
+        return formats.BY_UNIT[unit](value)
+    if unit and unit.startswith("change:"):
+        return formats.change(value, unit.split(":", 1)[1])
+    if unit == "date":
+        return formats.day(value)
+    if unit == "datetime":
+        return formats.moment(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+class Section(BaseModel):
+    """One part of the pack: a slide, a PDF page (or more), its sheets in the workbook."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z_]+$")
+    title: str = Field(min_length=1)
+    role: Role | None = None
+    layout: Literal["words", "tables", "columns", "chart_left", "grid"] = Field(
+        "tables", description="words: bullets beside a table; tables: full width; columns: chart i over table i; "
+                              "chart_left: charts left, words and tables right; grid: words and charts left, "
+                              "tables two by two on the right")
+    words: list[str] = Field(default_factory=list, description="plain sentences, each a bullet")
+    charts: list[ChartSpec] = Field(default_factory=list)
+    tables: list[TableSpec] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="the longer print: speaker notes, PDF small print")
+
+
+SignoffState = Literal["not signed", "proposed", "signed by one", "signed", "changed since sign-off"]
+
+
+class Signature(BaseModel):
+    """One executive's signature of the quarter: who, in which role, when, and the hash they signed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1, description="cmo or vp_sales")
+    signed_at: dt.datetime
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of what was signed, in hex")
+
+
+class SignoffStatus(BaseModel):
+    """The quarter's sign-off as the charter ledger reports it; the pack prints it on every page."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    state: SignoffState = "not signed"
+    signatures: list[Signature] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list, description="what moved since sign-off, in words")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SignoffStatus":
+        needed = {"not signed": (0, 0), "proposed": (0, 0), "signed by one": (1, 1), "signed": (2, 2),
+                  "changed since sign-off": (1, 2)}[self.state]
+        if not needed[0] <= len(self.signatures) <= needed[1]:
+            raise ValueError(f"a quarter '{self.state}' carries {needed[0]}–{needed[1]} signatures, "
+                             f"not {len(self.signatures)}")
+        return self
+
+    @property
+    def label(self) -> str:
+        """Not signed · Proposed · Signed by one · Signed · Changed since sign-off"""
+        return self.state[0].upper() + self.state[1:]
+
+
+class BoardPack(BaseModel):
+    """The whole pack for one quarter: what every page carries (quarter, sign-off, data) and its sections."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quarter: str
+    title: str
+    generated_at: dt.datetime
+    data_as_of: dt.datetime | None
+    data_fingerprint: str
+    is_demo: bool = False
+    signoff: SignoffStatus = Field(default_factory=SignoffStatus)
+    definitions: Definitions = Field(default_factory=Definitions)
+    sections: list[Section]
+
+    @property
+    def stamp(self) -> str:
+        """The line on every page: quarter, sign-off status, data freshness and fingerprint."""
+        parts = [self.quarter, self.signoff.label, f"data as of {formats.day(self.data_as_of)}",
+                 f"data {self.data_fingerprint[:12]}"]
+        if self.is_demo:
+            parts.append("demo company")
+        return " · ".join(parts)
+
+    def tables(self) -> list[TableSpec]:
+        return [table for section in self.sections for table in section.tables]
+
+    def charts(self) -> list[ChartSpec]:
+        return [chart for section in self.sections for chart in section.charts]

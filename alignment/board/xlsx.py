@@ -1,0 +1,215 @@
+"""The pack as an Excel workbook: every table on its own sheet in its units' number formats, native charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+
+import xlsxwriter
+
+from alignment.board import formats, palette
+from alignment.board.spec import BoardPack, ChartSpec, TableSpec
+
+CHART_TYPES = {"column": ("column", None), "bar": ("bar", None), "stacked_bar": ("bar", "stacked"),
+               "line": ("line", None)}
+HEADER_ROW = 3
+"""Row (0-based) of every table's header: title, definition and a blank row above it, the rows below it."""
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+DATE_FORMAT = "d mmm yyyy"
+CHANGE_FORMATS = {"count": "+#,##0;-#,##0;0", "currency": '+"$"#,##0;-"$"#,##0;"$"0',
+                  "percent": '+0.0%" pts";-0.0%" pts";0.0%" pts"', "ratio": '+0.0"×";-0.0"×";0.0"×"',
+                  "days": '+0.0" days";-0.0" days";0" days"', "hours": '+0.0" h";-0.0" h";0" h"'}
+"""A change in a unit's terms, signed (a share's change reads in points: 0.012 shows as +1.2% pts)."""
+
+
+class Formats:
+    """The workbook's cell formats, made once each (xlsxwriter keeps every format object it is given)."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.cache: dict[tuple, object] = {}
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": palette.INK})
+        self.note = book.add_format({"italic": True, "font_color": palette.MUTED, "text_wrap": False})
+        self.label = book.add_format({"bold": True, "font_color": palette.INK})
+        self.link = book.add_format({"font_color": palette.NAVY, "underline": 1})
+
+    def header(self, colour: str):
+        return self.get(("header", colour), {"bold": True, "font_color": "#FFFFFF", "bg_color": colour,
+                                             "text_wrap": True, "valign": "vcenter", "border": 0})
+
+    def cell(self, unit: str | None, wrap: bool = False):
+        number = None
+        if unit in formats.EXCEL_FORMATS:
+            number = formats.EXCEL_FORMATS[unit]
+        elif unit and unit.startswith("change:"):
+            number = CHANGE_FORMATS[unit.split(":", 1)[1]]
+        elif unit == "date":
+            number = DATE_FORMAT
+        elif unit == "datetime":
+            number = DATETIME_FORMAT
+        properties = {"valign": "top"}
+        if number:
+            properties["num_format"] = number
+        if wrap:
+            properties["text_wrap"] = True
+        return self.get(("cell", unit, wrap), properties)
+
+    def get(self, key: tuple, properties: dict):
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format(properties)
+        return self.cache[key]
+
+
+def _sheet_name(wanted: str, taken: set[str]) -> str:
+    """A unique, legal worksheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", wanted).strip()[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name)
+    return name
+
+
+def _cell_value(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def write_table(sheet, table: TableSpec, looks: Formats, *, note: str = "", colour: str = palette.NAVY) -> None:
+    """A table at the top of a sheet: title, definition, a frozen header with a filter, typed cells."""
+    sheet.write(0, 0, table.title, looks.title)
+    if table.definition or note:
+        sheet.write(1, 0, table.definition or note, looks.note)
+    for column, spec in enumerate(table.columns):
+        sheet.write(HEADER_ROW, column, spec.header, looks.header(colour))
+    for r, row in enumerate(table.rows):
+        for column, value in enumerate(row):
+            unit = table.unit_of(r, column)
+            wrap = table.columns[column].unit is None and isinstance(value, str) and len(value) > 50
+            value = _cell_value(value)
+            if value is None:
+                sheet.write_blank(HEADER_ROW + 1 + r, column, None, looks.cell(unit))
+            elif isinstance(value, bool):
+                sheet.write_boolean(HEADER_ROW + 1 + r, column, value, looks.cell(unit))
+            elif isinstance(value, (dt.datetime, dt.date)):
+                sheet.write_datetime(HEADER_ROW + 1 + r, column, value, looks.cell(unit))
+            elif isinstance(value, (int, float)):
+                sheet.write_number(HEADER_ROW + 1 + r, column, value, looks.cell(unit))
+            else:
+                sheet.write_string(HEADER_ROW + 1 + r, column, str(value), looks.cell(unit, wrap))
+    for column, spec in enumerate(table.columns):
+        texts = [str(row[column]) for row in table.formatted(with_detail=True)]
+        longest = max([len(w) for w in spec.header.split()] + [len(t) for t in texts] + [8])
+        sheet.set_column(column, column, min(longest + 2, 60))
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    if table.rows:
+        sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + len(table.rows), len(table.columns) - 1)
+
+
+def write_chart(book, sheet, name: str, spec: ChartSpec, looks: Formats) -> None:
+    """The chart's numbers as a small table on its sheet, and a native Excel chart drawn from them beside it."""
+    sheet.write(0, 0, spec.title, looks.title)
+    if spec.definition:
+        sheet.write(1, 0, spec.definition, looks.note)
+    sheet.write(HEADER_ROW, 0, "", looks.header(palette.NAVY))
+    for column, series in enumerate(spec.series, start=1):
+        sheet.write(HEADER_ROW, column, series.name, looks.header(palette.NAVY))
+    for r, category in enumerate(spec.categories, start=HEADER_ROW + 1):
+        sheet.write_string(r, 0, category)
+        for column, series in enumerate(spec.series, start=1):
+            value = series.values[r - HEADER_ROW - 1]
+            if value is None:
+                sheet.write_blank(r, column, None, looks.cell(spec.unit))
+            else:
+                sheet.write_number(r, column, value, looks.cell(spec.unit))
+    sheet.set_column(0, 0, max([len(c) for c in spec.categories] + [12]) + 2)
+    sheet.set_column(1, len(spec.series), 16)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    kind, subtype = CHART_TYPES[spec.kind]
+    chart = book.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
+    last = HEADER_ROW + max(len(spec.categories), 1)
+    for column, series in enumerate(spec.series, start=1):
+        drawn = {"name": [name, HEADER_ROW, column], "categories": [name, HEADER_ROW + 1, 0, last, 0],
+                 "values": [name, HEADER_ROW + 1, column, last, column]}
+        if spec.kind == "line":
+            drawn["line"] = {"color": series.colour, "width": 2.25}
+            drawn["marker"] = {"type": "circle", "size": 5, "fill": {"color": series.colour},
+                               "border": {"color": series.colour}}
+        else:
+            drawn["fill"] = {"color": series.colour}
+            drawn["border"] = {"none": True}
+            if series.point_colours:
+                drawn["points"] = [{"fill": {"color": c}, "border": {"none": True}} for c in series.point_colours]
+            drawn["gap"] = 60
+            if spec.kind == "stacked_bar":
+                drawn["overlap"] = 100
+        if len(spec.series) == 1 and len(spec.categories) <= 12:
+            drawn["data_labels"] = {"value": True, "num_format": formats.axis_format(spec.unit, spec.largest)
+                                    if spec.unit in ("currency", "count") and spec.largest >= 1e6
+                                    else formats.EXCEL_FORMATS[spec.unit]}
+        chart.add_series(drawn)
+    chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
+    value_axis = {"num_format": formats.axis_format(spec.unit, spec.largest), "min": 0,
+                  "major_gridlines": {"visible": True, "line": {"color": palette.RULE}}, "line": {"none": True}}
+    if spec.unit == "percent" and spec.largest <= 1:
+        value_axis["max"] = 1
+    category_axis = {"reverse": True} if kind == "bar" else {}
+    # Excel names the axes by position: a bar chart's values run along x.
+    chart.set_x_axis(value_axis if kind == "bar" else category_axis)
+    chart.set_y_axis(category_axis if kind == "bar" else value_axis)
+    chart.set_legend({"position": "bottom"} if len(spec.series) > 1 else {"none": True})
+    chart.set_size({"width": 720, "height": 400})
+    sheet.insert_chart(HEADER_ROW, len(spec.series) + 2, chart)
+
+
+def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str]]) -> None:
+    sheet.write(0, 0, pack.title, looks.title)
+    facts = [("Quarter", pack.quarter), ("Sign-off", pack.signoff.label),
+             ("Data as of", formats.day(pack.data_as_of)), ("Generated", formats.moment(pack.generated_at)),
+             ("Data fingerprint", pack.data_fingerprint)]
+    if pack.is_demo:
+        facts.append(("Data", "Demo company: generated data that shows the whole product"))
+    for row, (label, value) in enumerate(facts, start=2):
+        sheet.write(row, 0, label, looks.label)
+        sheet.write(row, 1, value)
+    start = len(facts) + 3
+    sheet.write(start, 0, "Sheets", looks.label)
+    for row, (name, what) in enumerate(contents, start=start + 1):
+        sheet.write_url(row, 0, f"internal:'{name}'!A1", looks.link, string=name)
+        sheet.write(row, 1, what)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 90)
+
+
+def render(pack: BoardPack) -> bytes:
+    """The workbook: a contents sheet, then per section its tables and charts, each on a sheet of its own."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": DATE_FORMAT})
+    book.set_properties({"title": pack.title, "subject": pack.stamp, "comments": pack.data_fingerprint})
+    looks = Formats(book)
+    cover = book.add_worksheet("Contents")
+    taken = {"Contents"}
+    contents: list[tuple[str, str]] = []
+    for section in pack.sections:
+        colour = palette.FUNNEL_COLOURS.get(section.role, palette.NAVY)
+        for index, table in enumerate(section.tables):
+            name = _sheet_name(table.sheet, taken)
+            note = " ".join(section.words) if index == 0 and not table.definition else ""
+            write_table(book.add_worksheet(name), table, looks, note=note,
+                        colour=palette.FUNNEL_COLOURS.get(table.role, colour))
+            contents.append((name, f"{section.title}: {table.title}"))
+        for chart in section.charts:
+            name = _sheet_name(chart.sheet or chart.title, taken)
+            write_chart(book, book.add_worksheet(name), name, chart, looks)
+            contents.append((name, f"{section.title}: chart, {chart.title}"))
+    _cover(cover, pack, looks, contents)
+    book.close()
+    return buffer.getvalue()
+

@@ -1,0 +1,108 @@
+"""The board pack and the sales digest for the pages: built from the core once per warehouse version, and drawn."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from alignment import warehouse
+from alignment.board import csvs, digest, export, pdf, pptx, xlsx
+from alignment.board import pack as packs
+from alignment.board.spec import BoardPack, Section, SignoffStatus
+from alignment.catalog import Definitions, Filters
+from alignment.charter import Charter
+from ui import charts, context, numbers, tables
+from ui.text import literal
+
+NO_BAR = {"displayModeBar": False}
+RENDERERS = {"pptx": pptx.render, "pdf": pdf.render, "xlsx": xlsx.render, "csv": csvs.bundle}
+MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "application/zip"}
+
+
+def _key() -> tuple[str, tuple[int, int, int] | None]:
+    path = context.warehouse_path()
+    return str(path), warehouse.identity(path)
+
+
+def _governance(quarter: str) -> tuple[str, str]:
+    """The quarter's charter in force and its sign-off status as the pack prints it, as JSON (cache keys)."""
+    view = Filters(quarter=quarter)
+    return (numbers.charter(view).model_dump_json(),
+            export.pack_status(numbers.signoff_status(view)).model_dump_json())
+
+
+# Keyed on the warehouse file's identity (an import is never served a stale pack), the quarter, the parts, the charter
+# in force and the sign-off status (a charter edit or a signature is never served the old pack).
+@st.cache_data(show_spinner=False, max_entries=8)
+def _pack(path: str, identity, quarter: str, parts: tuple[str, ...], in_force: str, status: str) -> BoardPack:
+    return packs.build_pack(context.reader(), quarter, parts=list(parts), charter=Charter.model_validate_json(in_force),
+                            signoff=SignoffStatus.model_validate_json(status))
+
+
+def pack(quarter: str, parts: list[str]) -> BoardPack:
+    """The quarter's pack with the chosen parts, under its charter and with its sign-off status."""
+    return _pack(*_key(), quarter, tuple(parts), *_governance(quarter))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _file(path: str, identity, quarter: str, parts: tuple[str, ...], in_force: str, status: str, kind: str) -> bytes:
+    return RENDERERS[kind](_pack(path, identity, quarter, parts, in_force, status))
+
+
+def file(quarter: str, parts: list[str], kind: str) -> bytes:
+    """The pack rendered as pptx, pdf, xlsx or a zip of CSVs (cached like the pack)."""
+    return _file(*_key(), quarter, tuple(parts), *_governance(quarter), kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reps(path: str, identity, quarter: str) -> pd.DataFrame:
+    return digest.reps(context.reader(), quarter)
+
+
+def reps(quarter: str) -> pd.DataFrame:
+    """Who a digest can be for in the quarter: owners of its deals or MQLs."""
+    return _reps(*_key(), quarter)
+
+
+def _in_force(quarter: str) -> str:
+    return numbers.definitions(Filters(quarter=quarter)).model_dump_json()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _digest(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str) -> BoardPack:
+    return digest.build_digest(context.reader(), digest.DigestRequest(quarter=quarter, owner_id=owner_id,
+                                                                      region=region),
+                               Definitions.model_validate_json(in_force))
+
+
+def digest_pack(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> BoardPack:
+    """The digest for one rep or one region, under the quarter's charter."""
+    return _digest(*_key(), quarter, owner_id, region, _in_force(quarter))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _digest_pdf(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str) -> bytes:
+    return pdf.render_page(_digest(path, identity, quarter, owner_id, region, in_force))
+
+
+def digest_pdf(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> bytes:
+    """The digest as a one-page PDF."""
+    return _digest_pdf(*_key(), quarter, owner_id, region, _in_force(quarter))
+
+
+def section(section: Section, *, key: str, quarter: str) -> None:
+    """A pack section on screen: its words, its charts (the same descriptions the exports draw), its tables."""
+    st.subheader(section.title, anchor=False)
+    if section.words:
+        st.markdown("\n".join("- " + literal(line) for line in section.words))
+    if section.charts:
+        for column, (index, chart) in zip(st.columns(min(len(section.charts), 3)), enumerate(section.charts)):
+            with column:
+                st.plotly_chart(charts.figure(chart), key=f"{key}_chart_{index}", config=NO_BAR)
+                if chart.definition:
+                    st.caption(literal(chart.definition))
+    for index, table in enumerate(section.tables):
+        st.markdown(f"**{literal(table.title)}**")
+        tables.spec_table(table, key=f"{key}_table_{index}", quarter=quarter)
