@@ -241,11 +241,17 @@ def sign_in(at, role: str = "analyst"):
 
 
 @pytest.fixture(scope="session")
-def demo_company(tmp_path_factory) -> Path:
+def demo_db(tmp_path_factory) -> Path:
     """The demo company ending in 2026-Q3, built once per test session for the modules that only read it (nothing
-    may be written beside it: no import, no charter, no signature)."""
+    may be written beside it: no import, no charter, no signature). A module that needs another ends its own."""
     from alignment import demo
 
     db_path = tmp_path_factory.mktemp("demo-company") / "warehouse.duckdb"
     demo.build_demo(db_path, end_quarter="2026-Q3")
     return db_path
+
+
+@pytest.fixture(scope="session")
+def reader(demo_db) -> warehouse.Reader:
+    """A read-only snapshot of the shared demo company."""
+    return warehouse.open_reader(demo_db)

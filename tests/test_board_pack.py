@@ -27,17 +27,6 @@ PAGE = "pages/govern_board_pack.py"
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_company) -> Path:
-    """The demo company ending in 2026-Q3, shared by the modules that only read it."""
-    return demo_company
-
-
-@pytest.fixture(scope="module")
-def reader(demo_db) -> warehouse.Reader:
-    return warehouse.open_reader(demo_db)
-
-
-@pytest.fixture(scope="module")
 def board_pack(reader):
     return packs.build_pack(reader, QUARTER)
 

@@ -19,17 +19,6 @@ QUARTER = "2026-Q3"
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_company) -> Path:
-    """The demo company ending in 2026-Q3, shared by the modules that only read it."""
-    return demo_company
-
-
-@pytest.fixture(scope="module")
-def reader(demo_db) -> warehouse.Reader:
-    return warehouse.open_reader(demo_db)
-
-
-@pytest.fixture(scope="module")
 def opened(demo_db) -> AppTest:
     """The page as it first opens (run once: each run credits every campaign under two bases)."""
     with pytest.MonkeyPatch.context() as patch:

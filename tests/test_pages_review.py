@@ -28,17 +28,6 @@ PIPELINE = "pages/review_pipeline.py"
 LEADS = "pages/review_leads.py"
 
 
-@pytest.fixture(scope="module")
-def demo_db(demo_company) -> Path:
-    """The demo company ending in 2026-Q3, shared by the modules that only read it."""
-    return demo_company
-
-
-@pytest.fixture(scope="module")
-def reader(demo_db) -> warehouse.Reader:
-    return warehouse.open_reader(demo_db)
-
-
 @pytest.fixture
 def app(demo_db, monkeypatch) -> AppTest:
     monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
