@@ -33,33 +33,37 @@ class Definitions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     stage_policy: Literal["backfill", "strict"] = Field(
-        defaults.STAGE_POLICY, description="backfill: a skipped stage counts at the next stage's date; strict: not")
-    sla_hours: float = Field(defaults.SLA_HOURS, gt=0, description="follow-up within this many hours meets the SLA")
-    acceptance_target: float = Field(defaults.ACCEPTANCE_TARGET, ge=0, le=1,
+        defaults.STAGE_POLICY, title="Skipped stages",
+        description="backfill: a skipped stage counts at the next stage's date; strict: not")
+    sla_hours: float = Field(defaults.SLA_HOURS, gt=0, title="Follow-up SLA",
+                             description="follow-up within this many hours meets the SLA")
+    acceptance_target: float = Field(defaults.ACCEPTANCE_TARGET, ge=0, le=1, title="Acceptance target",
                                      description="target share of MQLs sales accepts")
     lead_source_categories: dict[str, Literal["marketing", "sales", "partner", "other"]] = Field(
-        default_factory=lambda: dict(defaults.LEAD_SOURCE_CATEGORIES),
+        default_factory=lambda: dict(defaults.LEAD_SOURCE_CATEGORIES), title="Lead source categories",
         description="lead source → source category; unlisted sources are 'other'")
-    awareness_channels: tuple[str, ...] = Field(defaults.AWARENESS_CHANNELS,
+    awareness_channels: tuple[str, ...] = Field(defaults.AWARENESS_CHANNELS, title="Awareness channels",
                                                 description="channels whose campaigns play the awareness role")
-    interest_touches: int = Field(defaults.INTEREST_TOUCHES, ge=0,
+    interest_touches: int = Field(defaults.INTEREST_TOUCHES, ge=0, title="Interest: responded touches",
                                   description="responded touches before mql_at that show interest")
-    interest_window_days: int = Field(defaults.INTEREST_WINDOW_DAYS, ge=0,
+    interest_window_days: int = Field(defaults.INTEREST_WINDOW_DAYS, ge=0, title="Interest window",
                                       description="how many days before mql_at a touch shows interest")
-    sales_ready_personas: tuple[str, ...] = Field(defaults.SALES_READY_PERSONAS,
+    sales_ready_personas: tuple[str, ...] = Field(defaults.SALES_READY_PERSONAS, title="Personas with a decision role",
                                                   description="personas with a role in the decision")
-    bought_lead_price: float = Field(defaults.BOUGHT_LEAD_PRICE, ge=0,
+    bought_lead_price: float = Field(defaults.BOUGHT_LEAD_PRICE, ge=0, title="Bought-lead price",
                                      description="what a bought lead costs (benchmark for cost per sales-ready lead)")
-    targets: dict[str, float] = Field(default_factory=dict, description="metric name → target value")
+    targets: dict[str, float] = Field(default_factory=dict, title="Targets", description="metric name → target value")
     model_of_record: Literal[defaults.ATTRIBUTION_MODELS] = Field(
-        defaults.MODEL_OF_RECORD, description="the attribution model whose credit is reported (DESIGN §4.4)")
-    lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650,
+        defaults.MODEL_OF_RECORD, title="Attribution model of record",
+        description="the attribution model whose credit is reported (DESIGN §4.4)")
+    lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650, title="Attribution lookback",
                                description="how many days before a deal's creation a touch can influence it")
-    half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650,
+    half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650, title="Time-decay half-life",
                                   description="time_decay: days after which a touch's weight halves")
     linking: Literal["contacts", "account"] = Field(
-        defaults.LINKING, description="whose touches count for a deal: contacts (its contact roles and converted "
-                                      "leads) or account (everyone at its account)")
+        defaults.LINKING, title="Touches linked through",
+        description="whose touches count for a deal: contacts (its contact roles and converted leads) or account "
+                    "(everyone at its account)")
     markov_effects: dict[str, float] = Field(
         default_factory=dict, exclude=True,
         description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "

@@ -19,15 +19,10 @@ from ui.text import literal
 WHOLE_COMPANY = "Whole company"
 CATEGORIES = ["marketing", "sales", "partner", "other"]
 LABELS = {
-    "metrics": "Metrics", "stage_policy": "Skipped lifecycle stages", "sla_hours": "Follow-up SLA (hours)",
-    "acceptance_target": "Acceptance target", "interest_touches": "Touches that show interest",
-    "interest_window_days": "Interest window (days)", "sales_ready_personas": "Sales-ready personas",
-    "awareness_channels": "Awareness channels", "bought_lead_price": "Bought-lead price",
-    "model_of_record": "Attribution model of record", "lookback_days": "Attribution lookback (days)",
-    "half_life_days": "Time-decay half-life (days)", "linking": "Touches linked through",
-    "lead_source_categories": "Lead source map", "targets": "Targets", "region_targets": "Region targets",
-    "segment_targets": "Segment targets", "text": "Comment",
+    **{field: info.title for field, info in Definitions.model_fields.items() if info.title},
+    "metrics": "Metrics", "region_targets": "Region targets", "segment_targets": "Segment targets", "text": "Comment",
 }
+"""What the form and its error messages call each field: the definitions' own titles, and the charter's other parts."""
 
 
 def _choices(field: str) -> list[str]:
@@ -99,8 +94,9 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
             stage_policy = st.selectbox(LABELS["stage_policy"], _choices("stage_policy"),
                                         index=_choices("stage_policy").index(d.stage_policy),
                                         format_func=charter_view.POLICIES.get, key="charter_stage_policy")
-            sla_hours = st.number_input(LABELS["sla_hours"], min_value=0.0, value=float(d.sla_hours), step=1.0,
-                                        key="charter_sla_hours")
+            sla_hours = st.number_input(
+                LABELS["sla_hours"] + " (hours)", min_value=0.0, value=float(d.sla_hours), step=1.0,
+                key="charter_sla_hours")
             acceptance = st.number_input(LABELS["acceptance_target"] + " (%)", min_value=0.0, max_value=100.0,
                                          value=round(d.acceptance_target * 100, 4), step=1.0,
                                          key="charter_acceptance_target")
@@ -109,8 +105,9 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
         with middle:
             touches = st.number_input(LABELS["interest_touches"], min_value=0, value=int(d.interest_touches),
                                       step=1, key="charter_interest_touches")
-            window = st.number_input(LABELS["interest_window_days"], min_value=0, value=int(d.interest_window_days),
-                                     step=1, key="charter_interest_window_days")
+            window = st.number_input(
+                LABELS["interest_window_days"] + " (days)", min_value=0, value=int(d.interest_window_days),
+                step=1, key="charter_interest_window_days")
             personas = st.multiselect(LABELS["sales_ready_personas"],
                                       sorted({*d.sales_ready_personas, "decision_maker", "influencer", "user",
                                               "champion", "economic_buyer"}),
@@ -124,10 +121,12 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
             model = st.selectbox(LABELS["model_of_record"], _choices("model_of_record"),
                                  index=_choices("model_of_record").index(d.model_of_record),
                                  format_func=lambda m: m.replace("_", "-"), key="charter_model_of_record")
-            lookback = st.number_input(LABELS["lookback_days"], min_value=0, value=int(d.lookback_days), step=30,
-                                       key="charter_lookback_days")
-            half_life = st.number_input(LABELS["half_life_days"], min_value=0.0, value=float(d.half_life_days),
-                                        step=1.0, key="charter_half_life_days")
+            lookback = st.number_input(
+                LABELS["lookback_days"] + " (days)", min_value=0, value=int(d.lookback_days), step=30,
+                key="charter_lookback_days")
+            half_life = st.number_input(
+                LABELS["half_life_days"] + " (days)", min_value=0.0, value=float(d.half_life_days),
+                step=1.0, key="charter_half_life_days")
             linking = st.selectbox(LABELS["linking"], _choices("linking"), index=_choices("linking").index(d.linking),
                                    format_func={"contacts": "the deal's contacts and converted leads",
                                                 "account": "everyone at the account"}.get, key="charter_linking")
@@ -144,7 +143,7 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
                     "Metric": st.column_config.SelectboxColumn(options=[_title(n) for n in headline], required=True),
                     "Target": st.column_config.NumberColumn(required=True)})
         with sources_column:
-            st.markdown("**Lead source map**")
+            st.markdown(f"**{LABELS['lead_source_categories']}**")
             st.caption("Unlisted lead sources count as other.")
             source_rows = st.data_editor(
                 _sources_frame(charter), num_rows="dynamic", hide_index=True, key="charter_sources",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment import catalog, signoff
+from alignment.board.pack import definition_rows
 from alignment.catalog import Comparison
 from alignment.charter import Charter
 from alignment.users import ROLE_TITLES
@@ -15,38 +16,16 @@ from ui import format as fmt
 from ui import theme
 
 POLICIES = {"backfill": "back-filled", "strict": "left empty"}
+"""How the form names the stage policies."""
 STATE_BADGES = {"draft": ("gray", ":material/edit_note:"), "proposed": ("orange", ":material/pending:"),
                 "signed_by_one": ("blue", ":material/how_to_reg:"), "signed_by_both": ("green", ":material/verified:")}
 KIND_TITLES = {"charter": "Charter saved", "propose": "Proposed", "sign": "Signed", "reopen": "Reopened"}
 
 
-def _names(values) -> str:
-    return ", ".join(str(v).replace("_", " ") for v in values)
-
-
 def definitions_table(charter: Charter) -> pd.DataFrame:
-    """One row per definition option of the charter: what it is and its value."""
-    d = charter.definitions
-    categories: dict[str, list[str]] = {}
-    for source, category in d.lead_source_categories.items():
-        categories.setdefault(category, []).append(source)
-    rows = [
-        ("Awareness channels", _names(d.awareness_channels)),
-        ("Follow-up SLA", fmt.hours(d.sla_hours)),
-        ("Acceptance target", fmt.percent(d.acceptance_target)),
-        ("Sales-ready personas", _names(d.sales_ready_personas)),
-        ("Interest shown", f"{d.interest_touches} touches within {fmt.days(d.interest_window_days)}"),
-        ("Attribution lookback", fmt.days(d.lookback_days)),
-        ("Time-decay half-life", fmt.days(d.half_life_days)),
-        ("Attribution model of record", d.model_of_record.replace("_", "-")),
-        ("Touches linked through", "the deal's contacts and converted leads" if d.linking == "contacts"
-         else "everyone at the account"),
-        ("Bought-lead benchmark", fmt.currency(d.bought_lead_price) + " per lead"),
-        ("Skipped lifecycle stages", POLICIES[d.stage_policy]),
-        *[(f"Lead sources counted as {category}", ", ".join(sorted(sources))) for category, sources in
-          sorted(categories.items())],
-    ]
-    return pd.DataFrame(rows, columns=["Setting", "Value"])
+    """One row per definition option of the charter: its name, its value in force and what it means (the same
+    rows as the board pack's definitions appendix)."""
+    return pd.DataFrame(definition_rows(charter.definitions), columns=["Definition", "In force", "Meaning"])
 
 
 def _target(name: str, value: float | None) -> str:

@@ -36,16 +36,6 @@ MOVERS = 5
 """How many of the biggest moves the executive summary puts in words."""
 SLIDE_CAMPAIGNS = 12
 
-DEFINITION_TEXTS = {
-    "stage_policy": "Skipped stages", "sla_hours": "Follow-up SLA", "acceptance_target": "Acceptance target",
-    "lead_source_categories": "Lead source categories", "awareness_channels": "Awareness channels",
-    "interest_touches": "Interest: responded touches", "interest_window_days": "Interest window",
-    "sales_ready_personas": "Personas with a decision role", "bought_lead_price": "Bought-lead price",
-    "targets": "Targets", "model_of_record": "Attribution model of record", "lookback_days": "Attribution lookback",
-    "half_life_days": "Time-decay half-life", "linking": "Touches linked through",
-}
-
-
 def board_metric_names(charter: Charter) -> list[str]:
     """The charter's metrics, the sales numbers the marketing ones feed, and what the pack's other parts show."""
     return list(dict.fromkeys(charter.metrics_and_pairs() + SLA_METRICS + QUALITY_METRICS
@@ -373,7 +363,7 @@ def definition_rows(definitions: Definitions) -> list[list[str]]:
             shown = formats.days(value)
         else:
             shown = str(value)
-        rows.append([DEFINITION_TEXTS.get(field, field), shown, info.description or ""])
+        rows.append([info.title or field, shown, info.description or ""])
     return rows
 
 
