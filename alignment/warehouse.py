@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change."""
 DB_ENV = "ALIGNMENT_DB"
 
@@ -281,6 +281,10 @@ VIEWS: list[str] = [
     # §4.3/§4.8: every deal with its amount (empty = 0), close moment (midnight UTC of close_date), its account's
     # region and segment, and its resolved source text (own lead source; else the earliest-created lead converted
     # into it that has one; else its primary contact's); the source → category map is applied at query time.
+    # §4.4: the latest touch of the deal's linked people (its contacts and converted leads; or everyone at its
+    # account) at or before it was opened, and before the end of its close date. A deal has an eligible touch in a
+    # window [opened − lookback, end] exactly when that latest touch falls on or after opened − lookback, so the
+    # charter's lookback and linking stay query-time choices (macros.influenced_deals).
     """CREATE OR REPLACE TABLE opportunity_facts AS
        WITH deals AS (
          SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
@@ -298,15 +302,42 @@ VIEWS: list[str] = [
          SELECT oc.opportunity_id, arg_min(p.lead_source, (p.created_at, p.person_id)) AS lead_source
          FROM opportunity_contacts oc JOIN people p ON p.person_id = oc.person_id
          WHERE oc.is_primary AND nullif(trim(p.lead_source), '') IS NOT NULL
-         GROUP BY oc.opportunity_id)
+         GROUP BY oc.opportunity_id),
+       contact_links AS (
+         SELECT opportunity_id, person_id FROM opportunity_contacts
+         UNION
+         SELECT converted_opportunity_id, person_id FROM people WHERE converted_opportunity_id IS NOT NULL),
+       contact_touch AS (
+         SELECT d.opportunity_id,
+                max(t.touch_at) FILTER (WHERE t.touch_at <= d.created_at) AS latest_contact_touch_at,
+                max(t.touch_at) FILTER (WHERE t.touch_at < d.closed_at + INTERVAL 1 DAY)
+                  AS latest_contact_touch_by_close_at
+         FROM contact_links l JOIN deals d USING (opportunity_id) JOIN touches t ON t.person_id = l.person_id
+         GROUP BY d.opportunity_id),
+       account_touches AS (
+         SELECT p.account_id, t.touch_at
+         FROM touches t JOIN people p ON p.person_id = t.person_id
+         WHERE p.account_id IS NOT NULL AND t.touch_at IS NOT NULL),
+       account_touch_opened AS (
+         SELECT d.opportunity_id, t.touch_at AS latest_account_touch_at
+         FROM deals d ASOF JOIN account_touches t ON t.account_id = d.account_id AND t.touch_at <= d.created_at),
+       account_touch_by_close AS (
+         SELECT d.opportunity_id, t.touch_at AS latest_account_touch_by_close_at
+         FROM deals d ASOF JOIN account_touches t
+           ON t.account_id = d.account_id AND t.touch_at < d.closed_at + INTERVAL 1 DAY)
        SELECT d.*, c.channel AS primary_campaign_channel,
               coalesce(nullif(trim(d.lead_source), ''), cl.lead_source, pc.lead_source) AS source,
               CASE WHEN nullif(trim(d.lead_source), '') IS NOT NULL THEN 'opportunity'
                    WHEN cl.lead_source IS NOT NULL THEN 'converted lead'
-                   WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from
+                   WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from,
+              ct.latest_contact_touch_at, ct.latest_contact_touch_by_close_at,
+              ao.latest_account_touch_at, ac.latest_account_touch_by_close_at
        FROM deals d
        LEFT JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
        LEFT JOIN converted_lead cl ON cl.opportunity_id = d.opportunity_id
        LEFT JOIN primary_contact pc ON pc.opportunity_id = d.opportunity_id
+       LEFT JOIN contact_touch ct ON ct.opportunity_id = d.opportunity_id
+       LEFT JOIN account_touch_opened ao ON ao.opportunity_id = d.opportunity_id
+       LEFT JOIN account_touch_by_close ac ON ac.opportunity_id = d.opportunity_id
        ORDER BY d.created_at""",
 ]

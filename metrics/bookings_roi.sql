@@ -16,9 +16,9 @@
 --     close date (bookings basis), i.e. credited to campaigns
 --   marketing_spend: cost of every campaign falling in the quarter
 WITH credited AS (
-  SELECT coalesce(sum(amount), 0) AS attributed_bookings
-  FROM (SELECT DISTINCT opportunity_id, amount
-        FROM eligible_touches(true, $by_account, $quarter_start, $quarter_end, $lookback_hours))
+  SELECT coalesce(sum(amount) FILTER (WHERE has_bookings_touch), 0) AS attributed_bookings
+  FROM influenced_deals($by_account, $lookback_hours)
+  WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
 ),
 spend AS (
   SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)

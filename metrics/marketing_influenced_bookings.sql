@@ -17,21 +17,15 @@
 --   bookings: sum of amount of every opportunity won in the quarter
 --   influenced_share: value / bookings (empty when there are no bookings)
 WITH won AS (
-  SELECT opportunity_id, amount FROM deals()
+  SELECT amount, is_influenced FROM influenced_deals($by_account, $lookback_hours)
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
     AND in_scope(region, segment, $region, $segment)
 ),
-influenced AS (
-  -- every deal's window (any creation quarter); only the won ones above are kept
-  SELECT DISTINCT e.opportunity_id
-  FROM eligible_touches(false, $by_account, NULL, NULL, $lookback_hours) e SEMI JOIN won w USING (opportunity_id)
-),
 final AS (
-  SELECT coalesce(sum(w.amount) FILTER (WHERE i.opportunity_id IS NOT NULL), 0) AS value,
-         count(i.opportunity_id) AS deals,
-         coalesce(sum(w.amount), 0) AS bookings,
-         coalesce(sum(w.amount) FILTER (WHERE i.opportunity_id IS NOT NULL), 0) / nullif(sum(w.amount), 0)
-           AS influenced_share
-  FROM won w LEFT JOIN influenced i ON i.opportunity_id = w.opportunity_id
+  SELECT coalesce(sum(amount) FILTER (WHERE is_influenced), 0) AS value,
+         count(*) FILTER (WHERE is_influenced) AS deals,
+         coalesce(sum(amount), 0) AS bookings,
+         coalesce(sum(amount) FILTER (WHERE is_influenced), 0) / nullif(sum(amount), 0) AS influenced_share
+  FROM won
 )
 SELECT * FROM final

@@ -15,15 +15,9 @@
 --   deals: how many such opportunities
 --   pipeline: sum of amount of every opportunity created in the quarter
 --   influenced_share: value / pipeline (empty when there is no pipeline)
-WITH influenced AS (
-  SELECT DISTINCT opportunity_id
-  FROM eligible_touches(false, $by_account, $quarter_start, $quarter_end, $lookback_hours)
-),
-created AS (
-  SELECT d.amount, i.opportunity_id IS NOT NULL AS is_influenced
-  FROM deals() d LEFT JOIN influenced i ON i.opportunity_id = d.opportunity_id
-  WHERE d.created_at >= $quarter_start AND d.created_at < $quarter_end
-    AND in_scope(d.region, d.segment, $region, $segment)
+WITH created AS (
+  SELECT amount, is_influenced FROM influenced_deals($by_account, $lookback_hours)
+  WHERE created_at >= $quarter_start AND created_at < $quarter_end AND in_scope(region, segment, $region, $segment)
 ),
 final AS (
   SELECT coalesce(sum(amount) FILTER (WHERE is_influenced), 0) AS value,

@@ -15,9 +15,9 @@
 --   attributed_pipeline: amount of opportunities created in the quarter credited to campaigns (not unattributed)
 --   marketing_spend: cost of every campaign falling in the quarter
 WITH credited AS (
-  SELECT coalesce(sum(amount), 0) AS attributed_pipeline
-  FROM (SELECT DISTINCT opportunity_id, amount
-        FROM eligible_touches(false, $by_account, $quarter_start, $quarter_end, $lookback_hours))
+  SELECT coalesce(sum(amount) FILTER (WHERE is_influenced), 0) AS attributed_pipeline
+  FROM influenced_deals($by_account, $lookback_hours)
+  WHERE created_at >= $quarter_start AND created_at < $quarter_end
 ),
 spend AS (
   SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)

@@ -90,6 +90,25 @@ def test_the_lookback_and_the_linking_come_from_the_definitions(con):
     assert value(con, "marketing_influenced_pipeline", linking="account") == 20000.0
 
 
+@pytest.mark.parametrize("by_account", [False, True])
+@pytest.mark.parametrize("lookback_days", [0, 7, 365, 3650])
+def test_influence_from_the_stored_latest_touches_is_the_touch_by_touch_window(reader, by_account, lookback_days):
+    """On the demo company, every deal's influence read from the latest touches stored at import (the catalog's
+    `influenced_deals`) equals the §4.4 window applied touch by touch (attribution's `eligible_touches`), on both
+    bases, for both linkings and lookbacks from none to ten years."""
+    cur = catalog.cursor(reader)
+    params = {"by_account": by_account, "lookback_hours": lookback_days * 24}
+    stored = cur.execute(
+        "SELECT opportunity_id, is_influenced, has_bookings_touch FROM influenced_deals($by_account, $lookback_hours)",
+        params).df().set_index("opportunity_id")
+    for is_bookings, column in ((False, "is_influenced"), (True, "has_bookings_touch")):
+        windowed = {row[0] for row in cur.execute(
+            "SELECT DISTINCT opportunity_id FROM eligible_touches($is_bookings, $by_account, NULL, NULL,"
+            " $lookback_hours)", {**params, "is_bookings": is_bookings}).fetchall()}
+        assert windowed or lookback_days == 0, "the demo company has influenced deals"
+        assert set(stored.index[stored[column]]) == windowed
+
+
 def test_campaign_results_are_worked_by_hand(con):
     rows = {row["campaign_id"]: row for row in run(con, "campaign_results")}
     assert set(rows) == {"E1", "W1", "TV"}  # PRG: a program with no cost and no members of its own
