@@ -1,0 +1,601 @@
+"""Explore: any headline metric of the catalog, grouped by a whitelisted dimension, down to the records behind it.
+
+A metric is never rewritten to be grouped. For each group, the tables it measures are shadowed, on one cursor only,
+by temporary views holding just the group's rows (and the filters'), and the metric's own SQL file runs unchanged:
+the number for "EMEA" is the catalog's number computed on EMEA's rows. Views are built from the fixed texts below
+(table and dimension names from whitelists); the values chosen reach them through a temporary table filled with
+bound parameters, so no user text is ever part of a statement.
+
+A dimension applies to a metric when every table the metric measures carries it: people and deals carry region,
+segment, owner, industry, lead source and source category (and a channel and campaign: a person's first touch, a
+deal's primary campaign), campaigns and their spend carry only channel and campaign, awareness numbers channel and
+region. "Cost per MQL by region" is refused, for campaign cost carries no region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alignment import catalog, macros, schema
+from alignment.catalog import Definitions, Filters, MetricSpec
+from alignment.periods import Quarter
+
+NONE = "(none)"
+"""The group of rows that carry no value for the dimension (a person with no touch has no first-touch channel)."""
+
+MAX_GROUPS = 40
+"""At most this many groups are charted (the largest first, for the dimensions with many values)."""
+
+MAX_RECORDS = 50_000
+"""At most this many records are read for the screen and the CSV; the count says how many there are in all."""
+
+MAX_VALUE_LENGTH = 200
+MAX_FILTER_VALUES = 50
+
+
+class Dimension(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    label: str
+    plural: str
+    is_time: bool = False
+
+
+DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
+    Dimension(name="quarter", label="Quarter", plural="quarters", is_time=True),
+    Dimension(name="month", label="Month", plural="months", is_time=True),
+    Dimension(name="region", label="Region", plural="regions"),
+    Dimension(name="segment", label="Segment", plural="segments"),
+    Dimension(name="channel", label="Channel", plural="channels"),
+    Dimension(name="campaign", label="Campaign", plural="campaigns"),
+    Dimension(name="source_category", label="Source category", plural="source categories"),
+    Dimension(name="lead_source", label="Lead source", plural="lead sources"),
+    Dimension(name="owner", label="Owner", plural="owners"),
+    Dimension(name="persona", label="Persona", plural="personas"),
+    Dimension(name="industry", label="Industry", plural="industries"),
+)}
+FILTER_DIMENSIONS = tuple(name for name, d in DIMENSIONS.items() if not d.is_time)
+
+# What each measured table's rows carry, as an SQL expression over the row (alias t). The lookups read the
+# warehouse's own tables ({db} is its catalog, from DuckDB's), never the shadows.
+_SOURCE_CATEGORY = ("coalesce((SELECT m.category FROM explore_source_map m "
+                    "WHERE m.source_name = lower(trim({column}))), 'other')")
+_ACCOUNT_INDUSTRY = "(SELECT a.industry FROM {db}.accounts a WHERE a.account_id = t.account_id)"
+_CAMPAIGN_CHANNEL = "(SELECT c.channel FROM {db}.campaigns c WHERE c.campaign_id = t.{column})"
+ROW_VALUES: dict[str, dict[str, str]] = {
+    "person_stage_dates": {
+        "region": "t.region", "segment": "t.segment", "owner": "t.owner_id", "persona": "t.persona",
+        "industry": _ACCOUNT_INDUSTRY, "lead_source": "t.lead_source",
+        "source_category": _SOURCE_CATEGORY.format(column="t.lead_source"),
+        "channel": _CAMPAIGN_CHANNEL.replace("{column}", "first_touch_campaign_id"),
+        "campaign": "t.first_touch_campaign_id"},
+    "opportunity_facts": {
+        "region": "t.region", "segment": "t.segment", "owner": "t.owner_id", "industry": _ACCOUNT_INDUSTRY,
+        "lead_source": "t.source", "source_category": _SOURCE_CATEGORY.format(column="t.source"),
+        "channel": "t.primary_campaign_channel", "campaign": "t.primary_campaign_id"},
+    "campaigns": {"channel": "t.channel", "campaign": "t.campaign_id"},
+    "campaign_spend": {"channel": _CAMPAIGN_CHANNEL.replace("{column}", "campaign_id"), "campaign": "t.campaign_id"},
+    "awareness_metrics": {"channel": "t.channel", "region": "t.region"},
+}
+LOOKUPS = frozenset({"accounts", "users"})
+"""Tables read only to look a name or a region up; never measured."""
+NOUNS = {"person_stage_dates": "people", "opportunity_facts": "deals", "campaigns": "campaigns",
+         "campaign_spend": "campaign costs", "awareness_metrics": "awareness numbers"}
+
+# Each dimension's values, from the warehouse's own tables: (key, label) pairs; $names/$categories are the charter's
+# source map. Ordered by label.
+_VALUES_SQL: dict[str, str] = {
+    "region": "SELECT DISTINCT region, region FROM {db}.accounts WHERE region IS NOT NULL",
+    "segment": "SELECT DISTINCT segment, segment FROM {db}.accounts WHERE segment IS NOT NULL",
+    "industry": "SELECT DISTINCT industry, industry FROM {db}.accounts WHERE industry IS NOT NULL",
+    "persona": "SELECT DISTINCT persona, persona FROM {db}.person_stage_dates WHERE persona IS NOT NULL",
+    "lead_source": "SELECT DISTINCT lead_source, lead_source FROM {db}.person_stage_dates "
+                   "WHERE lead_source IS NOT NULL UNION SELECT source, source FROM {db}.opportunity_facts "
+                   "WHERE source IS NOT NULL",
+    "source_category": "SELECT DISTINCT c, c FROM (SELECT unnest($categories) AS c UNION SELECT 'other')",
+    "channel": "SELECT DISTINCT channel, channel FROM {db}.campaigns WHERE channel IS NOT NULL "
+               "UNION SELECT DISTINCT channel, channel FROM {db}.awareness_metrics WHERE channel IS NOT NULL",
+    "campaign": "SELECT campaign_id, coalesce(name, campaign_id) FROM {db}.campaigns",
+    "owner": "SELECT user_id, coalesce(name, user_id) FROM {db}.users "
+             "WHERE user_id IN (SELECT owner_id FROM {db}.person_stage_dates "
+             "UNION SELECT owner_id FROM {db}.opportunity_facts)",
+}
+
+# The records behind a number. Each reads the same (shadowed) tables as the metrics, with bound parameters only.
+_PEOPLE_SQL = """
+SELECT s.person_id AS "Person", s.kind AS "Kind", a.account_name AS "Account", s.region AS "Region",
+       s.segment AS "Segment", u.name AS "Owner", s.persona AS "Persona", s.lead_source AS "Lead source",
+       fc.name AS "First-touch campaign", fc.channel AS "First-touch channel",
+       campaign_role(fc.funnel_role, fc.channel, $awareness_channels) AS "First-touch role",
+       s.is_target_account AS "Target account",
+       s.inquiry_at AS "Inquiry", s.mql_at AS "MQL", s.sal_at AS "SAL", s.sql_at AS "SQL",
+       s.opportunity_at AS "Opportunity", s.won_at AS "Won", s.first_follow_up_at AS "Followed up",
+       days_between(s.mql_at, s.first_follow_up_at) * 24 AS "Hours to follow-up",
+       q.interest_touches AS "Interest touches", q.is_sales_ready AS "Sales-ready",
+       s.rejected_at AS "Rejected", s.rejection_reason AS "Rejection reason", s.disqualified_at AS "Disqualified",
+       s.disqualification_reason AS "Disqualification reason"
+FROM person_stages_followed_up($backfill) s
+LEFT JOIN period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
+                             $sales_ready_personas) q ON q.person_id = s.person_id
+LEFT JOIN {db}.accounts a ON a.account_id = s.account_id
+LEFT JOIN {db}.users u ON u.user_id = s.owner_id
+LEFT JOIN (SELECT p.person_id, c.name, c.channel, c.funnel_role FROM {db}.person_stage_dates p
+           JOIN {db}.campaigns c ON c.campaign_id = p.first_touch_campaign_id) fc ON fc.person_id = s.person_id
+WHERE s.{anchor} >= $quarter_start AND s.{anchor} < $quarter_end
+"""
+_DEALS_SQL = """
+SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "Account", d.region AS "Region",
+       d.segment AS "Segment", u.name AS "Owner", d.amount AS "Amount", d.created_at AS "Opened",
+       d.closed_at AS "Close date", d.is_closed AS "Closed", d.is_won AS "Won", d.source AS "Source",
+       d.source_category AS "Source category", d.primary_campaign_channel AS "Primary campaign channel",
+       i.is_influenced AS "Marketing-influenced",
+       coalesce(d.is_won AND d.closed_at = fw.first_won_at, false) AS "Account's first win"
+FROM opportunity_sources($source_names, $source_categories) d
+JOIN influenced_deals($by_account, $lookback_hours) i ON i.opportunity_id = d.opportunity_id
+LEFT JOIN (SELECT account_id, min(closed_at) AS first_won_at FROM opportunity_facts WHERE is_won
+           GROUP BY account_id) fw ON fw.account_id = d.account_id
+LEFT JOIN {db}.opportunities o ON o.opportunity_id = d.opportunity_id
+LEFT JOIN {db}.accounts a ON a.account_id = d.account_id
+LEFT JOIN {db}.users u ON u.user_id = d.owner_id
+WHERE {where}
+"""
+_CAMPAIGNS_SQL = """
+SELECT k.campaign_id AS "Campaign ID", k.name AS "Campaign", k.channel AS "Channel",
+       campaign_role(k.funnel_role, k.channel, $awareness_channels) AS "Funnel role", k.cost_basis AS "Cost from",
+       k.cost AS "Cost in the period"
+FROM campaign_costs($quarter_start, $quarter_end) k
+WHERE k.cost <> 0
+"""
+_AWARENESS_SQL = """
+SELECT m.period_start AS "Period start", m.channel AS "Channel", m.region AS "Region", m.metric AS "Measure",
+       m.value AS "Value"
+FROM awareness_metrics m
+WHERE m.period_start >= CAST($quarter_start AS DATE) AND m.period_start < CAST($quarter_end AS DATE)
+"""
+_DEALS_WHERE = {"deals_created": "d.created_at >= $quarter_start AND d.created_at < $quarter_end",
+                "deals_won": "d.is_won AND d.closed_at >= $quarter_start AND d.closed_at < $quarter_end",
+                "deals_closed": "d.is_closed AND d.closed_at >= $quarter_start AND d.closed_at < $quarter_end"}
+_STAGE_COLUMNS = {"inquiry": "Inquiry", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opportunity",
+                  "won": "Won"}
+# record set → (noun, SQL, ORDER BY over its column names)
+RECORDS: dict[str, tuple[str, str, str]] = {
+    **{f"people_{stage}": ("people", _PEOPLE_SQL.replace("{anchor}", f"{stage}_at"), f'"{column}", "Person"')
+       for stage, column in _STAGE_COLUMNS.items()},
+    **{name: ("deals", _DEALS_SQL.replace("{where}", where), '"Amount" DESC, "Opportunity"')
+       for name, where in _DEALS_WHERE.items()},
+    "campaign_costs": ("campaigns", _CAMPAIGNS_SQL, '"Cost in the period" DESC, "Campaign ID"'),
+    "awareness_numbers": ("awareness numbers", _AWARENESS_SQL, '"Period start", "Channel", "Region", "Measure"'),
+}
+RECORD_PHRASES = {
+    "people_inquiry": "people who became inquiries", "people_mql": "people who became MQLs",
+    "people_sal": "people accepted by sales (SALs)", "people_sql": "people who became SQLs",
+    "people_opportunity": "people who joined a deal", "people_won": "people whose deal was won",
+    "deals_created": "deals opened", "deals_won": "deals won", "deals_closed": "deals closed",
+    "campaign_costs": "campaigns with cost", "awareness_numbers": "awareness numbers reported"}
+# The records behind each headline metric: the people, deals, campaigns or awareness numbers it counts, narrowed by
+# a condition on the record columns when the metric counts only some of them (fixed text, with its phrase).
+_MARKETING = ('"Source category" = \'marketing\'', "sourced by marketing")
+_INFLUENCED = ('"Marketing-influenced"', "influenced by marketing")
+METRIC_RECORDS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    **dict.fromkeys(("inquiries", "cost_per_inquiry"), ("people_inquiry", None)),
+    "awareness_sourced_inquiries": ("people_inquiry", ('"First-touch role" = \'awareness\'',
+                                                       "first touched by an awareness campaign")),
+    **dict.fromkeys(("mqls", "acceptance_rate", "median_hours_to_follow_up", "sla_met_share", "lead_quality",
+                     "cost_per_mql", "cost_per_sales_ready_lead"), ("people_mql", None)),
+    "never_followed_up": ("people_mql", ('"Followed up" IS NULL', "never followed up")),
+    "sales_ready_mqls": ("people_mql", ('"Sales-ready"', "sales-ready")),
+    **dict.fromkeys(("sals", "cost_per_sal"), ("people_sal", None)),
+    **dict.fromkeys(("sqls", "cost_per_sql"), ("people_sql", None)),
+    "opportunities": ("people_opportunity", None), "won": ("people_won", None),
+    "rejected": ("people_mql", ('"Rejected" IS NOT NULL AND "SAL" IS NULL', "rejected by sales and never accepted")),
+    "disqualified": ("people_mql", ('"Disqualified" IS NOT NULL', "disqualified by sales")),
+    **dict.fromkeys(("opportunities_created", "pipeline", "share_sourced_by_marketing", "cost_per_opportunity",
+                     "pipeline_roi"), ("deals_created", None)),
+    "marketing_sourced_pipeline": ("deals_created", _MARKETING),
+    "marketing_influenced_pipeline": ("deals_created", _INFLUENCED),
+    **dict.fromkeys(("bookings", "average_deal_size", "sales_cycle_days", "bookings_roi"), ("deals_won", None)),
+    "marketing_sourced_bookings": ("deals_won", _MARKETING),
+    "marketing_influenced_bookings": ("deals_won", _INFLUENCED),
+    **dict.fromkeys(("new_customers", "cac"), ("deals_won", ('"Account\'s first win"',
+                                                             "that were their account's first win"))),
+    **dict.fromkeys(("win_rate_count", "win_rate_value"), ("deals_closed", None)),
+    "marketing_spend": ("campaign_costs", None),
+    "awareness_spend": ("campaign_costs", ('"Funnel role" = \'awareness\'', "in the awareness role")),
+    **{name: ("awareness_numbers", (f"replace(lower(trim(\"Measure\")), ' ', '_') = '{name}'",
+                                    name.replace("_", " "))) for name in ("impressions", "reach", "site_visits")},
+}
+_RECORD_PARAMETERS = {"backfill", "source_names", "source_categories", "by_account", "lookback_hours",
+                      "awareness_channels", "quarter_start", "quarter_end", "interest_window_days",
+                      "interest_touches", "sales_ready_personas"}
+
+
+class Request(BaseModel):
+    """What Explore shows: a metric, what it is grouped by, filters per dimension, the group whose records show.
+
+    Every field comes from outside (the URL, the widgets); unknown names, overlong values and too many values are
+    refused here with a message to act on, before anything reaches the warehouse.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str = "pipeline"
+    by: str = "region"
+    quarter: Quarter
+    filters: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    pick: str | None = None
+
+    @field_validator("quarter", mode="before")
+    @classmethod
+    def _quarter(cls, value: Any) -> Any:
+        return Quarter.parse(value) if isinstance(value, str) else value
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: str) -> str:
+        names = [m.name for m in catalog.headline_metrics()]
+        if value not in names:
+            raise ValueError(f"there is no metric called “{_shown(value)}”; pick one of the catalog's "
+                             f"{len(names)} headline metrics, such as pipeline or mqls")
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _by(cls, value: str) -> str:
+        if value not in DIMENSIONS:
+            raise ValueError(f"“{_shown(value)}” is not a dimension Explore can group by; use one of "
+                             f"{', '.join(DIMENSIONS)}")
+        return value
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filters(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("filters are a mapping of dimension to values")
+        clean: dict[str, tuple[str, ...]] = {}
+        for name, values in value.items():
+            if name not in FILTER_DIMENSIONS:
+                raise ValueError(f"“{_shown(str(name))}” is not a dimension Explore can filter on; use one of "
+                                 f"{', '.join(FILTER_DIMENSIONS)}")
+            values = (values,) if isinstance(values, str) else tuple(values)
+            if len(values) > MAX_FILTER_VALUES:
+                raise ValueError(f"the {DIMENSIONS[name].label.lower()} filter has {len(values)} values; keep it "
+                                 f"to {MAX_FILTER_VALUES} or fewer")
+            for item in values:
+                _check_text(item, f"a {DIMENSIONS[name].label.lower()} filter value")
+            if values:
+                clean[name] = tuple(dict.fromkeys(values))
+        return clean
+
+    @field_validator("pick")
+    @classmethod
+    def _pick(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_text(value, "the group picked")
+        return value or None
+
+
+def _check_text(value: Any, what: str) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text")
+    if len(value) > MAX_VALUE_LENGTH:
+        raise ValueError(f"{what} is {len(value):,} characters long; values are at most {MAX_VALUE_LENGTH}")
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError(f"{what} contains control characters")
+
+
+def _shown(text: str, width: int = 40) -> str:
+    text = re.sub(r"[\x00-\x1f]", "?", text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class Group(BaseModel):
+    key: str
+    label: str
+    value: float | None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+class Result(BaseModel):
+    """The metric's value per group, what was left out and why, ready to chart."""
+
+    metric: str
+    title: str
+    unit: str
+    by: str
+    groups: list[Group]
+    total_groups: int
+    notes: list[str] = Field(default_factory=list)
+
+
+class NotApplicable(ValueError):
+    """The dimension (or a filter) cannot cut this metric; the message says why in plain words."""
+
+
+# ---- what a metric measures ---------------------------------------------------------------------------------------
+
+_COMMENT = re.compile(r"--[^\n]*")
+_MACRO_HEAD = re.compile(r"CREATE OR REPLACE MACRO\s+(\w+)\s*\(")
+
+
+@functools.cache
+def _macro_bodies() -> dict[str, str]:
+    bodies = {}
+    for statement in macros.MACROS:
+        if match := _MACRO_HEAD.search(statement):
+            bodies[match.group(1)] = _COMMENT.sub("", statement[match.end():])
+    return bodies
+
+
+@functools.cache
+def _tables_read(name: str) -> frozenset[str]:
+    """The measured tables a metric's SQL reads, directly or through the macros it calls (and those they call)."""
+    bodies = _macro_bodies()
+    texts, seen, pending = [], set(), [_COMMENT.sub("", catalog.spec(name).sql)]
+    while pending:
+        text = pending.pop()
+        texts.append(text)
+        for called in re.findall(r"\b(\w+)\s*\(", text):
+            if called in bodies and called not in seen:
+                seen.add(called)
+                pending.append(bodies[called])
+    tables = set(ROW_VALUES) | set(schema.TABLES) | {"touches"}
+    return frozenset(t for t in tables
+                     if any(re.search(r"\b(?:FROM|JOIN)\s+" + t + r"\b", text, re.IGNORECASE) for text in texts))
+
+
+def measured_tables(metric: MetricSpec) -> frozenset[str]:
+    """The tables whose rows a metric counts or sums (campaigns read only to look up a role are not measured)."""
+    tables = _tables_read(metric.name) - LOOKUPS
+    if "campaigns" in tables and not tables & {"campaign_spend"}:
+        tables = tables - {"campaigns"}
+    return tables
+
+
+def why_not(metric: MetricSpec, dimension: str) -> str | None:
+    """None when `dimension` can cut `metric`; else the reason, in words."""
+    if DIMENSIONS[dimension].is_time:
+        return None
+    for table in sorted(measured_tables(metric)):
+        if table not in ROW_VALUES:
+            return f"{metric.title} reads {table.replace('_', ' ')}, which Explore cannot cut by anything but time"
+        if dimension not in ROW_VALUES[table]:
+            return (f"{metric.title} counts {NOUNS[table]}, which carry no "
+                    f"{DIMENSIONS[dimension].label.lower()}")
+    return None
+
+
+def applicable(metric: MetricSpec) -> list[str]:
+    """The dimensions that can cut `metric`, in the order of DIMENSIONS."""
+    return [name for name in DIMENSIONS if why_not(metric, name) is None]
+
+
+# ---- shadows -------------------------------------------------------------------------------------------------------
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _database(cursor: duckdb.DuckDBPyConnection) -> str:
+    """The catalog the warehouse's tables live in (named by DuckDB, not by anyone outside), quoted."""
+    rows = cursor.execute("SELECT database_name FROM duckdb_tables() WHERE table_name = 'person_stage_dates' "
+                          "AND NOT temporary ORDER BY database_name = current_database() DESC").fetchall()
+    if not rows:
+        raise LookupError("the warehouse has no person_stage_dates table; import data first")
+    return _quoted(rows[0][0])
+
+
+def _shadow(cursor: duckdb.DuckDBPyConnection, db: str, constrained: dict[str, set[str]]) -> None:
+    """(Re)define the temporary views: each measured table keeps the rows whose values are in explore_scope, for
+    every (slot, dimension) constrained. Statement text comes from ROW_VALUES only."""
+    if not set(constrained) <= {"filter", "group"} or not all(d <= set(DIMENSIONS) for d in constrained.values()):
+        raise ValueError("only whitelisted slots and dimensions can constrain a view")
+    for table, carried in ROW_VALUES.items():
+        conditions = []
+        for slot in sorted(constrained):
+            for dimension in sorted(constrained[slot] & set(carried)):
+                expression = carried[dimension].replace("{db}", db + ".main")
+                conditions.append(f"coalesce(CAST({expression} AS VARCHAR), '{NONE}') IN (SELECT value FROM "
+                                  f"explore_scope WHERE slot = '{slot}' AND dimension = '{dimension}')")
+        where = " AND ".join(conditions) or "true"
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {db}.main.{table} t WHERE {where}")
+
+
+def _scope(cursor: duckdb.DuckDBPyConnection, slot: str, values: dict[str, tuple[str, ...]]) -> None:
+    cursor.execute("DELETE FROM explore_scope WHERE slot = $slot", {"slot": slot})
+    rows = [(slot, dimension, value) for dimension, chosen in values.items() for value in chosen]
+    if rows:
+        cursor.executemany("INSERT INTO explore_scope VALUES (?, ?, ?)", rows)
+
+
+class _Session:
+    """One cursor with the shadows installed; every query of one Explore answer runs on it, then it is closed."""
+
+    def __init__(self, source: Any, definitions: Definitions):
+        self.cursor = catalog.cursor(source)
+        self.db = _database(self.cursor)
+        self.definitions = definitions
+        self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_scope (slot VARCHAR, dimension VARCHAR, "
+                            "value VARCHAR)")
+        self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_source_map AS SELECT unnest($names) AS "
+                            "source_name, unnest($categories) AS category",
+                            {"names": list(definitions.lead_source_categories) or [""],
+                             "categories": list(definitions.lead_source_categories.values()) or [""]})
+        self.constrained: dict[str, set[str]] = {}
+
+    def constrain(self, slot: str, values: dict[str, tuple[str, ...]]) -> None:
+        _scope(self.cursor, slot, values)
+        wanted = set(values)
+        if self.constrained.get(slot, set()) != wanted:
+            self.constrained[slot] = wanted
+            _shadow(self.cursor, self.db, {s: d for s, d in self.constrained.items() if d})
+
+    def close(self) -> None:
+        self.cursor.close()
+
+
+# ---- answers -------------------------------------------------------------------------------------------------------
+
+def _filters_for(metric: MetricSpec, request: Request, region: str | None, segment: str | None
+                 ) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """The filters that apply to the metric (the filter bar's region and segment among them), and notes on those
+    that do not."""
+    wanted = dict(request.filters)
+    for name, value in (("region", region), ("segment", segment)):
+        if value is not None:
+            wanted[name] = (value,)
+    kept, notes = {}, []
+    for name, values in wanted.items():
+        reason = why_not(metric, name)
+        if reason:
+            notes.append(f"The {DIMENSIONS[name].label.lower()} filter does not apply: {reason}.")
+        else:
+            kept[name] = values
+    return kept, notes
+
+
+def dimension_values(source: Any, dimension: str, definitions: Definitions | None = None) -> list[tuple[str, str]]:
+    """Every (key, label) of a non-time dimension in the warehouse, by label; (none) last."""
+    if dimension not in _VALUES_SQL:
+        raise ValueError(f"“{_shown(dimension)}” has no list of values")
+    definitions = definitions or Definitions()
+    cursor = catalog.cursor(source)
+    try:
+        db = _database(cursor) + ".main"
+        sql = _VALUES_SQL[dimension].replace("{db}", db)
+        params = {"categories": list(dict.fromkeys(definitions.lead_source_categories.values())) or ["other"]}
+        rows = cursor.execute(sql, params if "$categories" in sql else {}).fetchall()
+    finally:
+        cursor.close()
+    return sorted(((str(k), str(v)) for k, v in rows), key=lambda kv: kv[1].lower()) + [(NONE, NONE)]
+
+
+def _periods(request: Request) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
+    """(key, label, start, end) of the time groups: 8 quarters, or the 12 months, ending with the chosen quarter."""
+    if request.by == "quarter":
+        quarters = [request.quarter.shift(-offset) for offset in range(7, -1, -1)]
+        return [(str(q), str(q), q.start, q.end) for q in quarters]
+    months = []
+    end = request.quarter.end
+    for offset in range(12, 0, -1):
+        year, month = end.year, end.month - offset
+        while month < 1:
+            year, month = year - 1, month + 12
+        start = dt.datetime(year, month, 1)
+        following = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+        months.append((start.strftime("%Y-%m"), start.strftime("%b %Y"), start, following))
+    return months
+
+
+def _run(session: _Session, metric: MetricSpec, quarter: Quarter, start: dt.datetime | None = None,
+         end: dt.datetime | None = None) -> float | None:
+    params = catalog.bind(metric, Filters(quarter=quarter), session.definitions)
+    if start is not None:
+        params["quarter_start"], params["quarter_end"] = start, end
+    rows = session.cursor.execute(metric.sql, params).df()
+    if rows.empty:
+        return None
+    value = rows["value"].iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
+def explore(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+            segment: str | None = None) -> Result:
+    """The metric's value for each group of `request.by` under the filters (and the filter bar's region and
+    segment), each computed by the metric's own SQL on the group's rows."""
+    definitions = definitions or Definitions()
+    metric = catalog.spec(request.metric)
+    reason = why_not(metric, request.by)
+    if reason:
+        offered = ", ".join(DIMENSIONS[d].label.lower() for d in applicable(metric))
+        raise NotApplicable(f"{metric.title} cannot be grouped by {DIMENSIONS[request.by].label.lower()}: {reason}. "
+                            f"Group it by one of: {offered}.")
+    filters, notes = _filters_for(metric, request, region, segment)
+    session = _Session(source, definitions)
+    try:
+        session.constrain("filter", filters)
+        groups: list[Group] = []
+        if DIMENSIONS[request.by].is_time:
+            for key, label, start, end in _periods(request):
+                groups.append(Group(key=key, label=label, start=start, end=end,
+                                    value=_run(session, metric, request.quarter, start, end)))
+            total = len(groups)
+        else:
+            values = dimension_values(source, request.by, definitions)
+            for key, label in values:
+                session.constrain("group", {request.by: (key,)})
+                groups.append(Group(key=key, label=label, value=_run(session, metric, request.quarter)))
+            total = len(groups)
+            # Groups with nothing to show say nothing; the largest first, at most MAX_GROUPS of them.
+            groups = [g for g in groups if g.value not in (None, 0)]
+            groups.sort(key=lambda g: (g.key == NONE, -(g.value or 0)))
+            if len(groups) > MAX_GROUPS:
+                notes.append(f"Showing the {MAX_GROUPS} largest of {len(groups)} "
+                             f"{DIMENSIONS[request.by].plural} with a value; filter to see others.")
+                groups = groups[:MAX_GROUPS]
+    finally:
+        session.close()
+    return Result(metric=metric.name, title=metric.title, unit=metric.unit, by=request.by, groups=groups,
+                  total_groups=total, notes=notes)
+
+
+class Records(BaseModel):
+    """The records behind a number: what they are ("deals won, sourced by marketing"), the period, how many there
+    are in all, and the first MAX_RECORDS of them."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    noun: str
+    what: str
+    period: str
+    total: int
+    frame: Any
+
+
+def records(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+            segment: str | None = None) -> Records:
+    """The people, deals, campaigns or awareness numbers behind the metric for the picked group (the whole view when
+    nothing is picked), with their key fields; at most MAX_RECORDS rows, `total` counts them all."""
+    definitions = definitions or Definitions()
+    metric = catalog.spec(request.metric)
+    record_set, condition = METRIC_RECORDS[metric.name]
+    noun, sql, order = RECORDS[record_set]
+    sql = "SELECT * FROM (" + sql + ") WHERE " + (condition[0] if condition else "true") + " ORDER BY " + order
+    filters, _ = _filters_for(metric, request, region, segment)
+    start, end = request.quarter.start, request.quarter.end
+    group: dict[str, tuple[str, ...]] = {}
+    where = str(request.quarter)
+    if request.pick is not None:
+        if DIMENSIONS[request.by].is_time:
+            periods = {key: (label, s, e) for key, label, s, e in _periods(request)}
+            if request.pick not in periods:
+                raise ValueError(f"“{_shown(request.pick)}” is not one of the {DIMENSIONS[request.by].plural} shown")
+            where, start, end = periods[request.pick]
+        else:
+            if why_not(metric, request.by):
+                raise NotApplicable(why_not(metric, request.by))
+            group = {request.by: (request.pick,)}
+    session = _Session(source, definitions)
+    try:
+        session.constrain("filter", filters)
+        session.constrain("group", group)
+        db = session.db + ".main"
+        text = sql.replace("{db}", db)
+        params = {name: catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
+                  for name in sorted(_RECORD_PARAMETERS) if "$" + name in text}
+        if "quarter_start" in params:
+            params["quarter_start"], params["quarter_end"] = start, end
+        total = session.cursor.execute("SELECT count(*) FROM (" + text + ")", params).fetchall()[0][0]
+        frame = session.cursor.execute(text + " LIMIT $record_limit", {**params, "record_limit": MAX_RECORDS}).df()
+    finally:
+        session.close()
+    what = RECORD_PHRASES[record_set] + (f", {condition[1]}" if condition else "")
+    return Records(noun=noun, what=what, period=where, total=int(total), frame=frame)

@@ -1,0 +1,192 @@
+"""Explore's state in the URL, its cached answers, its chart and its links from other pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pydantic import ValidationError
+
+from alignment import catalog, explore, warehouse
+from alignment.catalog import Filters
+from ui import charts, context, numbers, theme
+from ui import format as fmt
+from ui.text import literal
+
+PAGE = "pages/analyse_explore.py"
+DEFAULT_METRIC = "pipeline"
+DEFAULT_BY = "region"
+# URL parameter → session key of its widget. Filters use the dimension's own name (channel=…, repeated for several).
+KEYS = {"metric": "explore_metric", "by": "explore_by", "pick": "explore_pick"}
+
+
+def filter_key(dimension: str) -> str:
+    return f"explore_filter_{dimension}"
+
+
+def link_params(metric: str, view: Filters, by: str | None = None) -> dict[str, str]:
+    """The URL parameters that open Explore on `metric` for the view (quarter, region, segment)."""
+    params = {"metric": metric, "quarter": str(view.quarter)}
+    if by:
+        params["by"] = by
+    for name in ("region", "segment"):
+        if getattr(view, name):
+            params[name] = getattr(view, name)
+    return params
+
+
+def link(metric: str, view: Filters, *, label: str = "Explore", by: str | None = None, key: str | None = None) -> None:
+    """A small link that opens Explore pre-set on `metric` (and `by`) for the view."""
+    st.page_link(PAGE, label=label, icon=":material/query_stats:", query_params=link_params(metric, view, by),
+                 help="Open this number in Explore: by any dimension, down to the records behind it")
+
+
+def _refuse(what: str, error: ValidationError | ValueError) -> None:
+    reasons = [e.get("msg", "").removeprefix("Value error, ") for e in error.errors()] \
+        if isinstance(error, ValidationError) else [str(error)]
+    st.toast(f"The link's {what} was not used: {literal('; '.join(reasons))[:300]}", icon=":material/link_off:")
+
+
+def seed_from_url(quarter: str) -> None:
+    """A pasted link seeds the widgets once; each part is checked on its own, and a bad part is named and dropped,
+    never run."""
+    params = st.query_params
+    if KEYS["metric"] not in st.session_state and "metric" in params:
+        try:
+            st.session_state[KEYS["metric"]] = explore.Request(metric=params["metric"], quarter=quarter).metric
+        except ValidationError as error:
+            _refuse("metric", error)
+    if KEYS["by"] not in st.session_state and "by" in params:
+        try:
+            st.session_state[KEYS["by"]] = explore.Request(by=params["by"], quarter=quarter).by
+        except ValidationError as error:
+            _refuse("grouping", error)
+    for dimension in explore.FILTER_DIMENSIONS:
+        if dimension in ("region", "segment") or filter_key(dimension) in st.session_state:
+            continue
+        values = params.get_all(dimension)
+        if values:
+            try:
+                request = explore.Request(filters={dimension: values}, quarter=quarter)
+                st.session_state[filter_key(dimension)] = list(request.filters.get(dimension, ()))
+            except ValidationError as error:
+                _refuse(f"{explore.DIMENSIONS[dimension].label.lower()} filter", error)
+    if KEYS["pick"] not in st.session_state and "pick" in params:
+        try:
+            st.session_state[KEYS["pick"]] = explore.Request(pick=params["pick"], quarter=quarter).pick
+        except ValidationError as error:
+            _refuse("selection", error)
+
+
+def write_url(request: explore.Request) -> None:
+    """Keep the whole state in the URL: metric, grouping, filters and the group picked (defaults left out)."""
+    wanted: dict[str, Any] = {"metric": request.metric, "by": request.by, "pick": request.pick}
+    for dimension in explore.FILTER_DIMENSIONS:
+        if dimension not in ("region", "segment"):
+            wanted[dimension] = list(request.filters.get(dimension, ()))
+    for name, value in wanted.items():
+        if value in (None, [], ()):
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get_all(name) != ([value] if isinstance(value, str) else list(value)):
+            st.query_params[name] = value
+
+
+def _key(view: Filters) -> tuple:
+    path = context.warehouse_path()
+    return (str(path), warehouse.identity(path), numbers.definitions(view).model_dump_json(), view.region,
+            view.segment)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _explore(path: str, identity, in_force: str, region, segment, request: str) -> explore.Result:
+    return explore.explore(context.reader(), explore.Request.model_validate_json(request),
+                           catalog.Definitions.model_validate_json(in_force), region=region, segment=segment)
+
+
+def result(request: explore.Request, view: Filters) -> explore.Result:
+    return _explore(*_key(view), request.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _records(path: str, identity, in_force: str, region, segment, request: str) -> explore.Records:
+    return explore.records(context.reader(), explore.Request.model_validate_json(request),
+                           catalog.Definitions.model_validate_json(in_force), region=region, segment=segment)
+
+
+def records(request: explore.Request, view: Filters) -> explore.Records:
+    return _records(*_key(view), request.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _values(path: str, identity, in_force: str, dimension: str) -> list[tuple[str, str]]:
+    return explore.dimension_values(context.reader(), dimension, catalog.Definitions.model_validate_json(in_force))
+
+
+def values(dimension: str, view: Filters) -> list[tuple[str, str]]:
+    """Every (key, label) of a dimension in the loaded data."""
+    path = context.warehouse_path()
+    return _values(str(path), warehouse.identity(path), numbers.definitions(view).model_dump_json(), dimension)
+
+
+def group_label(dimension: str, label: str) -> str:
+    return charts.channel_label(label) if dimension == "channel" and label != explore.NONE else label
+
+
+def chart(found: explore.Result, role: str) -> go.Figure:
+    """The metric by group: bars sorted largest on top (periods in time order, as columns), in the metric's funnel
+    colour, each labelled with its value; a click on one shows its records."""
+    return bars(pd.DataFrame([g.model_dump() for g in found.groups]), unit=found.unit, title=found.title,
+                by=found.by, colour=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL))
+
+
+def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str) -> go.Figure:
+    """`frame` (key, label, value): one bar per group. Time groups stand as columns in time order; other groups lie
+    as horizontal bars, the largest on top. Each bar carries its group's key, for selections."""
+    if frame.empty or frame["value"].isna().all():
+        return charts.empty("Nothing to show for this choice: pick another quarter, metric or filter")
+    show = fmt.BY_UNIT[unit]
+    dimension = explore.DIMENSIONS[by]
+    labels = [group_label(by, label) for label in frame["label"]]
+    text = [show(v) for v in frame["value"]]
+    hover = [f"<b>{literal_hover(label)}</b><br>{title}: {t}<br><i>Click to see the records</i>"
+             for label, t in zip(labels, text)]
+    if dimension.is_time:
+        figure = go.Figure(go.Bar(x=labels, y=frame["value"], marker_color=colour, text=text, textposition="outside",
+                                  cliponaxis=False, customdata=frame["key"], hovertext=hover, hoverinfo="text"))
+        charts._layout(figure, height=380, x_title=dimension.label, y_title=title, legend=False)
+        charts._value_axis(figure, unit, range=[0, charts._top(frame["value"].fillna(0), 1.18)])
+        figure.update_xaxes(type="category")
+    else:
+        rows = frame.iloc[::-1]  # the largest (first) on top
+        figure = go.Figure(go.Bar(y=labels[::-1], x=rows["value"], orientation="h", marker_color=colour,
+                                  text=text[::-1], textposition="outside", cliponaxis=False,
+                                  customdata=rows["key"], hovertext=hover[::-1], hoverinfo="text"))
+        charts._layout(figure, height=max(200, 30 * len(rows) + 90), x_title=title, y_title=None, legend=False)
+        charts._value_axis(figure, unit, axis="x", range=[0, charts._top(rows["value"].fillna(0), 1.2)],
+                           gridcolor=charts.GRID, showgrid=True)
+        figure.update_yaxes(type="category", showgrid=False, zeroline=False)
+    figure.update_layout(clickmode="event+select", dragmode=False)
+    return figure
+
+
+def literal_hover(text: str) -> str:
+    """User text in a plotly hover, which reads a little HTML: angle brackets shown as text."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def picked_from_chart(found: explore.Result, state: Any) -> str | None:
+    """The group key of the bar clicked, from the chart's selection state (None when nothing is selected)."""
+    try:
+        points = state["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    keys = {g.key for g in found.groups}
+    for point in points:
+        key = point.get("customdata")
+        key = key[0] if isinstance(key, list) else key
+        if key in keys:
+            return key
+    return None
