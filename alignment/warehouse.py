@@ -314,30 +314,38 @@ VIEWS: list[str] = [
                   AS latest_contact_touch_by_close_at
          FROM contact_links l JOIN deals d USING (opportunity_id) JOIN touches t ON t.person_id = l.person_id
          GROUP BY d.opportunity_id),
-       account_touches AS (
-         SELECT p.account_id, t.touch_at
+       -- Everyone's touches at each account, with each deal's two window ends as points among them; a running
+       -- latest touch per account, read at each point, is the deal's latest account touch (touches at the moment
+       -- a deal opened count; at the midnight after its close date, not). Cheaper than two ASOF joins at scale.
+       account_points AS (
+         SELECT p.account_id, t.touch_at AS moment, 1 AS tie, NULL AS opportunity_id, 0 AS basis, t.touch_at
          FROM touches t JOIN people p ON p.person_id = t.person_id
-         WHERE p.account_id IS NOT NULL AND t.touch_at IS NOT NULL),
-       account_touch_opened AS (
-         SELECT d.opportunity_id, t.touch_at AS latest_account_touch_at
-         FROM deals d ASOF JOIN account_touches t ON t.account_id = d.account_id AND t.touch_at <= d.created_at),
-       account_touch_by_close AS (
-         SELECT d.opportunity_id, t.touch_at AS latest_account_touch_by_close_at
-         FROM deals d ASOF JOIN account_touches t
-           ON t.account_id = d.account_id AND t.touch_at < d.closed_at + INTERVAL 1 DAY)
+         WHERE p.account_id IS NOT NULL AND t.touch_at IS NOT NULL
+         UNION ALL
+         SELECT account_id, created_at, 2, opportunity_id, 1, NULL FROM deals WHERE account_id IS NOT NULL
+         UNION ALL
+         SELECT account_id, closed_at + INTERVAL 1 DAY, 0, opportunity_id, 2, NULL FROM deals
+         WHERE account_id IS NOT NULL AND closed_at IS NOT NULL),
+       account_running AS (
+         SELECT opportunity_id, basis,
+                max(touch_at) OVER (PARTITION BY account_id ORDER BY moment, tie ROWS UNBOUNDED PRECEDING) AS latest
+         FROM account_points),
+       account_touch AS (
+         SELECT opportunity_id, max(latest) FILTER (WHERE basis = 1) AS latest_account_touch_at,
+                max(latest) FILTER (WHERE basis = 2) AS latest_account_touch_by_close_at
+         FROM account_running WHERE basis > 0 GROUP BY opportunity_id)
        SELECT d.*, c.channel AS primary_campaign_channel,
               coalesce(nullif(trim(d.lead_source), ''), cl.lead_source, pc.lead_source) AS source,
               CASE WHEN nullif(trim(d.lead_source), '') IS NOT NULL THEN 'opportunity'
                    WHEN cl.lead_source IS NOT NULL THEN 'converted lead'
                    WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from,
               ct.latest_contact_touch_at, ct.latest_contact_touch_by_close_at,
-              ao.latest_account_touch_at, ac.latest_account_touch_by_close_at
+              ato.latest_account_touch_at, ato.latest_account_touch_by_close_at
        FROM deals d
        LEFT JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
        LEFT JOIN converted_lead cl ON cl.opportunity_id = d.opportunity_id
        LEFT JOIN primary_contact pc ON pc.opportunity_id = d.opportunity_id
        LEFT JOIN contact_touch ct ON ct.opportunity_id = d.opportunity_id
-       LEFT JOIN account_touch_opened ao ON ao.opportunity_id = d.opportunity_id
-       LEFT JOIN account_touch_by_close ac ON ac.opportunity_id = d.opportunity_id
+       LEFT JOIN account_touch ato ON ato.opportunity_id = d.opportunity_id
        ORDER BY d.created_at""",
 ]
