@@ -30,7 +30,8 @@ def _normalise(text: str) -> str:
 class Definitions(BaseModel):
     """The charter-overridable definitions a metric is computed under (DESIGN §4); defaults from alignment.defaults."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Infinite or not-a-number options (a target, a price) cannot be signed as JSON nor compared: refused.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     stage_policy: Literal["backfill", "strict"] = Field(
         defaults.STAGE_POLICY, title="Skipped stages",
@@ -44,9 +45,9 @@ class Definitions(BaseModel):
         description="lead source → source category; unlisted sources are 'other'")
     awareness_channels: tuple[str, ...] = Field(defaults.AWARENESS_CHANNELS, title="Awareness channels",
                                                 description="channels whose campaigns play the awareness role")
-    interest_touches: int = Field(defaults.INTEREST_TOUCHES, ge=0, title="Interest: responded touches",
+    interest_touches: int = Field(defaults.INTEREST_TOUCHES, ge=0, le=1000, title="Interest: responded touches",
                                   description="responded touches before mql_at that show interest")
-    interest_window_days: int = Field(defaults.INTEREST_WINDOW_DAYS, ge=0, title="Interest window",
+    interest_window_days: int = Field(defaults.INTEREST_WINDOW_DAYS, ge=0, le=3650, title="Interest window",
                                       description="how many days before mql_at a touch shows interest")
     sales_ready_personas: tuple[str, ...] = Field(defaults.SALES_READY_PERSONAS, title="Personas with a decision role",
                                                   description="personas with a role in the decision")

@@ -52,7 +52,7 @@ def _unknown_metrics(names) -> list[str]:
 class Charter(BaseModel):
     """What the CMO and the VP of Sales agree on for one quarter (DESIGN §7): chosen metrics, targets, definitions."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     quarter: str = Field(description="the quarter it governs, e.g. 2026-Q3")
     version: int = Field(0, ge=0, description="1 for the first saved version; 0 until one is saved")

@@ -231,3 +231,96 @@ def test_an_upload_over_the_limit_is_refused_with_a_message_and_changes_nothing(
     assert "• Opportunity.csv: the file is 1.5 MB, over the 1 MB upload limit; copy it to a folder on the server " \
            "and import it from there (Files: A folder on the server)." in [t.value for t in at.text]
     assert warehouse_fingerprint(loaded) == before
+
+
+# Charter edits (the form's fields, applied over the quarter's charter by the core): each refused naming the option
+# and what to write instead, and nothing recorded in the ledger.
+CHARTER_EDITS = {
+    "negative SLA": ({"definitions": {"sla_hours": -4}}, "definitions.sla_hours", "greater than 0"),
+    "SLA in words": ({"definitions": {"sla_hours": "a day"}}, "definitions.sla_hours", "valid number"),
+    "SLA not a number": ({"definitions": {"sla_hours": float("nan")}}, "definitions.sla_hours", "finite number"),
+    "unknown stage policy": ({"definitions": {"stage_policy": "loose"}}, "definitions.stage_policy",
+                             "'backfill' or 'strict'"),
+    "ten-year-plus lookback": ({"definitions": {"lookback_days": 5000}}, "definitions.lookback_days",
+                               "less than or equal to 3650"),
+    "fractional lookback": ({"definitions": {"lookback_days": 1.5}}, "definitions.lookback_days", "fractional part"),
+    "zero half-life": ({"definitions": {"half_life_days": 0}}, "definitions.half_life_days", "greater than 0"),
+    "unknown model": ({"definitions": {"model_of_record": "last_click"}}, "definitions.model_of_record",
+                      "'first_touch', 'last_touch'"),
+    "negative bought-lead price": ({"definitions": {"bought_lead_price": -1}}, "definitions.bought_lead_price",
+                                   "greater than or equal to 0"),
+    "no metrics": ({"metrics": []}, "metrics", "choose at least one metric"),
+    "SQL as a metric": ({"metrics": ["pipeline", "pipeline; DROP TABLE people"]}, "metrics",
+                        "is not a headline metric"),
+    "target for an unknown metric": ({"definitions": {"targets": {"bookingz": 1}}}, "",  # the message names it
+                                     "target is set for bookingz"),
+    "target in words": ({"definitions": {"targets": {"pipeline": "lots"}}}, "definitions.targets.pipeline",
+                        "valid number"),
+    "infinite target": ({"definitions": {"targets": {"pipeline": float("inf")}}}, "definitions.targets.pipeline",
+                        "finite number"),
+    "unnamed region target": ({"region_targets": {" ": {"pipeline": 1}}}, "region_targets",
+                              "name the region or segment"),
+    "unknown linking": ({"definitions": {"linking": "everyone"}}, "definitions.linking", "'contacts' or 'account'"),
+    "acceptance over 100 %": ({"definitions": {"acceptance_target": 1.5}}, "definitions.acceptance_target",
+                              "less than or equal to 1"),
+    "unknown source category": ({"definitions": {"lead_source_categories": {"web": "brand"}}},
+                                "definitions.lead_source_categories.web", "'marketing', 'sales', 'partner'"),
+    "a trillion-day interest window": ({"definitions": {"interest_window_days": 10**12}},
+                                       "definitions.interest_window_days", "less than or equal to 3650"),
+}
+
+
+@pytest.mark.parametrize("case", CHARTER_EDITS)
+def test_a_bad_charter_edit_is_refused_naming_the_option_and_nothing_is_recorded(case, loaded):  # noqa: F811
+    from pydantic import ValidationError
+
+    from alignment import charter as charters
+    from alignment import signoff
+
+    edit, where, words = CHARTER_EDITS[case]
+    ledger = signoff.Ledger.beside(loaded)
+    before = ledger.records()
+    with pytest.raises(ValidationError) as refused:
+        charters.edited(ledger.charter_in_force("2026-Q3"), edit)
+    [problem] = refused.value.errors()
+    assert ".".join(str(part) for part in problem["loc"]) == where
+    assert words in problem["msg"]
+    assert ledger.records() == before
+
+
+# Log-in attempts on the sign-in form: each refused with a message saying what to do, nobody signed in, no account
+# name confirmed or denied, and nothing written.
+LOG_INS = {
+    "nothing typed": ("", "", "Enter your user name and your password."),
+    "no password": ("test-cmo", "", "Enter your user name and your password."),
+    "wrong password": ("test-cmo", "not the password", "do not match an account"),
+    "unknown user": ("nobody", "whatever", "do not match an account"),
+    "SQL in both": ("' OR '1'='1' --", "' OR '1'='1' --", "do not match an account"),
+    "a 10 000-character name": ("x" * 10_000, "whatever", "Enter your user name and your password."),
+    "a 100 000-character password": ("test-cmo", "p" * 100_000, "Enter your user name and your password."),
+    "demo account on real data": ("demo-cmo", "demo", "do not match an account"),
+    "name in other case": ("TEST-CMO", "wrong", "do not match an account"),
+    "markup as the name": ("<img src=x onerror=alert(1)>", "x", "do not match an account"),
+}
+
+
+@pytest.mark.parametrize("case", LOG_INS)
+def test_a_bad_log_in_is_refused_with_a_message_and_signs_nobody_in(case, loaded, monkeypatch,  # noqa: F811
+                                                                    warehouse_fingerprint):
+    from alignment import users
+    from tests.conftest import dashboard_accounts
+
+    name, password, message = LOG_INS[case]
+    monkeypatch.setenv(warehouse.DB_ENV, str(loaded))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets[users.USERS_SECTION] = dashboard_accounts()
+    before = warehouse_fingerprint(loaded)
+    at.run()
+    at.text_input(key="auth_name").input(name)
+    at.text_input(key="auth_password").input(password)
+    at.button(key="auth_submit").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert name[:40] not in at.error[0].value or name == ""  # the form never echoes who exists
+    assert warehouse_fingerprint(loaded) == before

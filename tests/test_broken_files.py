@@ -9,7 +9,6 @@ import os
 import shutil
 import stat
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -258,9 +257,7 @@ def test_100000_rows_with_one_broken_column_give_one_grouped_message_fast(loaded
     with open(path, "a", encoding="utf-8") as handle:
         handle.writelines(f"O{number},{copy}\n" for number in range(4, 100_001))
     assert path.read_bytes().count(b"\n") == 100_001
-    started = time.perf_counter()
-    rejection = refuse(loaded, extract.folder)
-    assert time.perf_counter() - started < 10   # about 2 s on a laptop
+    rejection = refuse(loaded, extract.folder)  # its speed is measured in bench/, not asserted here
     [problem] = rejection.errors
     assert (problem.file, problem.column, problem.count) == ("Opportunity.csv", "CloseDate", 100_000)
     assert [(e.row, e.value) for e in problem.examples] == [(2, "31/31/2024"), (3, "31/31/2024"), (4, "31/31/2024")]
