@@ -78,16 +78,16 @@ if clicked is not None and clicked != st.session_state.get("explore_last_click")
     st.session_state[state.KEYS["pick"]] = clicked
 st.session_state["explore_last_click"] = clicked
 if st.session_state.get(state.KEYS["pick"]) not in groups:
-    st.session_state[state.KEYS["pick"]] = None
+    st.session_state[state.KEYS["pick"]] = state.ALL
 
-st.plotly_chart(state.chart(found, metric.funnel_role), key="explore_chart", on_select="rerun",
-                selection_mode="points", config={"displayModeBar": False})
+st.plotly_chart(state.chart(found, metric.funnel_role, st.session_state[state.KEYS["pick"]]), key="explore_chart",
+                on_select="rerun", selection_mode="points", config={"displayModeBar": False})
 
-pick = st.selectbox("Show the records for", [None, *groups], key=state.KEYS["pick"],
-                    format_func=lambda k: f"All of {found.title.lower()} in {view.quarter}" if k is None else groups[k],
-                    help="Or click a bar in the chart", width=420)
+pick = st.selectbox("Show the records for", [state.ALL, *groups], key=state.KEYS["pick"],
+                    format_func=lambda k: f"All of {found.title} in {view.quarter}" if k == state.ALL else groups[k],
+                    help="Or click a bar in the chart", width=420) or None
 request = request.model_copy(update={"pick": pick})
-state.write_url(request)
+state.write_url(request, view)
 
 try:
     with st.spinner("Reading the records…"):
@@ -96,8 +96,11 @@ except (explore.NotApplicable, ValueError) as refusal:
     st.info(str(refusal), icon=":material/info:")
     st.stop()
 
-where = behind.period if pick is None or explore.DIMENSIONS[by].is_time else \
-    f"{behind.period} · {explore.DIMENSIONS[by].label} {groups[pick]}"
+where = " · ".join([behind.period]
+                   + ([f"{explore.DIMENSIONS[by].label} {groups[pick]}"] if pick and not explore.DIMENSIONS[by].is_time
+                      else [])
+                   + [f"{explore.DIMENSIONS[d].label}: " + ", ".join(state.group_label(d, v) for v in chosen[d])
+                      for d in chosen])
 st.subheader(f"{fmt.count(behind.total)} {behind.what}", anchor=False)
 st.caption(f"{literal(where)}" + (f" · showing the first {fmt.count(len(behind.frame))}" if behind.total >
                                   len(behind.frame) else "")

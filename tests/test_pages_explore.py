@@ -63,6 +63,21 @@ def test_a_shared_link_opens_the_same_view(demo_db, reader):
     expected = explore.explore(reader, explore.Request(metric="pipeline", by="owner", quarter=QUARTER,
                                                        filters={"channel": ["paid_search", "email"]}))
     assert sorted(_data(_chart(at)["data"][0]["x"])) == sorted(g.value for g in expected.groups)
+    # The quarter stays in the link even when it is the default, so the link keeps its meaning after an import.
+    assert at.query_params["quarter"] == QUARTER
+
+
+def test_a_picked_group_from_a_link_is_drawn_selected_and_its_records_shown(demo_db, reader):
+    expected = explore.explore(reader, explore.Request(metric="bookings", by="region", quarter=QUARTER))
+    picked = expected.groups[1]
+    at = _open(demo_db, metric="bookings", by="region", pick=picked.key)
+    assert not at.exception, at.exception
+    bar = _chart(at)["data"][0]
+    keys = list(bar["customdata"])
+    assert _data(bar["selectedpoints"]) == [keys.index(picked.key)]
+    records = next(d.value for d in at.dataframe if "Opportunity" in d.value.columns)
+    assert records["Amount"].sum() == pytest.approx(picked.value)
+    assert at.selectbox(key="explore_pick").value == picked.key
 
 
 def test_a_dimension_the_metric_lacks_is_not_offered(demo_db):

@@ -20,6 +20,8 @@ DEFAULT_METRIC = "pipeline"
 DEFAULT_BY = "region"
 # URL parameter → session key of its widget. Filters use the dimension's own name (channel=…, repeated for several).
 KEYS = {"metric": "explore_metric", "by": "explore_by", "pick": "explore_pick"}
+ALL = ""
+"""The picker's first option: every record of the view (no group picked)."""
 
 
 def filter_key(dimension: str) -> str:
@@ -80,9 +82,11 @@ def seed_from_url(quarter: str) -> None:
             _refuse("selection", error)
 
 
-def write_url(request: explore.Request) -> None:
-    """Keep the whole state in the URL: metric, grouping, filters and the group picked (defaults left out)."""
-    wanted: dict[str, Any] = {"metric": request.metric, "by": request.by, "pick": request.pick}
+def write_url(request: explore.Request, view: Filters) -> None:
+    """Keep the whole state in the URL: metric, grouping, filters, the group picked, and the quarter even when it is
+    the default (so that a link shared today still opens this quarter after the next import)."""
+    wanted: dict[str, Any] = {"metric": request.metric, "by": request.by, "pick": request.pick,
+                              "quarter": str(view.quarter)}
     for dimension in explore.FILTER_DIMENSIONS:
         if dimension not in ("region", "segment"):
             wanted[dimension] = list(request.filters.get(dimension, ()))
@@ -132,19 +136,26 @@ def values(dimension: str, view: Filters) -> list[tuple[str, str]]:
 
 
 def group_label(dimension: str, label: str) -> str:
-    return charts.channel_label(label) if dimension == "channel" and label != explore.NONE else label
+    """A group as people write it: channels through charts.channel_label, personas without underscores."""
+    if label == explore.NONE:
+        return label
+    if dimension == "channel":
+        return charts.channel_label(label)
+    return label.replace("_", " ").capitalize() if dimension == "persona" else label
 
 
-def chart(found: explore.Result, role: str) -> go.Figure:
+def chart(found: explore.Result, role: str, picked: str | None = None) -> go.Figure:
     """The metric by group: bars sorted largest on top (periods in time order, as columns), in the metric's funnel
     colour, each labelled with its value; a click on one shows its records."""
     return bars(pd.DataFrame([g.model_dump() for g in found.groups]), unit=found.unit, title=found.title,
-                by=found.by, colour=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL))
+                by=found.by, colour=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL), picked=picked)
 
 
-def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str) -> go.Figure:
+def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str, picked: str | None = None
+         ) -> go.Figure:
     """`frame` (key, label, value): one bar per group. Time groups stand as columns in time order; other groups lie
-    as horizontal bars, the largest on top. Each bar carries its group's key, for selections."""
+    as horizontal bars, the largest on top. Each bar carries its group's key, for selections; the `picked` group is
+    drawn selected (the others dimmed), as after a click, so a shared link shows what its sender saw."""
     if frame.empty or frame["value"].isna().all():
         return charts.empty("Nothing to show for this choice: pick another quarter, metric or filter")
     show = fmt.BY_UNIT[unit]
@@ -169,6 +180,9 @@ def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str) ->
                            gridcolor=charts.GRID, showgrid=True)
         figure.update_yaxes(type="category", showgrid=False, zeroline=False)
     figure.update_layout(clickmode="event+select", dragmode=False)
+    order = list(frame["key"]) if dimension.is_time else list(frame["key"])[::-1]
+    if picked in order:
+        figure.update_traces(selectedpoints=[order.index(picked)])
     return figure
 
 
