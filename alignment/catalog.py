@@ -277,9 +277,14 @@ def _load(directory: Path) -> dict[str, MetricSpec]:
     return specs
 
 
+@functools.cache
+def _resolved(directory: Path) -> Path:
+    return directory.resolve()
+
+
 def load_catalog(directory: Path = METRICS_DIR) -> dict[str, MetricSpec]:
     """Every metric in metrics/, by name (read once per process)."""
-    return _load(Path(directory).resolve())
+    return _load(_resolved(Path(directory)))
 
 
 def spec(name: str) -> MetricSpec:
@@ -330,7 +335,7 @@ def cursor(source: Any) -> duckdb.DuckDBPyConnection:
     fresh.execute("SET TimeZone = 'UTC'")
     installer = source.cursor()
     try:
-        return macros.prepare(fresh, installer, _metric_macros(METRICS_DIR.resolve()))
+        return macros.prepare(fresh, installer, _metric_macros(_resolved(METRICS_DIR)))
     finally:
         installer.close()
 

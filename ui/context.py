@@ -119,8 +119,17 @@ def ensure_warehouse() -> None:
         lock.release()
 
 
+@st.cache_resource(show_spinner=False)
+def _checked() -> set:
+    """The (path, identity) pairs already found at the current format: each file is opened to check it once."""
+    return set()
+
+
 def _upgrade(path: Path) -> None:
     """A warehouse written by an earlier version gets its derived tables rebuilt once, under the build lock."""
+    seen = (str(path), warehouse.identity(path))
+    if seen in _checked():
+        return
     with _build_lock():
         reader = warehouse.Reader(path)
         try:
@@ -130,6 +139,8 @@ def _upgrade(path: Path) -> None:
         if not current:
             with st.spinner("Updating the loaded data to this version of the dashboard (your data is unchanged)…"):
                 warehouse.upgrade(path)
+        else:
+            _checked().add(seen)
 
 
 def _build_demo(path: Path) -> None:
