@@ -1,44 +1,58 @@
 """The dashboard's entry: page config, the first-start demo build, the log-in gate, navigation, filter bar, footer."""
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import auth, context, filters, footer
+
+# Streamlit runs a server's very first script run through its old scan of pages/ (whose URL paths are the file names),
+# and only hands navigation to this script after that: a first visit on a page's link then gets a stale "Page not
+# found" notice, though this script opens the page it asked for.
+FIRST_RUN_OF_SERVER = bool(PagesManager.uses_pages_directory)
+
+# Section → (file, title, icon, URL path) of every page; the first one opens by default. File names differ from URL
+# paths on purpose: on a server's first run Streamlit still scans pages/ the old way, and a file whose name matched
+# its URL would then run alone, without this shell (and its filter bar).
+PAGES = {
+    "Review": [
+        ("pages/review_scorecard.py", "Scorecard", ":material/dashboard:", "scorecard"),
+        ("pages/review_funnel.py", "Funnel", ":material/filter_alt:", "funnel"),
+        ("pages/review_pipeline.py", "Pipeline & revenue", ":material/trending_up:", "pipeline"),
+        ("pages/review_campaigns.py", "Campaigns", ":material/campaign:", "campaigns"),
+        ("pages/review_awareness.py", "Awareness", ":material/visibility:", "awareness"),
+        ("pages/review_plan.py", "Plan", ":material/calendar_month:", "plan"),
+        ("pages/review_leads.py", "Leads & SLA", ":material/person_search:", "leads"),
+    ],
+    "Govern": [
+        ("pages/govern_charter.py", "Charter & sign-off", ":material/verified:", "charter"),
+        ("pages/govern_board_pack.py", "Board pack", ":material/slideshow:", "board-pack"),
+    ],
+    "Analyse": [
+        ("pages/analyse_explore.py", "Explore", ":material/query_stats:", "explore"),
+        ("pages/analyse_data.py", "Data", ":material/database:", "data"),
+    ],
+}
+DEFAULT_PATH = PAGES["Review"][0][3]
 
 st.set_page_config(page_title="Sales & Marketing Alignment", page_icon=":material/handshake:", layout="wide")
 
 user = auth.current_user()
 if user is None:
-    # Until someone signs in, the sign-in screen is the only page: no other page's URL opens anything.
-    sign_in = st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:",
-                                     url_path="sign-in")], position="hidden")
+    # Until someone signs in, every page's URL shows the sign-in screen and nothing else. Streamlit knows a page by
+    # its URL path, so a link to /funnel?quarter=… keeps its path and parameters and opens that page once signed in.
+    paths = [path for pages in PAGES.values() for *_, path in pages] + [auth.SIGN_IN_PATH]
+    sign_in = st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:", url_path=path,
+                                     default=path == DEFAULT_PATH) for path in paths], position="hidden")
+    if FIRST_RUN_OF_SERVER:
+        auth.close_stale_page_not_found()
     context.ensure_warehouse()  # a fresh install builds the demo company first, so its demo accounts can sign in
     sign_in.run()
     st.stop()
 
-# File names differ from URL paths on purpose: on a server's first run Streamlit still scans pages/ the old way,
-# and a file whose name matched its URL would then run alone, without this shell (and its filter bar).
 page = st.navigation({
-    "Review": [
-        st.Page("pages/review_scorecard.py", title="Scorecard", icon=":material/dashboard:", url_path="scorecard",
-                default=True),
-        st.Page("pages/review_funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel"),
-        st.Page("pages/review_pipeline.py", title="Pipeline & revenue", icon=":material/trending_up:",
-                url_path="pipeline"),
-        st.Page("pages/review_campaigns.py", title="Campaigns", icon=":material/campaign:", url_path="campaigns"),
-        st.Page("pages/review_awareness.py", title="Awareness", icon=":material/visibility:", url_path="awareness"),
-        st.Page("pages/review_plan.py", title="Plan", icon=":material/calendar_month:", url_path="plan"),
-        st.Page("pages/review_leads.py", title="Leads & SLA", icon=":material/person_search:", url_path="leads"),
-    ],
-    "Govern": [
-        st.Page("pages/govern_charter.py", title="Charter & sign-off", icon=":material/verified:",
-                url_path="charter"),
-        st.Page("pages/govern_board_pack.py", title="Board pack", icon=":material/slideshow:",
-                url_path="board-pack"),
-    ],
-    "Analyse": [
-        st.Page("pages/analyse_explore.py", title="Explore", icon=":material/query_stats:", url_path="explore"),
-        st.Page("pages/analyse_data.py", title="Data", icon=":material/database:", url_path="data"),
-    ],
+    section: [st.Page(file, title=title, icon=icon, url_path=path, default=path == DEFAULT_PATH)
+              for file, title, icon, path in pages]
+    for section, pages in PAGES.items()
 })
 
 context.ensure_warehouse()  # a fresh install builds the demo company here, inside the navigation, with progress

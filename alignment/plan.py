@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from alignment import catalog, warehouse
+from alignment.board.spec import TimelineRow, TimelineSpec
 from alignment.periods import Quarter
 
 STATUSES = ("planned", "running", "done")
@@ -73,3 +74,23 @@ def summary(plan: pd.DataFrame) -> dict[str, float | int]:
         "actual_cost": float(plan["actual_cost"].sum()),
         "cost_in_period": float(plan["cost_in_period"].sum()),
     }
+
+
+def timeline(plan: pd.DataFrame, period: tuple[dt.date, dt.date], *, title: str, definition: str = "",
+             sheet: str = "") -> TimelineSpec:
+    """The plan's campaigns, in the frame's order, as the timeline description the screen and every export draw;
+    `period` is the first day shown and the day after the last."""
+    first, after = (day.date() if isinstance(day, dt.datetime) else day for day in period)
+    rows = [TimelineRow(label=str(row.campaign_name), start=row.start_date, end=row.end_date, role=row.funnel_role,
+                        has_sales_sponsor=bool(row.has_sales_sponsor),
+                        sales_sponsor=str(row.sales_sponsor_name) if row.has_sales_sponsor else None,
+                        status=row.status if isinstance(row.status, str) else None,
+                        channel=str(row.channel), budget=_amount(row.budgeted_cost),
+                        actual_cost=_amount(row.actual_cost))
+            for row in plan.itertuples(index=False)]
+    return TimelineSpec(title=title, rows=rows, period_start=first, period_end=after, definition=definition,
+                        sheet=sheet)
+
+
+def _amount(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

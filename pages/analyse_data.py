@@ -30,7 +30,8 @@ with loaded_tab:
     st.dataframe(imports.files_frame(info.files), hide_index=True, height="content",
                  column_config={"Rows": st.column_config.NumberColumn(format="localized")})
     if info.warnings:
-        with st.expander(f"{len(info.warnings)} warnings from that import", icon=":material/warning:"):
+        noun = "warning" if len(info.warnings) == 1 else "warnings"
+        with st.expander(f"{fmt.count(len(info.warnings))} {noun} from that import", icon=":material/warning:"):
             st.text("\n".join("• " + warning for warning in info.warnings))
 
 with import_tab:

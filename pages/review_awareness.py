@@ -72,8 +72,8 @@ else:
     marginal, marginal_unit, marginal_header = (
         ("marginal_return", "ratio", "Return on an extra $1 a week") if target == "pipeline" else
         ("marginal_return_per_thousand", "count", "Inquiries per extra $1,000 a week"))
-    st.dataframe(tables.readable(result.channels.assign(channel=result.channels["channel"].map(charts.channel_label)), {
-        "channel": ("Channel", None), "spend_in_quarter": (f"Spend in {view.quarter}", "currency"),
+    st.dataframe(tables.readable(result.channels, {
+        "channel": ("Channel", tables.CATEGORY), "spend_in_quarter": (f"Spend in {view.quarter}", "currency"),
         "weekly_spend": ("A week", "currency"), "contribution": ("Contribution (estimate)", unit),
         "contribution_low": ("Contribution, low (90%)", unit), "contribution_high": ("Contribution, high (90%)", unit),
         marginal: (marginal_header, marginal_unit), marginal + "_low": ("Return, low (90%)", marginal_unit),

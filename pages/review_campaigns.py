@@ -5,12 +5,12 @@ import streamlit as st
 from ui import campaigns, charts, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
 
-TILES = ["marketing_influenced_pipeline", "marketing_influenced_bookings", "pipeline_roi", "bookings_roi",
-         "cost_per_sales_ready_lead"]
+TILES = ["marketing_influenced_pipeline", "marketing_influenced_bookings", "cost_per_sales_ready_lead",
+         "pipeline_roi", "bookings_roi"]
 TOP = 15
 NO_BAR = {"displayModeBar": False}
 CAMPAIGN_COLUMNS = {
-    "campaign_name": ("Campaign", None), "channel": ("Channel", None), "content": ("Content", None),
+    "campaign_name": ("Campaign", None), "channel": ("Channel", tables.CATEGORY), "content": ("Content", None),
     "targeting": ("Targeting", None), "start_date": ("Start", None), "end_date": ("End", None),
     "sales_sponsor": ("Sales sponsor", None), "cost": ("Cost in the quarter", "currency"),
     "cost_basis": ("Cost from", None), "members": ("Members added", "count"), "responses": ("Responses", "count"),
@@ -31,8 +31,7 @@ with st.spinner(f"Computing {view.quarter} and the seven quarters before it…")
     comparisons = numbers.comparisons(view, TILES)
 empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view)
 
 # --- what marketing influenced -------------------------------------------------------------------------------------
 st.subheader("What campaigns touched", anchor=False, help=tiles.definition("marketing_influenced_pipeline"))
@@ -65,21 +64,27 @@ running = demand[demand["runs_in_quarter"]]
 earlier = demand[~demand["runs_in_quarter"]]
 st.markdown(f"**Attributed pipeline by campaign** · {results.attrs['model_card']}"
             + (f" · the {TOP} largest of {fmt.count(len(demand))}" if len(demand) > TOP else ""))
-st.plotly_chart(charts.ranked_bars(
-    demand, label="campaign_name", value="attributed_pipeline", unit="currency",
-    x_title=f"Pipeline created in {view.quarter} credited to the campaign", colour=theme.DEMAND_GEN, limit=TOP,
-    hover={"cost": ("Cost in the quarter", "currency"), "pipeline_roi": ("Pipeline ROI", "ratio"),
-           "attributed_bookings": ("Attributed bookings", "currency")}), key="campaigns_pipeline_bars",
-    config=NO_BAR)
+if demand.empty:
+    layout.no_data(view, "no demand-generation campaign was credited with a deal")
+else:
+    st.plotly_chart(charts.ranked_bars(
+        demand, label="campaign_name", value="attributed_pipeline", unit="currency",
+        x_title=f"Pipeline created in {view.quarter} credited to the campaign", colour=theme.DEMAND_GEN, limit=TOP,
+        hover={"cost": ("Cost in the quarter", "currency"), "pipeline_roi": ("Pipeline ROI", "ratio"),
+               "attributed_bookings": ("Attributed bookings", "currency")}), key="campaigns_pipeline_bars",
+        config=NO_BAR)
 st.markdown(f"**Pipeline ROI by channel** · {results.attrs['model_card']}", help=tiles.definition("channel_results"))
-st.plotly_chart(charts.ranked_bars(
-    channels[(channels["funnel_role"] == "demand_gen") & channels["pipeline_roi"].notna()], label="channel",
-    value="pipeline_roi", unit="ratio", x_title="Attributed pipeline per $1 of the channel's cost in the quarter",
-    colour=theme.DEMAND_GEN,
-    hover={"cost": ("Cost", "currency"), "attributed_pipeline": ("Attributed pipeline", "currency"),
-           "attributed_bookings": ("Attributed bookings", "currency"),
-           "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")}),
-    key="campaigns_channel_roi", config=NO_BAR)
+returning = channels[(channels["funnel_role"] == "demand_gen") & channels["pipeline_roi"].notna()]
+if returning.empty:
+    st.caption(f"No demand-generation channel had cost in {view.quarter}, so none has a return to show.")
+else:
+    st.plotly_chart(charts.ranked_bars(
+        returning, label="channel", value="pipeline_roi", unit="ratio",
+        x_title="Attributed pipeline per $1 of the channel's cost in the quarter", colour=theme.DEMAND_GEN,
+        hover={"cost": ("Cost", "currency"), "attributed_pipeline": ("Attributed pipeline", "currency"),
+               "attributed_bookings": ("Attributed bookings", "currency"),
+               "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")}),
+        key="campaigns_channel_roi", config=NO_BAR)
 
 st.markdown(f"**Every demand-generation campaign running in {view.quarter}, plainly**")
 st.caption("Cost from 'budgeted cost' means no actual cost was recorded: the budget stands in. Influenced pipeline "
@@ -144,7 +149,7 @@ if by == "campaign" and bars.get("programs_left_out"):
     st.caption(f"Left out: {len(bars['programs_left_out'])} programs (parents of other campaigns) with no cost and no "
                "members of their own — their campaigns are placed one by one: "
                + ", ".join(bars["programs_left_out"]) + ".")
-label_column = {"name": ("Campaign", None)} if by == "campaign" else {"channel": ("Channel", None)}
+label_column = {"name": ("Campaign", None)} if by == "campaign" else {"channel": ("Channel", tables.CATEGORY)}
 st.dataframe(tables.readable(judged, {**label_column, "quadrant": ("Placed", None),
                                       "pipeline_per_cost": ("Pipeline per $1", "ratio"),
                                       "traceability": ("Traceability", "percent"),
@@ -157,12 +162,13 @@ st.subheader("Awareness campaigns, judged apart", anchor=False, help=tiles.defin
 st.caption("Awareness work (TV, billboards, display, social, PR, podcasts) is not meant to produce leads: it is "
            "judged by its own reach-type numbers, never called mis-aligned for producing none.")
 st.dataframe(tables.readable(numbers.rows("awareness_by_channel", view), {
-    "channel": ("Channel", None), "campaigns": ("Campaigns", "count"), "cost": ("Cost in the quarter", "currency"),
+    "channel": ("Channel", tables.CATEGORY), "campaigns": ("Campaigns", "count"),
+    "cost": ("Cost in the quarter", "currency"),
     "impressions": ("Impressions", "count"), "reach": ("Reach", "count"), "site_visits": ("Site visits", "count"),
     "cost_per_thousand_impressions": ("Cost per 1,000 impressions", "currency")}), hide_index=True,
     key="campaigns_awareness_reach")
 st.dataframe(tables.readable(awareness[awareness["runs_in_quarter"]], {
-    "campaign_name": ("Campaign", None), "channel": ("Channel", None), "content": ("Content", None),
+    "campaign_name": ("Campaign", None), "channel": ("Channel", tables.CATEGORY), "content": ("Content", None),
     "targeting": ("Targeting", None), "start_date": ("Start", None), "end_date": ("End", None),
     "cost": ("Cost in the quarter", "currency"), "sales_sponsor": ("Sales sponsor", None)}), hide_index=True,
     key="campaigns_awareness")

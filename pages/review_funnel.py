@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, context, filters, numbers, tables, tiles
+from ui import charts, context, filters, layout, numbers, tables, tiles
 from ui import format as fmt
 
 VIEWS = {"period": "Period", "cohort": "Cohort"}
@@ -45,11 +45,9 @@ else:
 st.subheader(f"Waterfall, {VIEWS[kind].lower()} view", anchor=False, help=tiles.definition(f"funnel_{kind}"))
 st.markdown(explanation)
 if not numbers.has_data(view):
-    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view)
 elif waterfall.empty:
-    st.info(f"Nobody reached any stage in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view, "nobody reached any stage")
 else:
     st.plotly_chart(charts.waterfall(waterfall), key="funnel_waterfall", config={"displayModeBar": False})
 
@@ -65,13 +63,13 @@ if split != "none":
         parts = numbers.funnel(view.model_copy(update={"split": split}), kind)
     st.subheader(f"By {by}", anchor=False, help=tiles.definition(f"funnel_{kind}"))
     if parts.empty:
-        st.info("No data for this quarter under these filters.", icon=":material/event_busy:")
+        layout.no_data(view, "nobody reached any stage")
     else:
         st.caption(f"One waterfall per {by}, each on its own scale so small groups stay readable; hover a bar for "
                    f"its {ratio_label.lower()}, velocity and value.")
-        st.plotly_chart(charts.waterfall_small_multiples(parts), key="funnel_split_chart",
+        st.plotly_chart(charts.waterfall_small_multiples(parts, dimension=split), key="funnel_split_chart",
                         config={"displayModeBar": False})
         with st.expander(f"The four measures by {by}, as a table"):
             st.dataframe(
-                tables.four_measures(parts, ratio_label=ratio_label, split_header=SPLITS[split]),
+                tables.four_measures(parts, ratio_label=ratio_label, split_header=SPLITS[split], split=split),
                 hide_index=True, key="funnel_split_measures")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts, context, filters, numbers, tables, theme, tiles
+from ui import charts, context, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
 
 TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
@@ -12,6 +12,8 @@ QUALITY_BY = {"campaign": ("lead_quality_by_campaign", "campaign_name"),
               "channel": ("lead_quality_by_channel", "channel"),
               "segment": ("lead_quality_by_segment", "segment"),
               "owner": ("lead_quality_by_owner", "owner_name")}
+QUALITY_COLUMNS = {"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready MQLs", "count"),
+                   "lead_quality": ("Lead quality", "percent")}
 TOP = 15
 NO_BAR = {"displayModeBar": False}
 
@@ -27,8 +29,7 @@ with st.spinner(f"Computing {view.quarter} and the seven quarters before it…")
     comparisons = numbers.comparisons(view, TILES)
 empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view)
 
 # --- acceptance ----------------------------------------------------------------------------------------------------
 st.subheader("Sales acceptance", anchor=False, help=tiles.definition("acceptance_rate"))
@@ -44,13 +45,17 @@ with outcome_column:
                     key="leads_outcomes", config=NO_BAR)
 
 rejected_column, disqualified_column = st.columns(2, gap="large")
-for column, name, title in ((rejected_column, "rejection_reasons", "Why sales rejected MQLs"),
-                            (disqualified_column, "disqualification_reasons", "Why sales disqualified MQLs")):
+for column, name, verb in ((rejected_column, "rejection_reasons", "rejected"),
+                           (disqualified_column, "disqualification_reasons", "disqualified")):
     with column:
-        st.markdown(f"**{title}**", help=tiles.definition(name))
-        st.plotly_chart(charts.ranked_bars(
-            numbers.rows(name, view), label="reason", value="people", unit="count", x_title="MQLs",
-            colour=theme.SALES, hover={"share": ("Share", "percent")}), key=f"leads_{name}", config=NO_BAR)
+        st.markdown(f"**Why sales {verb} MQLs**", help=tiles.definition(name))
+        reasons = numbers.rows(name, view)
+        if reasons.empty:
+            st.caption(f"No MQL of {filters.describe(view)} was {verb}: nothing to explain.")
+        else:
+            st.plotly_chart(charts.ranked_bars(
+                reasons, label="reason", value="people", unit="count", x_title="MQLs (people)",
+                colour=theme.SALES, hover={"share": ("Share", "percent")}), key=f"leads_{name}", config=NO_BAR)
 
 # --- follow-up -----------------------------------------------------------------------------------------------------
 st.subheader(f"Follow-up against the {sla} SLA", anchor=False, help=tiles.definition("sla_met_share"))
@@ -66,26 +71,29 @@ with st.spinner("Measuring follow-up times…"):
         for region in regions], ignore_index=True)
     by_owner = numbers.rows("follow_up_by_owner", view)
 
-band_column, region_column = st.columns(2, gap="large")
-with band_column:
-    st.markdown("**Time to first follow-up**", help=tiles.definition("follow_up_distribution"))
-    st.plotly_chart(charts.band_bars(distribution), key="leads_follow_up_bands", config=NO_BAR)
-with region_column:
-    st.markdown("**By region**", help=tiles.definition("follow_up_distribution"))
-    st.plotly_chart(charts.share_stacks(
-        by_region, row="region", segment="band", order="band_order", share="share", value="people",
-        colours=charts.band_colours(distribution), x_title="Share of the region's MQLs"),
-        key="leads_follow_up_regions", config=NO_BAR)
+if distribution.empty:
+    layout.no_data(view, "no MQL to follow up")
+else:
+    band_column, region_column = st.columns(2, gap="large")
+    with band_column:
+        st.markdown("**Time to first follow-up**", help=tiles.definition("follow_up_distribution"))
+        st.plotly_chart(charts.band_bars(distribution), key="leads_follow_up_bands", config=NO_BAR)
+    with region_column:
+        st.markdown("**By region**", help=tiles.definition("follow_up_distribution"))
+        st.plotly_chart(charts.share_stacks(
+            by_region, row="region", segment="band", order="band_order", share="share", value="people",
+            colours=charts.band_colours(distribution), x_title="Share of the region's MQLs"),
+            key="leads_follow_up_regions", config=NO_BAR)
 
-st.markdown("**By owner: median hours to first follow-up**", help=tiles.definition("follow_up_by_owner"))
-st.caption(f"Slowest first; red bars miss the {sla} SLA at the median. Hover a bar for the owner's MQLs, the share "
-           "followed up within the SLA and the MQLs never followed up.")
-st.plotly_chart(charts.ranked_bars(
-    by_owner, label=["owner_name", "region"], value="median_hours", unit="hours",
-    x_title="Median hours to first follow-up", colour=theme.SALES, reference=definitions.sla_hours,
-    reference_label=f"SLA {sla}", highlight_over=definitions.sla_hours,
-    hover={"mqls": ("MQLs", "count"), "sla_met_share": ("Within SLA", "percent"),
-           "never_followed_up": ("Never followed up", "count")}), key="leads_follow_up_owners", config=NO_BAR)
+    st.markdown("**By owner: median hours to first follow-up**", help=tiles.definition("follow_up_by_owner"))
+    st.caption(f"Slowest first; red bars miss the {sla} SLA at the median. Hover a bar for the owner's MQLs, the share "
+               "followed up within the SLA and the MQLs never followed up.")
+    st.plotly_chart(charts.ranked_bars(
+        by_owner, label=["owner_name", "region"], value="median_hours", unit="hours",
+        x_title="Median hours to first follow-up", colour=theme.SALES, reference=definitions.sla_hours,
+        reference_label=f"SLA {sla}", highlight_over=definitions.sla_hours,
+        hover={"mqls": ("MQLs", "count"), "sla_met_share": ("Within SLA", "percent"),
+               "never_followed_up": ("Never followed up", "count")}), key="leads_follow_up_owners", config=NO_BAR)
 
 # --- lead quality --------------------------------------------------------------------------------------------------
 st.subheader("Lead quality", anchor=False, help=tiles.definition("lead_quality"))
@@ -107,20 +115,23 @@ with ready_column:
 by = st.segmented_control("Lead quality by", list(QUALITY_BY), format_func=str.capitalize, default="campaign",
                           required=True, key="leads_quality_by")
 name, label = QUALITY_BY[by]
-quality = numbers.rows(name, view)
+with st.spinner(f"Judging the MQLs by {by}…"):
+    quality = numbers.rows(name, view)
 many = len(quality) > TOP
 st.markdown(f"**Lead quality by {by}**" + (f" (the {TOP} with the most MQLs)" if many else ""),
             help=tiles.definition(name))
-st.plotly_chart(charts.ranked_bars(
-    quality, label=label, value="lead_quality", unit="percent", x_title="Sales-ready share of MQLs",
-    colour=theme.DEMAND_GEN, limit=TOP, keep_largest="mqls",
-    hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")}),
-    key="leads_quality_chart", config=NO_BAR)
+if quality.empty:
+    layout.no_data(view, "no MQL")
+else:
+    st.plotly_chart(charts.ranked_bars(
+        quality, label=label, value="lead_quality", unit="percent", x_title="Sales-ready share of MQLs",
+        colour=theme.DEMAND_GEN, limit=TOP, keep_largest="mqls",
+        hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")}),
+        key="leads_quality_chart", config=NO_BAR)
 if many:
     with st.expander(f"All {fmt.count(len(quality))} rows"):
-        st.dataframe(quality, hide_index=True, key="leads_quality_table", column_config={
-            "lead_quality": st.column_config.ProgressColumn("Lead quality", format="percent", min_value=0,
-                                                            max_value=1)})
+        st.dataframe(tables.readable(quality, {label: (by.capitalize(), tables.CATEGORY), **QUALITY_COLUMNS}),
+                     hide_index=True, key="leads_quality_table")
 
 # --- engagement ----------------------------------------------------------------------------------------------------
 st.subheader("Most engaged accounts and people", anchor=False, help=tiles.definition("engaged_accounts"))

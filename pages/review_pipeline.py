@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, filters, numbers, theme, tiles
+from ui import charts, filters, layout, numbers, theme, tiles
 
 HEADLINES = ["pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "bookings"]
 DEALS = ["win_rate_count", "win_rate_value", "average_deal_size", "sales_cycle_days"]
@@ -22,8 +22,7 @@ with st.spinner(f"Computing {view.quarter} and the seven quarters before it…")
     comparisons = numbers.comparisons(view, HEADLINES + DEALS + TRENDS)
 empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view)
 
 for names in (HEADLINES, DEALS):
     for column, name in zip(st.columns(len(names)), names):
@@ -57,7 +56,7 @@ with win_column:
                  help=f"{tiles.definition('win_rate_count')}\n\n{tiles.definition('win_rate_value')}")
     st.plotly_chart(charts.trend_lines(
         trend(["win_rate_count", "win_rate_value"]), unit="percent", y_title="Won / (won + lost)",
-        colours={"By deals": theme.SALES, "By value": "#1F4E79"}), key="win_rate_trend", config=NO_BAR)
+        colours={"By deals": theme.SALES, "By value": theme.NAVY}), key="win_rate_trend", config=NO_BAR)
 with size_column:
     st.subheader("Deal size and sales cycle", anchor=False,
                  help=f"{tiles.definition('average_deal_size')}\n\n{tiles.definition('sales_cycle_days')}")
@@ -70,8 +69,7 @@ st.subheader("Pipeline and bookings by source category", anchor=False, help=tile
 with st.spinner("Splitting by source…"):
     by_source = numbers.rows("pipeline_by_source", view)
 if by_source.empty:
-    st.info(f"No data for this quarter: no deal was created or won in {view.quarter} under these filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view, "no deal was created or won")
 else:
     st.plotly_chart(charts.stacked_bars(
         by_source, category="source_category", measures={"pipeline": "Pipeline created", "bookings": "Bookings"},

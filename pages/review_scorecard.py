@@ -21,13 +21,12 @@ with st.spinner(f"Computing {view.quarter} and the seven quarters before it…")
     comparisons = numbers.comparisons(view, charter.metrics_and_pairs())
 empty = not numbers.has_data(view)
 if empty:
-    st.info(f"No data for this quarter: nothing was recorded in {view.quarter} for "
-            "these filters. Pick another quarter or widen the filters.",
-            icon=":material/event_busy:")
+    layout.no_data(view)
 
 columns = st.columns(3, gap="small")
 for column, (role, names) in zip(columns, charter.by_funnel_role().items()):
-    with column:
+    # Tiles close together, so the three columns (and the awareness estimate) read as one screen.
+    with column, st.container(gap="xsmall", key=f"scorecard_column_{role}"):
         layout.role_heading(role)
         for name in names:
             feeds = catalog.spec(name).pairs_with

@@ -12,11 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from streamlit.testing.v1 import AppTest
 
-from alignment import attribution, catalog, cli, warehouse
+from alignment import attribution, catalog, cli, plan, warehouse
 from alignment.board import csvs, digest, formats, pdf, pptx, xlsx
 from alignment.board import pack as packs
+from alignment.board.spec import TimelineSpec
 from tests.conftest import sign_in
 from ui import charts
 
@@ -184,9 +186,94 @@ def test_the_screen_draws_every_chart_from_the_same_description(board_pack):
     for spec in board_pack.charts():
         drawn = charts.figure(spec)
         assert drawn.layout.title.text == spec.title
+        if isinstance(spec, TimelineSpec):  # one bar per row, checked in the plan's own tests below
+            assert sum(len(trace.y) for trace in drawn.data if trace.y[0] is not None) == len(spec.rows)
+            continue
         for trace, series in zip(drawn.data, spec.series):
             values = trace.x if spec.kind in ("bar", "stacked_bar") else trace.y
             assert list(values) == series.values
+
+
+# --- the campaign plan --------------------------------------------------------------------------------------------
+
+def _plan_section(pack):
+    return next(section for section in pack.sections if section.key == "plan")
+
+
+def test_the_plan_sits_beside_the_campaigns(board_pack):
+    keys = [section.key for section in board_pack.sections]
+    assert keys.index("plan") + 1 == keys.index("campaigns")
+
+
+def test_the_plan_slide_draws_the_quarters_campaigns_as_the_plan_reads_them(board_pack, reader):
+    expected = plan.campaign_plan(reader, [QUARTER])
+    section = _plan_section(board_pack)
+    timeline, table = section.charts[0], section.tables[0]
+    assert isinstance(timeline, TimelineSpec)
+    assert (timeline.period_start.isoformat(), timeline.period_end.isoformat()) == ("2026-04-01", "2026-07-01")
+    # The table lists every campaign, in the plan's order, with its dates and sponsor flag.
+    assert [(r[0], r[4], r[5], r[7]) for r in table.rows] == [
+        (r.campaign_name, r.start_date, r.end_date, bool(r.has_sales_sponsor)) for r in expected.itertuples()]
+    # The timeline draws the largest by cost in the quarter, in the same order, with the same dates and flags.
+    assert len(expected) > packs.PLAN_ROWS == len(timeline.rows)
+    largest = set(expected.sort_values("cost_in_period", ascending=False)["campaign_id"].head(packs.PLAN_ROWS))
+    shown = expected[expected["campaign_id"].isin(largest)]
+    assert [(row.label, row.start, row.end, row.has_sales_sponsor, row.role) for row in timeline.rows] == [
+        (r.campaign_name, r.start_date, r.end_date, bool(r.has_sales_sponsor), r.funnel_role)
+        for r in shown.itertuples()]
+    assert [label.startswith("⚠ ") for label in timeline.labels] == [not row.has_sales_sponsor
+                                                                      for row in timeline.rows]
+    missing = plan.summary(expected)["without_sponsor"]
+    hidden = len(expected) - packs.PLAN_ROWS
+    assert section.words[0].endswith(f"{hidden} more in the workbook.")
+    assert section.words[1].startswith(f"{missing} of the {len(expected)} name no sales sponsor")
+
+
+def test_the_decks_plan_slide_is_a_native_stacked_bar_chart(files, board_pack):
+    timeline = _plan_section(board_pack).charts[0]
+    _, slides = _slides(files["pptx"])
+    slide = next(slide for slide in slides if _texts(slide).startswith("The campaign plan"))
+    drawn = _chart([slide], timeline.title)
+    assert drawn.chart_type == XL_CHART_TYPE.BAR_STACKED
+    assert list(drawn.plots[0].categories) == timeline.labels
+    first_days, lengths = drawn.plots[0].series
+    assert list(first_days.values)[0] == pptx.excel_day(timeline.period_start) + timeline.span(timeline.rows[0])[0]
+    assert list(lengths.values) == [timeline.span(row)[1] for row in timeline.rows]
+    assert "more in the workbook" in _texts(slide)
+
+
+def test_the_workbook_has_the_plan_and_its_timeline(files, board_pack, reader):
+    book = openpyxl.load_workbook(files["xlsx"])
+    table = book["Campaign plan"]
+    assert table["A4"].value == "Campaign"
+    assert table.max_row - 4 == len(plan.campaign_plan(reader, [QUARTER]))  # every campaign, not just the drawn
+    sheet = book["Plan chart"]
+    timeline = _plan_section(board_pack).charts[0]
+    assert [sheet.cell(row, 1).value for row in range(5, 5 + len(timeline.rows))] == timeline.labels
+    with zipfile.ZipFile(files["xlsx"]) as archive:
+        drawn = [archive.read(n).decode() for n in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n)]
+    plan_chart = [xml for xml in drawn if "'Plan chart'!" in xml]
+    assert len(plan_chart) == 1 and '<c:grouping val="stacked"/>' in plan_chart[0]
+    assert "<a:noFill/>" in plan_chart[0]  # the first series, each bar's first day, is invisible
+
+
+def test_the_pdf_has_the_plan_page(files, board_pack):
+    timeline = _plan_section(board_pack).charts[0]
+    page = next(page for page in _pdf_pages(files["pdf"]) if "The campaign plan" in page)
+    assert timeline.title in page and "No sales sponsor" in page
+
+
+def test_the_screen_draws_one_bar_per_campaign_of_the_plan(board_pack):
+    timeline = _plan_section(board_pack).charts[0]
+    drawn = charts.figure(timeline)
+    bars = [label for trace in drawn.data if trace.y[0] is not None for label in trace.y]
+    assert len(bars) == len(timeline.rows)
+    assert sum(label.startswith("⚠ ") for label in bars) == timeline.without_sponsor > 0
+
+
+def test_the_plan_is_among_the_csvs(board_pack):
+    with zipfile.ZipFile(io.BytesIO(csvs.bundle(board_pack))) as archive:
+        assert f"campaign-plan-{QUARTER}.csv" in archive.namelist()
 
 
 # --- the digest ----------------------------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ import zipfile
 import openpyxl
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.dml import MSO_FILL_TYPE
 from pydantic import ValidationError
 
 from alignment import warehouse
 from alignment.board import csvs, digest, formats, pdf, pptx, xlsx
 from alignment.board.pack import biggest_moves, move_sentence, target_status
 from alignment.board.spec import (BoardPack, ChartSpec, Column, Section, Series, Signature, SignoffStatus,
-                                  TableSpec)
+                                  TableSpec, TimelineRow, TimelineSpec)
 from alignment.catalog import Comparison, TrendPoint
 from alignment.ingest.load import import_extracts
 from ui import charts
@@ -57,6 +59,57 @@ def test_a_table_description_says_what_to_fix():
         TableSpec(title="T", sheet="a/b", columns=[Column(header="a")], rows=[])
     with pytest.raises(ValidationError, match="row_units"):
         TableSpec(title="T", sheet="T", columns=[Column(header="a", unit="row")], rows=[[1]])
+
+
+def campaign(label: str = "Webinar", start=dt.date(2026, 7, 6), end=dt.date(2026, 7, 27), **changes) -> TimelineRow:
+    fields = dict(label=label, start=start, end=end, role="demand_gen", has_sales_sponsor=True)
+    return TimelineRow(**{**fields, **changes})
+
+
+def timeline(**changes) -> TimelineSpec:
+    fields = dict(title="Plan", period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 10, 1), rows=[
+        campaign("Brand TV", dt.date(2026, 1, 1), dt.date(2026, 12, 31), role="awareness"),
+        campaign("Webinar"), campaign("Expo", dt.date(2026, 9, 20), dt.date(2026, 10, 20), has_sales_sponsor=False,
+                                      budget=float("nan"))])
+    return TimelineSpec(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: campaign(start=dt.date(2026, 7, 27), end=dt.date(2026, 7, 6)),
+     "'Webinar' ends on 6 Jul 2026, before it starts on 27 Jul 2026"),
+    (lambda: campaign(role="brand"), "awareness"),
+    (lambda: timeline(period_end=dt.date(2026, 7, 1)), "the period must end after it starts"),
+    (lambda: timeline(rows=[campaign("Old", dt.date(2026, 1, 5), dt.date(2026, 6, 30))]),
+     "'Old' runs 5 Jan 2026 to 30 Jun 2026, outside the period 1 Jul 2026 to 30 Sep 2026; leave it out or widen"),
+    (lambda: timeline(rows=[campaign("Next", dt.date(2026, 10, 1), dt.date(2026, 10, 2))]), "outside the period"),
+    (lambda: timeline(title=""), "at least 1 character"),
+])
+def test_a_timeline_description_says_what_to_fix(make, message):
+    with pytest.raises(ValidationError, match=message):
+        make()
+
+
+def test_a_timeline_cuts_its_bars_to_the_period():
+    plan = timeline()
+    # 1 Jul to 30 Sep is 92 days. Brand TV runs all year: from day 0, all 92 days. The webinar, 6 to 27 Jul: from
+    # day 5, 22 days. The expo, 20 Sep to 20 Oct: from day 81 (20 Sep), its 11 days up to 30 Sep.
+    assert plan.days == 92
+    assert [plan.span(row) for row in plan.rows] == [(0, 92), (5, 22), (81, 11)]
+    assert plan.labels == ["Brand TV", "Webinar", "⚠ Expo"] and plan.without_sponsor == 1
+    assert plan.roles == ["awareness", "demand_gen"] and plan.rows[0].colour == "#7E6BC4"
+    assert plan.rows[2].budget is None  # a missing budget (NaN in a frame) is missing
+    assert plan.quarter_starts == []
+    assert [d.month for d in plan.month_starts] == [7, 8, 9]
+    year = timeline(period_start=dt.date(2026, 2, 15), period_end=dt.date(2027, 1, 2))
+    assert year.quarter_starts == [dt.date(2026, 4, 1), dt.date(2026, 7, 1), dt.date(2026, 10, 1),
+                                   dt.date(2027, 1, 1)]
+    assert year.month_starts[0] == dt.date(2026, 3, 1) and year.month_starts[-1] == dt.date(2027, 1, 1)
+
+
+def test_a_section_holds_a_timeline_beside_charts_and_reads_it_back():
+    section = Section(key="plan", title="Plan", layout="wide", charts=[timeline(), chart()])
+    again = Section.model_validate_json(section.model_dump_json())
+    assert [type(c) for c in again.charts] == [TimelineSpec, ChartSpec] and again == section
 
 
 def test_signoff_states_carry_their_signatures():
@@ -200,6 +253,68 @@ def test_the_screen_draws_the_same_description():
     assert [trace.name for trace in figure.data] == ["Deals", "Won"]
     assert list(figure.data[0].x) == [1, 2, None] and list(figure.data[0].y) == ["a", "b", "c"]
     assert figure.data[1].marker.color == RED and figure.layout.title.text == "Deals"
+
+
+# --- every renderer draws a hand-made timeline ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def plan_pack() -> BoardPack:
+    section = Section(key="plan", title="The campaign plan", layout="wide", words=["3 campaigns."],
+                      charts=[timeline(sheet="Plan chart")])
+    return BoardPack(quarter="2026-Q3", title="Test pack", generated_at=dt.datetime(2026, 10, 5, 8),
+                     data_as_of=dt.datetime(2026, 9, 30, 23), data_fingerprint="f" * 64, sections=[section])
+
+
+def test_the_deck_draws_a_timeline_as_a_native_stacked_bar_chart(plan_pack):
+    deck = Presentation(io.BytesIO(pptx.render(plan_pack)))
+    drawn = [shape.chart for shape in deck.slides[1].shapes if shape.has_chart]
+    assert len(drawn) == 1 and drawn[0].chart_type == XL_CHART_TYPE.BAR_STACKED
+    assert list(drawn[0].plots[0].categories) == ["Brand TV", "Webinar", "⚠ Expo"]
+    first_days, lengths = drawn[0].plots[0].series
+    # Office counts days from 30 Dec 1899: 1 Jul 2026 is day 46204.
+    assert list(first_days.values) == [46204, 46209, 46285] and list(lengths.values) == [92, 22, 11]
+    assert drawn[0].value_axis.minimum_scale == 46204 and drawn[0].value_axis.maximum_scale == 46296
+    assert first_days.format.fill.type == MSO_FILL_TYPE.BACKGROUND  # invisible: no fill (a:noFill)
+    texts = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+    assert "Awareness" in texts and "Demand generation" in texts and "No sales sponsor" in texts
+
+
+def test_the_workbook_draws_a_timeline_beside_its_rows(plan_pack):
+    data = xlsx.render(plan_pack)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Plan chart"]
+    assert [c.value for c in sheet[4]][:4] == ["Campaign", "First day", "Last day", "Days"]
+    assert [sheet.cell(row, 1).value for row in (5, 6, 7)] == ["Brand TV", "Webinar", "⚠ Expo"]
+    assert sheet["D6"].value == 22 and sheet["M7"].value == 11 and sheet["J7"].value is None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts_xml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts_xml) == 1 and '<c:grouping val="stacked"/>' in charts_xml[0]
+    assert '<c:min val="46204"/>' in charts_xml[0] and '<c:max val="46296"/>' in charts_xml[0]
+
+
+def test_the_pdf_draws_a_timeline(plan_pack, tmp_path):
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf.render(plan_pack))
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert len(pages) == 2
+    assert "Plan" in pages[1] and "Webinar" in pages[1] and "Jul 2026" in pages[1] and "No sales sponsor" in pages[1]
+
+
+def test_the_screen_draws_the_same_timeline():
+    figure = charts.figure(timeline())
+    bars = {trace.name: list(trace.y) for trace in figure.data}
+    assert bars == {"Awareness": ["Brand TV"], "Demand generation": ["Webinar", "⚠ Expo"],
+                    "⚠ No sales sponsor": [None]}
+    assert figure.layout.title.text == "Plan"
+    assert [str(day)[:10] for day in figure.layout.xaxis.range] == ["2026-07-01", "2026-10-01"]
+    expo = figure.data[1]
+    assert list(expo.marker.line.color) == ["white", charts.NO_SPONSOR]
+
+
+def test_two_campaigns_of_one_name_keep_a_bar_each_on_screen():
+    twins = timeline(rows=[campaign("Webinar"), campaign("Webinar", dt.date(2026, 8, 3), dt.date(2026, 8, 24))])
+    labels = list(charts.figure(twins).data[0].y)
+    assert len(set(labels)) == 2 and all(label.startswith("Webinar") for label in labels)
 
 
 # --- the digest on the hand-made extract ---------------------------------------------------------------------------

@@ -48,3 +48,26 @@ def test_bands_meeting_the_sla_are_amber_and_never_is_red():
 def test_an_empty_frame_gives_a_chart_that_says_no_data(builder):
     figure = builder(pd.DataFrame())
     assert figure.layout.annotations[0].text == "No data for this quarter"
+
+
+def test_categories_read_as_people_write_them():
+    assert [charts.category_label("channel", c) for c in ("paid_search", "paid search", "tv", "social_organic",
+                                                           "(none)")] == \
+        ["Paid search", "Paid search", "TV", "Social organic", "No campaign touch"]
+    assert [charts.category_label("region", "(none)"), charts.category_label("source_category", "partner_referral"),
+            charts.category_label("segment", "SMB")] == ["No region", "partner referral", "SMB"]
+
+
+def test_bars_and_small_multiples_name_channels_with_their_labels():
+    frame = pd.DataFrame({"channel": ["paid_search", "pr", "email"], "pipeline_roi": [3.0, 1.5, 12.0]})
+    bars = charts.ranked_bars(frame, label="channel", value="pipeline_roi", unit="ratio", x_title="ROI").data[0]
+    assert list(bars.y) == ["PR", "Paid search", "Email"]  # sorted: the largest on top
+    waterfall = pd.DataFrame({"split_value": ["paid social", "(none)"], "stage_order": [1, 1],
+                              "stage": ["inquiry", "inquiry"], "people": [10, 30], "ratio": [None, None],
+                              "ratio_label": [None, None], "velocity_days": [None, None], "value": [None, None]})
+    panels = charts.waterfall_small_multiples(waterfall, dimension="channel")
+    assert [a.text for a in panels.layout.annotations] == ["No campaign touch", "Paid social"]  # largest first
+
+
+def test_ratio_ticks_drop_needless_decimals_and_group_thousands():
+    assert charts.AXIS_FORMATS["ratio"] == {"tickformat": ",.1~f", "ticksuffix": "×"}

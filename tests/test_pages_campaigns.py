@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from alignment import catalog, quadrant, warehouse
 from alignment.catalog import Filters
 from tests.conftest import sign_in
+from ui import charts
 from ui import format as fmt
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -101,6 +102,19 @@ def test_the_quadrant_chart_draws_the_bars_it_states(opened, reader):
     assert [s["y0"] for s in shapes if s["y0"] == s["y1"]] == [pytest.approx(placed.attrs["delivery_threshold"])]
 
 
+def test_channels_are_named_as_people_write_them_in_charts_and_tables(opened, reader):
+    figures = [json.loads(chart.proto.spec) for chart in opened.get("plotly_chart")]
+    roi = next(f for f in figures if f["layout"]["xaxis"]["title"]["text"].startswith("Attributed pipeline per $1"))
+    channels = catalog.run(reader, "channel_results", Filters(quarter=QUARTER))
+    paying = channels[(channels["funnel_role"] == "demand_gen") & channels["pipeline_roi"].notna()]
+    assert sorted(roi["data"][0]["y"]) == sorted(charts.channel_label(c) for c in paying["channel"])
+    assert "Paid search" in roi["data"][0]["y"] and not any("_" in name for name in roi["data"][0]["y"])
+    # The tables read the same way: the campaigns of the quarter and the awareness channels (TV, PR).
+    assert "Paid search" in _table(opened, "Sales sponsor")["Channel"].tolist()
+    awareness = _table(opened, "Cost per 1,000 impressions")["Channel"].tolist()
+    assert "TV" in awareness and "PR" in awareness
+
+
 def test_switching_the_model_changes_the_credit_and_the_card(opened, reader):
     # last in the module: it leaves the page on another model
     opened.segmented_control(key="campaigns_model").set_value("first_touch").run()
@@ -121,8 +135,8 @@ def test_the_quadrant_by_channel_is_the_core_placement(opened, reader):
     placed = quadrant.place_channels(reader, QUARTER, model="first_touch")
     judged = placed[placed["funnel_role"] == "demand_gen"]
     table = _table(opened, "Why")
-    # the table shows a channel's code as words
-    assert table["Channel"].tolist() == judged["channel"].str.replace("_", " ").tolist()
+    # the table shows a channel as people write it (paid_search → Paid search, tv → TV)
+    assert table["Channel"].tolist() == [charts.channel_label(c) for c in judged["channel"]]
     assert table["Placed"].tolist() == judged["quadrant"].tolist()
     counts = {m.label: m.value for m in opened.metric}
     for name in quadrant.QUADRANTS:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from alignment import catalog, warehouse
 from alignment.catalog import Filters
-from ui import context
+from ui import charts, context
 from ui import format as fmt
 from tests.conftest import sign_in
 
@@ -178,6 +178,17 @@ def test_the_funnel_splits_into_small_multiples(app, reader):
     assert set(table["Source category"]) == set(split["split_value"].str.replace("_", " "))
 
 
+def test_the_funnel_split_by_channel_names_each_channel_as_people_write_it(app, reader):
+    at = _open(app, FUNNEL)
+    at.segmented_control(key="funnel_split").set_value("channel").run()
+    assert not at.exception
+    panels = [a["text"] for a in _charts(at)[1]["layout"]["annotations"]]
+    split = catalog.funnel(reader, END_QUARTER, "period", Filters(quarter=END_QUARTER, split="channel"))
+    assert sorted(panels) == sorted(charts.category_label("channel", v) for v in split["split_value"].unique())
+    assert "Paid search" in panels and "No campaign touch" in panels and not any("_" in p for p in panels)
+    assert "Paid search" in set(_table(at, "Channel")["Channel"])
+
+
 def test_the_funnel_follows_the_segment_filter(app, reader):
     at = _open(app, FUNNEL)
     at.selectbox(key="filter_segment").set_value("SMB").run()
@@ -275,6 +286,7 @@ def test_an_empty_quarter_says_no_data_instead_of_failing(app, with_an_empty_qua
     assert at.selectbox(key="filter_quarter").value == EMPTY_QUARTER
     assert not at.error
     assert "No data for this quarter" in _texts(at)
+    assert "Pick another quarter in the filter bar above." in _texts(at)  # and says what to do about it
     if page == SCORECARD:
         assert [m.value for m in at.markdown].count("**No data**") == 15
     elif page != FUNNEL:

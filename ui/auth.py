@@ -15,6 +15,8 @@ from ui.text import literal
 
 USER_KEY = "auth_user"
 """Where the signed-in User is kept for the session."""
+SIGN_IN_PATH = "sign-in"
+"""The sign-in screen's own URL path (every other page's path shows it too until someone signs in)."""
 
 
 class Credentials(BaseModel):
@@ -57,6 +59,26 @@ def current_user() -> User | None:
         if user is not None:
             st.session_state[USER_KEY] = user
     return user
+
+
+# Closes only the notice titled "Page not found", and gives up after three seconds; no user text reaches it.
+_CLOSE_PAGE_NOT_FOUND = """<script>
+(() => {
+  let tries = 0;
+  const timer = setInterval(() => {
+    const notice = [...document.querySelectorAll('[role="dialog"]')]
+      .find(dialog => dialog.textContent.includes("Page not found"));
+    if (notice) notice.querySelector("button")?.click();
+    if (notice || ++tries > 30) clearInterval(timer);
+  }, 100);
+})();
+</script>"""
+
+
+def close_stale_page_not_found() -> None:
+    """Close the "Page not found" notice Streamlit's scan of pages/ sends on a server's first run, before this app's
+    own navigation (which knows every page's link) takes over."""
+    st.html(_CLOSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
 
 
 def sign_in_page() -> None:

@@ -76,10 +76,13 @@ def interval_text(low: float, high: float, unit: str) -> str:
 def scorecard_tile(view: Filters) -> None:
     """The Scorecard's awareness estimate: the share of the quarter's pipeline created that awareness contributed,
     with its interval, or why there is none; the method one hover away and the detail on the Awareness page."""
-    outcome = quarter_estimate(view)
-    help_text = ("Estimated from weekly awareness spend against weekly pipeline created over every week of history "
-                 "(carry-over, saturation, trend, season and demand-generation spend taken into account). It is "
-                 "correlation over time, not touch-level proof; see the Awareness page for how it is made.")
+    with st.spinner("Estimating what awareness contributed…"):
+        outcome = quarter_estimate(view)
+    help_text = ("The share of the pipeline created in the quarter's complete weeks that awareness spend "
+                 "contributed, with its 90% interval. Estimated from weekly awareness spend against weekly pipeline "
+                 "created over every week of history (carry-over, saturation, trend, season and demand-generation "
+                 "spend taken into account). It is correlation over time, not touch-level proof; see the Awareness "
+                 "page for how it is made.")
     with st.container(border=True, key="scorecard_awareness_estimate", gap="xxsmall"):
         with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False):
             st.markdown(":small[Pipeline from awareness (estimate)]", help=help_text, width="stretch")
@@ -89,5 +92,6 @@ def scorecard_tile(view: Filters) -> None:
             st.caption("No estimate: " + outcome.refusal.split(":")[0].lower() + ".", help=outcome.refusal)
         else:
             result = outcome.estimate
-            st.caption(f"{interval_text(result.share_low, result.share_high, 'percent')} of pipeline created  \n"
-                       f"{fmt.currency(result.contribution)} of {fmt.currency(result.target_total)}")
+            # One line, so the awareness column still ends above the fold.
+            st.caption(f"{fmt.currency(result.contribution)} of {fmt.currency(result.target_total)} · "
+                       f"{interval_text(result.share_low, result.share_high, 'percent')}")

@@ -12,7 +12,8 @@ from plotly.subplots import make_subplots
 from alignment.board.palette import (  # noqa: F401 - the stage and colour names pages read as ui.charts.*
     INK, MISS, QUADRANT_COLOURS, RULE, SOURCE_COLOURS, STAGE_LABELS, STAGE_ROLES, ink,
 )
-from alignment.board.spec import ChartSpec
+from alignment import plan as campaign_plans
+from alignment.board.spec import ChartSpec, TimelineSpec
 from ui import format as fmt
 from ui import theme
 
@@ -25,7 +26,7 @@ AXIS_FORMATS: dict[str, dict] = {
     "count": dict(tickformat=",.0f"),
     "currency": dict(tickprefix="$", tickformat="~s"),
     "percent": dict(tickformat=".0%"),
-    "ratio": dict(tickformat=".1f", ticksuffix="×"),
+    "ratio": dict(tickformat=",.1~f", ticksuffix="×"),  # 0.5× · 200× · 1,000×
     "days": dict(tickformat=",.0f"),
     "hours": dict(tickformat=",.0f"),
 }
@@ -133,9 +134,10 @@ def _role_legend(figure: go.Figure, roles: Iterable[str]) -> None:
 
 
 def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value", columns: int = 4,
-                              title: str | None = None) -> go.Figure:
+                              title: str | None = None, dimension: str = "") -> go.Figure:
     """One small waterfall per split value (own y-axis each, so small groups stay readable), in the role colours
-    (the main waterfall above carries their legend)."""
+    (the main waterfall above carries their legend); `dimension` (channel, region, …) names the panels as
+    category_label does."""
     if frame.empty:
         return empty("No data for this quarter")
     # Largest group first (by its first stage's volume), so the panels read in order of weight.
@@ -144,7 +146,7 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
     groups += [g for g in dict.fromkeys(frame[split]) if g not in groups]
     columns = max(1, min(columns, len(groups)))
     rows = math.ceil(len(groups) / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[str(g).replace("_", " ") for g in groups],
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[category_label(dimension, g) for g in groups],
                            vertical_spacing=min(0.3 / rows + 0.06, 0.2), horizontal_spacing=0.06)
     for index, group in enumerate(groups):
         part = frame[frame[split] == group].sort_values("stage_order")
@@ -156,6 +158,7 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
         figure.update_yaxes(range=[0, _top(part["people"])], row=index // columns + 1, col=index % columns + 1)
     _layout(figure, height=max(260, 230 * rows), legend=False)
     figure.update_yaxes(**AXIS_FORMATS["count"], nticks=4)
+    figure.update_yaxes(title_text="People", col=1)
     figure.update_xaxes(tickfont=dict(size=11))
     figure.update_annotations(font=dict(size=13))
     figure.update_layout(margin=dict(t=30))
@@ -177,7 +180,7 @@ def trend_frame(comparisons: Iterable, *, labels: dict[str, str] | None = None) 
 
 def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_title: str,
                line: pd.DataFrame | None = None, line_unit: str | None = None, line_title: str | None = None,
-               line_colour: str = "#1F4E79", height: int = 360) -> go.Figure:
+               line_colour: str = theme.NAVY, height: int = 360) -> go.Figure:
     """Grouped bars by quarter (one colour per series), optionally a line on a second axis (e.g. a share)."""
     figure = make_subplots(specs=[[{"secondary_y": line is not None}]])
     for series, part in frame.groupby("series", sort=False):
@@ -268,9 +271,26 @@ def tile_sparkline(quarters: Iterable[str], values: Iterable[float | None], *, u
 
 # --- categories ----------------------------------------------------------------------------------------------------
 
+NO_VALUE = {"channel": "No campaign touch", "region": "No region", "segment": "No segment",
+            "owner_region": "No region", "source_category": "No source"}
+"""What "(none)" (a missing value the catalog groups under one name) means in each dimension."""
+
+
+def category_label(dimension: str, value) -> str:
+    """A category as people read it: a channel through channel_label (paid_search → Paid search), "(none)" named
+    for its dimension, other codes with spaces for underscores."""
+    text = str(value)
+    if text == "(none)":
+        return NO_VALUE.get(dimension, text)
+    if dimension == "channel":
+        return channel_label(text)
+    return text.replace("_", " ")
+
+
 def _label_text(frame: pd.DataFrame, label: str | list[str]) -> list[str]:
     columns = [label] if isinstance(label, str) else label
-    return [" · ".join(str(v).replace("_", " ") for v in values) for values in frame[columns].itertuples(index=False)]
+    return [" · ".join(category_label(column, v) for column, v in zip(columns, values))
+            for values in frame[columns].itertuples(index=False)]
 
 
 def ranked_bars(frame: pd.DataFrame, *, label: str | list[str], value: str, unit: str, x_title: str,
@@ -402,8 +422,8 @@ def share_stacks(frame: pd.DataFrame, *, row: str, segment: str, order: str, sha
             text=[fmt.percent(v) if not _missing(v) and v >= 0.08 else "" for v in part[share]],
             textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=ink(colours.get(name, theme.NEUTRAL)), size=12),
-            customdata=[fmt.count(v) for v in part[value]],
-            hovertemplate="%{y} · " + str(name) + ": %{x:.1%} (%{customdata} MQLs)<extra></extra>",
+            customdata=list(zip([fmt.percent(v) for v in part[share]], [fmt.count(v) for v in part[value]])),
+            hovertemplate="%{y} · " + str(name) + ": %{customdata[0]} (%{customdata[1]} MQLs)<extra></extra>",
         ))
     figure.update_layout(barmode="stack", legend_traceorder="normal")
     _layout(figure, height=height or max(200, 44 * len(rows) + 110), x_title=x_title)
@@ -432,9 +452,11 @@ def outcome_bars(frame: pd.DataFrame, *, label: str, value: str, colours: list[s
 
 # --- the board pack's chart descriptions ---------------------------------------------------------------------------
 
-def figure(spec: ChartSpec, *, height: int | None = None) -> go.Figure:
+def figure(spec: ChartSpec | TimelineSpec, *, height: int | None = None) -> go.Figure:
     """A board-pack chart description drawn on screen: the same categories, series, colours and titles as the PPTX,
     PDF and XLSX renderers draw, values formatted in the spec's unit."""
+    if isinstance(spec, TimelineSpec):
+        return _timeline(spec, height=height)
     if spec.is_empty:
         return empty("No data for this quarter", height=height or 200)
     show = formatter(spec.unit)
@@ -579,54 +601,74 @@ def _short(text: str, width: int = 48) -> str:
 
 def plan_gantt(plan: pd.DataFrame, *, period: tuple | None = None, height: int | None = None,
                title: str | None = None) -> go.Figure:
-    """The campaign plan as a timeline: one bar per campaign from its first to its last day, coloured by funnel role,
-    outlined in red (and marked ⚠) when it names no sales sponsor. With `period` (first day, day after the last) the
-    axis shows just those days, a dotted line at each quarter's start; longer campaigns run off its edges.
+    """The campaign plan as a timeline: the description the board pack draws (alignment.plan.timeline), on screen.
+    With `period` (first day, day after the last) the axis shows just those days; without, the campaigns' own span.
 
     `plan` is alignment.plan.campaign_plan's frame (campaign_name, channel, funnel_role, start_date, end_date,
     sales_sponsor_name, has_sales_sponsor, budgeted_cost, actual_cost, status, …), in the order to show top down.
     """
     if plan.empty:
         return empty("No campaign runs in these quarters", height=height or 160)
-    rows = plan.reset_index(drop=True)
-    start = pd.to_datetime(rows["start_date"])
-    finish = pd.to_datetime(rows["end_date"]) + pd.Timedelta(days=1)  # the bar covers the whole last day
-    sponsored = rows["has_sales_sponsor"].astype(bool)
-    labels = [("⚠ " if not has else "") + _short(name) + f" · {index + 1}"
-              for index, (name, has) in enumerate(zip(rows["campaign_name"], sponsored))]
+    if period is None:
+        period = (min(plan["start_date"]), pd.Timestamp(max(plan["end_date"])) + pd.Timedelta(days=1))
+    first, after = (pd.Timestamp(day).date() for day in period)
+    spec = campaign_plans.timeline(plan, (first, after), title=title or "Campaign plan")
+    return _timeline(spec, height=height, titled=title is not None)
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Labels made distinct for a category axis (which would merge two campaigns of one name) by invisible marks."""
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, -1) + 1
+        unique.append(label + "\u200b" * seen[label])
+    return unique
+
+
+def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = True) -> go.Figure:
+    """A timeline description on screen: one bar per row from its first to its last day, coloured by funnel role,
+    outlined in red (and marked ⚠) when it names no sales sponsor, a dotted line at each quarter's start inside the
+    period, which the axis shows (longer campaigns run off its edges)."""
+    if spec.is_empty:
+        return empty("No campaign runs in these quarters", height=height or 160)
+    labels = _unique([_short(label) for label in spec.labels])
+    start = pd.to_datetime([row.start for row in spec.rows])
+    finish = pd.to_datetime([row.end for row in spec.rows]) + pd.Timedelta(days=1)  # the bar covers the last day
     hover = []
-    for row, has in zip(rows.itertuples(index=False), sponsored):
-        sponsor = row.sales_sponsor_name if has else "<b>none — every initiative should have one</b>"
+    for row in spec.rows:
+        sponsor = (row.sales_sponsor or "named") if row.has_sales_sponsor else \
+            "<b>none — every initiative should have one</b>"
         hover.append("<br>".join([
-            f"<b>{row.campaign_name}</b>", f"{str(row.channel).replace('_', ' ')} · "
-            f"{theme.FUNNEL_LABELS.get(row.funnel_role, row.funnel_role)} · {row.status or fmt.MISSING}",
-            f"{fmt.day(row.start_date)} – {fmt.day(row.end_date)}", f"Sales sponsor: {sponsor}",
-            f"Budget {fmt.currency(row.budgeted_cost)} · actual {fmt.currency(row.actual_cost)}"]))
+            f"<b>{row.label}</b>", f"{channel_label(row.channel)} · {theme.FUNNEL_LABELS.get(row.role, row.role)}"
+            f" · {row.status or fmt.MISSING}", f"{fmt.day(row.start)} – {fmt.day(row.end)}",
+            f"Sales sponsor: {sponsor}",
+            f"Budget {fmt.currency(row.budget)} · actual {fmt.currency(row.actual_cost)}"]))
     figure = go.Figure()
-    for role in dict.fromkeys(rows["funnel_role"]):
-        part = rows.index[rows["funnel_role"] == role]
+    for role in spec.roles:
+        part = [i for i, row in enumerate(spec.rows) if row.role == role]
         figure.add_trace(go.Bar(
-            y=[labels[i] for i in part], base=start[part], x=(finish[part] - start[part]).dt.total_seconds() * 1000,
-            orientation="h", name=theme.FUNNEL_LABELS.get(role, str(role)),
+            y=[labels[i] for i in part], base=[start[i] for i in part],
+            x=[(finish[i] - start[i]).total_seconds() * 1000 for i in part], orientation="h",
+            name=theme.FUNNEL_LABELS.get(role, str(role)),
             marker=dict(color=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL),
-                        line=dict(color=[NO_SPONSOR if not sponsored[i] else "white" for i in part],
-                                  width=[2.5 if not sponsored[i] else 0.5 for i in part])),
+                        line=dict(color=[NO_SPONSOR if not spec.rows[i].has_sales_sponsor else "white" for i in part],
+                                  width=[2.5 if not spec.rows[i].has_sales_sponsor else 0.5 for i in part])),
             hovertext=[hover[i] for i in part], hoverinfo="text"))
-    if not sponsored.all():
+    if spec.without_sponsor:
         figure.add_trace(go.Bar(x=[None], y=[None], name="⚠ No sales sponsor", hoverinfo="skip",
                                 marker=dict(color="white", line=dict(color=NO_SPONSOR, width=2.5))))
-    _layout(figure, height=height or max(220, 24 * len(rows) + 110))
+    _layout(figure, height=height or max(220, 24 * len(spec.rows) + 110))
     figure.update_layout(barmode="overlay", bargap=0.25)
-    figure.update_xaxes(type="date", showgrid=True, gridcolor=GRID, title_text=None)
-    if period is not None:
-        first, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-        figure.update_xaxes(range=[first, end])
-        for month in pd.date_range(first, end, freq="QS", inclusive="left")[1:]:
-            figure.add_vline(x=month, line=dict(color="#5B6775", dash="dot", width=1))
+    first, end = pd.Timestamp(spec.period_start), pd.Timestamp(spec.period_end)
+    figure.update_xaxes(type="date", showgrid=True, gridcolor=GRID, title_text=None, range=[first, end])
+    for day in spec.quarter_starts:
+        figure.add_vline(x=pd.Timestamp(day), line=dict(color="#5B6775", dash="dot", width=1))
     figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], showgrid=False,
                         zeroline=False, tickfont=dict(size=12))
-    if title:
-        figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)), margin=dict(t=64))
+    if titled:  # the title on its own line, the legend under it
+        figure.update_layout(title=dict(text=spec.title, x=0, y=1, yref="container", yanchor="top", pad=dict(t=10),
+                                        font=dict(size=14)), margin=dict(t=78))
     return figure
 
 

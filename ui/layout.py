@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment import schema
+from alignment.catalog import Filters
+from ui import filters
 from ui import format as fmt
 from ui import theme
 from ui.context import Snapshot, quality_checks
@@ -61,3 +63,17 @@ def facts(items: dict[str, str]) -> None:
         for column, (label, value) in zip(st.columns(len(items)), items.items()):
             column.caption(label)
             column.markdown(f"**{literal(value)}**")
+
+
+def what_to_try(view: Filters) -> str:
+    """What to change in the filter bar when a view holds nothing: another quarter, or a filter set back to all."""
+    narrowed = [name for name, value in (("region", view.region), ("segment", view.segment)) if value]
+    if narrowed:
+        return f"Pick another quarter, or set {' and '.join(narrowed)} back to all, in the filter bar above."
+    return "Pick another quarter in the filter bar above."
+
+
+def no_data(view: Filters, what: str = "nothing was recorded") -> None:
+    """The empty state of a section: what is missing, for which view, and what to do about it."""
+    st.info(f"No data for this quarter: {what} in {filters.describe(view)}. {what_to_try(view)}",
+            icon=":material/event_busy:")

@@ -8,28 +8,40 @@ import streamlit as st
 from alignment.board import csvs
 from alignment.board.spec import TableSpec
 from ui import format as fmt
-from ui.charts import STAGE_LABELS
+from ui.charts import STAGE_LABELS, category_label
+
+CATEGORY = "category"
+"""The kind of a column of category codes (a channel, region, segment) in `readable`: shown as category_label says."""
 
 
 def readable(frame: pd.DataFrame, columns: dict[str, tuple[str, str | None]]) -> pd.DataFrame:
-    """Keep `columns` ({column: (header, unit or None for text)}) in that order, formatted for display."""
+    """Keep `columns` ({column: (header, unit, CATEGORY, or None for text)}) in that order, formatted for display;
+    a CATEGORY column is read as the dimension of its own name (channel → Paid search, TV)."""
     shown = {}
     for column, (header, unit) in columns.items():
         values = frame[column]
         if unit is None:
             shown[header] = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v).replace("_", " "))
+        elif unit == CATEGORY:
+            shown[header] = values.map(lambda v, c=column: fmt.MISSING if pd.isna(v) else category_label(c, v))
         else:
             shown[header] = values.map(fmt.BY_UNIT[unit])
     return pd.DataFrame(shown, index=frame.index).reset_index(drop=True)
 
 
-def four_measures(waterfall: pd.DataFrame, *, ratio_label: str, split_header: str | None = None) -> pd.DataFrame:
-    """Forrester's four measures per stage of catalog.funnel's frame: volume, conversion, velocity and value."""
-    columns = {"split_value": (split_header, None)} if split_header else {}
+def four_measures(waterfall: pd.DataFrame, *, ratio_label: str, split_header: str | None = None,
+                  split: str = "") -> pd.DataFrame:
+    """Forrester's four measures per stage of catalog.funnel's frame: volume, conversion, velocity and value; split
+    values (of the dimension `split`) named as the split's charts name them."""
+    frame = waterfall.assign(stage=waterfall["stage"].map(STAGE_LABELS))
+    columns = {}
+    if split_header:
+        frame = frame.assign(split_value=[category_label(split, v) for v in frame["split_value"]])
+        columns = {"split_value": (split_header, None)}
     columns |= {"stage": ("Stage", None), "people": ("Volume (people)", "count"), "ratio": (ratio_label, "percent"),
                 "velocity_days": ("Velocity (median days from the stage before)", "days"),
                 "value": ("Value", "currency")}
-    return readable(waterfall.assign(stage=waterfall["stage"].map(STAGE_LABELS)), columns)
+    return readable(frame, columns)
 
 
 def acceptance_outcomes(acceptance: pd.DataFrame, disqualified: float | None) -> pd.DataFrame:

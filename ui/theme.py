@@ -3,5 +3,5 @@
 from __future__ import annotations
 
 from alignment.board.palette import (  # noqa: F401 - the names pages and builders call as ui.theme.*
-    AWARENESS, DEMAND_GEN, FUNNEL_COLOURS, FUNNEL_LABELS, NEUTRAL, SALES,
+    AWARENESS, DEMAND_GEN, FUNNEL_COLOURS, FUNNEL_LABELS, MISS, NAVY, NEUTRAL, SALES,
 )

@@ -58,24 +58,27 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
     name = comparison.name
     metric = catalog.spec(name)
     show = fmt.BY_UNIT[metric.unit]
-    with st.container(border=True, key=f"tile_{name}"):
+    quarter = Quarter.parse(comparison.quarter)
+    with st.container(border=True, key=f"tile_{name}", height="stretch", gap="xsmall"):
+        # The title as text above the number: it wraps in a narrow column instead of being cut off.
+        st.markdown(f":small[{metric.title}]", help=definition(name))
         if quarter_empty or not has_data(comparison):
-            st.metric(metric.title, NO_DATA, help=definition(name))
+            st.metric(metric.title, NO_DATA, label_visibility="collapsed")
             st.caption(f"No data for this quarter ({comparison.quarter}).")
             return
         trend = [p.value for p in comparison.trend if p.value is not None]
         st.metric(
-            metric.title, show(comparison.value),
+            metric.title, show(comparison.value), label_visibility="collapsed",
             delta=None if comparison.last_quarter is None else fmt.change(comparison.change_vs_last_quarter,
                                                                           metric.unit),
             delta_color="normal" if metric.direction == "up" else "inverse",
-            delta_description="vs last quarter", help=definition(name),
+            delta_description=f"vs {quarter.shift(-1)}",
             chart_data=trend if len(trend) > 1 else None, chart_type="area",
         )
         notes = []
         if comparison.same_quarter_last_year is not None:
             notes.append(change_text(comparison.change_vs_last_year, metric.unit, metric.direction)
-                         + " vs same quarter last year")
+                         + f" vs {quarter.shift(-4)}")
         if comparison.target is not None:
             notes.append(target_text(comparison))
         feeds = catalog.spec(paired.name) if paired is not None else None
@@ -83,7 +86,7 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
             notes.append(f"Feeds **{feeds.title}**: {fmt.BY_UNIT[feeds.unit](paired.value)}")
         if notes:
             # One caption, a line per note: the tile stays short enough for the quarter to fit on a screen.
-            st.caption("  \n".join(notes), help=f"{feeds.title}: {feeds.definition}" if feeds else None)
+            st.caption("  \n".join(notes), help=changes_help(comparison, paired))
 
 
 def change_line(comparison: Comparison) -> str:
@@ -98,7 +101,7 @@ def change_line(comparison: Comparison) -> str:
     return " · ".join(parts)
 
 
-SPARK_WIDTH, SPARK_HEIGHT = 60, 30
+SPARK_WIDTH, SPARK_HEIGHT = 48, 26
 """The Scorecard's sparklines in pixels: small enough to sit between a tile's title and its value."""
 
 

@@ -65,3 +65,19 @@ def rows_that_fit(table: TableSpec, width: float, height: float, font_size: floa
             break
         count += 1
     return max(count, 1) if start < len(texts) else 0
+
+
+def shortened(text: str, limit: int) -> str:
+    """A long label cut in the middle, so that both its start and its distinguishing end stay readable."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return text[: limit - tail - 1].rstrip() + "…" + text[-tail:].lstrip()
+
+
+def label_room(labels: list[str], width: float, font_size: float, *, share: float = 0.4) -> tuple[float, int]:
+    """The width a chart's category labels take beside it (at most `share` of the chart's) and how many characters
+    a label may keep in it."""
+    longest = max([len(label) for label in labels] + [4])
+    room = min(longest * CHAR_WIDTH * font_size + 10, width * share)
+    return room, max(int((room - 10) / (CHAR_WIDTH * font_size)), 8)

@@ -6,7 +6,10 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
+import pandas as pd
+
 from alignment import catalog, demo, quadrant, quality, warehouse
+from alignment import plan as campaign_plans
 from alignment.board import formats, palette
 from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
 from alignment.catalog import Comparison, Definitions
@@ -19,6 +22,7 @@ PARTS: dict[str, str] = {
     "roles": "Awareness | demand generation | sales",
     "waterfall": "The waterfall",
     "pipeline": "Sourced and influenced pipeline",
+    "plan": "The campaign plan",
     "campaigns": "Campaigns and the alignment quadrant",
     "sla": "Follow-up SLA and lead quality",
     "definitions": "Definitions: the charter in force",
@@ -35,6 +39,9 @@ QUALITY_METRICS = ["lead_quality", "sales_ready_mqls", "cost_per_sales_ready_lea
 MOVERS = 5
 """How many of the biggest moves the executive summary puts in words."""
 SLIDE_CAMPAIGNS = 12
+PLAN_ROWS = 18
+"""The most campaigns the plan's timeline draws (the largest by cost in the quarter); its table lists every one."""
+
 
 def board_metric_names(charter: Charter) -> list[str]:
     """The charter's metrics, the sales numbers the marketing ones feed, and what the pack's other parts show."""
@@ -63,6 +70,8 @@ class Inputs:
             tasks["funnel"] = lambda: catalog.funnel(source, quarter, "period", filters, definitions)
         if "pipeline" in parts:
             tasks["by_source"] = lambda: catalog.run(source, "pipeline_by_source", filters, definitions)
+        if "plan" in parts:
+            tasks["plan"] = lambda: campaign_plans.campaign_plan(source, [quarter], definitions)
         if "campaigns" in parts:
             tasks["placed"] = lambda: quadrant.place_campaigns(source, quarter, filters, definitions)
         if "sla" in parts:
@@ -267,7 +276,55 @@ def _pipeline(inputs: Inputs) -> Section:
                    tables=[by_quarter, source_table])
 
 
-# --- campaigns, SLA and lead quality -------------------------------------------------------------------------------
+# --- the plan, campaigns, SLA and lead quality ------------------------------------------------------------------------
+
+def largest_campaigns(plan: pd.DataFrame, limit: int = PLAN_ROWS) -> pd.DataFrame:
+    """The plan's `limit` campaigns with the most cost in the period (actual where recorded, else budget; umbrella
+    programs without a cost of their own come last), kept in the plan's order."""
+    ranked = plan.assign(size=plan["cost_in_period"].fillna(-1.0)).sort_values(
+        ["size", "campaign_id"], ascending=[False, True])
+    return plan[plan["campaign_id"].isin(ranked["campaign_id"].head(limit))].reset_index(drop=True)
+
+
+def _plan(inputs: Inputs) -> Section:
+    plan, quarter = inputs.results["plan"], inputs.quarter
+    shown = largest_campaigns(plan)
+    hidden = len(plan) - len(shown)
+    missing = int((~plan["has_sales_sponsor"].astype(bool)).sum())
+    missing_hidden = missing - int((~shown["has_sales_sponsor"].astype(bool)).sum())
+    title = (f"The {len(shown)} largest of the {len(plan)} campaigns running in {quarter}" if hidden
+             else f"The campaigns running in {quarter}")
+    chart = campaign_plans.timeline(
+        shown, (quarter.start.date(), quarter.end.date()), title=title, sheet="Plan chart",
+        definition=f"{catalog.spec('campaign_plan').definition} Bars run from a campaign's first to its last day "
+                   "inside the quarter, coloured by funnel role; ⚠ and a red outline: no sales sponsor.")
+    if plan.empty:
+        words = [f"No campaign runs in {quarter}."]
+    else:
+        words = [f"{len(plan)} campaigns run in {quarter}" + (
+            f"; the timeline draws the {len(shown)} with the most cost in the quarter, {hidden} more in the workbook."
+            if hidden else ".")]
+        words.append("Every campaign names a sales sponsor." if not missing else
+                     f"{missing} of the {len(plan)} name no sales sponsor (⚠, outlined in red)"
+                     + (f", {missing_hidden} of them in the workbook only." if missing_hidden else ".")
+                     + " Every initiative should have one.")
+    table = TableSpec(
+        title=f"Every campaign running in {quarter}", sheet="Campaign plan",
+        columns=[Column(header="Campaign"), Column(header="Channel"), Column(header="Funnel role"),
+                 Column(header="Status"), Column(header="Start", unit="date"), Column(header="End", unit="date"),
+                 Column(header="Sales sponsor"), Column(header="Has a sales sponsor"),
+                 Column(header="Budget", unit="currency"), Column(header="Actual cost", unit="currency"),
+                 Column(header=f"Cost in {quarter}", unit="currency"), Column(header="Owner", detail=True),
+                 Column(header="Content", detail=True), Column(header="Targeting", detail=True),
+                 Column(header="Objective", detail=True), Column(header="Campaign id", detail=True)],
+        rows=[[r.campaign_name, str(r.channel).replace("_", " "),
+               palette.FUNNEL_LABELS.get(r.funnel_role, r.funnel_role), r.status, r.start_date, r.end_date,
+               r.sales_sponsor_name if r.has_sales_sponsor else None, bool(r.has_sales_sponsor), r.budgeted_cost,
+               r.actual_cost, r.cost_in_period, r.owner_name, r.content, r.targeting, r.objective, r.campaign_id]
+              for r in plan.itertuples()],
+        definition=catalog.spec("campaign_plan").definition)
+    return Section(key="plan", title=PARTS["plan"], layout="wide", words=words, charts=[chart], tables=[table])
+
 
 def _campaigns(inputs: Inputs) -> Section:
     placed = inputs.results["placed"]
@@ -429,7 +486,8 @@ def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | 
     build: dict[str, Callable[[], Section]] = {
         "summary": lambda: _summary(inputs, signoff), "scorecard": lambda: _scorecard(inputs),
         "roles": lambda: _roles(inputs), "waterfall": lambda: _waterfall(inputs),
-        "pipeline": lambda: _pipeline(inputs), "campaigns": lambda: _campaigns(inputs),
+        "pipeline": lambda: _pipeline(inputs), "plan": lambda: _plan(inputs),
+        "campaigns": lambda: _campaigns(inputs),
         "sla": lambda: _sla(inputs), "definitions": lambda: _definitions(inputs),
         "quality": lambda: _quality(inputs), "signoff": lambda: _signoff(signoff),
     }

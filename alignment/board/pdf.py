@@ -8,15 +8,16 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable, PageBreak, PageTemplate, Paragraph,
                                 Spacer, Table, TableStyle)
 
 from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec
+from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec, TimelineSpec
 
 WIDTH, HEIGHT = 960, 540  # points, the deck's 16:9 page
 MARGIN = 36
@@ -48,9 +49,13 @@ STYLES = {
 }
 
 
+WARNING_MARK = f'<font name="ZapfDingbats" color="{palette.MISS}">\u25b2</font>'
+"""The ⚠ of the words in a glyph the PDF's built-in fonts have (Helvetica has no ⚠): a red triangle."""
+
+
 def _text(value: str) -> str:
     """Plain text for a Paragraph (which reads markup): user text is escaped, never interpreted."""
-    return escape(value)
+    return escape(value).replace("⚠", WARNING_MARK)
 
 
 # --- charts --------------------------------------------------------------------------------------------------------
@@ -67,8 +72,10 @@ def _axis_label(unit: str):
     return label
 
 
-def chart_drawing(spec: ChartSpec, width: float, height: float) -> Drawing:
+def chart_drawing(spec: ChartSpec | TimelineSpec, width: float, height: float) -> Drawing:
     """A vector chart: title, value axis in the unit's format, the series' colours, a legend when several."""
+    if isinstance(spec, TimelineSpec):
+        return timeline_drawing(spec, width, height)
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=_colour(palette.INK)))
     legend_room = 18 if len(spec.series) > 1 else 0
@@ -137,6 +144,86 @@ def chart_drawing(spec: ChartSpec, width: float, height: float) -> Drawing:
         legend.deltax = max(len(s.name) for s in spec.series) * 4.6 + 24
         legend.colorNamePairs = [(_colour(s.colour), s.name) for s in spec.series]
         drawing.add(legend)
+    return drawing
+
+
+TIMELINE_FONT = 7.5
+
+
+def _warning(x: float, y: float, size: float) -> list:
+    """The ⚠ mark drawn as a vector (the PDF's built-in fonts have no such glyph): a red triangle with a white !."""
+    return [Polygon([x, y, x + size, y, x + size / 2, y + size * 0.9], fillColor=_colour(palette.MISS),
+                    strokeColor=None),
+            String(x + size / 2, y + size * 0.12, "!", fontName=BOLD, fontSize=size * 0.72, fillColor=colors.white,
+                   textAnchor="middle")]
+
+
+def _fitted(label: str, width: float) -> str:
+    """The label, cut in the middle until it fits `width` points."""
+    limit = len(label)
+    while limit > 8 and stringWidth(layout.shortened(label, limit), FONT, TIMELINE_FONT) > width:
+        limit -= 1
+    return layout.shortened(label, limit)
+
+
+def timeline_drawing(spec: TimelineSpec, width: float, height: float) -> Drawing:
+    """A timeline: the campaigns' labels on the left, one bar each from its first to its last day over the period
+    (its funnel role's colour, a red outline and ⚠ without a sales sponsor), month ticks along the top, a dotted line
+    at each quarter's start, and a legend under it."""
+    drawing = Drawing(width, height)
+    ink, muted = _colour(palette.INK), _colour(palette.MUTED)
+    drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=ink))
+    if spec.is_empty:
+        drawing.add(String(0, height - 34, "No campaign runs in this period.", fontName=FONT, fontSize=9,
+                           fillColor=muted))
+        return drawing
+    mark = TIMELINE_FONT * 1.5  # the ⚠ drawn before a label
+    room = min(max([stringWidth(row.label, FONT, TIMELINE_FONT) + (0 if row.has_sales_sponsor else mark)
+                    for row in spec.rows] + [20]) + 10, width * 0.42)
+    left, right = room, width - 12
+    top, bottom = height - 34, 22
+    pitch = min((top - bottom) / max(len(spec.rows), 1), 22)
+    base = top - pitch * max(len(spec.rows), 1)
+    bar = pitch * 0.68
+
+    def at(day) -> float:
+        return left + (right - left) * (day - spec.period_start).days / spec.days
+
+    drawing.add(Rect(left, base, right - left, top - base, fillColor=None, strokeColor=_colour(palette.RULE),
+                     strokeWidth=0.5))
+    for month in spec.month_starts:
+        drawing.add(Line(at(month), top, at(month), base, strokeColor=_colour(palette.RULE), strokeWidth=0.5))
+        named = month.month == 1 or month == spec.month_starts[0]
+        drawing.add(String(at(month) + 2, top + 4, month.strftime("%b %Y" if named else "%b"), fontName=FONT,
+                           fontSize=7, fillColor=muted))
+    for index, row in enumerate(spec.rows):
+        middle = top - pitch * (index + 0.5)
+        label = _fitted(row.label, room - 10 - (0 if row.has_sales_sponsor else mark))
+        if not row.has_sales_sponsor:
+            width_of = stringWidth(label, FONT, TIMELINE_FONT)
+            for part in _warning(left - 6 - width_of - TIMELINE_FONT * 1.3, middle - TIMELINE_FONT * 0.4,
+                                 TIMELINE_FONT * 1.05):
+                drawing.add(part)
+        drawing.add(String(left - 6, middle - TIMELINE_FONT * 0.35, label, fontName=FONT, fontSize=TIMELINE_FONT,
+                           fillColor=ink, textAnchor="end"))
+        offset, length = spec.span(row)
+        drawing.add(Rect(left + (right - left) * offset / spec.days, middle - bar / 2,
+                         max((right - left) * length / spec.days, 1.5), bar, fillColor=_colour(row.colour),
+                         strokeColor=None if row.has_sales_sponsor else _colour(palette.MISS),
+                         strokeWidth=0 if row.has_sales_sponsor else 1.6))
+    for day in spec.quarter_starts:
+        drawing.add(Line(at(day), top + 2, at(day), base, strokeColor=muted, strokeWidth=1, strokeDashArray=[1, 2]))
+    x, y = left, base - 16
+    for role in spec.roles:
+        label = palette.FUNNEL_LABELS.get(role, role)
+        drawing.add(Rect(x, y, 12, 8, fillColor=_colour(palette.FUNNEL_COLOURS[role]), strokeColor=None))
+        drawing.add(String(x + 16, y + 1, label, fontName=FONT, fontSize=8, fillColor=ink))
+        x += 16 + stringWidth(label, FONT, 8) + 14
+    if spec.without_sponsor:
+        drawing.add(Rect(x, y, 12, 8, fillColor=colors.white, strokeColor=_colour(palette.MISS), strokeWidth=1.4))
+        for part in _warning(x + 16, y, 8.5):
+            drawing.add(part)
+        drawing.add(String(x + 28, y + 1, "No sales sponsor", fontName=FONT, fontSize=8, fillColor=ink))
     return drawing
 
 
@@ -233,6 +320,12 @@ def section_flowables(section: Section, *, height: float = CONTENT_HEIGHT - 44) 
                 cell += _table_block(table, width - 14, height * 0.4, palette.FUNNEL_COLOURS.get(table.role, colour))
             cells.append(cell)
         story.append(_grid(cells, [width] * count))
+    elif section.layout == "wide":
+        words = _bullets(section.words)
+        used = sum(line.wrap(CONTENT_WIDTH, height)[1] + line.style.spaceAfter for line in words)
+        story += words
+        for chart in section.charts[:1]:  # as tall as the page allows (`height` keeps some room in hand)
+            story += _chart_block(chart, CONTENT_WIDTH, height - used + 12)
     elif section.layout == "chart_left":
         left, right = CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5
         charts = [part for chart in section.charts

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Pt
 
 from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec
+from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec, TimelineSpec
 
 WIDTH, HEIGHT = 960, 540  # points: 13.333 × 7.5 inches, 16:9
 MARGIN = 36
@@ -79,8 +81,11 @@ def _bullets(slide, x, y, w, h, lines: list[str], *, size: float = 13) -> None:
 
 # --- charts --------------------------------------------------------------------------------------------------------
 
-def add_chart(slide, spec: ChartSpec, x: float, y: float, w: float, h: float) -> None:
+def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: float, h: float) -> None:
     """A native chart (its data lives in the deck's embedded workbook), titled, coloured and formatted per unit."""
+    if isinstance(spec, TimelineSpec):
+        add_timeline(slide, spec, x, y, w, h)
+        return
     data = CategoryChartData(number_format=formats.EXCEL_FORMATS[spec.unit])
     data.categories = spec.categories or ["(none)"]
     for series in spec.series:
@@ -137,7 +142,108 @@ def add_chart(slide, spec: ChartSpec, x: float, y: float, w: float, h: float) ->
         chart.legend.font.size = Pt(9)
 
 
-def _chart_with_caption(slide, spec: ChartSpec, x, y, w, h) -> None:
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+TIMELINE_FONT = 8.5
+LEGEND_HEIGHT = 16
+
+
+def excel_day(day: dt.date) -> int:
+    """A day as Office stores dates (days since 30 Dec 1899), so a value axis reads as dates."""
+    return (day - EXCEL_EPOCH).days
+
+
+def tick_days(days: int) -> int:
+    """Days between a timeline's date ticks: weekly over a quarter, wider over longer periods."""
+    return 7 if days <= 100 else 14 if days <= 200 else 28 if days <= 400 else 91
+
+
+def add_timeline(slide, spec: TimelineSpec, x: float, y: float, w: float, h: float) -> None:
+    """A timeline as a native stacked bar chart: an invisible first series holds each bar's first day, the visible
+    second its length in days, on a date axis over the period; each bar in its funnel role's colour, outlined in red
+    and marked ⚠ without a sales sponsor; a legend, and a dotted line at each quarter's start, drawn beside it."""
+    chart_height = h - LEGEND_HEIGHT - 4
+    room, limit = layout.label_room(spec.labels, w, TIMELINE_FONT)
+    data = CategoryChartData()
+    data.categories = [layout.shortened(label, limit) for label in spec.labels] or ["(none)"]
+    spans = [spec.span(row) for row in spec.rows]
+    data.add_series("First day", [excel_day(spec.period_start) + offset for offset, _ in spans] or [None],
+                    number_format="d mmm yyyy")
+    data.add_series("Days", [length for _, length in spans] or [None], number_format="0")
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, Pt(x), Pt(y), Pt(w), Pt(chart_height), data).chart
+    chart.font.size, chart.font.name = Pt(TIMELINE_FONT), FONT
+    chart.font.color.rgb = _rgb(palette.INK)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = spec.title
+    title_run = chart.chart_title.text_frame.paragraphs[0].runs[0]
+    title_run.font.size, title_run.font.bold = Pt(11), True
+    chart.has_legend = False
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 35, 100
+    offsets, lengths = plot.series
+    offsets.format.fill.background()
+    offsets.format.line.fill.background()
+    for index, row in enumerate(spec.rows):
+        point = lengths.points[index]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = _rgb(row.colour)
+        if row.has_sales_sponsor:
+            point.format.line.fill.background()
+        else:
+            point.format.line.color.rgb = _rgb(palette.MISS)
+            point.format.line.width = Pt(2)
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = excel_day(spec.period_start), excel_day(spec.period_end)
+    axis.major_unit = tick_days(spec.days)
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "d mmm", False
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(palette.RULE)
+    axis.format.line.fill.background()
+    categories = chart.category_axis
+    categories.reverse_order = True  # the first campaign on top, as the table lists it
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    categories.format.line.color.rgb = _rgb("#B8C1CC")
+    # The plot's inner box is placed by hand, so the labels get the room measured for them and the quarter lines
+    # below land on the dates they mark.
+    top, bottom = 52.0, 6.0
+    inner = (room / w, top / chart_height, 1 - room / w - 12 / w, 1 - (top + bottom) / chart_height)
+    _manual_layout(chart, *inner)
+    left, plot_width = x + inner[0] * w, inner[2] * w
+    for day in spec.quarter_starts:
+        at = left + plot_width * (day - spec.period_start).days / spec.days
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Pt(at), Pt(y + top), Pt(at),
+                                          Pt(y + chart_height - bottom))
+        line.line.color.rgb = _rgb(palette.MUTED)
+        line.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+        line.line.width = Pt(1)
+    _timeline_legend(slide, spec, left, y + chart_height + 2)
+
+
+def _manual_layout(chart, x: float, y: float, w: float, h: float) -> None:
+    """Place the plot area's inner box (axes excluded) at fractions of the chart's frame."""
+    plot_area = chart._chartSpace.chart.plotArea
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    plot_area.insert(0, parse_xml(
+        f'<c:layout {nsdecls("c")}><c:manualLayout><c:layoutTarget val="inner"/><c:xMode val="edge"/>'
+        f'<c:yMode val="edge"/><c:x val="{x:.4f}"/><c:y val="{y:.4f}"/><c:w val="{w:.4f}"/><c:h val="{h:.4f}"/>'
+        '</c:manualLayout></c:layout>'))
+
+
+def _timeline_legend(slide, spec: TimelineSpec, x: float, y: float) -> None:
+    keys = [(palette.FUNNEL_LABELS.get(role, role), palette.FUNNEL_COLOURS[role], None) for role in spec.roles]
+    if spec.without_sponsor:
+        keys.append(("⚠ No sales sponsor", "#FFFFFF", palette.MISS))
+    for label, fill, outline in keys:
+        swatch = _rectangle(slide, x, y + 3, 14, 9, fill)
+        if outline:
+            swatch.line.color.rgb = _rgb(outline)
+            swatch.line.width = Pt(1.5)
+        width = len(label) * layout.CHAR_WIDTH * 9 + 12
+        _box(slide, x + 17, y, width, LEGEND_HEIGHT, label, size=9, colour=palette.INK)
+        x += 17 + width + 10
+
+
+def _chart_with_caption(slide, spec: ChartSpec | TimelineSpec, x, y, w, h) -> None:
     caption = 26 if spec.definition else 0
     add_chart(slide, spec, x, y, w, h - caption)
     if spec.definition:
@@ -280,6 +386,16 @@ def _section_slides(deck: Deck, section: Section) -> None:
                 role_colour = palette.FUNNEL_COLOURS.get(table.role, colour)
                 drawn = add_table(slide, table, x, TOP + height * 0.6, column, height * 0.4 - 14, colour=role_colour)
                 _capped_note(slide, table, drawn, x, BOTTOM - 12, column)
+        return
+    if section.layout == "wide":
+        slide = deck.slide(section.title, role=section.role, notes=notes)
+        top = TOP
+        if section.words:
+            lines = sum(layout.row_lines([line], [width - 20], 11) for line in section.words)
+            _bullets(slide, MARGIN, top - 4, width, 20 * lines, section.words, size=11)
+            top += 14 * lines + 5 * len(section.words) + 2
+        for chart in section.charts[:1]:
+            _chart_with_caption(slide, chart, MARGIN, top, width, BOTTOM - top)
         return
     if section.layout == "chart_left":
         slide = deck.slide(section.title, role=section.role, notes=notes)

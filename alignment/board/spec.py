@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment.board import formats
+from alignment.board import formats, palette
 from alignment.catalog import Definitions
 
 Unit = Literal["count", "currency", "percent", "days", "hours", "ratio"]
 Role = Literal["awareness", "demand_gen", "sales"]
+Status = Literal["planned", "running", "done"]
 COLOUR = r"^#[0-9A-Fa-f]{6}$"
+NO_SPONSOR_MARK = "⚠ "
+"""What a timeline puts before the label of a campaign that names no sales sponsor (its bar is outlined in red)."""
 
 
 class Series(BaseModel):
@@ -73,6 +76,128 @@ class ChartSpec(BaseModel):
     @property
     def is_empty(self) -> bool:
         return not self.categories or all(v is None for s in self.series for v in s.values)
+
+
+class TimelineRow(BaseModel):
+    """One bar of a timeline: a campaign from its first to its last day, in its funnel role's colour."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(min_length=1)
+    start: dt.date = Field(description="its first day")
+    end: dt.date = Field(description="its last day (inclusive)")
+    role: Role
+    has_sales_sponsor: bool
+    sales_sponsor: str | None = Field(None, description="the sponsor's name, when it names one")
+    status: Status | None = None
+    channel: str = ""
+    budget: float | None = None
+    actual_cost: float | None = None
+
+    @field_validator("budget", "actual_cost")
+    @classmethod
+    def _number(cls, value: float | None) -> float | None:
+        return None if value is None or math.isnan(value) else value  # a missing cost, as the CRM leaves it
+
+    @model_validator(mode="after")
+    def _dates(self) -> "TimelineRow":
+        if self.end < self.start:
+            raise ValueError(f"'{self.label}' ends on {formats.day(self.end)}, before it starts on "
+                             f"{formats.day(self.start)}; its last day cannot come before its first")
+        return self
+
+    @property
+    def colour(self) -> str:
+        return palette.FUNNEL_COLOURS[self.role]
+
+    @property
+    def shown_label(self) -> str:
+        """The label as every renderer prints it: marked ⚠ when the campaign names no sales sponsor."""
+        return self.label if self.has_sales_sponsor else NO_SPONSOR_MARK + self.label
+
+
+class TimelineSpec(BaseModel):
+    """A timeline (Gantt): one bar per row from its first to its last day across a period, coloured by funnel role,
+    outlined in red and marked ⚠ when it names no sales sponsor, a dotted line at each quarter's start inside it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["timeline"] = "timeline"
+    title: str = Field(min_length=1)
+    rows: list[TimelineRow]
+    period_start: dt.date = Field(description="the first day shown")
+    period_end: dt.date = Field(description="the day after the last day shown")
+    definition: str = ""
+    sheet: str = Field("", max_length=31, description="its worksheet's name in the workbook (default: the title)")
+
+    @model_validator(mode="after")
+    def _period(self) -> "TimelineSpec":
+        if self.period_end <= self.period_start:
+            raise ValueError(f"'{self.title}': the period must end after it starts; give its first day and the day "
+                             f"after its last (here {formats.day(self.period_start)} and "
+                             f"{formats.day(self.period_end)})")
+        for row in self.rows:
+            if row.end < self.period_start or row.start >= self.period_end:
+                raise ValueError(f"'{self.title}': '{row.label}' runs {formats.day(row.start)} to "
+                                 f"{formats.day(row.end)}, outside the period {formats.day(self.period_start)} to "
+                                 f"{formats.day(self.last_day)}; leave it out or widen the period")
+        return self
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.period_end - dt.timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        """How many days the period shows."""
+        return (self.period_end - self.period_start).days
+
+    def span(self, row: TimelineRow) -> tuple[int, int]:
+        """The bar's offset from the period's first day and its length, in days, cut to the period (a campaign that
+        runs longer reaches the edge)."""
+        first = max(row.start, self.period_start)
+        after = min(row.end + dt.timedelta(days=1), self.period_end)
+        return (first - self.period_start).days, (after - first).days
+
+    @property
+    def quarter_starts(self) -> list[dt.date]:
+        """The first day of each quarter that begins inside the period (after its first day)."""
+        return [month for month in self._months(3) if month > self.period_start]
+
+    @property
+    def month_starts(self) -> list[dt.date]:
+        """The first day of each month inside the period, its first day included (the date axis's ticks)."""
+        return [month for month in self._months(1) if month >= self.period_start]
+
+    def _months(self, step: int) -> list[dt.date]:
+        """First days of months `step` apart (1: every month, 3: quarters) from the period's start to its end."""
+        index = self.period_start.year * 12 + (self.period_start.month - 1) // step * step
+        months = []
+        while dt.date(index // 12, index % 12 + 1, 1) < self.period_end:
+            months.append(dt.date(index // 12, index % 12 + 1, 1))
+            index += step
+        return months
+
+    @property
+    def labels(self) -> list[str]:
+        return [row.shown_label for row in self.rows]
+
+    @property
+    def roles(self) -> list[str]:
+        """The funnel roles drawn, in the order they first appear (the legend's order)."""
+        return list(dict.fromkeys(row.role for row in self.rows))
+
+    @property
+    def without_sponsor(self) -> int:
+        return sum(not row.has_sales_sponsor for row in self.rows)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+Chart = Annotated[Union[ChartSpec, TimelineSpec], Field(discriminator="kind")]
+"""Any chart of the pack: a category chart or a timeline."""
 
 
 class Column(BaseModel):
@@ -177,12 +302,13 @@ class Section(BaseModel):
     key: str = Field(pattern=r"^[a-z_]+$")
     title: str = Field(min_length=1)
     role: Role | None = None
-    layout: Literal["words", "tables", "columns", "chart_left", "grid"] = Field(
+    layout: Literal["words", "tables", "columns", "chart_left", "grid", "wide"] = Field(
         "tables", description="words: bullets beside a table; tables: full width; columns: chart i over table i; "
                               "chart_left: charts left, words and tables right; grid: words and charts left, "
-                              "tables two by two on the right")
+                              "tables two by two on the right; wide: words over one chart at full width (its "
+                              "tables go to the workbook, the CSV and the screen)")
     words: list[str] = Field(default_factory=list, description="plain sentences, each a bullet")
-    charts: list[ChartSpec] = Field(default_factory=list)
+    charts: list[Chart] = Field(default_factory=list)
     tables: list[TableSpec] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="the longer print: speaker notes, PDF small print")
 
@@ -252,5 +378,5 @@ class BoardPack(BaseModel):
     def tables(self) -> list[TableSpec]:
         return [table for section in self.sections for table in section.tables]
 
-    def charts(self) -> list[ChartSpec]:
+    def charts(self) -> list[ChartSpec | TimelineSpec]:
         return [chart for section in self.sections for chart in section.charts]

@@ -10,7 +10,7 @@ import re
 import xlsxwriter
 
 from alignment.board import formats, palette
-from alignment.board.spec import BoardPack, ChartSpec, TableSpec
+from alignment.board.spec import BoardPack, ChartSpec, TableSpec, TimelineSpec
 
 CHART_TYPES = {"column": ("column", None), "bar": ("bar", None), "stacked_bar": ("bar", "stacked"),
                "line": ("line", None)}
@@ -113,8 +113,11 @@ def write_table(sheet, table: TableSpec, looks: Formats, *, note: str = "", colo
         sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + len(table.rows), len(table.columns) - 1)
 
 
-def write_chart(book, sheet, name: str, spec: ChartSpec, looks: Formats) -> None:
+def write_chart(book, sheet, name: str, spec: ChartSpec | TimelineSpec, looks: Formats) -> None:
     """The chart's numbers as a small table on its sheet, and a native Excel chart drawn from them beside it."""
+    if isinstance(spec, TimelineSpec):
+        write_timeline(book, sheet, name, spec, looks)
+        return
     sheet.write(0, 0, spec.title, looks.title)
     if spec.definition:
         sheet.write(1, 0, spec.definition, looks.note)
@@ -167,6 +170,76 @@ def write_chart(book, sheet, name: str, spec: ChartSpec, looks: Formats) -> None
     chart.set_legend({"position": "bottom"} if len(spec.series) > 1 else {"none": True})
     chart.set_size({"width": 720, "height": 400})
     sheet.insert_chart(HEADER_ROW, len(spec.series) + 2, chart)
+
+
+TIMELINE_HEADERS = ["Campaign", "First day", "Last day", "Days", "Funnel role", "Has a sales sponsor", "Sales sponsor",
+                    "Status", "Channel", "Budget", "Actual cost", "Bar starts", "Bar days"]
+"""The timeline sheet's columns: the rows as described, then the two the chart stacks (its first day and length
+inside the period)."""
+
+
+def write_timeline(book, sheet, name: str, spec: TimelineSpec, looks: Formats) -> None:
+    """The timeline's rows on its sheet and a native stacked bar chart beside them: an invisible first series (each
+    bar's first day inside the period) under a visible second (its days), on a date axis over the period."""
+    sheet.write(0, 0, spec.title, looks.title)
+    if spec.definition:
+        sheet.write(1, 0, spec.definition, looks.note)
+    for column, header in enumerate(TIMELINE_HEADERS):
+        sheet.write(HEADER_ROW, column, header, looks.header(palette.NAVY))
+    date, currency, count = looks.cell("date"), looks.cell("currency"), looks.cell("count")
+    for r, row in enumerate(spec.rows, start=HEADER_ROW + 1):
+        offset, length = spec.span(row)
+        sheet.write_string(r, 0, row.shown_label)
+        sheet.write_datetime(r, 1, row.start, date)
+        sheet.write_datetime(r, 2, row.end, date)
+        sheet.write_number(r, 3, (row.end - row.start).days + 1, count)
+        sheet.write_string(r, 4, palette.FUNNEL_LABELS.get(row.role, row.role))
+        sheet.write_boolean(r, 5, row.has_sales_sponsor)
+        sheet.write_string(r, 6, row.sales_sponsor or "")
+        sheet.write_string(r, 7, row.status or "")
+        sheet.write_string(r, 8, row.channel.replace("_", " "))
+        for column, amount in ((9, row.budget), (10, row.actual_cost)):
+            if amount is None:
+                sheet.write_blank(r, column, None, currency)
+            else:
+                sheet.write_number(r, column, amount, currency)
+        sheet.write_datetime(r, 11, spec.period_start + dt.timedelta(days=offset), date)
+        sheet.write_number(r, 12, length, count)
+    sheet.set_column(0, 0, min(max([len(label) for label in spec.labels] + [12]) + 2, 60))
+    sheet.set_column(1, 2, 12)
+    sheet.set_column(3, 3, 7)
+    sheet.set_column(4, 10, 14)
+    sheet.set_column(11, 12, 11)
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.freeze_panes(HEADER_ROW + 1, 1)
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    last = HEADER_ROW + max(len(spec.rows), 1)
+    categories = [name, HEADER_ROW + 1, 0, last, 0]
+    chart.add_series({"name": "Bar starts", "categories": categories, "values": [name, HEADER_ROW + 1, 11, last, 11],
+                      "fill": {"none": True}, "border": {"none": True}})
+    chart.add_series({
+        "name": "Bar days", "categories": categories, "values": [name, HEADER_ROW + 1, 12, last, 12], "gap": 35,
+        "overlap": 100, "fill": {"color": palette.NEUTRAL}, "border": {"none": True},
+        "points": [{"fill": {"color": row.colour},
+                    "border": {"none": True} if row.has_sales_sponsor else {"color": palette.MISS, "width": 2}}
+                   for row in spec.rows]})
+    chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
+    epoch = dt.date(1899, 12, 30)  # Excel's day 0
+    chart.set_x_axis({"min": (spec.period_start - epoch).days, "max": (spec.period_end - epoch).days,
+                      "major_unit": 7 if spec.days <= 100 else 14 if spec.days <= 200 else 28,
+                      "num_format": "d mmm", "major_gridlines": {"visible": True, "line": {"color": palette.RULE}},
+                      "line": {"none": True}})
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 980, "height": max(300, 22 * len(spec.rows) + 110)})
+    keys = [(palette.FUNNEL_LABELS.get(role, role), {"bg_color": palette.FUNNEL_COLOURS[role], "bold": True,
+                                                     "font_color": palette.ink(palette.FUNNEL_COLOURS[role])})
+            for role in spec.roles]
+    if spec.without_sponsor:
+        keys.append(("⚠ No sales sponsor (outlined in red)", {"border": 2, "border_color": palette.MISS, "bold": True}))
+    for offset, (label, look) in enumerate(keys):
+        sheet.write(last + 2 + offset, 0, label, looks.get(("key", label), look))
+    sheet.insert_chart(last + 3 + len(keys), 0, chart)
 
 
 def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str]]) -> None:

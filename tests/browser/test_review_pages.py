@@ -1,13 +1,16 @@
-"""The four review pages in a real Chromium: reached from the sidebar, charts drawn, no errors, screenshots saved."""
+"""The review pages in a real Chromium: reached from the sidebar or a link, charts drawn, no errors, screenshots
+saved."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from alignment import demo
+from alignment import demo, users
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +19,18 @@ SCROLL_STEP = 820  # a little less than the 900-pixel viewport, so consecutive p
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, streamlit_server) -> Iterator[str]:
-    """The dashboard on a demo company built beforehand (its own server: the shared fresh_server must stay fresh
-    for the first-start test, whichever order the browser tests run in)."""
+def demo_db(tmp_path_factory) -> Path:
+    """A demo company built beforehand (not the shared fresh_server's: that one must stay fresh for the first-start
+    test, whichever order the browser tests run in)."""
     db_path = tmp_path_factory.mktemp("review-data") / "warehouse.duckdb"
     demo.build_demo(db_path, end_quarter=END_QUARTER)
-    with streamlit_server(db_path) as url:
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_db, streamlit_server) -> Iterator[str]:
+    """The dashboard on the demo company, shared by the walk through the pages."""
+    with streamlit_server(demo_db) as url:
         yield url
 
 
@@ -84,7 +93,9 @@ def test_the_review_pages_render_in_a_browser(demo_server, page: Page, artifacts
     estimate = page.locator('[class*="st-key-scorecard_awareness_estimate"]')
     expect(estimate).to_be_visible(timeout=60_000)  # the awareness column's estimate of what awareness contributed
     expect(estimate.get_by_text("Pipeline from awareness (estimate)")).to_be_visible()
+    # The awareness | demand gen | sales columns, the awareness estimate included, read as one screen.
     bottoms = tiles.evaluate_all("elements => elements.map(e => e.getBoundingClientRect().bottom)")
+    bottoms.append(estimate.evaluate("element => element.getBoundingClientRect().bottom"))
     assert max(bottoms) <= page.viewport_size["height"], f"the Scorecard's tiles end at {max(bottoms)} px"
     # The sign-off status from the charter: nobody has signed the quarter yet.
     expect(page.locator('[class*="st-key-scorecard_status"]')).to_contain_text("Draft")
@@ -112,6 +123,19 @@ def test_the_review_pages_render_in_a_browser(demo_server, page: Page, artifacts
     _no_errors(page)
     _pictures(page, artifacts, "pipeline")
 
+    # Campaigns: the attributed pipeline, the channels' return and the quadrant, channels named as people write them.
+    _open(page, "Campaigns")
+    _charts_drawn(page, 3)
+    expect(page.get_by_test_id("stPlotlyChart").nth(1).get_by_text("Paid search", exact=True)).to_be_attached()
+    _no_errors(page)
+    _pictures(page, artifacts, "campaigns")
+
+    # Awareness: the estimate beside touch-level attribution, week by week, and the response curves.
+    _open(page, "Awareness")
+    _charts_drawn(page, 3)
+    _no_errors(page)
+    _pictures(page, artifacts, "awareness")
+
     # Leads & SLA: acceptance, reasons, follow-up, quality and the engagement tables with their downloads.
     _open(page, "Leads & SLA")
     _charts_drawn(page, 7)
@@ -124,3 +148,24 @@ def test_the_review_pages_render_in_a_browser(demo_server, page: Page, artifacts
     people.scroll_into_view_if_needed()
     people.screenshot(path=artifacts / "review-leads-engaged-people.png")
     _no_errors(page)
+
+
+def test_a_link_to_a_page_opens_that_page_after_signing_in(demo_db, streamlit_server, page: Page, artifacts):
+    # A server just (re)started: its very first visitor follows a link to the Funnel with a quarter and a region.
+    with streamlit_server(demo_db) as url:
+        page.goto(f"{url}/funnel?quarter=2026-Q2&region=EMEA")
+        expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible(timeout=60_000)
+        _settled(page)
+        expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found"
+        expect(page).to_have_url(re.compile(r"/funnel\?quarter=2026-Q2&region=EMEA$"))
+        page.get_by_role("textbox", name="User name").fill("demo-viewer")
+        page.get_by_role("textbox", name="Password").fill(users.DEMO_PASSWORD)
+        page.get_by_test_id("stBaseButton-secondaryFormSubmit").or_(
+            page.get_by_test_id("stBaseButton-primaryFormSubmit")).click()
+        expect(page.get_by_role("heading", name="Funnel", exact=True)).to_be_visible(timeout=60_000)
+        _settled(page)
+        expect(page.get_by_text("2026-Q2 · EMEA · all segments").first).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/funnel\?quarter=2026-Q2&region=EMEA$"))
+        _charts_drawn(page, 1)
+        _no_errors(page)
+        page.screenshot(path=artifacts / "review-deep-link-funnel.png")
