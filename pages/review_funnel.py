@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from ui import charts, context, filters, layout, numbers, tables, tiles
+from ui import charts, context, explore, filters, layout, numbers, tables, tiles
 from ui import format as fmt
 
 VIEWS = {"period": "Period", "cohort": "Cohort"}
+STAGE_METRICS = {"inquiry": "inquiries", "mql": "mqls", "sal": "sals", "sql": "sqls", "opportunity": "opportunities",
+                 "won": "won"}
 SPLITS = {"none": "No split", "source_category": "Source category", "channel": "Channel", "segment": "Segment",
           "region": "Region"}
 POLICIES = {
@@ -50,6 +52,11 @@ elif waterfall.empty:
     layout.no_data(view, "nobody reached any stage")
 else:
     st.plotly_chart(charts.waterfall(waterfall), key="funnel_waterfall", config={"displayModeBar": False})
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="funnel_explore_links"):
+        st.caption("Open a stage's people in Explore:", help="As the period view counts them: the people who reached "
+                   "the stage in the quarter.")
+        for stage, metric in STAGE_METRICS.items():
+            explore.link(metric, view, label=charts.STAGE_LABELS[stage], by=None if split == "none" else split)
 
     st.subheader("Four measures per stage", anchor=False,
                  help="Forrester's waterfall measures: volume (people), conversion between stages, velocity (median "

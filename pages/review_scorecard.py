@@ -5,6 +5,7 @@ import streamlit as st
 from alignment import catalog
 from ui import awareness as awareness_estimates
 from ui import charter_view, context, filters, layout, numbers, tiles
+from ui import explore as explore_links
 from ui import format as fmt
 
 snapshot = context.snapshot()
@@ -23,6 +24,7 @@ empty = not numbers.has_data(view)
 if empty:
     layout.no_data(view)
 
+st.html(explore_links.TILE_LINK_STYLE)
 columns = st.columns(3, gap="small")
 for column, (role, names) in zip(columns, charter.by_funnel_role().items()):
     # Tiles close together, so the three columns (and the awareness estimate) read as one screen.
@@ -30,7 +32,7 @@ for column, (role, names) in zip(columns, charter.by_funnel_role().items()):
         layout.role_heading(role)
         for name in names:
             feeds = catalog.spec(name).pairs_with
-            tiles.compact_tile(comparisons[name], role=role, quarter_empty=empty,
+            tiles.compact_tile(comparisons[name], role=role, view=view, quarter_empty=empty,
                                paired=comparisons.get(feeds) if role != "sales" else None)
         if role == "awareness":
             awareness_estimates.scorecard_tile(view)

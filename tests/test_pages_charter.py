@@ -87,6 +87,12 @@ def test_demo_accounts_are_labelled_and_open_the_demo_company(small_db, tmp_path
     _submit_log_in(at, "demo-vp-sales", users.DEMO_PASSWORD)
     assert [t.value for t in at.title] == ["Scorecard"]
     assert "Demo account" in [c.value for c in at.caption]
+    # Someone loads their own data: the session signed in with a demo account is signed out on its next run.
+    import_extracts([new_salesforce_extract(tmp_path / "own").folder], db_path=demo_db, user="ana")
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert any("demo accounts no longer open" in t.value for t in at.toast)
 
 
 def _open_charter(at: AppTest) -> AppTest:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import catalog, explore, warehouse
+from alignment import charter as charters
 from tests.conftest import sign_in
 from tests.test_pages_review import _data
 
@@ -105,3 +106,28 @@ def test_hostile_link_parameters_get_a_notice_and_change_nothing(demo_db, name):
     assert at.get("plotly_chart") and not at.error
     assert "Traceback" not in " ".join(str(m.value) for m in at.markdown)
     assert warehouse.table_counts(warehouse.Reader(demo_db)) == counts
+
+
+def _links(at: AppTest) -> list[dict[str, str]]:
+    from urllib.parse import parse_qs
+    return [{"page": link.proto.page, **{k: v[0] for k, v in parse_qs(link.proto.query_string).items()}}
+            for link in at.get("page_link")]
+
+
+def test_scorecard_tiles_and_funnel_stages_open_explore_on_themselves(demo_db):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(warehouse.DB_ENV, str(demo_db))
+        at = sign_in(AppTest.from_file(APP, default_timeout=120))
+        at.query_params["quarter"] = QUARTER
+        at.query_params["region"] = "EMEA"
+        at.run()
+        assert not at.exception, at.exception
+        tiles = [link for link in _links(at) if link["page"] == "explore"]
+        # one link per tile, on the tile's own metric, for the view shown (the charter's metrics, by default)
+        assert sorted(t["metric"] for t in tiles) == sorted(charters.DEFAULT_METRICS)
+        assert all(t["quarter"] == QUARTER and t["region"] == "EMEA" for t in tiles)
+        at.switch_page("pages/review_funnel.py").run()
+        at.segmented_control(key="funnel_split").set_value("channel").run()
+        stages = [link for link in _links(at) if link["page"] == "explore"]
+        assert [s["metric"] for s in stages] == ["inquiries", "mqls", "sals", "sqls", "opportunities", "won"]
+        assert all(s["by"] == "channel" and s["quarter"] == QUARTER for s in stages)

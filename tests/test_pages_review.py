@@ -54,12 +54,21 @@ def _tile(at: AppTest, title: str) -> str:
     return values[0]
 
 
+def _in_order(node):
+    """Every element under `node`, in the order the page draws them."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _in_order(child)
+
+
 def _scorecard_tile(at: AppTest, title: str) -> tuple[str, str]:
-    """A Scorecard tile's actual as shown (the bold line beside its title) and its title's hover."""
-    markdown = list(at.markdown)
-    found = [i for i, m in enumerate(markdown) if m.value == f":small[{title}]"]
+    """A Scorecard tile's actual as shown (the bold line beside its title, which is its link into Explore) and its
+    title's hover."""
+    elements = list(_in_order(at.main))
+    found = [i for i, e in enumerate(elements) if getattr(e, "type", "") == "page_link" and e.proto.label == title]
     assert len(found) == 1, f"one Scorecard tile titled {title!r}"
-    return markdown[found[0] + 1].value.strip("*"), markdown[found[0]].proto.help
+    value = next(e for e in elements[found[0]:] if getattr(e, "type", "") == "markdown")
+    return value.value.strip("*"), elements[found[0]].proto.help
 
 
 def _table(at: AppTest, column: str):

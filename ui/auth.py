@@ -52,8 +52,14 @@ def _single_sign_on_user() -> User | None:
 
 
 def current_user() -> User | None:
-    """The signed-in user of this session, if any."""
+    """The signed-in user of this session, if any. A demo account is signed out as soon as the warehouse is no
+    longer the demo company (someone loaded their own data), in every session that used one."""
     user = st.session_state.get(USER_KEY)
+    if user is not None and user.is_demo and not context.snapshot().is_demo:
+        del st.session_state[USER_KEY]
+        st.toast("Your own data is now loaded, so the demo accounts no longer open the dashboard; sign in with your "
+                 "account.", icon=":material/logout:")
+        user = None
     if user is None:
         user = _single_sign_on_user()
         if user is not None:

@@ -39,10 +39,21 @@ def link_params(metric: str, view: Filters, by: str | None = None) -> dict[str, 
     return params
 
 
-def link(metric: str, view: Filters, *, label: str = "Explore", by: str | None = None, key: str | None = None) -> None:
-    """A small link that opens Explore pre-set on `metric` (and `by`) for the view."""
-    st.page_link(PAGE, label=label, icon=":material/query_stats:", query_params=link_params(metric, view, by),
-                 help="Open this number in Explore: by any dimension, down to the records behind it")
+def link(metric: str, view: Filters, *, label: str = "Explore", by: str | None = None,
+         icon: str | None = ":material/query_stats:",
+         help: str = "Open this number in Explore: by any dimension, down to the records behind it") -> None:
+    """A link that opens Explore pre-set on `metric` (and `by`) for the view."""
+    st.page_link(PAGE, label=label, icon=icon, query_params=link_params(metric, view, by), help=help,
+                 width="content")
+
+
+# Scorecard tiles' titles are Explore links drawn as plain small titles (the tile keeps its height).
+TILE_LINK_STYLE = """<style>
+div[class*="st-key-scorecard_explore_"] a { padding: 0 !important; min-height: 0 !important; line-height: 1.3; }
+div[class*="st-key-scorecard_explore_"] a p { font-size: 0.875rem; white-space: normal; overflow: visible;
+  text-overflow: clip; }
+div[class*="st-key-scorecard_explore_"] a span { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 
 
 def _refuse(what: str, error: ValidationError | ValueError) -> None:
@@ -136,9 +147,10 @@ def values(dimension: str, view: Filters) -> list[tuple[str, str]]:
 
 
 def group_label(dimension: str, label: str) -> str:
-    """A group as people write it: channels through charts.channel_label, personas without underscores."""
-    if label == explore.NONE:
-        return label
+    """A group as people write it: channels through charts.channel_label, personas without underscores, the group of
+    rows without a value named for its dimension."""
+    if label == explore.NONE:  # the rows that carry no value: "No channel", "No owner", …
+        return f"No {explore.DIMENSIONS[dimension].label.lower()}"
     if dimension == "channel":
         return charts.channel_label(label)
     return label.replace("_", " ").capitalize() if dimension == "persona" else label

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from alignment import catalog
-from alignment.catalog import Comparison
+from alignment.catalog import Comparison, Filters
 from alignment.periods import Quarter
-from ui import charts, theme
+from ui import charts, explore, theme
 from ui import format as fmt
 
 NO_DATA = "No data"
@@ -117,17 +117,20 @@ def changes_help(comparison: Comparison, paired: Comparison | None = None) -> st
     return text
 
 
-def compact_tile(comparison: Comparison, *, role: str, paired: Comparison | None = None,
+def compact_tile(comparison: Comparison, *, role: str, view: Filters, paired: Comparison | None = None,
                  quarter_empty: bool = False) -> None:
     """One metric in three short lines, for the Scorecard's quarter on one screen: title, 8-quarter sparkline and
     actual; the changes vs last quarter and vs the same quarter last year; the target and the sales number it feeds.
-    The definition is on the title's hover."""
+    The definition is on the title's hover, and the title opens the number in Explore."""
     name = comparison.name
     metric = catalog.spec(name)
     empty = quarter_empty or not has_data(comparison)
     with st.container(border=True, key=f"scorecard_tile_{name}", gap="xxsmall"):
         with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False):
-            st.markdown(f":small[{metric.title}]", help=definition(name), width="stretch")
+            # The title opens the number in Explore; its definition is on the hover.
+            with st.container(key=f"scorecard_explore_{name}", width="stretch"):
+                explore.link(name, view, label=metric.title, icon=None,
+                             help=f"{definition(name)}\n\nClick to open it in Explore, down to the records.")
             with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False,
                               width="content"):
                 if not empty:

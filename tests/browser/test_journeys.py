@@ -307,7 +307,7 @@ def test_a_shared_explore_link_opens_the_same_view_in_a_new_browser(first_start,
     _shot(page, artifacts, "journey-c-01-explore-link")
     _shot(page, artifacts, "journey-c-02-explore-link-chart", page.locator(CHART))
     assert shared["quarter"] == quarter and shared["by"] == "Channel" and shared["pick"] == "Webinar", shared
-    assert shared["filters"].get("persona") == ["decision_maker"], shared
+    assert shared["filters"].get("persona") == ["Decision maker"], shared
     assert "Webinar" in shared["bar labels"], shared
     assert _count(shared["records"]) > 0
     shared_url = page.url
