@@ -57,15 +57,17 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(db_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port against the warehouse `db_path`; yields its URL, then stops it."""
+def serve(db_path: Path, *, secrets: Path | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against the warehouse `db_path` (and the accounts of a `secrets` file,
+    when given); yields its URL, then stops it."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = db_path.parent / "streamlit.log"
     log = open(log_path, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         *(["--secrets.files", str(secrets)] if secrets else [])],
         cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
