@@ -40,6 +40,8 @@ class AdapterRun:
     problems: list[Problem] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     recognised: dict[str, str] = field(default_factory=dict)  # file name -> what it was read as
+    # Canonical tables whose key the adapter built unique (a grouping on it), so checking it again is not needed.
+    unique_keys: set[str] = field(default_factory=set)
 
     @property
     def has_errors(self) -> bool:
@@ -91,6 +93,11 @@ def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> 
     return source
 
 
+def drop_source(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    """Free a file's raw text table once everything read from it is staged."""
+    con.execute("DROP TABLE IF EXISTS " + source.table)
+
+
 def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> None:
     result = stage(con, part)
     run.problems.extend(result.problems)
@@ -118,6 +125,6 @@ def empty_stage(con: duckdb.DuckDBPyConnection, target: str, contract: type[Base
 
 
 def pass_through(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """canon_<table> from stage_<table> unchanged (the file was already in canonical form)."""
+    """canon_<table> from stage_<table> unchanged (the file was already in canonical form): a view, not a copy."""
     empty_stage(con, table, schema.TABLES[table])
-    con.execute("CREATE OR REPLACE TEMP TABLE canon_" + table + " AS SELECT * FROM stage_" + table)
+    con.execute("CREATE OR REPLACE TEMP VIEW canon_" + table + " AS SELECT * FROM stage_" + table)

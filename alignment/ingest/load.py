@@ -19,7 +19,7 @@ from typing import Iterator
 import duckdb
 
 from alignment import history, schema, warehouse
-from alignment.ingest.adapters import Adapter, AdapterRun, Progress, pass_through
+from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED
 from alignment.ingest.staging import execute, install_macros
@@ -104,6 +104,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
                 install_macros(con)
                 adapter.build(con, files, run, progress)
+                for source in run.sources:
+                    drop_source(con, source)  # the files' text is staged: free it before the checks and writes
                 if not run.has_errors and not run.sources:
                     run.problems.append(Problem(
                         file=", ".join(Path(f).name for f in files[:5]) + (" …" if len(files) > 5 else ""),
@@ -113,7 +115,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     _complete_canon(con)
                     if progress:
                         progress(0.75, "Checking keys and references")
-                    run.problems.extend(check_canonical(con))
+                    run.problems.extend(check_canonical(con, unique_keys=run.unique_keys))
                 report.warnings = [p for p in run.problems if p.severity == "warning"]
                 report.assumptions = run.assumptions
                 if run.has_errors:
@@ -241,8 +243,10 @@ def _record_load(report: ImportReport, started_at: dt.datetime, user: str) -> No
             rule=f"the data was loaded, but the import history could not record it ({error})"))
 
 
-def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
-    """Table rules the column checks cannot see: values of derived rows, unique keys and references between tables."""
+def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | frozenset[str] = frozenset()) \
+        -> list[Problem]:
+    """Table rules the column checks cannot see: values of derived rows, unique keys (except of the tables in
+    `unique_keys`, which the adapter built unique) and references between tables."""
     problems: list[Problem] = []
     headers = _source_headers(con)
     for model in schema.CANONICAL:
@@ -267,7 +271,7 @@ def check_canonical(con: duckdb.DuckDBPyConnection) -> list[Problem]:
                 for index, (column, _, rule, _) in failing:
                     rows = [(file, 0, row, value) for number, file, row, value in found if number == index]
                     _group(problems, rows, (column,), rule, "error", headers)
-        if model.key:
+        if model.key and model.table not in unique_keys:
             key = ", ".join(model.key)
             # A grouping finds whether any key repeats far more cheaply than the window that then lists the rows.
             repeated = con.execute("SELECT count(*) FROM (SELECT 1 FROM " + table + " GROUP BY " + key +
@@ -331,7 +335,8 @@ def _group(problems: list[Problem], rows: list[tuple], columns: tuple[str, ...],
 
 def _complete_canon(con: duckdb.DuckDBPyConnection) -> None:
     """Every canonical table exists after an import, empty when no file provided it."""
-    built = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    built = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+                                           "SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()}
     for table in schema.TABLES:
         if "canon_" + table not in built:
             pass_through(con, table)

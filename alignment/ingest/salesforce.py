@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
-    stage_canonical, stage_part,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, drop_source, empty_stage, load_source, pass_through,
+    resolve_columns, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Problem
 from alignment.ingest.staging import Part
@@ -75,7 +75,6 @@ class SalesforceMember(BaseModel):
     campaign_id: str
     lead_id: str | None = None
     contact_id: str | None = None
-    member_id: str | None = None
     status: str | None = None
     created_at: dt.datetime | None = None
     has_responded: bool = False
@@ -198,7 +197,6 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "campaign_id": _std("CampaignId", "Campaign ID"),
         "lead_id": _std("LeadId", "Lead ID"),
         "contact_id": _std("ContactId", "Contact ID", "LeadOrContactId"),
-        "member_id": _std("Id", "Campaign Member ID"),
         "status": _std("Status", "Member Status"),
         "created_at": _std("CreatedDate", "Created Date", "Member First Associated Date"),
         "has_responded": _std("HasResponded", "Responded"),
@@ -288,6 +286,7 @@ class SalesforceAdapter:
             if table is not None:
                 run.recognised[path.name] = f"canonical table {table}"
                 stage_canonical(con, source, table, run)
+                drop_source(con, source)
                 continue
             target, contract, aliases = OBJECTS[salesforce_object]
             aliases = {c: self.field_overrides.get(salesforce_object, {}).get(c, []) + names
@@ -300,6 +299,7 @@ class SalesforceAdapter:
                 skip_if_empty=("who_id",) if contract is SalesforceActivity else (),
             )
             stage_part(con, part, run)
+            drop_source(con, source)  # each file feeds one staging table: its text is not needed again
         if run.has_errors:
             return
         if progress:
@@ -311,20 +311,20 @@ class SalesforceAdapter:
         for table in schema.TABLES:
             empty_stage(con, table, schema.TABLES[table])
         for statement in TRANSFORMS:
+            if callable(statement):
+                statement(con)
+                continue
             con.execute(statement, {"awareness": list(defaults.AWARENESS_CHANNELS)} if "$awareness" in statement
                         else None)
+        if campaign_members(con):
+            run.unique_keys.add("campaign_members")
         for table in ("accounts", "opportunities", "opportunity_contacts", "users", "campaign_spend",
                       "awareness_metrics"):
             pass_through(con, table)
 
 
-TRANSFORMS = [
-    # Every id a lead or contact is known by → the person it belongs to (a converted lead is its contact).
-    """CREATE TEMP TABLE person_ids AS
-       SELECT person_id AS source_id, person_id FROM stage_sf_contacts
-       UNION ALL
-       SELECT person_id, coalesce(converted_contact_id, person_id) FROM stage_sf_leads""",
-    """CREATE TEMP TABLE lead_people AS
+# Each lead's person is the contact it was converted into, else the lead itself; leads of one person are merged.
+MERGED_LEADS = """CREATE TEMP TABLE lead_people AS
        SELECT coalesce(converted_contact_id, person_id) AS person_id,
               bool_or(converted_contact_id IS NOT NULL) AS is_converted,
               arg_min(_file, _row) AS _file, min(_row) AS _row,
@@ -338,7 +338,50 @@ TRANSFORMS = [
               min(disqualified_at) AS disqualified_at,
               arg_min(disqualification_reason, disqualified_at) AS disqualification_reason,
               min(recycled_at) AS recycled_at
-       FROM stage_sf_leads GROUP BY ALL""",
+       FROM stage_sf_leads GROUP BY ALL"""
+# The merge when every lead is a person of its own: one row's aggregates are its values (arg_min ignores a row whose
+# ordering value is empty).
+ONE_PERSON_PER_LEAD = """CREATE TEMP TABLE lead_people AS
+   SELECT coalesce(converted_contact_id, person_id) AS person_id,
+          converted_contact_id IS NOT NULL AS is_converted, _file, _row,
+          CASE WHEN created_at IS NOT NULL THEN title END AS title,
+          CASE WHEN created_at IS NOT NULL THEN persona END AS persona,
+          CASE WHEN created_at IS NOT NULL THEN lead_source END AS lead_source,
+          CASE WHEN created_at IS NOT NULL THEN owner_id END AS owner_id,
+          created_at, CASE WHEN created_at IS NOT NULL THEN country END AS country, converted_at,
+          CASE WHEN created_at IS NOT NULL THEN converted_account_id END AS converted_account_id,
+          CASE WHEN created_at IS NOT NULL THEN converted_opportunity_id END AS converted_opportunity_id,
+          mql_at, sal_at, sql_at,
+          rejected_at, CASE WHEN rejected_at IS NOT NULL THEN rejection_reason END AS rejection_reason,
+          disqualified_at,
+          CASE WHEN disqualified_at IS NOT NULL THEN disqualification_reason END AS disqualification_reason,
+          recycled_at
+   FROM stage_sf_leads"""
+
+
+def lead_people(con: duckdb.DuckDBPyConnection) -> None:
+    """lead_people: one row per person the leads belong to; merged only when two leads share a person (a hash
+    repeats), since the grouping of every lead costs far more than the check."""
+    repeated = hash_repeats(con, "stage_sf_leads", "coalesce(converted_contact_id, person_id)")
+    con.execute(MERGED_LEADS if repeated else ONE_PERSON_PER_LEAD)
+
+
+def hash_repeats(con: duckdb.DuckDBPyConnection, table: str, key: str) -> bool:
+    """Whether two rows of `table` have equal hashes of `key` (both fixed SQL): when not, no `key` repeats.
+
+    The hashes are sorted and neighbours compared, which costs half of grouping them at 20 M rows.
+    """
+    return bool(con.execute("SELECT count(*) FROM (SELECT h = lag(h) OVER (ORDER BY h) AS repeated FROM "
+                            "(SELECT hash(" + key + ") AS h FROM " + table + ")) WHERE repeated").fetchall()[0][0])
+
+
+TRANSFORMS: list = [
+    # Every id a lead or contact is known by → the person it belongs to (a converted lead is its contact).
+    """CREATE TEMP TABLE person_ids AS
+       SELECT person_id AS source_id, person_id FROM stage_sf_contacts
+       UNION ALL
+       SELECT person_id, coalesce(converted_contact_id, person_id) FROM stage_sf_leads""",
+    lead_people,
     # DESIGN §4.8: the contact's id, the earlier creation, the contact's account (else the lead's converted
     # account), persona and source the contact's else the lead's, each lifecycle date the earlier of the two.
     """CREATE TEMP TABLE person_dates AS
@@ -381,20 +424,6 @@ TRANSFORMS = [
                     mql_at AS mql, sal_at AS sal, sql_at AS sql, rejected_at AS rejected,
                     disqualified_at AS disqualified, recycled_at AS recycled FROM person_dates)
        UNPIVOT (occurred_at FOR stage IN (mql, sal, sql, rejected, disqualified, recycled))""",
-    # A converted lead and its contact may both be members of one campaign: one person, one touch.
-    """CREATE TEMP TABLE canon_campaign_members AS
-       SELECT * FROM stage_campaign_members
-       UNION ALL BY NAME
-       SELECT arg_min(m._file, m._row) AS _file, min(m._row) AS _row, m.campaign_id,
-              coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id) AS person_id,
-              arg_max(m.status, m.has_responded) AS status, min(m.created_at) AS created_at,
-              bool_or(m.has_responded) AS has_responded,
-              min(m.first_responded_at) AS first_responded_at
-       FROM stage_sf_members m
-       LEFT JOIN person_ids pc ON pc.source_id = m.contact_id
-       LEFT JOIN person_ids pl ON pl.source_id = m.lead_id
-       WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL
-       GROUP BY m.campaign_id, coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id)""",
     """CREATE TEMP TABLE canon_sales_activities AS
        SELECT * FROM stage_sales_activities
        UNION ALL BY NAME
@@ -422,3 +451,71 @@ TRANSFORMS = [
        GROUP BY opportunity_id, coalesce(stage, new_value)""",
     """CREATE TEMP TABLE canon_opportunity_stage_history AS SELECT * FROM stage_opportunity_stage_history""",
 ]
+
+
+# A converted lead and its contact may both be members of one campaign: one person, one touch. Every membership row
+# with the person it belongs to (a row twice when its id is known twice, as the grouping below would see it).
+MEMBER_PEOPLE = """CREATE TEMP TABLE sf_member_people AS
+   SELECT m._file, m._row, m.campaign_id, coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id) AS person_id,
+          m.status, m.created_at, m.has_responded, m.first_responded_at
+   FROM stage_sf_members m
+   LEFT JOIN person_ids pc ON pc.source_id = m.contact_id
+   LEFT JOIN person_ids pl ON pl.source_id = m.lead_id
+   WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL"""
+# The same rows when every id is known once: a membership's person is that of its contact id when the contact id is
+# known or the lead id is not (or either is empty), else that of its lead id; and only a converted lead's id names
+# another person. The two lookups of ids are made only for rows holding both ids, and the one that changes an id
+# reads the converted leads alone, not every id (three times less work than two joins with every id).
+MEMBER_PEOPLE_IDS_UNIQUE = """CREATE TEMP TABLE sf_member_people AS
+   WITH chosen AS (
+     SELECT m._file, m._row, m.campaign_id,
+            CASE WHEN m.lead_id IS NULL THEN m.contact_id WHEN m.contact_id IS NULL THEN m.lead_id
+                 WHEN known_contact.source_id IS NOT NULL OR known_lead.source_id IS NULL THEN m.contact_id
+                 ELSE m.lead_id END AS source_id,
+            m.status, m.created_at, m.has_responded, m.first_responded_at
+     FROM stage_sf_members m
+     LEFT JOIN person_ids known_contact
+       ON known_contact.source_id = CASE WHEN m.lead_id IS NOT NULL THEN m.contact_id END
+     LEFT JOIN person_ids known_lead
+       ON known_lead.source_id = CASE WHEN m.contact_id IS NOT NULL THEN m.lead_id END
+     WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL)
+   SELECT c._file, c._row, c.campaign_id, coalesce(converted.person_id, c.source_id) AS person_id,
+          c.status, c.created_at, c.has_responded, c.first_responded_at
+   FROM chosen c
+   LEFT JOIN (SELECT source_id, person_id FROM person_ids WHERE source_id IS DISTINCT FROM person_id) converted
+     ON converted.source_id = c.source_id"""
+# Rows of one person in one campaign are merged into one membership.
+MERGED_MEMBERS = """CREATE TEMP TABLE sf_member_people AS
+   SELECT arg_min(m._file, m._row) AS _file, min(m._row) AS _row, m.campaign_id,
+          coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id) AS person_id,
+          arg_max(m.status, m.has_responded) AS status, min(m.created_at) AS created_at,
+          bool_or(m.has_responded) AS has_responded,
+          min(m.first_responded_at) AS first_responded_at
+   FROM stage_sf_members m
+   LEFT JOIN person_ids pc ON pc.source_id = m.contact_id
+   LEFT JOIN person_ids pl ON pl.source_id = m.lead_id
+   WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL
+   GROUP BY m.campaign_id, coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id)"""
+
+
+def campaign_members(con: duckdb.DuckDBPyConnection) -> bool:
+    """canon_campaign_members: the canonical file's rows, then one row per person and campaign of CampaignMember;
+    True when its key is unique by construction (no canonical file's rows were added).
+
+    Usually no person is in a campaign twice, and the merge (a grouping of every membership, the costliest step of
+    an import) would return the rows as they are; it runs only when a (campaign, person) pair repeats. Equal pairs
+    have equal hashes, so no repeated hash proves no repeated pair.
+    """
+    con.execute(MEMBER_PEOPLE if hash_repeats(con, "person_ids", "source_id") else MEMBER_PEOPLE_IDS_UNIQUE)
+    if hash_repeats(con, "sf_member_people", "campaign_id, person_id"):
+        con.execute("DROP TABLE sf_member_people")
+        con.execute(MERGED_MEMBERS)
+    canonical_rows = con.execute("SELECT count(*) FROM (SELECT 1 FROM stage_campaign_members LIMIT 1)").fetchall()[0][0]
+    if canonical_rows:
+        con.execute("CREATE TEMP TABLE canon_campaign_members AS SELECT * FROM stage_campaign_members "
+                    "UNION ALL BY NAME SELECT * FROM sf_member_people")
+        con.execute("DROP TABLE sf_member_people")
+        return False
+    # The same columns in the same order as the union's: take the table as it is.
+    con.execute("ALTER TABLE sf_member_people RENAME TO canon_campaign_members")
+    return True

@@ -42,8 +42,19 @@ CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS
   _finite(TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
                         ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s));
 CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
+-- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
+-- it is the instant's microseconds since 1970 as they are.
+CREATE OR REPLACE TEMP MACRO utc_timestamp(tz) AS
+  CASE WHEN tz >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND tz < TIMESTAMPTZ '10000-01-01 00:00:00+00'
+       THEN make_timestamp(epoch_us(tz)) ELSE TRY_CAST(tz AS TIMESTAMP) END;
 CREATE OR REPLACE TEMP MACRO parse_epoch_ms(s) AS
   CASE WHEN regexp_full_match(s, '\d{11,13}') THEN make_timestamp(TRY_CAST(s AS BIGINT) * 1000) END;
+-- NULLIF(trim(s), '') without trim's copy in the usual case: an all-ASCII value (as many bytes as characters) that
+-- neither starts nor ends with a space has nothing trim removes (trim strips only space separators, and ' ' is the
+-- only ASCII one).
+CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
+  CASE WHEN s <> '' AND NOT (starts_with(s, ' ') OR suffix(s, ' ')) AND strlen(s) = length(s) THEN s
+       ELSE NULLIF(trim(s), '') END;
 CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
 """
 
@@ -132,13 +143,13 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     assumed_iso = [s.name for s in specs
                    if s.sql_type in ("TIMESTAMP", "DATE") and s.name in part.columns and s.name not in formats]
     checks = _checks(part, specs)
-    found = _parse(con, part, specs, text, formats, params, where, checks)
+    rows, found = _parse(con, part, specs, text, formats, params, where, checks)
     unread = [c for c in assumed_iso if found[_type_check_index(checks, c)][0]]
     if unread:
         sniffed = _sniff_formats(con, part, [s for s in specs if s.name in unread], text, params, where, result)
         if any(sniffed[c] != "iso" for c in unread):
             formats.update(sniffed)
-            found = _parse(con, part, specs, text, formats, params, where, checks)
+            rows, found = _parse(con, part, specs, text, formats, params, where, checks)
     try:
         for index, (column, rule, _, _, severity) in enumerate(checks):
             count, examples = found[index]
@@ -150,39 +161,79 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
         con.execute(staging_ddl(part.target, part.contract))
         if any(p.severity == "error" for p in result.problems):
             return result  # the import is refused; nothing more to stage
-        names = [s.name for s in specs]
-        result.rows = execute(
-            con,
-            "INSERT INTO stage_" + part.target + " (_file, _row, " + ", ".join(names) + ") SELECT $file, _row, "
-            + ", ".join(_with_unknown(part, s, params) for s in specs) + " FROM parsed_part",
-            params,
-        ).fetchall()[0][0]
+        # parsed_part already holds the staging table's columns, typed: it becomes the table (or is appended to it).
+        for word in range(_words(checks)):
+            con.execute("ALTER TABLE parsed_part DROP COLUMN _broken" + str(word))
+        if _table_is_empty(con, "stage_" + part.target):
+            con.execute("DROP TABLE stage_" + part.target)
+            con.execute("ALTER TABLE parsed_part RENAME TO stage_" + part.target)
+        else:
+            con.execute("INSERT INTO stage_" + part.target + " SELECT * FROM parsed_part")
+        result.rows = rows
     finally:
         con.execute("DROP TABLE IF EXISTS parsed_part")
     return result
 
 
-def _parse(con, part: Part, specs, text, formats, params, where, checks) -> list[tuple[int, list | None]]:
-    """Parse every row once into parsed_part (text and typed side by side); (count, first examples) per check."""
+# Each row's broken rules are kept as bits of a few integers (60 rules to an integer), so counting them is a scan of
+# those integers and only the rows that break a rule are read again for examples.
+RULES_PER_WORD = 60
+
+
+def _words(checks: list) -> int:
+    return (len(checks) + RULES_PER_WORD - 1) // RULES_PER_WORD
+
+
+def _bit(index: int) -> tuple[str, str]:
+    """(column, mask) holding check `index`."""
+    return "_broken" + str(index // RULES_PER_WORD), str(1 << (index % RULES_PER_WORD))
+
+
+def _table_is_empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return not con.execute("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 1)").fetchall()[0][0]
+
+
+def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tuple[int, list[tuple[int, list | None]]]:
+    """Parse every row once into parsed_part, laid out as the staging table plus the bits of the rules each row
+    breaks; (rows, [(count, first examples) per check])."""
     typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
     inner = (
         "SELECT rowid + 2 AS _row, " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs)
         + " FROM " + part.source.table + where
     )
-    parsed = "SELECT _row, " + ", ".join(
-        [f"t_{s.name}" for s in specs] + [typed[s.name] + " AS " + s.name for s in specs]
+    values = "SELECT _row, " + ", ".join(
+        [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
     ) + " FROM (" + inner + ")"
-    # The rule checks and the staging insert both read the parsed rows.
-    execute(con, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + parsed, params)
+    parsed = "SELECT _row, " + ", ".join(
+        [f"t_{s.name}" for s in specs] + [typed[s.name][1] + " AS " + s.name for s in specs]
+    ) + " FROM (" + values + ")"
+    words: list[list[str]] = [[] for _ in range(_words(checks))]
+    for index, (_, _, condition, _, _) in enumerate(checks):
+        words[index // RULES_PER_WORD].append(f"CASE WHEN {condition} THEN {_bit(index)[1]} ELSE 0 END")
+    staged = "SELECT CAST($file AS VARCHAR) AS _file, _row, " + ", ".join(
+        [f"CAST({_with_unknown(part, s, params)} AS {s.sql_type}) AS {s.name}" for s in specs]
+        + [f"CAST({' + '.join(terms)} AS BIGINT) AS _broken{word}" for word, terms in enumerate(words)]
+    ) + " FROM (" + parsed + ")"
+    execute(con, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
     if not checks:
-        return []
-    aggregates = ", ".join(
-        f"count(*) FILTER (WHERE {condition}), "
-        f"min_by({{'row': _row, 'value': {value}}}, _row, 3) FILTER (WHERE {condition})"
-        for _, _, condition, value, _ in checks
-    )
-    found = con.execute("SELECT " + aggregates + " FROM parsed_part").fetchall()[0]
-    return [(found[2 * index], found[2 * index + 1]) for index in range(len(checks))]
+        return con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0], []
+    counts = con.execute("SELECT count(*), " + ", ".join(
+        "count(*) FILTER (WHERE {0} & {1} <> 0)".format(*_bit(index)) for index in range(len(checks))
+    ) + " FROM parsed_part").fetchall()[0]
+    rows, counts = counts[0], counts[1:]
+    found: list[tuple[int, list | None]] = [(count, None) for count in counts]
+    failing = [index for index, count in enumerate(counts) if count]
+    if failing:
+        # The first rows breaking each rule, with the text they hold (read again from the source, for those rows).
+        broken = " OR ".join(f"_broken{word} <> 0" for word in range(len(words)))
+        examples = execute(con, "SELECT " + ", ".join(
+            "min_by({{'row': _row, 'value': {0}}}, _row, 3) FILTER (WHERE {1} & {2} <> 0)".format(
+                checks[index][3], *_bit(index)) for index in failing
+        ) + " FROM (" + inner + ") JOIN (SELECT _row, " + ", ".join(f"_broken{w}" for w in range(len(words)))
+            + " FROM parsed_part WHERE " + broken + ") USING (_row)", params).fetchall()[0]
+        for index, listed in zip(failing, examples):
+            found[index] = (counts[index], listed)
+    return rows, found
 
 
 def _type_check_index(checks, column: str) -> int:
@@ -199,7 +250,7 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
         return f"${key}::VARCHAR"
     if spec.name not in part.columns:
         return "NULL::VARCHAR"
-    expression = f"NULLIF(trim({part.source.column_sql(part.columns[spec.name])}), '')"
+    expression = f"trimmed_text({part.source.column_sql(part.columns[spec.name])})"
     if spec.name in part.snake_case:
         expression = f"snake_text({expression})"
     if spec.name in part.value_maps:
@@ -269,11 +320,22 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
     return formats
 
 
-def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any]) -> str:
-    sql_type = spec.sql_type
+def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
+                      params: dict[str, Any]) -> tuple[str, str]:
+    """(value, typed): the column's parsed value, computed from its text `t` on every row, and its typed value,
+    from that value (named `v_<column>`) and `t`.
+
+    Two steps, so that a parse (money text takes several passes of a pattern) is never inside the branch of a CASE:
+    DuckDB computes a repeated expression once only outside of branches.
+    """
+    sql_type, value = spec.sql_type, "v_" + spec.name
+    typed = value
     if sql_type in ("TIMESTAMP", "DATE"):
         if layout in (None, "iso"):
-            expression = f"parse_iso_timestamp({t})"
+            # parse_iso_timestamp, in its two steps
+            expression, typed = f"TRY_CAST({t} AS TIMESTAMPTZ)", f"utc_timestamp({value})"
+            if sql_type == "DATE":
+                typed = f"CAST({typed} AS DATE)"
         elif layout == "epoch_ms":
             expression = f"parse_epoch_ms({t})"
         elif layout in DATE_LAYOUTS:
@@ -282,23 +344,23 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
         else:  # a layout given in a mapping file
             params[f"fmt_{spec.name}"] = layout
             expression = f"try_strptime({t}, $fmt_{spec.name})"
-        if sql_type == "DATE":
+        if sql_type == "DATE" and layout not in (None, "iso"):
             expression = f"CAST({expression} AS DATE)"
     elif sql_type in ("DOUBLE", "BIGINT"):
         comma = "true" if layout == "decimal_comma" else "false"
         expression = f"parse_number({t}, {comma})"
         if sql_type == "BIGINT":
-            expression = f"CASE WHEN {expression} = floor({expression}) THEN CAST({expression} AS BIGINT) END"
+            typed = f"CASE WHEN {value} = floor({value}) THEN CAST({value} AS BIGINT) END"
     elif sql_type == "BOOLEAN":
-        expression = (f"CASE WHEN lower({t}) IN {TRUE_WORDS} THEN true "
-                      f"WHEN lower({t}) IN {FALSE_WORDS} THEN false END")
+        expression = f"lower({t})"
+        typed = f"CASE WHEN {value} IN {TRUE_WORDS} THEN true WHEN {value} IN {FALSE_WORDS} THEN false END"
     else:
         expression = t
     if spec.default is not None:
         default = {"BOOLEAN": str(spec.default).lower(), "DOUBLE": repr(float(spec.default))}.get(
             sql_type, repr(spec.default))
-        expression = f"CASE WHEN {t} IS NULL THEN {default} ELSE {expression} END"
-    return expression
+        typed = f"CASE WHEN {t} IS NULL THEN {default} ELSE {typed} END"
+    return expression, typed
 
 
 def _checks(part: Part, specs: list[schema.ColumnSpec]) -> list[tuple[str, str, str, str, str]]:
