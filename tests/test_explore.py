@@ -182,3 +182,26 @@ def test_too_many_filter_values_and_unknown_quarters_are_refused():
         explore.Request(quarter=Q, filters={"channel": [str(i) for i in range(51)]})
     with pytest.raises(ValidationError, match="is not a quarter"):
         explore.Request(quarter="2026-Q9")
+
+
+def test_sessions_exploring_at_once_each_see_only_their_own_groups(reader):
+    """Shadows live on one cursor: eight threads cutting the shared reader differently at the same time each get what
+    they get alone, and the catalog's numbers read meanwhile are untouched."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [explore.Request(metric=metric, by=by, quarter=Q, filters=filters)
+                for metric, by, filters in (("pipeline", "region", {}), ("pipeline", "segment", {"channel": ["email"]}),
+                                            ("mqls", "channel", {}), ("mqls", "owner", {"persona": ["influencer"]}),
+                                            ("bookings", "quarter", {"industry": ["Technology"]}),
+                                            ("impressions", "region", {"channel": ["tv"]}),
+                                            ("marketing_spend", "channel", {}), ("sqls", "source_category", {}))]
+    alone = [explore.explore(reader, r).groups for r in requests]
+    total = catalog.value(reader, "pipeline", {"quarter": Q})
+    jobs = []
+    for r in requests * 2:  # each cut beside a plain catalog read, all on the same reader
+        jobs += [lambda r=r: explore.explore(reader, r).groups,
+                 lambda: catalog.value(reader, "pipeline", {"quarter": Q})]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda job: job(), jobs))
+    assert answers[0::2] == alone * 2
+    assert answers[1::2] == [total] * 16
