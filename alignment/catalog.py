@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alignment import attribution, defaults, macros
-from alignment.periods import Quarter
+from alignment.periods import Quarter, QuarterField
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 HEADER_FIELDS = ("name", "title", "definition", "unit", "owner", "funnel_role", "direction", "pairs_with", "grain",
@@ -96,15 +96,10 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    quarter: Quarter
+    quarter: QuarterField
     region: str | None = None
     segment: str | None = None
     split: Literal["none", "source_category", "channel", "segment", "region"] = "none"
-
-    @field_validator("quarter", mode="before")
-    @classmethod
-    def _quarter(cls, value: Any) -> Any:
-        return Quarter.parse(value) if isinstance(value, str) else value
 
     @field_validator("region", "segment", mode="before")
     @classmethod

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alignment import catalog, macros, schema
 from alignment.catalog import Definitions, Filters, MetricSpec
-from alignment.periods import Quarter
+from alignment.periods import Quarter, QuarterField
 
 NONE = "(none)"
 """The group of rows that carry no value for the dimension (a person with no touch has no first-touch channel)."""
@@ -228,14 +228,9 @@ class Request(BaseModel):
 
     metric: str = "pipeline"
     by: str = "region"
-    quarter: Quarter
+    quarter: QuarterField
     filters: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     pick: str | None = None
-
-    @field_validator("quarter", mode="before")
-    @classmethod
-    def _quarter(cls, value: Any) -> Any:
-        return Quarter.parse(value) if isinstance(value, str) else value
 
     @field_validator("metric")
     @classmethod

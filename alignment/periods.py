@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, BeforeValidator, field_validator
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -65,3 +66,11 @@ def quarters_between(first: dt.datetime | None, last: dt.datetime | None) -> lis
         quarters.append(current)
         current = current.shift(-1)
     return quarters
+
+
+def _quarter_or_text(value: Any) -> Any:
+    return Quarter.parse(value) if isinstance(value, str) else value
+
+
+QuarterField = Annotated[Quarter, BeforeValidator(_quarter_or_text)]
+"""A model field holding a Quarter, given as one or as text like "2026-Q3" (refused with a message otherwise)."""

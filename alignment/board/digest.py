@@ -12,7 +12,7 @@ from alignment import attribution, catalog, demo, warehouse
 from alignment.board import formats, palette
 from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
 from alignment.catalog import Definitions
-from alignment.periods import Quarter
+from alignment.periods import Quarter, QuarterField
 
 ROWS = 6
 """Rows per digest table: a page a rep reads in a minute."""
@@ -23,14 +23,9 @@ class DigestRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    quarter: Quarter
+    quarter: QuarterField
     owner_id: str | None = None
     region: str | None = None
-
-    @field_validator("quarter", mode="before")
-    @classmethod
-    def _quarter(cls, value: Any) -> Any:
-        return Quarter.parse(value) if isinstance(value, str) else value
 
     @field_validator("owner_id", "region", mode="before")
     @classmethod

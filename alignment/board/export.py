@@ -14,7 +14,7 @@ from alignment.board import pack as packs
 from alignment.board import pdf, pptx, xlsx
 from alignment.board.spec import BoardPack, Signature, SignoffStatus
 from alignment.charter import Charter
-from alignment.periods import Quarter
+from alignment.periods import Quarter, QuarterField
 
 RENDERERS = {"pptx": pptx.render, "pdf": pdf.render, "xlsx": xlsx.render}
 Kind = Literal["pptx", "pdf", "xlsx"]
@@ -25,15 +25,10 @@ class ExportRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    quarter: Quarter
+    quarter: QuarterField
     out: Path
     kinds: tuple[Kind, ...] = Field(("pptx", "pdf", "xlsx"), min_length=1)
     parts: tuple[str, ...] | None = None
-
-    @field_validator("quarter", mode="before")
-    @classmethod
-    def _quarter(cls, value: Any) -> Any:
-        return Quarter.parse(value) if isinstance(value, str) else value
 
     @field_validator("out")
     @classmethod
