@@ -108,7 +108,7 @@ def _tiles(page: Page) -> dict[str, str]:
     shown = {}
     for index in range(tiles.count()):
         tile = tiles.nth(index)
-        title = tile.get_by_test_id("stMarkdownContainer").first.inner_text().strip()
+        title = tile.locator('[class*="st-key-scorecard_explore_"]').inner_text().strip()  # the title is a link
         shown[title] = tile.locator("strong").first.inner_text().strip()
     return shown
 
