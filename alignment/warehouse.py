@@ -317,18 +317,26 @@ VIEWS: list[str] = [
        -- Everyone's touches at each account, with each deal's two window ends as points among them; a running
        -- latest touch per account, read at each point, is the deal's latest account touch (touches at the moment
        -- a deal opened count; at the midnight after its close date, not). Cheaper than two ASOF joins at scale.
+       -- Accounts are numbered and a point's moment and tie are one integer (microseconds × 4 + tie), so the window
+       -- partitions and sorts integers, not text and pairs.
+       account_keys AS (
+         SELECT account_id, row_number() OVER () AS account_key
+         FROM (SELECT account_id FROM people WHERE account_id IS NOT NULL
+               UNION SELECT account_id FROM deals WHERE account_id IS NOT NULL)),
        account_points AS (
-         SELECT p.account_id, t.touch_at AS moment, 1 AS tie, NULL AS opportunity_id, 0 AS basis, t.touch_at
-         FROM touches t JOIN people p ON p.person_id = t.person_id
-         WHERE p.account_id IS NOT NULL AND t.touch_at IS NOT NULL
+         SELECT k.account_key, epoch_us(t.touch_at) * 4 + 1 AS moment, NULL AS opportunity_id, 0 AS basis,
+                t.touch_at
+         FROM touches t JOIN people p ON p.person_id = t.person_id JOIN account_keys k ON k.account_id = p.account_id
+         WHERE t.touch_at IS NOT NULL
          UNION ALL
-         SELECT account_id, created_at, 2, opportunity_id, 1, NULL FROM deals WHERE account_id IS NOT NULL
+         SELECT k.account_key, epoch_us(d.created_at) * 4 + 2, d.opportunity_id, 1, NULL
+         FROM deals d JOIN account_keys k ON k.account_id = d.account_id
          UNION ALL
-         SELECT account_id, closed_at + INTERVAL 1 DAY, 0, opportunity_id, 2, NULL FROM deals
-         WHERE account_id IS NOT NULL AND closed_at IS NOT NULL),
+         SELECT k.account_key, epoch_us(d.closed_at + INTERVAL 1 DAY) * 4, d.opportunity_id, 2, NULL
+         FROM deals d JOIN account_keys k ON k.account_id = d.account_id WHERE d.closed_at IS NOT NULL),
        account_running AS (
          SELECT opportunity_id, basis,
-                max(touch_at) OVER (PARTITION BY account_id ORDER BY moment, tie ROWS UNBOUNDED PRECEDING) AS latest
+                max(touch_at) OVER (PARTITION BY account_key ORDER BY moment ROWS UNBOUNDED PRECEDING) AS latest
          FROM account_points),
        account_touch AS (
          SELECT opportunity_id, max(latest) FILTER (WHERE basis = 1) AS latest_account_touch_at,

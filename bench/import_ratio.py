@@ -1,6 +1,7 @@
 """Import speed as a ratio to DuckDB's own bare read_csv of the same files, measured in one run (wall and CPU time).
 
 Usage: python bench/import_ratio.py [--scale S|M|L] [--seed N] [--repeat K] [--extracts DIR] [--phases]
+                                   [--statements N]
 
 The bare read is what DuckDB does alone: every CSV once into a table of a fresh database file, types auto-detected,
 nothing checked. The import sniffs, parses every value under the contracts, checks every rule, joins converted leads
@@ -56,8 +57,8 @@ def import_times(folder: Path, db_path: Path) -> tuple[float, float]:
 
 # The import's phases, by the function doing each (module, function name): timed when --phases is given.
 PHASES = [
-    ("alignment.ingest.readers", "read_source", "read: sniff, read_csv into text, SHA-256 alongside"),
-    ("alignment.ingest.staging", "stage", "stage: parse every value, check every column rule"),
+    ("alignment.ingest.readers", "read_source", "open: sniff, header, first row (SHA-256 starts)"),
+    ("alignment.ingest.staging", "stage", "stage: read_csv, parse every value, check every rule"),
     ("alignment.ingest.salesforce", "lead_people", "Salesforce: leads to people"),
     ("alignment.ingest.salesforce", "campaign_members", "Salesforce: memberships to people (merge)"),
     ("alignment.ingest.load", "check_canonical", "check derived values, keys, references"),
@@ -108,6 +109,42 @@ def timed_phases() -> Iterator[dict[str, list[float]]]:
                 setattr(holder, name, original)
 
 
+class _TimedConnection:
+    """A DuckDB connection that adds each statement's wall and CPU seconds to `timings` (statement → [wall, cpu])."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, timings: dict[str, list[float]]) -> None:
+        self._con, self._timings = con, timings
+
+    def execute(self, sql: str, *args, **kwargs):
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return self._con.execute(sql, *args, **kwargs)
+        finally:
+            total = self._timings.setdefault(" ".join(sql.split()), [0.0, 0.0])
+            total[0] += time.perf_counter() - started
+            total[1] += time.process_time() - cpu
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
+@contextlib.contextmanager
+def timed_statements() -> Iterator[dict[str, list[float]]]:
+    """Time every statement the import executes on its connection: {statement: [wall, cpu]}."""
+    from alignment.ingest import load
+
+    timings: dict[str, list[float]] = {}
+    real = load.duckdb
+    proxy = type(sys)("duckdb")
+    proxy.__dict__.update(real.__dict__)
+    proxy.connect = lambda *args, **kwargs: _TimedConnection(real.connect(*args, **kwargs), timings)
+    load.duckdb = proxy
+    try:
+        yield timings
+    finally:
+        load.duckdb = real
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="S", choices=["S", "M", "L"])
@@ -115,6 +152,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--extracts", type=Path, help="import these extracts instead of writing the demo company's")
     parser.add_argument("--phases", action="store_true", help="also time the import's phases (one more import)")
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="also list the N statements of one more import that take the most CPU")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = args.extracts
@@ -153,6 +192,14 @@ def main() -> None:
             rest = (wall - sum(t[0] for t in totals.values()), cpu - sum(t[1] for t in totals.values()))
             print(f"  {'the rest (Salesforce joins, lineage, metadata, CHECKPOINT)':55s} {rest[0]:7.2f} s wall "
                   f"{rest[1]:7.2f} s CPU")
+        if args.statements:
+            with timed_statements() as timings:
+                wall, cpu = import_times(folder, Path(tmp) / "data" / "warehouse.duckdb")
+            print(f"statements of one more import ({wall:.2f} s wall, {cpu:.2f} s CPU, of which the statements "
+                  f"{sum(t[1] for t in timings.values()):.2f} s CPU; load average {os.getloadavg()[0]:.1f}):")
+            for statement, (statement_wall, statement_cpu) in sorted(timings.items(), key=lambda item: -item[1][1])[
+                    :args.statements]:
+                print(f"  {statement_cpu:6.2f} s CPU {statement_wall:6.2f} s wall  {statement[:150]}")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

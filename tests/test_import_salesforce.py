@@ -16,7 +16,7 @@ from alignment import history, schema, warehouse
 from alignment.ingest.adapters import camel_to_snake
 from alignment.ingest.load import import_extracts
 from alignment.ingest.problems import ImportRejected
-from tests.conftest import crm_export
+from tests.conftest import crm_export, write_csv
 
 FIVETRAN_SEEDS = crm_export("fivetran-salesforce-seeds")
 
@@ -163,6 +163,27 @@ def test_report_counts_warnings_and_assumptions(imported):
     assert (info.imported_by, info.source_format, info.data_fingerprint) == ("tester", "salesforce",
                                                                              report.data_fingerprint)
     assert info.latest_record_at == at("2024-03-11 09:00")   # E2, the latest record of any kind
+
+
+def test_latin1_found_past_the_sniffed_head_is_read_again_and_reported(salesforce_extract, tmp_path):
+    # 6 000 more users make User.csv longer than the 256 KB sniffed; the last one's name has a Latin-1 "é", which
+    # only the reading of the whole file meets. The file is read again as Latin-1, and the report says so for it.
+    extract = salesforce_extract()
+    rows = extract.rows("User.csv")
+    rows += [[f"UX{n}"] + [f"Sales rep number {n} of the padding team"] + row[2:] for n, row in
+             enumerate([rows[1]] * 6_000)]
+    rows[-1][1] = "Renée"
+    write_csv(extract.folder / "User.csv", rows, encoding="latin-1")
+    assert (extract.folder / "User.csv").stat().st_size > 256 * 1024
+    report = import_extracts([extract.folder], db_path=tmp_path / "w.duckdb", user="tester")
+    assert "User.csv: read as Latin-1 (the file is not valid UTF-8), comma-delimited" in report.assumptions
+    assert "User.csv: read as UTF-8, comma-delimited" not in report.assumptions
+    assert {f["file"]: f["assumptions"] for f in report.files}["User.csv"][0].startswith("read as Latin-1")
+    con = warehouse.open_reader(tmp_path / "w.duckdb")
+    try:
+        assert con.execute("SELECT name FROM users WHERE user_id = 'UX5999'").fetchall() == [("Renée",)]
+    finally:
+        con.close()
 
 
 def test_converted_lead_and_its_contact_are_one_person(imported):

@@ -154,7 +154,8 @@ def test_staging_in_two_steps_gives_the_one_step_values(tmp_path):
     # So stage the same rows parsed both ways side by side and compare every value.
     specs = schema.columns(EveryType)
     text = ", ".join(f"NULLIF(trim({source.column_sql(part.columns[s.name])}), '') AS t_{s.name}" for s in specs)
-    con.execute("CREATE TABLE texts AS SELECT rowid AS r, " + text + " FROM raw_0")
+    con.execute("CREATE TABLE texts AS SELECT row_number() OVER () AS r, " + text + " FROM " + source.relation,
+                source.params)
     from alignment.ingest.staging import _typed_expression
 
     params: dict = {}

@@ -190,6 +190,65 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
     assert (source.rows, source.headers) == (3, ["name"])
 
 
+def test_rows_read_by_several_threads_keep_their_row_numbers(tmp_path):
+    # The file is parsed straight from the CSV by several threads; a row's number is its place in the parsed table.
+    # 300 000 rows (≈ 9 MB) are several of DuckDB's scan ranges, so a number taken from the wrong place shows here:
+    # row n of the file (header = row 1) holds the name "r<n>", and row 250 001 holds a date that is not one.
+    lines = ["name,seen_at"] + [f"r{n},2024-01-0{1 + n % 9}" for n in range(2, 300_002)]
+    lines[250_000] = "r250001,someday"
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    install_macros(con)
+    source = read_source(con, write(tmp_path, "\n".join(lines) + "\n"), "raw_0")
+    result = stage(con, Part(target="sample", contract=Sample, source=source,
+                             columns={"name": "name", "seen_at": "seen_at"}))
+    assert [(p.column, p.count, [(e.row, e.value) for e in p.examples]) for p in result.problems] == [
+        ("seen_at", 1, [(250_001, "someday")])]
+    assert source.rows == 300_000
+    # Nothing was staged (the date is an error), so stage the same rows again without it and check every number.
+    lines[250_000] = "r250001,2024-01-01"
+    con.execute("DROP TABLE IF EXISTS stage_sample")
+    source = read_source(con, write(tmp_path, "\n".join(lines) + "\n"), "raw_1")
+    stage(con, Part(target="sample", contract=Sample, source=source, columns={"name": "name", "seen_at": "seen_at"}))
+    assert con.execute("SELECT count(*), count(*) FILTER (WHERE name = 'r' || _row), min(_row), max(_row) "
+                       "FROM stage_sample").fetchall() == [(300_000, 300_000, 2, 300_001)]
+
+
+def test_skipped_rows_still_count_in_the_row_numbers(tmp_path):
+    # Rows without a name are skipped (as activities without a person are); the rows after them keep the numbers
+    # the file gives them: "b" is on row 4 and the bad date on row 6.
+    con = duckdb.connect()
+    install_macros(con)
+    source = read_source(con, write(tmp_path, "name,seen_at\na,2024-01-01\n,2024-01-02\nb,2024-01-03\n,never\n"
+                                              "c,later\n"), "raw_0")
+    part = Part(target="sample", contract=Sample, source=source, columns={"name": "name", "seen_at": "seen_at"},
+                skip_if_empty=("name",))
+    result = stage(con, part)
+    # "never" is on a skipped row (5): not counted; "later" on row 6 is.
+    assert [(p.column, p.count, [(e.row, e.value) for e in p.examples]) for p in result.problems] == [
+        ("seen_at", 1, [(6, "later")])]
+    assert source.rows == 5
+    con.execute("DROP TABLE IF EXISTS stage_sample")
+    source = read_source(con, write(tmp_path, "name,seen_at\na,2024-01-01\n,2024-01-02\nb,2024-01-03\n,never\n"
+                                              "c,2024-01-05\n", "other.csv"), "raw_1")
+    result = stage(con, Part(target="sample", contract=Sample, source=source,
+                             columns={"name": "name", "seen_at": "seen_at"}, skip_if_empty=("name",)))
+    assert result.rows == 3
+    assert con.execute("SELECT _row, name FROM stage_sample ORDER BY _row").fetchall() == [
+        (2, "a"), (4, "b"), (6, "c")]
+
+
+def test_latin1_past_the_sniffed_head_is_read_again_and_reported(tmp_path):
+    # The first 256 KB are plain ASCII, so the file is sniffed as UTF-8; a Latin-1 "é" on the last row is found
+    # only while the file is staged, which then reads it again as Latin-1 and says so.
+    rows = [f"name{n};{n}" for n in range(30_000)] + ["Jos\xe9;7"]
+    path = write(tmp_path, ("name;amount\n" + "\n".join(rows) + "\n").encode("latin-1"))
+    assert path.stat().st_size > 256 * 1024
+    staged_rows, result, assumed = staged(path)
+    assert assumed == ["read as Latin-1 (the file is not valid UTF-8), semicolon-delimited"]
+    assert staged_rows[-1][2:] == (7.0, None, "José") and len(staged_rows) == 30_001
+
+
 def test_decimal_comma_behind_a_currency_sign_is_still_sniffed(tmp_path):
     # "12,50 €" and "99,90 €": the sign is stripped before voting, so both vote for a decimal comma → 12.5, 99.9
     # (voting on the raw text once read them as 1250 and 9990).

@@ -94,12 +94,30 @@ def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> 
 
 
 def drop_source(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Free a file's raw text table once everything read from it is staged."""
+    """Free a workbook's or Parquet file's text table once everything read from it is staged (a CSV file has none)."""
     con.execute("DROP TABLE IF EXISTS " + source.table)
 
 
 def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> None:
-    result = stage(con, part)
+    """Stage one part, recording its problems and assumptions; a file found malformed while it is read is refused
+    once, however many parts read it."""
+    from alignment.ingest.problems import ImportRejected
+
+    source = part.source
+    if source.refused:
+        return
+    read_as = list(source.assumptions)
+    try:
+        result = stage(con, part)
+    except ImportRejected as rejected:
+        source.refused = True
+        run.problems.extend(rejected.problems)
+        return
+    finally:
+        if source.assumptions != read_as:  # the file was read again in another encoding: say so instead
+            for before, after in zip(read_as, source.assumptions):
+                if before != after and f"{source.name}: {before}" in run.assumptions:
+                    run.assumptions[run.assumptions.index(f"{source.name}: {before}")] = f"{source.name}: {after}"
     run.problems.extend(result.problems)
     run.assumptions.extend(result.assumptions)
 

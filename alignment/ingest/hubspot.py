@@ -16,8 +16,8 @@ from alignment.ingest.adapters import (
     stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Example, Problem
-from alignment.ingest.readers import SourceFile, normalize_header
-from alignment.ingest.staging import Part, execute
+from alignment.ingest.readers import SourceFile, execute, normalize_header
+from alignment.ingest.staging import Part
 
 
 def _hs(*properties: str) -> list[str]:

@@ -21,8 +21,8 @@ import duckdb
 from alignment import history, schema, warehouse
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
-from alignment.ingest.readers import SUPPORTED
-from alignment.ingest.staging import execute, install_macros
+from alignment.ingest.readers import SUPPORTED, execute
+from alignment.ingest.staging import install_macros
 
 FORMATS = ("salesforce", "hubspot", "mapping")
 BUILDING_SUFFIX = ".building"

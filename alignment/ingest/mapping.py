@@ -18,7 +18,7 @@ from alignment.ingest.adapters import (
     AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import ImportRejected, Problem
-from alignment.ingest.readers import SourceFile, normalize_header
+from alignment.ingest.readers import SourceFile, normalize_header, read_through
 from alignment.ingest.staging import DATE_LAYOUTS, FALSE_WORDS, TRUE_WORDS, Part
 
 ANY_OTHER = "*"  # a value-map key meaning "every other non-empty value"
@@ -500,7 +500,7 @@ def _value_map(con: duckdb.DuckDBPyConnection, source: SourceFile, header: str, 
     if ANY_OTHER in mapping:
         text = "NULLIF(trim(" + source.column_sql(header) + "), '')"
         text = "lower(snake_text(" + text + "))" if snake else "lower(" + text + ")"
-        present = con.execute("SELECT DISTINCT " + text + " FROM " + source.table + " WHERE " + text
-                              + " IS NOT NULL").fetchall()
+        present = read_through(con, source, "SELECT DISTINCT " + text + " FROM " + source.relation + " WHERE " + text
+                               + " IS NOT NULL").fetchall()
         result |= {value: mapping[ANY_OTHER] for (value,) in present if value not in result}
     return result

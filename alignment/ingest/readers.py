@@ -1,4 +1,4 @@
-"""Readers: load a CSV, XLSX or Parquet extract into DuckDB as text, sniffing what a person would not want to specify."""
+"""Readers: open a CSV, XLSX or Parquet extract for DuckDB as text, sniffing what a person would not want to specify."""
 
 from __future__ import annotations
 
@@ -23,21 +23,50 @@ SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
 
 @dataclass
 class SourceFile:
-    """One extract as loaded: where it came from, what was assumed, and the raw text table holding it."""
+    """One extract as read: where it came from, what was assumed, and the relation staging reads it from.
+
+    A CSV file is not copied into the database: `relation` is DuckDB's `read_csv` of the file with every column as
+    text (parameters in `params`), which staging reads in the pass that parses it. A workbook or Parquet file is
+    loaded into the temporary text table `table`, and `relation` names that table.
+    """
 
     path: Path
     table: str
-    rows: int = 0
+    rows: int | None = None  # data rows, once counted (staging counts a CSV file's as it parses it)
     headers: list[str] = field(default_factory=list)
-    fingerprint: str = ""
     assumptions: list[str] = field(default_factory=list)
+    relation: str = ""
+    params: dict = field(default_factory=dict)
+    refused: bool = False  # found malformed while staged: refused once, not again by each part reading it
+    _hashing: "_Background | None" = None
+    _fingerprint: str = ""
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the file's bytes (taken in a thread of its own while the file is staged)."""
+        if self._hashing is not None:
+            self._fingerprint, self._hashing = self._hashing.result(), None
+        return self._fingerprint
+
+    @property
+    def is_csv(self) -> bool:
+        return self.relation.startswith("read_csv(")
+
+    def numbered(self) -> str:
+        """A subquery of the relation with each row's spreadsheet row number as `_row` (the header is row 1).
+
+        Reading the rows in order takes one thread, so it is meant for the few rows an error message quotes.
+        """
+        if self.is_csv:
+            return "(SELECT ordinality + 1 AS _row, * FROM " + self.relation + " WITH ORDINALITY)"
+        return "(SELECT rowid + 2 AS _row, * FROM " + self.relation + ")"
+
     def column_sql(self, header: str) -> str:
-        """The raw table's column holding `header` (raw columns are named c0, c1, … by position)."""
+        """The relation's column holding `header` (text columns are named c0, c1, … by position)."""
         return f"c{self.headers.index(header)}"
 
 
@@ -56,7 +85,7 @@ def normalize_header(name: str) -> str:
 
 
 def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> SourceFile:
-    """Load one file into a temporary all-text table `table` with a `_row` column (spreadsheet row number)."""
+    """Open one file for staging as all-text columns c0, c1, … (see `SourceFile`); refuse what cannot be read."""
     path = Path(path)
     source = SourceFile(path=path, table=table)
     if not path.exists():
@@ -66,7 +95,7 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
     suffix = path.suffix.lower()
     # The file's hash is taken while DuckDB reads it: both mostly wait on other threads (hashlib and DuckDB release
     # the interpreter lock), so the second pass over the bytes costs little time.
-    hashing = _Background(fingerprint, path)
+    source._hashing = _Background(fingerprint, path)
     try:
         if suffix == ".xlsx":
             _read_xlsx(con, source)
@@ -74,13 +103,40 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
             _read_parquet(con, source)
         else:
             _read_csv(con, source)
-    finally:
-        source.fingerprint = hashing.result()
-    source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
-    if source.rows == 0:
-        con.execute("DROP TABLE " + table)  # the next file is read into the same name
-        raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
+        has_rows = read_through(con, source, "SELECT count(*) FROM (SELECT 1 FROM " + source.relation + " LIMIT 1)")
+        if not has_rows.fetchall()[0][0]:
+            raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
+        if not source.is_csv:
+            source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
+    except BaseException:
+        con.execute("DROP TABLE IF EXISTS " + table)  # the next file is read into the same name
+        _ = source.fingerprint  # the hashing thread ends before the file is given up
+        raise
     return source
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """Execute with only the named parameters the statement uses (DuckDB refuses extra ones)."""
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
+
+
+def read_through(con: duckdb.DuckDBPyConnection, source: SourceFile, sql: str, params: dict | None = None):
+    """Execute `sql`, which reads `source.relation`, with its parameters; a CSV file that turns out not to be UTF-8
+    past its sniffed head is read again as Latin-1, and a malformed one is refused naming the row."""
+    while True:
+        try:
+            return execute(con, sql, {**(params or {}), **source.params})
+        except duckdb.Error as error:
+            if not source.is_csv:
+                raise
+            if source.params.get(source.table + "_encoding") == "utf-8" and "invalid unicode" in str(error).lower():
+                encoding, label = _not_utf8(source.path)
+                source.params[source.table + "_encoding"] = encoding
+                delimiter = source.params[source.table + "_delim"]
+                source.assumptions[0] = f"read as {label}, {DELIMITERS[delimiter]}-delimited"
+                continue
+            raise ImportRejected([_csv_problem(source.path.name, error)]) from None
 
 
 class _Background:
@@ -189,34 +245,27 @@ def _sniff_delimiter(text: str, first_line: str) -> str:
 def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     encoding, delimiter, description = _sniff_text(source.path)
     try:
-        _load_csv(con, source, encoding, delimiter)
-    except _NotUtf8:  # past the sniffed head
+        source.headers = _csv_header(source.path, encoding, delimiter)
+    except _NotUtf8:
         encoding, label = _not_utf8(source.path)
         description = f"{label}, {DELIMITERS[delimiter]}-delimited"
-        _load_csv(con, source, encoding, delimiter)
-    source.assumptions.append(f"read as {description}")
+        source.headers = _csv_header(source.path, encoding, delimiter)
+    source.assumptions.append(f"read as {description}")  # first: `read_through` rewrites it if the encoding changes
+    # Parameters are named after the source, so that a statement reading two sources binds both.
+    key = source.table + "_"
+    source.relation = (
+        "read_csv($" + key + "path, header = true, all_varchar = true, delim = $" + key + "delim, quote = '\"', "
+        "escape = '\"', encoding = $" + key + "encoding, max_line_size = $" + key + "max_line, null_padding = false, "
+        "auto_detect = false, columns = $" + key + "columns)"
+    )
+    source.params = {
+        key + "path": str(source.path), key + "delim": delimiter, key + "encoding": encoding,
+        key + "max_line": MAX_LINE_BYTES, key + "columns": {f"c{i}": "VARCHAR" for i in range(len(source.headers))},
+    }
 
 
 class _NotUtf8(Exception):
-    """DuckDB met bytes that are not UTF-8 in a file read as UTF-8."""
-
-
-def _load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, encoding: str, delimiter: str) -> None:
-    source.headers = _csv_header(source.path, encoding, delimiter)
-    statement = (
-        "CREATE TEMP TABLE " + source.table + " AS SELECT * FROM read_csv($path, header = true, all_varchar = true, "
-        "delim = $delim, quote = '\"', escape = '\"', encoding = $encoding, max_line_size = $max_line, "
-        "null_padding = false, auto_detect = false, columns = $columns)"
-    )
-    try:
-        con.execute(statement, {
-            "path": str(source.path), "delim": delimiter, "encoding": encoding, "max_line": MAX_LINE_BYTES,
-            "columns": {f"c{i}": "VARCHAR" for i in range(len(source.headers))},
-        })
-    except duckdb.Error as error:
-        if encoding == "utf-8" and "invalid unicode" in str(error).lower():
-            raise _NotUtf8() from None
-        raise ImportRejected([_csv_problem(source.path.name, error)]) from None
+    """A header that is not UTF-8 in a file sniffed as UTF-8."""
 
 
 def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
@@ -287,6 +336,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     con.register("_xlsx_frame", frame)
     con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT * FROM _xlsx_frame")
     con.unregister("_xlsx_frame")
+    source.relation = source.table
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
@@ -295,6 +345,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
         casts = ", ".join(f"CAST(#{i + 1} AS VARCHAR) AS c{i}" for i in range(len(source.headers)))
         con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT " + casts + " FROM read_parquet($path)",
                     {"path": str(source.path)})
+        source.relation = source.table
     except duckdb.Error as error:
         raise ImportRejected([Problem(file=source.path.name, rule=f"the Parquet file could not be read ({error})")]) \
             from None

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from alignment import schema
 from alignment.ingest.problems import Example, Problem
-from alignment.ingest.readers import SourceFile
+from alignment.ingest.readers import SourceFile, read_through
 
 # Date-time layouts tried on every date column, in order of preference when several read every value.
 DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
@@ -57,12 +57,6 @@ CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
        ELSE NULLIF(trim(s), '') END;
 CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
 """
-
-
-def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None):
-    """Execute with only the named parameters the statement uses (DuckDB refuses extra ones)."""
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -137,20 +131,20 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     filters = [text[c] + " IS NOT NULL" for c in part.skip_if_empty]
     where = (" WHERE " + " AND ".join(filters)) if filters else ""
 
-    # Dates are first read as ISO 8601 (what most exports write) without a probe; only a column where that leaves
-    # values unread is probed for its layout and parsed again (the probe of every layout costs a pass of its own).
-    formats = _sniff_formats(con, part, specs, text, params, where, result, dates=False)
-    assumed_iso = [s.name for s in specs
-                   if s.sql_type in ("TIMESTAMP", "DATE") and s.name in part.columns and s.name not in formats]
-    checks = _checks(part, specs)
-    rows, found = _parse(con, part, specs, text, formats, params, where, checks)
-    unread = [c for c in assumed_iso if found[_type_check_index(checks, c)][0]]
-    if unread:
-        sniffed = _sniff_formats(con, part, [s for s in specs if s.name in unread], text, params, where, result)
-        if any(sniffed[c] != "iso" for c in unread):
-            formats.update(sniffed)
-            rows, found = _parse(con, part, specs, text, formats, params, where, checks)
     try:
+        # Dates are first read as ISO 8601 (what most exports write) without a probe; only a column where that leaves
+        # values unread is probed for its layout and parsed again (the probe of every layout costs a pass of its own).
+        formats = _sniff_formats(con, part, specs, text, params, where, result, dates=False)
+        assumed_iso = [s.name for s in specs
+                       if s.sql_type in ("TIMESTAMP", "DATE") and s.name in part.columns and s.name not in formats]
+        checks = _checks(part, specs)
+        rows, found = _parse(con, part, specs, text, formats, params, where, checks)
+        unread = [c for c in assumed_iso if found[_type_check_index(checks, c)][0]]
+        if unread:
+            sniffed = _sniff_formats(con, part, [s for s in specs if s.name in unread], text, params, where, result)
+            if any(sniffed[c] != "iso" for c in unread):
+                formats.update(sniffed)
+                rows, found = _parse(con, part, specs, text, formats, params, where, checks)
         for index, (column, rule, _, _, severity) in enumerate(checks):
             count, examples = found[index]
             if count:
@@ -168,7 +162,7 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
             con.execute("DROP TABLE stage_" + part.target)
             con.execute("ALTER TABLE parsed_part RENAME TO stage_" + part.target)
         else:
-            con.execute("INSERT INTO stage_" + part.target + " SELECT * FROM parsed_part")
+            con.execute("INSERT INTO stage_" + part.target + " BY NAME SELECT * FROM parsed_part")
         result.rows = rows
     finally:
         con.execute("DROP TABLE IF EXISTS parsed_part")
@@ -195,28 +189,38 @@ def _table_is_empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tuple[int, list[tuple[int, list | None]]]:
     """Parse every row once into parsed_part, laid out as the staging table plus the bits of the rules each row
-    breaks; (rows, [(count, first examples) per check])."""
+    breaks; (rows, [(count, first examples) per check]).
+
+    The rows come straight from the file's relation, in the file's order, so a row's place in parsed_part gives its
+    spreadsheet row number. Rows the part skips (`where`) are parsed too and deleted afterwards, so that the places
+    still count every row of the file.
+    """
     typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
-    inner = (
-        "SELECT rowid + 2 AS _row, " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs)
-        + " FROM " + part.source.table + where
-    )
-    values = "SELECT _row, " + ", ".join(
+    kept = where[len(" WHERE "):] if where else "true"
+    inner = "SELECT " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + ", " + kept + " AS _kept FROM "
+    values = "SELECT _kept, " + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
-    ) + " FROM (" + inner + ")"
-    parsed = "SELECT _row, " + ", ".join(
+    ) + " FROM (" + inner + part.source.relation + ")"
+    parsed = "SELECT _kept, " + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][1] + " AS " + s.name for s in specs]
     ) + " FROM (" + values + ")"
     words: list[list[str]] = [[] for _ in range(_words(checks))]
     for index, (_, _, condition, _, _) in enumerate(checks):
         words[index // RULES_PER_WORD].append(f"CASE WHEN {condition} THEN {_bit(index)[1]} ELSE 0 END")
-    staged = "SELECT CAST($file AS VARCHAR) AS _file, _row, " + ", ".join(
+    staged = "SELECT CAST($file AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _row, " + ", ".join(
         [f"CAST({_with_unknown(part, s, params)} AS {s.sql_type}) AS {s.name}" for s in specs]
         + [f"CAST({' + '.join(terms)} AS BIGINT) AS _broken{word}" for word, terms in enumerate(words)]
-    ) + " FROM (" + parsed + ")"
-    execute(con, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
+    ) + ", _kept FROM (" + parsed + ")"
+    read_through(con, part.source, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
+    # Insertion order is kept, so a row's place is its line in the file: number them (one cheap pass of an integer).
+    con.execute("UPDATE parsed_part SET _row = rowid + 2")
+    total = con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0]
+    part.source.rows = total
+    if where:
+        con.execute("DELETE FROM parsed_part WHERE NOT _kept")
+    con.execute("ALTER TABLE parsed_part DROP COLUMN _kept")
     if not checks:
-        return con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0], []
+        return con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0] if where else total, []
     counts = con.execute("SELECT count(*), " + ", ".join(
         "count(*) FILTER (WHERE {0} & {1} <> 0)".format(*_bit(index)) for index in range(len(checks))
     ) + " FROM parsed_part").fetchall()[0]
@@ -226,11 +230,12 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     if failing:
         # The first rows breaking each rule, with the text they hold (read again from the source, for those rows).
         broken = " OR ".join(f"_broken{word} <> 0" for word in range(len(words)))
-        examples = execute(con, "SELECT " + ", ".join(
+        examples = read_through(con, part.source, "SELECT " + ", ".join(
             "min_by({{'row': _row, 'value': {0}}}, _row, 3) FILTER (WHERE {1} & {2} <> 0)".format(
                 checks[index][3], *_bit(index)) for index in failing
-        ) + " FROM (" + inner + ") JOIN (SELECT _row, " + ", ".join(f"_broken{w}" for w in range(len(words)))
-            + " FROM parsed_part WHERE " + broken + ") USING (_row)", params).fetchall()[0]
+        ) + " FROM (" + inner.replace("SELECT ", "SELECT _row, ", 1) + part.source.numbered() + ") JOIN (SELECT _row, "
+            + ", ".join(f"_broken{w}" for w in range(len(words))) + " FROM parsed_part WHERE " + broken
+            + ") USING (_row)", params).fetchall()[0]
         for index, listed in zip(failing, examples):
             found[index] = (counts[index], listed)
     return rows, found
@@ -294,8 +299,8 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
                            f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
     if not probes:
         return formats
-    counts = execute(
-        con, "SELECT " + ", ".join(p[2] for p in probes) + " FROM " + part.source.table + where, params
+    counts = read_through(
+        con, part.source, "SELECT " + ", ".join(p[2] for p in probes) + " FROM " + part.source.relation + where, params
     ).fetchall()[0]
     by_column: dict[str, dict[str, int]] = {}
     for (column, key, _), count in zip(probes, counts):
