@@ -196,12 +196,14 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     still count every row of the file.
     """
     typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
-    kept = where[len(" WHERE "):] if where else "true"
-    inner = "SELECT " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + ", " + kept + " AS _kept FROM "
-    values = "SELECT _kept, " + ", ".join(
+    # Whether the part keeps a row (`_kept`) is a column only when it skips some.
+    kept = ", " + where[len(" WHERE "):] + " AS _kept" if where else ""
+    carried = "_kept, " if where else ""
+    inner = "SELECT " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + kept + " FROM "
+    values = "SELECT " + carried + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
     ) + " FROM (" + inner + part.source.relation + ")"
-    parsed = "SELECT _kept, " + ", ".join(
+    parsed = "SELECT " + carried + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][1] + " AS " + s.name for s in specs]
     ) + " FROM (" + values + ")"
     words: list[list[str]] = [[] for _ in range(_words(checks))]
@@ -210,7 +212,8 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     staged = "SELECT CAST($file AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _row, " + ", ".join(
         [f"CAST({_with_unknown(part, s, params)} AS {s.sql_type}) AS {s.name}" for s in specs]
         + [f"CAST({' + '.join(terms)} AS BIGINT) AS _broken{word}" for word, terms in enumerate(words)]
-    ) + ", _kept FROM (" + parsed + ")"
+        + (["_kept"] if where else [])
+    ) + " FROM (" + parsed + ")"
     read_through(con, part.source, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
     # Insertion order is kept, so a row's place is its line in the file: number them (one cheap pass of an integer).
     con.execute("UPDATE parsed_part SET _row = rowid + 2")
@@ -218,7 +221,7 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     part.source.rows = total
     if where:
         con.execute("DELETE FROM parsed_part WHERE NOT _kept")
-    con.execute("ALTER TABLE parsed_part DROP COLUMN _kept")
+        con.execute("ALTER TABLE parsed_part DROP COLUMN _kept")
     if not checks:
         return con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0] if where else total, []
     counts = con.execute("SELECT count(*), " + ", ".join(
