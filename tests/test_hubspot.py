@@ -323,6 +323,8 @@ def test_an_unrecognised_file_is_skipped_with_a_warning(tmp_path):
     assert [w.rule for w in report.warnings if w.file == "notes.csv"] == [
         "not recognised as a HubSpot export (name it after the object, e.g. deals.csv, or export it with its "
         "Record ID and name columns); skipped"]
+    # No part read the skipped file, but the report still gives its rows, as it gives every file's.
+    assert {f["file"]: f["rows"] for f in report.files} == {"notes.csv": 1, "deals.csv": 3}
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -103,23 +103,35 @@ def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> N
     once, however many parts read it."""
     from alignment.ingest.problems import ImportRejected
 
-    source = part.source
-    if source.refused:
+    if part.source.refused:
         return
-    read_as = list(source.assumptions)
     try:
         result = stage(con, part)
     except ImportRejected as rejected:
-        source.refused = True
+        part.source.refused = True
         run.problems.extend(rejected.problems)
         return
-    finally:
-        if source.assumptions != read_as:  # the file was read again in another encoding: say so instead
-            for before, after in zip(read_as, source.assumptions):
-                if before != after and f"{source.name}: {before}" in run.assumptions:
-                    run.assumptions[run.assumptions.index(f"{source.name}: {before}")] = f"{source.name}: {after}"
     run.problems.extend(result.problems)
     run.assumptions.extend(result.assumptions)
+
+
+def finish_sources(con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
+    """Once every part is staged: count the rows of a file no part read, and say how a file read again in another
+    encoding was read instead of how it was first opened."""
+    from alignment.ingest.problems import ImportRejected
+    from alignment.ingest.readers import count_rows
+
+    for source in run.sources:
+        if source.rows is None and not source.refused and not run.has_errors:
+            try:
+                count_rows(con, source)
+            except ImportRejected as rejected:
+                source.refused = True
+                run.problems.extend(rejected.problems)
+        if source.reread_from:
+            first = f"{source.name}: {source.reread_from}"
+            run.assumptions = [f"{source.name}: {source.assumptions[0]}" if a == first else a
+                               for a in run.assumptions]
 
 
 def stage_canonical(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, run: AdapterRun) -> None:

@@ -19,7 +19,7 @@ from typing import Iterator
 import duckdb
 
 from alignment import history, schema, warehouse
-from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, pass_through
+from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED, execute
 from alignment.ingest.staging import install_macros
@@ -104,6 +104,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
                 install_macros(con)
                 adapter.build(con, files, run, progress)
+                finish_sources(con, run)
                 for source in run.sources:
                     drop_source(con, source)  # the files' text is staged: free it before the checks and writes
                 if not run.has_errors and not run.sources:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -38,6 +39,7 @@ class SourceFile:
     relation: str = ""
     params: dict = field(default_factory=dict)
     refused: bool = False  # found malformed while staged: refused once, not again by each part reading it
+    reread_from: str = ""  # how the file was first said to be read, when it was then read in another encoding
     _hashing: "_Background | None" = None
     _fingerprint: str = ""
 
@@ -110,9 +112,18 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
             source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
     except BaseException:
         con.execute("DROP TABLE IF EXISTS " + table)  # the next file is read into the same name
-        _ = source.fingerprint  # the hashing thread ends before the file is given up
+        with contextlib.suppress(Exception):  # the hashing thread ends before the file is given up
+            _ = source.fingerprint
         raise
     return source
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, source: SourceFile) -> int:
+    """The file's data rows (a pass over a CSV file; staging counts them as it parses, so this is for files no part
+    staged)."""
+    if source.rows is None:
+        source.rows = read_through(con, source, "SELECT count(*) FROM " + source.relation).fetchall()[0][0]
+    return source.rows
 
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
@@ -134,6 +145,7 @@ def read_through(con: duckdb.DuckDBPyConnection, source: SourceFile, sql: str, p
                 encoding, label = _not_utf8(source.path)
                 source.params[source.table + "_encoding"] = encoding
                 delimiter = source.params[source.table + "_delim"]
+                source.reread_from = source.reread_from or source.assumptions[0]
                 source.assumptions[0] = f"read as {label}, {DELIMITERS[delimiter]}-delimited"
                 continue
             raise ImportRejected([_csv_problem(source.path.name, error)]) from None
