@@ -197,9 +197,10 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     """
     typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
     # Whether the part keeps a row (`_kept`) is a column only when it skips some.
-    kept = ", " + where[len(" WHERE "):] + " AS _kept" if where else ""
+    kept = ", " + where.removeprefix(" WHERE ") + " AS _kept" if where else ""
     carried = "_kept, " if where else ""
-    inner = "SELECT " + ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + kept + " FROM "
+    texts = ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + kept
+    inner = "SELECT " + texts + " FROM "
     values = "SELECT " + carried + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
     ) + " FROM (" + inner + part.source.relation + ")"
@@ -236,7 +237,7 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
         examples = read_through(con, part.source, "SELECT " + ", ".join(
             "min_by({{'row': _row, 'value': {0}}}, _row, 3) FILTER (WHERE {1} & {2} <> 0)".format(
                 checks[index][3], *_bit(index)) for index in failing
-        ) + " FROM (" + inner.replace("SELECT ", "SELECT _row, ", 1) + part.source.numbered() + ") JOIN (SELECT _row, "
+        ) + " FROM (SELECT _row, " + texts + " FROM " + part.source.numbered() + ") JOIN (SELECT _row, "
             + ", ".join(f"_broken{w}" for w in range(len(words))) + " FROM parsed_part WHERE " + broken
             + ") USING (_row)", params).fetchall()[0]
         for index, listed in zip(failing, examples):
