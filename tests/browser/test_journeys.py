@@ -108,8 +108,11 @@ def _tiles(page: Page) -> dict[str, str]:
     shown = {}
     for index in range(tiles.count()):
         tile = tiles.nth(index)
-        title = tile.locator('[class*="st-key-scorecard_explore_"]').inner_text().strip()  # the title is a link
-        shown[title] = tile.locator("strong").first.inner_text().strip()
+        link, value = tile.locator('[class*="st-key-scorecard_explore_"]'), tile.locator("strong").first
+        # The title is a link, drawn after the tile itself: wait for both words before reading them.
+        expect(link).to_have_text(re.compile(r"\S"), timeout=30_000)
+        expect(value).to_have_text(re.compile(r"\S"), timeout=30_000)
+        shown[link.inner_text().strip()] = value.inner_text().strip()
     return shown
 
 
