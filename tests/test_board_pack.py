@@ -135,7 +135,7 @@ def test_the_workbook_has_every_table_on_a_sheet_with_formats_and_native_charts(
     assert (rows["Acceptance rate"][2].value, rows["Acceptance rate"][2].number_format) == (
         value(reader, "acceptance_rate"), "0.0%")
     waterfall = book["Waterfall"]
-    assert waterfall["D4"].value.startswith("Median days") and waterfall["D6"].number_format == '0.0" days"'
+    assert waterfall["D4"].value.startswith("Median days") and waterfall["D6"].number_format == '#,##0.0" days"'
     assert book["Definitions"]["A5"].value == "Skipped stages" and book["Definitions"]["B5"].value == "backfill"
     assert book["Sign-off"]["A2"].value.startswith("Not signed")
     with zipfile.ZipFile(files["xlsx"]) as archive:

@@ -220,7 +220,7 @@ def test_the_workbook_keeps_numbers_in_their_formats_under_a_frozen_header(small
     assert money.freeze_panes == "A5"
     assert [c.value for c in money[4]] == ["Item", "Amount", "Share", "Lag", "Why"]
     assert [(c.value, c.number_format) for c in money[5][1:4]] == [
-        (1234, '"$"#,##0'), (0.25, "0.0%"), (3.5, '0.0" days"')]
+        (1234, '"$"#,##0'), (0.25, "0.0%"), (3.5, '#,##0.0" days"')]
     assert book["Sign-off"]["B5"].value == dt.datetime(2026, 10, 2, 9, 30)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         charts_xml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]

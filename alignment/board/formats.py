@@ -37,8 +37,8 @@ def percent(share) -> str:
 
 
 def ratio(value) -> str:
-    """3.2×"""
-    return MISSING if _missing(value) else f"{value:.1f}×"
+    """3.2× · 1,250.0×"""
+    return MISSING if _missing(value) else f"{value:,.1f}×"
 
 
 def _one_decimal(value: float) -> str:
@@ -87,8 +87,8 @@ def change(difference, unit: str) -> str:
     return sign + BY_UNIT[unit](difference)
 
 
-EXCEL_FORMATS = {"count": "#,##0", "currency": '"$"#,##0', "percent": "0.0%", "ratio": '0.0"×"',
-                 "days": '0.0" days"', "hours": '0.0" h"'}
+EXCEL_FORMATS = {"count": "#,##0", "currency": '"$"#,##0', "percent": "0.0%", "ratio": '#,##0.0"×"',
+                 "days": '#,##0.0" days"', "hours": '#,##0.0" h"'}
 """The same units as Excel / PowerPoint number formats, so exported cells stay numbers and still read as above."""
 
 def axis_format(unit: str, largest: float | None = None) -> str:
@@ -99,7 +99,7 @@ def axis_format(unit: str, largest: float | None = None) -> str:
         return '"$"#,##0.0,,"M"' if size >= 1e6 else '"$"#,##0,"K"' if size >= 1e4 else '"$"#,##0'
     if unit == "count" and abs(largest or 0) >= 1e6:
         return '#,##0.0,,"M"'
-    return {"percent": "0%", "ratio": '0.0"×"'}.get(unit, "#,##0")
+    return {"percent": "0%", "ratio": '#,##0.0"×"'}.get(unit, "#,##0")
 
 
 def compact(value, unit: str) -> str:
