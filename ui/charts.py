@@ -22,9 +22,18 @@ STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "oppo
 FONT = dict(family="sans-serif", size=13, color=INK)
 GRID = RULE
 
+_THOUSANDS = sorted({*range(1, 31), *range(5, 101, 5), *range(10, 1000, 10)})
+"""Every number of thousands a money tick can show: ticks step by 1, 2 or 5 × a power of ten, a dozen at most, and
+plotly writes them in thousands only between $10K and $1M."""
+
+MONEY_TICKS = dict(tickprefix="$", exponentformat="B", separatethousands=True,
+                   labelalias={f"${sign}{n}k": f"${sign}{n}K" for n in _THOUSANDS for sign in ("", "−")})
+"""Money ticks as ui.format and the exports write money: $5,000 · $40K · $1.2M · $1.5B (plotly's own would read
+$40k, and d3's SI prefixes $1.5G). Below zero plotly writes $−40K."""
+
 AXIS_FORMATS: dict[str, dict] = {
     "count": dict(tickformat=",.0f"),
-    "currency": dict(tickprefix="$", tickformat="~s"),
+    "currency": MONEY_TICKS,
     "percent": dict(tickformat=".0%"),
     "ratio": dict(tickformat=",.1~f", ticksuffix="×"),  # 0.5× · 200× · 1,000×
     "days": dict(tickformat=",.0f"),
