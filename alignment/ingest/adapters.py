@@ -12,8 +12,8 @@ import duckdb
 from pydantic import BaseModel
 
 from alignment import schema
-from alignment.ingest.problems import Problem
-from alignment.ingest.readers import SourceFile, normalize_header, read_source
+from alignment.ingest.problems import ImportRejected, Problem
+from alignment.ingest.readers import SourceFile, count_rows, normalize_header, read_source
 from alignment.ingest.staging import Part, stage
 
 Progress = Callable[[float, str], None]
@@ -80,9 +80,7 @@ def canonical_aliases(contract: type[BaseModel]) -> dict[str, list[str]]:
 
 
 def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> SourceFile | None:
-    """Read one file into a raw table, recording its problem instead of raising."""
-    from alignment.ingest.problems import ImportRejected
-
+    """Open one file for staging (see readers.SourceFile), recording its problem instead of raising."""
     try:
         source = read_source(con, path, f"raw_{len(run.sources)}")
     except ImportRejected as rejected:
@@ -101,8 +99,6 @@ def drop_source(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
 def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> None:
     """Stage one part, recording its problems and assumptions; a file found malformed while it is read is refused
     once, however many parts read it."""
-    from alignment.ingest.problems import ImportRejected
-
     if part.source.refused:
         return
     try:
@@ -118,9 +114,6 @@ def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> N
 def finish_sources(con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
     """Once every part is staged: count the rows of a file no part read, and say how a file read again in another
     encoding was read instead of how it was first opened."""
-    from alignment.ingest.problems import ImportRejected
-    from alignment.ingest.readers import count_rows
-
     for source in run.sources:
         if source.rows is None and not source.refused and not run.has_errors:
             try:
