@@ -20,6 +20,16 @@ CRM_EXPORTS = Path(os.environ.get("ALIGNMENT_CRM_EXPORTS")
                    or Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "crm-exports")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def server_secrets(tmp_path_factory) -> Path:
+    """Every test run keeps the server key (ledger, sessions) in a secrets file of its own, never the checkout's."""
+    from alignment import keys
+
+    path = tmp_path_factory.mktemp("server-secrets") / "secrets.toml"
+    os.environ[keys.SECRETS_ENV] = str(path)
+    return path
+
+
 def crm_export(name: str) -> Path:
     """One folder of real export layouts, e.g. "fivetran-salesforce-seeds"; a clear failure when it is absent."""
     folder = CRM_EXPORTS / name
