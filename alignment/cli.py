@@ -189,18 +189,35 @@ def cmd_charter(args: argparse.Namespace) -> int:
     from alignment import signoff
 
     ledger = signoff.Ledger.beside(Path(args.db))
+    scope = args.quarter or "every quarter"
     if args.action == "verify":
-        problems = ledger.verify(args.quarter)
-        scope = args.quarter or "every quarter"
+        problems = ledger.verify(args.quarter, heads=tuple(args.head or ()))
         if problems:
-            print(f"The sign-off ledger of {scope} has been altered ({ledger.path}):", file=sys.stderr)
+            print(f"The sign-off ledger of {scope} does not check out ({ledger.path.name}): no quarter it concerns "
+                  "counts as signed until it is restored from a backup.", file=sys.stderr)
             for problem in problems:
                 print("  - " + problem, file=sys.stderr)
             return EXIT_TAMPERED
         count = len(ledger.records(args.quarter))
         head = f", head {ledger.head(args.quarter)}" if args.quarter else ""
-        print(f"{scope}: intact: {count} records{head}")
+        checked = len([c for c in ledger.checkpoints() if not args.quarter or c.quarter == args.quarter])
+        print(f"{scope}: intact: {count} records{head}; each authenticated with the server key; {checked} checkpoint"
+              f"{'' if checked == 1 else 's'} and {len(args.head or ())} board-pack head"
+              f"{'' if len(args.head or ()) == 1 else 's'} agree")
         return EXIT_OK
+    if args.action == "authenticate":
+        try:
+            count = ledger.authenticate_existing()
+        except signoff.LedgerTampered as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return EXIT_TAMPERED
+        print(f"Authenticated {count} record{'' if count == 1 else 's'} of {ledger.path.name} with the server key.")
+        return EXIT_OK
+    try:
+        ledger.records(args.quarter)
+    except signoff.LedgerDamaged as damaged:
+        print(f"error: {damaged}", file=sys.stderr)
+        return EXIT_TAMPERED
     if not args.quarter:
         print("error: --quarter: charter show needs the quarter, e.g. --quarter 2026-Q3", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -328,8 +345,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     charter = commands.add_parser("charter", help="the quarter's charter and sign-off: show it, or verify that its "
                                                   "ledger is intact (exit 1 naming any altered record)")
-    charter.add_argument("action", choices=["show", "verify"])
+    charter.add_argument("action", choices=["show", "verify", "authenticate"],
+                         help="authenticate: sign the records of a ledger written before records were authenticated, "
+                              "once, after checking its chain")
     charter.add_argument("--quarter", help="e.g. 2026-Q3 (verify without it checks every quarter)")
+    charter.add_argument("--head", action="append", metavar="HASH",
+                         help="a ledger head printed in a board pack (at least 16 hex characters): verify checks the "
+                              "ledger still holds that record; repeat for several packs")
     charter.add_argument("--format", choices=["text", "json"], default="text")
     charter.set_defaults(handler=cmd_charter)
 
@@ -368,8 +390,13 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_BAD_INPUT
     if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
+    from alignment.signoff import LedgerTampered
+
     try:
         return args.handler(args)
+    except LedgerTampered as tampered:
+        print(f"error: {tampered}", file=sys.stderr)
+        return EXIT_TAMPERED
     except ImportRejected as rejected:
         print(file=sys.stderr)
         print(str(rejected), file=sys.stderr)

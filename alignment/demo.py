@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import tempfile
 from pathlib import Path
 
-from alignment import warehouse
+from alignment import keys, warehouse
 from alignment.ingest.adapters import Progress
 from alignment.ingest.load import ImportReport, import_extracts
 
 DEMO_USER = "demo"
+"""Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
 DEMO_LABEL = "Demo company — generated data, not yours"
 
 
@@ -40,10 +43,34 @@ def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, 
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
                        progress=_within(progress, 0.0, 0.45))
-        return import_extracts([Path(folder)], db_path=db_path, format="salesforce", user=DEMO_USER,
-                               progress=_within(progress, 0.45, 1.0))
+        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0))
+
+
+def import_as_demo(paths: list[Path], db_path: Path, progress: Progress | None = None) -> ImportReport:
+    """Import extracts as the demo company: the one import that marks its warehouse as the demo (its accounts then
+    open it). Nothing else marks data so: not a user called "demo", not the command line's import."""
+    return import_extracts(paths, db_path=db_path, format="salesforce", user=DEMO_USER, progress=progress,
+                           demo_marker=mark)
+
+
+def mark(data_fingerprint: str) -> str:
+    """The demo mark of the data with this fingerprint: HMAC-SHA256 under the server key, so that copying a name,
+    a flag or a mark from another warehouse marks nothing."""
+    return hmac.new(keys.derived_key("demo"), data_fingerprint.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def is_marked(info: warehouse.DatasetInfo) -> bool:
+    """Whether the warehouse carries the demo builder's mark for its own data."""
+    if not info.demo_mark:
+        return False
+    try:
+        expected = hmac.new(keys.derived_key("demo", create=False), info.data_fingerprint.encode("utf-8"),
+                            hashlib.sha256).hexdigest()
+    except keys.KeyUnavailable:
+        return False  # no server key: nothing was ever marked with it
+    return hmac.compare_digest(info.demo_mark, expected)
 
 
 def is_demo(info: warehouse.DatasetInfo) -> bool:
     """Whether the loaded data is the demo company."""
-    return info.imported_by == DEMO_USER
+    return info.is_demo

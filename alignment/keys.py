@@ -45,7 +45,22 @@ def warn_if_readable_by_others(path: Path) -> str | None:
     return None
 
 
+_cache: dict[tuple, bytes] = {}
+"""Keys already read, by the secrets file's identity: pages ask on every run, the file changes rarely."""
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (str(path.resolve()), found.st_ino, found.st_mtime_ns, found.st_size)
+
+
 def _read_key(path: Path) -> bytes | None:
+    identity = _identity(path)
+    if identity in _cache:
+        return _cache[identity]
     try:
         with open(path, "rb") as handle:
             section = tomllib.load(handle).get(SECTION) or {}
@@ -63,12 +78,15 @@ def _read_key(path: Path) -> bytes | None:
     if len(key) < KEY_BYTES:
         raise KeyUnavailable(f"[{SECTION}] {FIELD} in {path} is shorter than {KEY_BYTES} bytes; restore it from a "
                              "backup")
+    if identity is not None:
+        warn_if_readable_by_others(path)  # once per version of the file, not on every page run
+        _cache[identity] = key
     return key
 
 
 @contextlib.contextmanager
-def _locked(path: Path):
-    """Hold an exclusive lock beside the secrets file, so two processes never create two different keys."""
+def locked(path: Path):
+    """Hold an exclusive lock beside `path` while reading and rewriting it (two processes never write two versions)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -84,12 +102,11 @@ def master_key(path: Path | None = None, *, create: bool = True) -> bytes:
     path = Path(path or secrets_path())
     key = _read_key(path)
     if key is not None:
-        warn_if_readable_by_others(path)
         return key
     if not create:
         raise KeyUnavailable(f"{path} holds no server key ([{SECTION}] {FIELD}); it is created the first time a "
                              "quarter's charter is recorded")
-    with _locked(path):
+    with locked(path):
         key = _read_key(path)  # another process may have written it while this one waited
         if key is not None:
             return key
@@ -98,13 +115,21 @@ def master_key(path: Path | None = None, *, create: bool = True) -> bytes:
         separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
         block = (f"[{SECTION}]\n# Authenticates the sign-off ledger and sign-in sessions. Keep a backup: without it "
                  f"no signed quarter can be verified.\n{FIELD} = \"{base64.b64encode(key).decode('ascii')}\"\n")
-        building = path.with_name(f".{path.name}.{token.token_hex(4)}")
-        descriptor = os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text + separator + block)
-        os.replace(building, path)
+        write_private(path, text + separator + block)
         log.info("created the server key in %s", path)
         return key
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` whole (written beside it, then swapped in), readable by its owner only."""
+    building = path.with_name(f".{path.name}.{token.token_hex(4)}")
+    descriptor = os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(building, path)
+    finally:
+        building.unlink(missing_ok=True)
 
 
 def derived_key(purpose: str, path: Path | None = None, *, create: bool = True) -> bytes:

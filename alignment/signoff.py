@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import quality, warehouse
+from alignment import keys, quality, warehouse
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
 from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
@@ -32,6 +35,7 @@ SCHEMA = [
          payload TEXT NOT NULL,          -- canonical JSON
          previous_hash TEXT NOT NULL,    -- hash of the quarter's record before this one (GENESIS for the first)
          hash TEXT NOT NULL,             -- SHA-256 over the canonical JSON of every field above but record_id
+         mac TEXT,                       -- HMAC-SHA256 of the hash under the server key (files alone cannot make it)
          UNIQUE (quarter, position))""",
     # Refuse edits through the application's own connections; verify() still catches edits made with these dropped.
     """CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
@@ -48,6 +52,10 @@ STATE_TITLES = {"draft": "Draft", "proposed": "Proposed, awaiting signatures", "
 
 class LedgerTampered(RuntimeError):
     """The ledger's chain is broken: nothing more is appended until it is restored from a backup."""
+
+
+class LedgerDamaged(LedgerTampered):
+    """The ledger file cannot be read as a ledger at all (not SQLite, a table missing, a record unreadable)."""
 
 
 class Comment(BaseModel):
@@ -79,9 +87,10 @@ class Record(BaseModel):
     payload: dict[str, Any]
     previous_hash: str
     hash: str
+    mac: str | None = None
 
     def hashed_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if k not in ("record_id", "hash")}
+        return {k: v for k, v in self.model_dump().items() if k not in ("record_id", "hash", "mac")}
 
     def describe(self) -> str:
         what = {"charter": f"charter version {self.payload.get('version')}", "propose": "proposal",
@@ -139,6 +148,17 @@ class Status(BaseModel):
     changed_since_signoff: bool
     changes: list[Change]
     compared_with: Signature | None = None
+    problems: list[str] = Field(default_factory=list,
+                                description="what `charter verify` finds wrong with the quarter's ledger; empty when "
+                                            "every record is authentic and every checkpoint is in the chain")
+    damaged: bool = Field(False, description="the ledger file could not be read at all")
+    head: str = Field(GENESIS, description="hash of the quarter's latest record (GENESIS when it has none)")
+    records: int = Field(0, description="how many records the quarter's chain holds")
+
+    @property
+    def verified(self) -> bool:
+        """Whether the ledger behind this status checked out; no signature counts as signed until it does."""
+        return not self.problems
 
     @property
     def locked(self) -> bool:
@@ -146,6 +166,10 @@ class Status(BaseModel):
 
     @property
     def title(self) -> str:
+        if self.damaged:
+            return "Ledger damaged"
+        if not self.verified:
+            return "Not verified"
         return STATE_TITLES[self.state]
 
 
@@ -209,30 +233,94 @@ def _quarter(quarter: Quarter | str) -> str:
     return str(Quarter.parse(quarter) if isinstance(quarter, str) else quarter)
 
 
+def checkpoints_path() -> Path:
+    """Where each ledger's latest heads are kept beside the server key, out of reach of whoever has only the data
+    folder: `ledger-checkpoints.json` next to the secrets file."""
+    return keys.secrets_path().with_name("ledger-checkpoints.json")
+
+
+class Checkpoint(BaseModel):
+    """A copy of a quarter's head kept outside the ledger file: the record at `position` must have hash `head`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quarter: str
+    position: int
+    head: str
+    checkpointed_at: str
+    mac: str | None = None
+    where: str = Field("", description="where it was found, as a sentence part")
+
+    def fields(self) -> list[Any]:
+        return ["checkpoint", self.quarter, self.position, self.head]
+
+
+def _mac(key: bytes, value: Any) -> str:
+    return hmac.new(key, canonical_json(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _owner_only(path: Path) -> None:
+    """The ledger and its write-ahead files are readable by their owner only."""
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(each, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 class Ledger:
     """The sign-off ledger file; every call opens its own connection, so sessions and threads may share one."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, warehouse_path: Path | None = None, key: bytes | None = None,
+                 checkpoints: Path | None = None):
         self.path = Path(path)
+        self.warehouse_path = Path(warehouse_path) if warehouse_path else None
+        self._given_key = key
+        self.checkpoints_path = Path(checkpoints) if checkpoints else checkpoints_path()
 
     @classmethod
     def beside(cls, db_path: Path) -> "Ledger":
-        return cls(path_for(db_path))
+        return cls(path_for(db_path), warehouse_path=Path(db_path))
+
+    def _key(self, *, create: bool) -> bytes | None:
+        """The ledger's authentication key (derived from the server key); None when there is none and none is made."""
+        if self._given_key is not None:
+            return self._given_key
+        try:
+            return keys.derived_key("ledger", create=create)
+        except keys.KeyUnavailable:
+            return None
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists()
+        if new:
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         # Autocommit mode: writes take BEGIN IMMEDIATE themselves, so two writers queue instead of interleaving.
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        for statement in SCHEMA:
-            con.execute(statement)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            for statement in SCHEMA:
+                con.execute(statement)
+            if "mac" not in {row[1] for row in con.execute("PRAGMA table_info(ledger)")}:
+                con.execute("ALTER TABLE ledger ADD COLUMN mac TEXT")  # a ledger written before records were signed
+        except sqlite3.DatabaseError as error:
+            con.close()
+            raise self._damaged(error) from None
+        _owner_only(self.path)
         return con
 
-    @staticmethod
-    def _read(con: sqlite3.Connection, quarter: str | None) -> list[Record]:
+    def _damaged(self, error: Exception) -> LedgerDamaged:
+        return LedgerDamaged(f"the sign-off ledger {self.path.name} cannot be read ({error}); restore it from a "
+                             "backup: no quarter it holds counts as signed until then")
+
+    def _read(self, con: sqlite3.Connection, quarter: str | None) -> list[Record]:
         con.row_factory = sqlite3.Row
-        rows = con.execute("SELECT * FROM ledger WHERE ($quarter IS NULL OR quarter = $quarter) ORDER BY record_id",
-                           {"quarter": quarter}).fetchall()
+        try:
+            rows = con.execute("SELECT * FROM ledger WHERE ($quarter IS NULL OR quarter = $quarter) "
+                               "ORDER BY record_id", {"quarter": quarter}).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
         records = []
         for row in rows:
             fields = dict(row)
@@ -240,37 +328,61 @@ class Ledger:
                 fields["payload"] = json.loads(fields["payload"])
             except (TypeError, ValueError):
                 fields["payload"] = {"unreadable": str(fields["payload"])}
-            records.append(Record.model_validate(fields))
+            if not isinstance(fields["payload"], dict):
+                fields["payload"] = {"unreadable": str(fields["payload"])}
+            try:
+                records.append(Record.model_validate(fields))
+            except ValueError as error:
+                raise self._damaged(f"record {fields.get('record_id')} is malformed: "
+                                    f"{str(error).splitlines()[0]}") from None
         return records
 
     def token(self) -> tuple:
-        """Changes whenever a record is appended: the identity of the file and of its write-ahead log."""
-        return tuple(warehouse.identity(path) for path in (self.path, self.path.with_name(self.path.name + "-wal")))
+        """Changes whenever a record is appended or a checkpoint written: the identities of the files involved."""
+        return tuple(warehouse.identity(path) for path in (self.path, self.path.with_name(self.path.name + "-wal"),
+                                                            self.checkpoints_path))
 
     def records(self, quarter: Quarter | str | None = None) -> list[Record]:
-        """Every record (of one quarter), oldest first."""
+        """Every record (of one quarter), oldest first; LedgerDamaged when the file is not a readable ledger."""
         if not self.path.exists():
             return []
         # Read-only: every page run reads the charter in force, and a reader needs no schema statements or lock.
-        with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+        try:
+            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error as error:
+            raise self._damaged(error) from None
+        with closing(con):
             return self._read(con, None if quarter is None else _quarter(quarter))
 
     def saved_charter(self, quarter: Quarter | str) -> Charter | None:
         return _replay(self.records(quarter)).charter
 
     def charter_in_force(self, quarter: Quarter | str) -> Charter:
-        """The quarter's latest saved charter; else the nearest earlier quarter's, carried forward; else defaults."""
+        """The quarter's latest saved charter; else the nearest earlier quarter's, carried forward; else defaults.
+
+        A ledger that cannot be read gives the defaults (its status says *ledger damaged*), so every page still opens.
+        """
         quarter = _quarter(quarter)
-        saved = self.saved_charter(quarter)
-        if saved is not None:
-            return saved
-        earlier = sorted({r.quarter for r in self.records() if r.kind == "charter" and r.quarter < quarter})
+        try:
+            saved = self.saved_charter(quarter)
+            if saved is not None:
+                return saved
+            earlier = sorted({r.quarter for r in self.records() if r.kind == "charter" and r.quarter < quarter})
+        except LedgerDamaged:
+            return carry_forward(None, quarter)
         return carry_forward(self.saved_charter(earlier[-1]) if earlier else None, quarter)
 
     def status(self, quarter: Quarter | str, now: Content) -> Status:
-        """The workflow state of the quarter, judged against the current content (charter, values, data)."""
+        """The workflow state of the quarter, judged against the current content (charter, values, data), and
+        whether its ledger checks out (chain, authentication, checkpoints)."""
         quarter = _quarter(quarter)
-        replay = _replay(self.records(quarter))
+        try:
+            records = self.records(quarter)
+        except LedgerDamaged as damaged:
+            return Status(quarter=quarter, state="draft", charter=now.charter, signatures={}, void=[],
+                          changed_since_signoff=False, changes=[], problems=[str(damaged)], damaged=True)
+        problems = self._problems(records, quarter)
+        replay = _replay(records)
         current = now.signature()
         valid = {s.role: s for s in replay.round if s.signature == current}
         void = [s for s in replay.round if s.signature != current]
@@ -283,18 +395,22 @@ class Ledger:
         compared = stale[-1] if stale else None
         return Status(quarter=quarter, state=state, charter=now.charter, signatures=valid, void=void,
                       changed_since_signoff=compared is not None,
-                      changes=diff(compared.content, now) if compared else [], compared_with=compared)
+                      changes=diff(compared.content, now) if compared else [], compared_with=compared,
+                      problems=problems, head=records[-1].hash if records else GENESIS, records=len(records))
 
     # --- writes: each checks the acting user's role and the workflow inside one IMMEDIATE transaction ---------------
 
     def _append(self, quarter: str, user: User, kind: Kind, comment: str,
                 decide: Callable[[_Replay], dict[str, Any]]) -> Record:
         comment = Comment(text=comment).text
+        if user.is_demo and not self._holds_demo():
+            raise NotAllowed("demo accounts work only on the demo company; sign in with your own account")
+        key = self._key(create=True)
         with closing(self._connect()) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
                 records = self._read(con, quarter)
-                problems = check_chain(records)
+                problems = self._problems(records, quarter, key=key)
                 if problems:
                     raise LedgerTampered(f"the sign-off ledger of {quarter} has been altered: {problems[0]}; "
                                          "restore it from a backup before anything more is recorded")
@@ -304,15 +420,123 @@ class Ledger:
                           "payload": json.loads(canonical_json(payload)),
                           "previous_hash": records[-1].hash if records else GENESIS}
                 fields["hash"] = sha256(fields)
+                fields["mac"] = _mac(key, ["record", fields["hash"]])
                 cursor = con.execute(
                     "INSERT INTO ledger (quarter, position, kind, recorded_at, user, role, comment, payload, "
-                    "previous_hash, hash) VALUES ($quarter, $position, $kind, $recorded_at, $user, $role, $comment, "
-                    "$payload, $previous_hash, $hash)", {**fields, "payload": canonical_json(fields["payload"])})
+                    "previous_hash, hash, mac) VALUES ($quarter, $position, $kind, $recorded_at, $user, $role, "
+                    "$comment, $payload, $previous_hash, $hash, $mac)",
+                    {**fields, "payload": canonical_json(fields["payload"])})
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        _owner_only(self.path)
+        self._write_checkpoint(Checkpoint(quarter=quarter, position=fields["position"], head=fields["hash"],
+                                          checkpointed_at=fields["recorded_at"]), key)
         return Record(record_id=cursor.lastrowid, **fields)
+
+    def _holds_demo(self) -> bool:
+        """Whether the warehouse this ledger belongs to holds the demo company (demo accounts act on nothing else)."""
+        if self.warehouse_path is None or warehouse.identity(self.warehouse_path) is None:
+            return False
+        reader = warehouse.Reader(self.warehouse_path)
+        try:
+            return warehouse.dataset_info(reader).is_demo
+        finally:
+            reader.close()
+
+    # --- checkpoints: heads kept outside the ledger file ----------------------------------------------------------
+
+    def _ledger_id(self) -> str:
+        return str(self.path.resolve())
+
+    def _read_checkpoint_file(self) -> dict[str, Any]:
+        try:
+            content = json.loads(self.checkpoints_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            return {"unreadable": True}
+        return content if isinstance(content, dict) else {"unreadable": True}
+
+    def _write_checkpoint(self, checkpoint: Checkpoint, key: bytes) -> None:
+        """Keep the quarter's new head beside the server key (one file for every ledger of this server)."""
+        path = self.checkpoints_path
+        with keys.locked(path):
+            content = self._read_checkpoint_file()
+            if content.get("unreadable"):
+                content = {}
+            mine = content.setdefault(self._ledger_id(), {})
+            mine[checkpoint.quarter] = {"position": checkpoint.position, "head": checkpoint.head,
+                                        "checkpointed_at": checkpoint.checkpointed_at,
+                                        "mac": _mac(key, checkpoint.fields())}
+            keys.write_private(path, json.dumps(content, indent=1, sort_keys=True) + "\n")
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every checkpoint of this ledger within reach: beside the server key, and in the warehouse's metadata."""
+        found = []
+        content = self._read_checkpoint_file()
+        if content.get("unreadable"):
+            found.append(Checkpoint(quarter="", position=0, head="", checkpointed_at="", mac="unreadable",
+                                    where=f"the checkpoint file {self.checkpoints_path.name}"))
+        for quarter, entry in (content.get(self._ledger_id()) or {}).items():
+            try:
+                found.append(Checkpoint(quarter=quarter, **entry, where="the checkpoint beside the server key"))
+            except (TypeError, ValueError):
+                found.append(Checkpoint(quarter=quarter, position=0, head="", checkpointed_at="", mac="unreadable",
+                                        where="the checkpoint beside the server key"))
+        if self.warehouse_path is not None and warehouse.identity(self.warehouse_path) is not None:
+            try:
+                reader = warehouse.Reader(self.warehouse_path)
+                try:
+                    rows = warehouse.checkpoints(reader)
+                finally:
+                    reader.close()
+            except Exception:  # noqa: BLE001 - a warehouse that cannot be read keeps no checkpoint to check
+                rows = []
+            found += [Checkpoint(quarter=q, position=p, head=h, checkpointed_at=at, mac=m,
+                                 where="the warehouse's metadata") for q, p, h, at, m in rows]
+        return found
+
+    def checkpoints_to_keep(self) -> list[tuple]:
+        """What a new warehouse keeps of the ledger: per quarter, the latest head that checks out (the ledger's own,
+        when its chain is intact; else the head the warehouse it replaces kept), authenticated with the key."""
+        key = self._key(create=False)
+        if key is None:
+            return []
+        try:
+            records = self.records()
+        except LedgerDamaged:
+            records = []
+        kept = {c.quarter: c for c in self.checkpoints()
+                if c.where == "the warehouse's metadata" and c.mac == _mac(key, c.fields())}
+        by_quarter: dict[str, list[Record]] = {}
+        for record in records:
+            by_quarter.setdefault(record.quarter, []).append(record)
+        for quarter, chain in by_quarter.items():
+            if not self._problems(chain, quarter, key=key):
+                kept[quarter] = Checkpoint(quarter=quarter, position=chain[-1].position, head=chain[-1].hash,
+                                           checkpointed_at=_now())
+        return [(c.quarter, c.position, c.head, c.checkpointed_at, _mac(key, c.fields()))
+                for c in sorted(kept.values(), key=lambda c: c.quarter)]
+
+    def _problems(self, records: list[Record], quarter: str | None, *, heads: tuple[str, ...] = (),
+                  key: bytes | None = None) -> list[str]:
+        """Everything wrong with the ledger's records (of one quarter, or all): the chain, each record's
+        authentication, every checkpoint within reach, and any head copied from a board pack."""
+        key = key if key is not None else self._key(create=False)
+        by_quarter: dict[str, list[Record]] = {}
+        for record in records:
+            by_quarter.setdefault(record.quarter, []).append(record)
+        problems = [problem for chain in by_quarter.values() for problem in check_chain(chain)]
+        problems += check_authentication(records, key)
+        for checkpoint in self.checkpoints():
+            if quarter is not None and checkpoint.quarter not in (quarter, ""):
+                continue
+            problems += check_checkpoint(checkpoint, by_quarter.get(checkpoint.quarter, []), key)
+        for head in heads:
+            problems += check_head(head, by_quarter, quarter)
+        return problems
 
     def save(self, user: User, charter: Charter, comment: str) -> Record:
         """A new version of the quarter's charter (analysts, while it is not signed by both)."""
@@ -348,13 +572,11 @@ class Ledger:
         return self._append(quarter, user, "propose", comment, decide)
 
     def sign(self, user: User, now: Content, *, comment: str, acknowledged_checklist: bool,
-             checklist: list[dict[str, Any]], demo_data: bool) -> Record:
+             checklist: list[dict[str, Any]]) -> Record:
         """Sign the quarter in the user's own role, over the content as it is now (CMO, VP of Sales)."""
         require(user, "sign")
         if not acknowledged_checklist:
             raise NotAllowed("read and acknowledge the data-quality checklist before signing")
-        if user.is_demo and not demo_data:
-            raise NotAllowed("demo accounts sign only the demo company's numbers")
         quarter = now.charter.quarter
         signature = now.signature()
 
@@ -383,18 +605,114 @@ class Ledger:
 
         return self._append(quarter, user, "reopen", comment, decide)
 
-    def verify(self, quarter: Quarter | str | None = None) -> list[str]:
-        """What is wrong with the chain of one quarter (or of every quarter); empty when intact."""
-        records = self.records(quarter)
-        by_quarter: dict[str, list[Record]] = {}
-        for record in records:
-            by_quarter.setdefault(record.quarter, []).append(record)
-        return [problem for chain in by_quarter.values() for problem in check_chain(chain)]
+    def verify(self, quarter: Quarter | str | None = None, *, heads: tuple[str, ...] = ()) -> list[str]:
+        """What is wrong with the ledger of one quarter (or of every quarter), empty when it checks out: the chain,
+        each record's authentication under the server key, every checkpoint within reach, and `heads` copied from
+        board packs. A file that cannot be read at all is one problem saying so."""
+        quarter = None if quarter is None else _quarter(quarter)
+        try:
+            records = self.records(quarter)
+        except LedgerDamaged as damaged:
+            return [str(damaged)]
+        return self._problems(records, quarter, heads=tuple(heads))
+
+    def authenticate_existing(self) -> int:
+        """Authenticate the records written before records carried a MAC, once, after checking their chain is intact
+        (an administrator's decision: run it only on a ledger trusted as it is). Returns how many were authenticated."""
+        key = self._key(create=True)
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                records = self._read(con, None)
+                by_quarter: dict[str, list[Record]] = {}
+                for record in records:
+                    by_quarter.setdefault(record.quarter, []).append(record)
+                broken = [problem for chain in by_quarter.values() for problem in check_chain(chain)]
+                broken += [p for p in check_authentication([r for r in records if r.mac], key)]
+                if broken:
+                    raise LedgerTampered(f"the sign-off ledger is not intact, so it is not authenticated: {broken[0]}")
+                missing = [r for r in records if not r.mac]
+                con.execute("DROP TRIGGER IF EXISTS ledger_no_update")
+                con.executemany("UPDATE ledger SET mac = ? WHERE record_id = ?",
+                                [(_mac(key, ["record", r.hash]), r.record_id) for r in missing])
+                for statement in SCHEMA:
+                    con.execute(statement)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        for chain in by_quarter.values():
+            self._write_checkpoint(Checkpoint(quarter=chain[-1].quarter, position=chain[-1].position,
+                                              head=chain[-1].hash, checkpointed_at=_now()), key)
+        return len(missing)
 
     def head(self, quarter: Quarter | str) -> str:
         """The hash of the quarter's latest record: keep it elsewhere to prove later that nothing was cut off the end."""
         records = self.records(quarter)
         return records[-1].hash if records else GENESIS
+
+
+def check_authentication(records: list[Record], key: bytes | None) -> list[str]:
+    """Records that do not carry the server's authentication: forged, re-hashed or added outside the dashboard."""
+    if not records:
+        return []
+    if key is None:
+        return [f"the server key ([{keys.SECTION}] {keys.FIELD} in {keys.secrets_path().name}) is missing, so no "
+                "record can be authenticated; restore the secrets file from a backup"]
+    problems = []
+    for record in records:
+        if not record.mac:
+            problems.append(f"{record.describe()} is not authenticated: it was added outside the dashboard, or "
+                            "written before records were authenticated (`python -m alignment charter authenticate` "
+                            "authenticates an intact older ledger once)")
+        elif not hmac.compare_digest(record.mac, _mac(key, ["record", record.hash])):
+            problems.append(f"{record.describe()} does not carry the server's authentication: it was forged or "
+                            "re-hashed outside the dashboard")
+    return problems
+
+
+def check_checkpoint(checkpoint: Checkpoint, chain: list[Record], key: bytes | None) -> list[str]:
+    """Whether the quarter's chain still holds the record a checkpoint kept a copy of."""
+    where = checkpoint.where
+    if checkpoint.mac == "unreadable":
+        return [f"{where} cannot be read: it was edited outside the dashboard"]
+    if key is not None and not hmac.compare_digest(checkpoint.mac or "", _mac(key, checkpoint.fields())):
+        return [f"the {checkpoint.quarter} checkpoint in {where} is not authentic: it was edited outside the "
+                "dashboard"]
+    kept = (f"{where} kept record {checkpoint.position} (head {checkpoint.head[:16]}…, "
+            f"{checkpoint.checkpointed_at[:10]})")
+    if not chain:
+        return [f"the ledger holds no record of {checkpoint.quarter}, but {kept}: the ledger was emptied, deleted "
+                "or replaced"]
+    by_position = {record.position: record for record in chain}
+    last = max(by_position)
+    if checkpoint.position > last:
+        return [f"the {checkpoint.quarter} chain ends at record {last}, but {kept}: "
+                f"record{'s' if checkpoint.position > last + 1 else ''} {last + 1}"
+                f"{f'–{checkpoint.position}' if checkpoint.position > last + 1 else ''} were cut off"]
+    record = by_position.get(checkpoint.position)
+    if record is None or record.hash != checkpoint.head:
+        return [f"record {checkpoint.position} of {checkpoint.quarter} differs from the one {where} kept (head "
+                f"{checkpoint.head[:16]}…, {checkpoint.checkpointed_at[:10]}): the chain was rewritten or replaced"]
+    return []
+
+
+HEAD_DIGITS = 16
+"""How much of a head a board pack prints and `charter verify --head` needs at least (64 bits)."""
+
+
+def check_head(head: str, by_quarter: dict[str, list[Record]], quarter: str | None) -> list[str]:
+    """Whether a head copied from a board pack is still a record of the ledger (of the quarter, when given)."""
+    head = head.strip().lower().rstrip("…").rstrip(".")
+    if len(head) < HEAD_DIGITS or any(c not in "0123456789abcdef" for c in head):
+        return [f"--head {head!r} is not a record hash: copy at least {HEAD_DIGITS} hexadecimal characters of the "
+                "ledger head printed in the board pack"]
+    chains = [by_quarter.get(quarter, [])] if quarter else list(by_quarter.values())
+    if any(record.hash.startswith(head) for chain in chains for record in chain):
+        return []
+    scope = f"of {quarter} " if quarter else ""
+    return [f"no record {scope}has the head {head[:HEAD_DIGITS]}… that the board pack shows: the ledger was cut "
+            "or replaced after the pack was made"]
 
 
 def check_chain(records: list[Record]) -> list[str]:
@@ -445,12 +763,10 @@ def sign(ledger: Ledger, user: User, source: Any, quarter: Quarter | str, *, com
          acknowledged_checklist: bool, shown_signature: str | None = None) -> Record:
     """Sign the quarter's charter in force over the warehouse as it is now; refused when the numbers are not the ones
     the signer was shown (`shown_signature`)."""
-    from alignment import demo
-
     require(user, "sign")  # refuse before computing anything
     now = current_content(source, ledger.charter_in_force(quarter))
     if shown_signature is not None and shown_signature != now.signature():
         raise NotAllowed("the numbers changed since they were shown (a new import or a charter edit); review them "
                          "and sign again")
     return ledger.sign(user, now, comment=comment, acknowledged_checklist=acknowledged_checklist,
-                       checklist=checklist(source), demo_data=demo.is_demo(warehouse.dataset_info(source)))
+                       checklist=checklist(source))

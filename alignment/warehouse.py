@@ -20,9 +20,15 @@ def default_db() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 META_DDL = [
+    # demo_mark: set only by the demo builder (alignment.demo), an authentication of the data fingerprint under the
+    # server key; every other import leaves it empty, whoever runs it.
     """CREATE TABLE _import (
          imported_at TIMESTAMP, imported_by VARCHAR, source_format VARCHAR, data_fingerprint VARCHAR,
-         latest_record_at TIMESTAMP, warnings VARCHAR[])""",
+         latest_record_at TIMESTAMP, warnings VARCHAR[], demo_mark VARCHAR)""",
+    # The sign-off ledger's latest record per quarter when this warehouse was imported (alignment.signoff), carried
+    # from one import to the next: a copy of the heads outside the ledger file.
+    """CREATE TABLE _checkpoints (quarter VARCHAR, position BIGINT, head VARCHAR, checkpointed_at VARCHAR,
+                                  mac VARCHAR)""",
     """CREATE TABLE _import_files (file VARCHAR, rows BIGINT, fingerprint VARCHAR, read_as VARCHAR,
                                    assumptions VARCHAR[])""",
 ]
@@ -47,6 +53,14 @@ class DatasetInfo:
     latest_record_at: dt.datetime | None
     files: list[dict]
     warnings: list[str]
+    demo_mark: str | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the loaded data is the demo company: only the demo builder marks it so, whoever imported it."""
+        from alignment import demo
+
+        return demo.is_marked(self)
 
 
 def identity(db_path: Path) -> tuple[int, int, int] | None:
@@ -95,17 +109,25 @@ def open_reader(db_path: Path = DEFAULT_DB) -> Reader:
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, imported_by: str, source_format: str,
-               data_fingerprint: str, files: list[dict], warnings: list[str]) -> None:
+               data_fingerprint: str, files: list[dict], warnings: list[str], demo_mark: str | None = None,
+               checkpoints: list[tuple] = ()) -> None:
     for statement in META_DDL:
         con.execute(statement)
     latest = con.execute(LATEST_RECORD_SQL).fetchall()[0][0]
-    con.execute("INSERT INTO _import VALUES ($at, $by, $format, $fingerprint, $latest, $warnings)", {
+    con.execute("INSERT INTO _import VALUES ($at, $by, $format, $fingerprint, $latest, $warnings, $demo_mark)", {
         "at": imported_at, "by": imported_by, "format": source_format, "fingerprint": data_fingerprint,
-        "latest": latest, "warnings": warnings})
+        "latest": latest, "warnings": warnings, "demo_mark": demo_mark})
+    if checkpoints:
+        con.executemany("INSERT INTO _checkpoints VALUES (?, ?, ?, ?, ?)", list(checkpoints))
     rows = [(f["file"], f["rows"], f["fingerprint"], f.get("read_as", ""), list(f.get("assumptions", [])))
             for f in files]
     if rows:
         con.executemany("INSERT INTO _import_files VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _has_table(cursor: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return cursor.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                          "AND table_name = $name", {"name": name}).fetchall()[0][0] > 0
 
 
 def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
@@ -115,9 +137,19 @@ def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
     return DatasetInfo(
         imported_at=row[0], imported_by=row[1], source_format=row[2], data_fingerprint=row[3],
         latest_record_at=row[4], warnings=list(row[5] or []),
+        demo_mark=row[6] if len(row) > 6 else None,  # warehouses written before the mark existed are not the demo
         files=[{"file": f[0], "rows": f[1], "fingerprint": f[2], "read_as": f[3], "assumptions": list(f[4] or [])}
                for f in files],
     )
+
+
+def checkpoints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The ledger heads this warehouse was imported with: (quarter, position, head, checkpointed_at, mac) rows."""
+    cursor = con.cursor()
+    if not _has_table(cursor, "_checkpoints"):
+        return []
+    return cursor.execute("SELECT quarter, position, head, checkpointed_at, mac FROM _checkpoints "
+                          "ORDER BY quarter, position").fetchall()
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -24,7 +24,12 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
         st.caption(f"{quarter} charter: not saved yet, carried forward from the {charter.carried_from} charter")
     else:
         st.caption(f"{quarter} charter: not saved yet, the default definitions")
-for role, signature in status.signatures.items():
+if not status.verified:
+    st.error(("**The sign-off ledger is damaged.** " if status.damaged else
+              "**Not verified: the sign-off ledger does not check out.** ")
+             + "No signature of this quarter counts until the ledger is restored from a backup; nothing more can be "
+             "recorded in it. " + literal("; ".join(status.problems)), icon=":material/gpp_bad:")
+for role, signature in (status.signatures if status.verified else {}).items():
     st.caption(f"Signed as {users.ROLE_TITLES[role]} by {literal(signature.user)} on "
                f"{signature.signed_at[:16].replace('T', ' ')} UTC: “{literal(signature.comment)}”")
 
@@ -58,7 +63,9 @@ with charter_tab:
         st.caption("Analysts edit the draft charter; you can read it and export it.")
 
 with signoff_tab:
-    if status.state == "draft":
+    if not status.verified:
+        st.caption("Signing, proposing and reopening wait until the ledger checks out again.")
+    elif status.state == "draft":
         st.markdown(f"The {quarter} charter is a **draft**. An analyst proposes it; then the CMO and the VP of Sales "
                     "each sign it in their own role.")
         if users.can(user, "propose"):
@@ -79,13 +86,13 @@ with signoff_tab:
                    + "; ".join(f"{users.ROLE_TITLES[s.role]} {literal(s.user)} on {s.signed_at[:10]}" for s in status.void))
 
 with history_tab:
-    records = context.ledger().records(quarter)
-    problems = context.ledger().verify(quarter)
-    if problems:
-        st.error("The sign-off ledger of this quarter has been altered: " + literal("; ".join(problems)),
-                 icon=":material/gpp_bad:")
-    elif records:
-        st.caption(f"{len(records)} records, each chained to the one before by SHA-256; the chain is intact. "
-                   f"Latest record hash: `{records[-1].hash}`")
-    st.dataframe(charter_view.history_table(records), hide_index=True, key="charter_history",
-                 column_config={"Comment": st.column_config.TextColumn(width="large")})
+    if status.damaged:
+        st.caption("The ledger file cannot be read, so there is no history to show.")
+    else:
+        records = context.ledger().records(quarter)
+        if status.verified and records:
+            st.caption(f"{len(records)} records, each chained to the one before by SHA-256 and authenticated with "
+                       "the server key; the chain is intact and agrees with every checkpoint kept outside it. "
+                       f"Ledger head: `{records[-1].hash}`")
+        st.dataframe(charter_view.history_table(records), hide_index=True, key="charter_history",
+                     column_config={"Comment": st.column_config.TextColumn(width="large")})

@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from alignment import awareness, catalog, plan, warehouse
+from alignment import awareness, catalog, demo, plan, warehouse
 from alignment import demo_generator as generator
-from alignment.ingest.load import import_extracts
 from tests.metric_fixtures import Company, run
 
 DEMO_END = "2026-Q3"
@@ -205,7 +204,7 @@ def _xs_warehouse() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="awareness-xs-"))
     generator.write_demo_extracts(folder / "extracts", scale="XS", seed=7, end_quarter=DEMO_END)
     db_path = folder / "warehouse.duckdb"
-    import_extracts([folder / "extracts"], db_path=db_path, format="salesforce", user="demo")
+    demo.import_as_demo([folder / "extracts"], db_path)
     return db_path
 
 

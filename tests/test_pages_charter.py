@@ -78,7 +78,7 @@ def test_nothing_shows_before_signing_in_and_a_wrong_password_is_refused(app):
 
 def test_demo_accounts_are_labelled_and_open_the_demo_company(small_db, tmp_path, monkeypatch, new_salesforce_extract):
     demo_db = tmp_path / "demo.duckdb"
-    import_extracts([new_salesforce_extract(tmp_path / "extract").folder], db_path=demo_db, user=demo.DEMO_USER)
+    demo.import_as_demo([new_salesforce_extract(tmp_path / "extract").folder], demo_db)
     monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
     at = AppTest.from_file(APP, default_timeout=60).run()
     texts = _texts(at)

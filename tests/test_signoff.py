@@ -30,8 +30,7 @@ SIGNED = Content(charter=CHARTER.model_copy(update={"version": 1}), values={"pip
 def _sign(ledger: Ledger, role: str, content: Content = SIGNED, **options) -> signoff.Record:
     return ledger.sign(USERS[role], content, comment=options.get("comment", "The numbers are right"),
                        acknowledged_checklist=options.get("acknowledged", True),
-                       checklist=[{"name": "campaigns_without_cost", "count": 3}],
-                       demo_data=options.get("demo_data", False))
+                       checklist=[{"name": "campaigns_without_cost", "count": 3}])
 
 
 def _ledger_in(tmp_path: Path, state: str) -> Ledger:
@@ -124,13 +123,27 @@ def test_every_step_needs_a_comment(tmp_path):
     assert _state(ledger) == "proposed"
 
 
-def test_demo_accounts_sign_only_the_demo_company(tmp_path):
-    ledger = _ledger_in(tmp_path, "proposed")
+def test_demo_accounts_sign_only_the_demo_company(tmp_path, salesforce_extract):
+    from alignment import demo
+
     demo_cmo = User(name="demo-cmo", role="cmo", is_demo=True)
-    with pytest.raises(NotAllowed, match="demo accounts sign only the demo company"):
-        ledger.sign(demo_cmo, SIGNED, comment="ok by me", acknowledged_checklist=True, checklist=[], demo_data=False)
-    ledger.sign(demo_cmo, SIGNED, comment="ok by me", acknowledged_checklist=True, checklist=[], demo_data=True)
-    assert _state(ledger) == "signed_by_one"
+    for folder, as_demo in (("real", False), ("demo", True)):
+        db_path = tmp_path / folder / "warehouse.duckdb"
+        db_path.parent.mkdir()
+        if as_demo:
+            demo.import_as_demo([salesforce_extract(f"extract-{folder}").folder], db_path)
+        else:  # imported by someone called "demo": a name is not the demo builder's mark
+            import_extracts([salesforce_extract(f"extract-{folder}").folder], db_path=db_path, user="demo")
+        ledger = Ledger.beside(db_path)
+        ledger.save(USERS["analyst"], CHARTER, "First draft")
+        ledger.propose(USERS["analyst"], QUARTER, "Ready for the review")
+        if not as_demo:
+            with pytest.raises(NotAllowed, match="demo accounts work only on the demo company"):
+                ledger.sign(demo_cmo, SIGNED, comment="ok by me", acknowledged_checklist=True, checklist=[])
+            assert _state(ledger) == "proposed"
+        else:
+            ledger.sign(demo_cmo, SIGNED, comment="ok by me", acknowledged_checklist=True, checklist=[])
+            assert _state(ledger) == "signed_by_one"
 
 
 def test_a_signature_is_the_sha256_of_charter_values_and_data_and_is_recorded_with_who_and_why(tmp_path):
@@ -234,7 +247,7 @@ def test_any_edit_deletion_or_reordering_is_detected_and_named(tmp_path, tamper,
         ledger.reopen(USERS["cmo"], QUARTER, "Reopening over a broken chain")
 
 
-def test_rewriting_a_record_with_a_fresh_hash_still_breaks_the_next_link(tmp_path):
+def test_rewriting_a_record_with_a_fresh_hash_breaks_the_next_link_and_its_authentication(tmp_path):
     ledger = _ledger_in(tmp_path, "signed_by_both")
     record = ledger.records(QUARTER)[2]
     forged = record.model_copy(update={"comment": "I never agreed"})
@@ -242,16 +255,22 @@ def test_rewriting_a_record_with_a_fresh_hash_still_breaks_the_next_link(tmp_pat
         con.execute("UPDATE ledger SET comment = ?, hash = ? WHERE record_id = ?",
                     (forged.comment, sha256(forged.hashed_fields()), record.record_id))
     assert [p.split(" (")[0] + " " + p.split(") ")[1] for p in ledger.verify(QUARTER)] == [
-        "record 4 of 2026-Q2 does not chain to record 3: record 3 was rewritten"]
+        "record 4 of 2026-Q2 does not chain to record 3: record 3 was rewritten",
+        "record 3 of 2026-Q2 does not carry the server's authentication: it was forged or re-hashed outside the "
+        "dashboard"]
 
 
-def test_cutting_records_off_the_end_is_seen_against_a_kept_head_hash(tmp_path):
+def test_cutting_records_off_the_end_is_seen_against_the_checkpoint_and_a_kept_head_hash(tmp_path):
     ledger = _ledger_in(tmp_path, "signed_by_both")
     kept = ledger.head(QUARTER)
     with closing(_raw(ledger)) as con:
         con.execute("DELETE FROM ledger WHERE position = 4")
-    assert ledger.verify(QUARTER) == []  # a shorter chain is still a chain …
-    assert ledger.head(QUARTER) != kept  # … which is why `charter show` prints the head to keep elsewhere
+    assert ledger.head(QUARTER) != kept
+    # A shorter chain is still a chain; the head kept beside the server key and the one printed in a board pack
+    # are what show the cut.
+    assert [p.split(" (")[0] for p in ledger.verify(QUARTER)] == [
+        "the 2026-Q2 chain ends at record 3, but the checkpoint beside the server key kept record 4"]
+    assert any("no record of 2026-Q2 has the head" in p for p in ledger.verify(QUARTER, heads=(kept[:16],)))
 
 
 def test_other_quarters_are_verified_on_their_own(tmp_path):

@@ -118,7 +118,13 @@ def checklist_table(checks: list) -> pd.DataFrame:
 
 
 def status_badges(status: signoff.Status) -> None:
-    """The sign-off state as a badge, and a red one when the numbers changed since a signature."""
+    """The sign-off state as a badge, and a red one when the numbers changed since a signature; a ledger that does not
+    check out is one red badge, *not verified* or *ledger damaged*, never *signed*."""
+    if not status.verified:
+        st.badge(status.title, icon=":material/gpp_bad:", color="red",
+                 help="The sign-off ledger does not check out, so no signature in it counts until it is restored "
+                      "from a backup; the Charter & sign-off page's History says what is wrong.")
+        return
     colour, icon = STATE_BADGES[status.state]
     st.badge(status.title, icon=icon, color=colour)
     if status.changed_since_signoff:

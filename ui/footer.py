@@ -21,7 +21,9 @@ def charter_line(view: Filters) -> str:
     """Charter 2026-Q2, version 3 · Signed by both (locked): the definitions every number on the page is under."""
     status = numbers.signoff_status(view)
     charter = status.charter
-    if charter.version:
+    if status.damaged:
+        which = f"Charter {charter.quarter}: the default definitions (the sign-off ledger cannot be read)"
+    elif charter.version:
         which = f"Charter {charter.quarter}, version {charter.version}"
     elif charter.carried_from:
         which = f"Charter {charter.quarter} (draft carried forward from {charter.carried_from})"

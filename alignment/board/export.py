@@ -74,17 +74,21 @@ PACK_STATES = {"draft": "not signed", "proposed": "proposed", "signed_by_one": "
 
 
 def pack_status(status: ledgers.Status) -> SignoffStatus:
-    """The ledger's status as the pack prints it: valid signatures, or, once anything moved, the ones it voided."""
+    """The ledger's status as the pack prints it: valid signatures, or, once anything moved, the ones it voided;
+    no signature at all when the ledger does not check out. Every pack carries the quarter's ledger head."""
+    head = {"ledger_head": "" if status.head == ledgers.GENESIS else status.head, "ledger_records": status.records}
+    if not status.verified:
+        return SignoffStatus(state="not verified", problems=status.problems, **head)
     if not status.changed_since_signoff:
         return SignoffStatus(state=PACK_STATES[status.state], signatures=[
             Signature(name=s.user, role=s.role, signed_at=s.signed_at, hash=s.signature)
-            for s in sorted(status.signatures.values(), key=lambda s: s.position)])
+            for s in sorted(status.signatures.values(), key=lambda s: s.position)], **head)
     latest = {s.role: s for s in sorted([*status.void, status.compared_with], key=lambda s: s.position)}
     return SignoffStatus(
         state="changed since sign-off",
         signatures=[Signature(name=s.user, role=s.role, signed_at=s.signed_at, hash=s.signature)
                     for s in sorted(latest.values(), key=lambda s: s.position)],
-        changes=[f"{c.name} ({c.kind}): signed {c.signed}, now {c.now}" for c in status.changes])
+        changes=[f"{c.name} ({c.kind}): signed {c.signed}, now {c.now}" for c in status.changes], **head)
 
 
 def governance(db_path: Path, source: Any, quarter: Quarter | str) -> tuple[Charter, SignoffStatus]:

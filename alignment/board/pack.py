@@ -452,20 +452,27 @@ def _quality(inputs: Inputs) -> Section:
     return Section(key="quality", title=PARTS["quality"], tables=[table], words=[summary])
 
 
-def _signoff(signoff: SignoffStatus) -> Section:
+def _signoff(signoff: SignoffStatus, quarter: Quarter) -> Section:
     words = {"not signed": "Not signed: the CMO and the VP of Sales have not signed this quarter off.",
              "proposed": "Proposed: the charter awaits both signatures.",
              "signed by one": "Signed by one: one of the two executives has signed.",
              "signed": "Signed: both executives signed this quarter's numbers and definitions.",
              "changed since sign-off": "Changed since sign-off: the data or the charter moved after signing; "
-                                       "the signatures below do not cover what changed."}[signoff.state]
+                                       "the signatures below do not cover what changed.",
+             "not verified": "Not verified: the sign-off ledger does not check out, so no signature in it counts "
+                             "until it is restored from a backup."}[signoff.state]
+    if signoff.ledger_head:
+        words += (f" Ledger head (record {signoff.ledger_records} of the quarter's chain): {signoff.ledger_head}. "
+                  f"`python -m alignment charter verify --quarter {quarter} --head {signoff.ledger_head[:16]}` shows "
+                  "later that the ledger still holds this record.")
     table = TableSpec(
         title="Signatures", sheet="Sign-off",
         columns=[Column(header="Name"), Column(header="Role"), Column(header="Signed at", unit="datetime"),
                  Column(header="SHA-256 signed")],
         rows=[[s.name, s.role.replace("_", " ").upper() if s.role in ("cmo", "vp_sales") else s.role, s.signed_at,
                s.hash] for s in signoff.signatures])
-    return Section(key="signoff", title=PARTS["signoff"], words=[words, *signoff.changes], tables=[table])
+    return Section(key="signoff", title=PARTS["signoff"], words=[words, *signoff.problems, *signoff.changes],
+                   tables=[table])
 
 
 # --- the pack ------------------------------------------------------------------------------------------------------
@@ -489,7 +496,7 @@ def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | 
         "pipeline": lambda: _pipeline(inputs), "plan": lambda: _plan(inputs),
         "campaigns": lambda: _campaigns(inputs),
         "sla": lambda: _sla(inputs), "definitions": lambda: _definitions(inputs),
-        "quality": lambda: _quality(inputs), "signoff": lambda: _signoff(signoff),
+        "quality": lambda: _quality(inputs), "signoff": lambda: _signoff(signoff, quarter),
     }
     return BoardPack(
         quarter=str(quarter), title=f"Sales & marketing alignment, {quarter}",

@@ -356,7 +356,7 @@ def section_flowables(section: Section, *, height: float = CONTENT_HEIGHT - 44) 
 
 def _title_page(pack: BoardPack) -> list:
     state = pack.signoff.state
-    badge = palette.GOOD if state == "signed" else palette.MISS if state == "changed since sign-off" else palette.SALES
+    badge = palette.GOOD if state == "signed" else palette.MISS if state in ("changed since sign-off", "not verified") else palette.SALES
     bars = Table([["", "", ""]], colWidths=[90, 90, 90], rowHeights=[6])
     bars.setStyle(TableStyle([("BACKGROUND", (i, 0), (i, 0), _colour(palette.FUNNEL_COLOURS[role]))
                               for i, role in enumerate(("awareness", "demand_gen", "sales"))]
@@ -369,6 +369,8 @@ def _title_page(pack: BoardPack) -> list:
     status.hAlign = "LEFT"
     facts = [f"Data as of {formats.day(pack.data_as_of)} · generated {formats.moment(pack.generated_at)}",
              f"Data fingerprint {pack.data_fingerprint}"]
+    if pack.signoff.ledger_head:
+        facts.append(f"Ledger head {pack.signoff.ledger_head}")
     if pack.is_demo:
         facts.append("Demo company: generated data that shows the whole product.")
     big = ParagraphStyle("big", fontName=BOLD, fontSize=34, leading=40, textColor=_colour(palette.INK))

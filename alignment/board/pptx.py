@@ -348,7 +348,7 @@ def _title_slide(deck: Deck) -> None:
     _box(slide, MARGIN, 170, 760, 60, "Sales & marketing alignment", size=36, bold=True)
     _box(slide, MARGIN, 226, 760, 36, f"Board pack · {pack.quarter}", size=22, colour=palette.MUTED)
     state = pack.signoff.state
-    badge = palette.GOOD if state == "signed" else palette.MISS if state == "changed since sign-off" else palette.SALES
+    badge = palette.GOOD if state == "signed" else palette.MISS if state in ("changed since sign-off", "not verified") else palette.SALES
     shape = _rectangle(slide, MARGIN, 286, 210, 30, badge)
     _text(shape, pack.signoff.label, size=13, bold=True, colour="#FFFFFF", align=PP_ALIGN.CENTER,
           anchor=MSO_ANCHOR.MIDDLE)

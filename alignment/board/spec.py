@@ -313,7 +313,7 @@ class Section(BaseModel):
     notes: list[str] = Field(default_factory=list, description="the longer print: speaker notes, PDF small print")
 
 
-SignoffState = Literal["not signed", "proposed", "signed by one", "signed", "changed since sign-off"]
+SignoffState = Literal["not signed", "proposed", "signed by one", "signed", "changed since sign-off", "not verified"]
 
 
 class Signature(BaseModel):
@@ -335,11 +335,15 @@ class SignoffStatus(BaseModel):
     state: SignoffState = "not signed"
     signatures: list[Signature] = Field(default_factory=list)
     changes: list[str] = Field(default_factory=list, description="what moved since sign-off, in words")
+    problems: list[str] = Field(default_factory=list, description="why the ledger does not check out (not verified)")
+    ledger_head: str = Field("", pattern=r"^([0-9a-f]{64})?$",
+                             description="hash of the quarter's latest ledger record: a checkpoint outside the ledger")
+    ledger_records: int = Field(0, ge=0, description="how many records the quarter's chain held")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SignoffStatus":
         needed = {"not signed": (0, 0), "proposed": (0, 0), "signed by one": (1, 1), "signed": (2, 2),
-                  "changed since sign-off": (1, 2)}[self.state]
+                  "changed since sign-off": (1, 2), "not verified": (0, 0)}[self.state]
         if not needed[0] <= len(self.signatures) <= needed[1]:
             raise ValueError(f"a quarter '{self.state}' carries {needed[0]}–{needed[1]} signatures, "
                              f"not {len(self.signatures)}")
@@ -371,6 +375,8 @@ class BoardPack(BaseModel):
         """The line on every page: quarter, sign-off status, data freshness and fingerprint."""
         parts = [self.quarter, self.signoff.label, f"data as of {formats.day(self.data_as_of)}",
                  f"data {self.data_fingerprint[:12]}"]
+        if self.signoff.ledger_head:
+            parts.append(f"ledger head {self.signoff.ledger_head[:16]}")
         if self.is_demo:
             parts.append("demo company")
         return " · ".join(parts)

@@ -247,6 +247,8 @@ def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str
     facts = [("Quarter", pack.quarter), ("Sign-off", pack.signoff.label),
              ("Data as of", formats.day(pack.data_as_of)), ("Generated", formats.moment(pack.generated_at)),
              ("Data fingerprint", pack.data_fingerprint)]
+    if pack.signoff.ledger_head:
+        facts.append(("Ledger head", pack.signoff.ledger_head))
     if pack.is_demo:
         facts.append(("Data", "Demo company: generated data that shows the whole product"))
     for row, (label, value) in enumerate(facts, start=2):

@@ -14,7 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -80,8 +80,12 @@ def adapter_for(format: str, mapping: Path | None = None) -> Adapter:
 
 def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, format: str = "salesforce",
                     mapping: Path | None = None, user: str | None = None, progress: Progress | None = None,
-                    validate_only: bool = False) -> ImportReport:
-    """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was."""
+                    validate_only: bool = False, demo_marker: Callable[[str], str] | None = None) -> ImportReport:
+    """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was.
+
+    `demo_marker` is the demo builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse
+    unmarked, so it is never the demo company, whoever imports it.
+    """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     db_path = Path(db_path)
@@ -133,7 +137,9 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     "".join(sorted(f["fingerprint"] for f in report.files)).encode()).hexdigest()
                 warehouse.write_meta(con, imported_at=started_at, imported_by=user, source_format=format,
                                      data_fingerprint=report.data_fingerprint, files=report.files,
-                                     warnings=[p.message() for p in report.warnings])
+                                     warnings=[p.message() for p in report.warnings],
+                                     demo_mark=demo_marker(report.data_fingerprint) if demo_marker else None,
+                                     checkpoints=_checkpoints(db_path))
                 warehouse.create_views(con)
                 con.execute("CHECKPOINT")
             finally:
@@ -165,6 +171,14 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
     except BaseException:
         _discard(new_path)
         raise
+
+
+def _checkpoints(db_path: Path) -> list[tuple]:
+    """The sign-off ledger's heads to keep in the new warehouse (the ledger beside it, and what the one it replaces
+    kept), so that cutting the ledger stays detectable after the import."""
+    from alignment import signoff
+
+    return signoff.Ledger.beside(db_path).checkpoints_to_keep()
 
 
 def _wrong_format_hint(files: list[Path], run: AdapterRun, format: str) -> list[Problem]:

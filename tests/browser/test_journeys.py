@@ -16,7 +16,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from alignment import demo, users
-from alignment.ingest.load import import_extracts
 from tests.conftest import TEST_PASSWORD, dashboard_accounts
 
 pytestmark = pytest.mark.browser
@@ -44,7 +43,7 @@ def small_company(tmp_path_factory, streamlit_server, new_salesforce_extract) ->
     folder = tmp_path_factory.mktemp("journey-import")
     extract = new_salesforce_extract(folder / "extract")
     db_path = folder / "data" / "warehouse.duckdb"
-    import_extracts([extract.folder], db_path=db_path, user=demo.DEMO_USER)
+    demo.import_as_demo([extract.folder], db_path)
 
     broken = new_salesforce_extract(folder / "broken")
     broken.set_cell("Opportunity.csv", 3, "Amount", "lots")  # O2, a spreadsheet's row 3

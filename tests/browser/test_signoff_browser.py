@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alignment import demo, signoff
-from alignment.ingest.load import import_extracts
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ def small_demo_server(tmp_path_factory, streamlit_server, new_salesforce_extract
     folder = tmp_path_factory.mktemp("signoff-data")
     extract = new_salesforce_extract(folder / "extract")
     db_path = folder / "warehouse.duckdb"
-    import_extracts([extract.folder], db_path=db_path, user=demo.DEMO_USER)
+    demo.import_as_demo([extract.folder], db_path)
     with streamlit_server(db_path) as url:
         yield url, db_path
 
