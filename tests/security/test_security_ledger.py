@@ -332,3 +332,43 @@ def test_an_intact_signed_pack_carries_the_ledger_head_on_every_page_and_the_sig
     assert signed["head"] in sign_off_text
     cover = {row[0].value: row[1].value for row in book["Contents"].iter_rows() if row[0].value and len(row) > 1}
     assert cover["Ledger head"] == signed["head"]
+
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _badges(at) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in str(m.value)]
+
+
+@pytest.mark.parametrize("damage, title", [(delete_the_last_record, "Not verified"),
+                                           (forge_a_whole_chain, "Not verified"),
+                                           ("garbage", "Ledger damaged")])
+def test_the_scorecard_and_the_charter_page_show_not_verified_instead_of_signed(signed, damage, title, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import sign_in
+
+    monkeypatch.setenv(warehouse.DB_ENV, str(signed["db"]))
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "cmo").run()
+    assert not at.exception, at.exception
+    assert ":green-badge[:material/verified: Signed by both (locked)]" in _badges(at)  # intact: signed
+    if damage == "garbage":
+        signed["ledger"].path.write_bytes(b"\x00garbage" * 512)
+        for suffix in ("-wal", "-shm"):
+            signed["ledger"].path.with_name(signed["ledger"].path.name + suffix).unlink(missing_ok=True)
+    else:
+        damage(signed)
+    for page in (None, "pages/govern_charter.py", "pages/govern_board_pack.py"):
+        if page:
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        badges = _badges(at)
+        if page != "pages/govern_board_pack.py":
+            assert f":red-badge[:material/gpp_bad: {title}]" in badges, badges
+            assert not any("Signed by both" in b or "Signed by one" in b for b in badges)
+        footer = "\n".join(str(c.value) for c in at.caption)
+        assert title in footer and "Signed by both" not in footer
+    errors = " ".join(e.value for e in at.error)
+    assert "Traceback" not in errors
