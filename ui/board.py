@@ -71,25 +71,28 @@ def _in_force(quarter: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _digest(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str) -> BoardPack:
+def _digest(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str,
+            status: str) -> BoardPack:
     return digest.build_digest(context.reader(), digest.DigestRequest(quarter=quarter, owner_id=owner_id,
                                                                       region=region),
-                               Definitions.model_validate_json(in_force))
+                               Definitions.model_validate_json(in_force),
+                               signoff=SignoffStatus.model_validate_json(status))
 
 
 def digest_pack(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> BoardPack:
-    """The digest for one rep or one region, under the quarter's charter."""
-    return _digest(*_key(), quarter, owner_id, region, _in_force(quarter))
+    """The digest for one rep or one region, under the quarter's charter, with the quarter's sign-off status."""
+    return _digest(*_key(), quarter, owner_id, region, _in_force(quarter), _governance(quarter)[1])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _digest_pdf(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str) -> bytes:
-    return pdf.render_page(_digest(path, identity, quarter, owner_id, region, in_force))
+def _digest_pdf(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str,
+                status: str) -> bytes:
+    return pdf.render_page(_digest(path, identity, quarter, owner_id, region, in_force, status))
 
 
 def digest_pdf(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> bytes:
     """The digest as a one-page PDF."""
-    return _digest_pdf(*_key(), quarter, owner_id, region, _in_force(quarter))
+    return _digest_pdf(*_key(), quarter, owner_id, region, _in_force(quarter), _governance(quarter)[1])
 
 
 def section(section: Section, *, key: str, quarter: str) -> None:
