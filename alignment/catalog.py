@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import math
 import re
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -18,8 +19,9 @@ from alignment import attribution, defaults, macros
 from alignment.periods import Quarter, QuarterField
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
+INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
 HEADER_FIELDS = ("name", "title", "definition", "unit", "owner", "funnel_role", "direction", "pairs_with", "grain",
-                 "kind", "parameters", "columns")
+                 "kind", "parameters", "needs", "columns")
 FUNNEL_STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
 
 
@@ -166,72 +168,18 @@ def sql_parameters(sql: str) -> set[str]:
     return set(PARAMETER_PATTERN.findall(body))
 
 
-class MetricSpec(BaseModel):
-    """One catalog entry: the header people sign off, plus the SQL that computes it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    title: str = Field(min_length=3)
-    definition: str = Field(min_length=10)
-    # A percent metric's value is a fraction (0.9 is 90 %); formatting is the page's and the export's job.
-    unit: Literal["count", "currency", "percent", "days", "hours", "ratio"]
-    owner: Literal["marketing", "sales", "joint"]
-    funnel_role: Literal["awareness", "demand_gen", "sales"]
-    direction: Literal["up", "down"]
-    pairs_with: str | None = None
-    grain: str = Field(min_length=3)
-    kind: Literal["headline", "breakdown"]
-    parameters: tuple[str, ...]
-    columns: dict[str, str]
-    sql: str
-    path: Path | None = None
-
-    @field_validator("definition")
-    @classmethod
-    def _one_sentence(cls, value: str) -> str:
-        if not value.endswith(".") or re.search(r"\.\s+[A-Z]", value):
-            raise ValueError("the definition must be one plain sentence ending with a full stop")
-        return value
-
-    @field_validator("parameters")
-    @classmethod
-    def _known_parameters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = sorted(set(value) - set(PARAMETERS))
-        if unknown:
-            raise ValueError(f"unknown parameters {unknown}; bindable ones are {sorted(PARAMETERS)}")
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "MetricSpec":
-        used = sql_parameters(self.sql)
-        if used != set(self.parameters):
-            raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
-                             f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
-        if self.kind == "headline" and "value" not in self.columns:
-            raise ValueError(f"{self.name}: a headline metric returns a 'value' column; declare it under columns")
-        if self.funnel_role in ("awareness", "demand_gen") and not self.pairs_with:
-            raise ValueError(f"{self.name}: an {self.funnel_role} metric names the sales metric it feeds in pairs_with")
-        return self
-
-    @property
-    def filters(self) -> tuple[str, ...]:
-        """Which of the region and segment filters this metric applies (cost has no region, for one)."""
-        return tuple(f for f in ("region", "segment") if f in self.parameters)
-
-
 HEADER_LINE = re.compile(r"^--\s(\w+):\s*(.*)$")
 COLUMN_LINE = re.compile(r"^--\s{3}(\w+):\s*(.*)$")
 CONTINUATION_LINE = re.compile(r"^--\s{3,}(.*)$")
 
 
-def parse_metric(text: str, path: Path | None = None) -> MetricSpec:
-    """Read a metric file: its leading `-- key: value` comments and the SQL below.
+def parse_header(text: str) -> tuple[dict[str, str], dict[str, str], str]:
+    """A headed SQL file's leading `-- key: value` comments, its `columns:` block and the SQL below.
 
     Under `columns:` each `--   name: comment` line describes one output column; any other line indented by three
     or more spaces continues the field (or column comment) above it.
     """
-    fields: dict[str, Any] = {}
+    fields: dict[str, str] = {}
     columns: dict[str, str] = {}
     key = column = None
     lines = text.splitlines()
@@ -251,14 +199,108 @@ def parse_metric(text: str, path: Path | None = None) -> MetricSpec:
                 columns[column] = (columns[column] + " " + match.group(1).strip()).strip()
             elif key != "columns":
                 fields[key] = (fields[key] + " " + match.group(1).strip()).strip()
+    fields.pop("columns", None)
+    return fields, columns, "\n".join(lines[body_start:]).strip()
+
+
+@functools.cache
+def _inputs() -> tuple[dict[str, str], str]:
+    _, columns, sql = parse_header(INPUTS_SQL.read_text(encoding="utf-8"))
+    return columns, sql
+
+
+def inputs() -> dict[str, str]:
+    """Every input a metric may declare it needs (sql/inputs.sql), with the reason shown when the data lacks it."""
+    return _inputs()[0]
+
+
+def _list(text: str | None) -> tuple[str, ...]:
+    return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
+
+
+class MetricSpec(BaseModel):
+    """One catalog entry: the header people sign off, plus the SQL that computes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=3)
+    definition: str = Field(min_length=10)
+    # A percent metric's value is a fraction (0.9 is 90 %); formatting is the page's and the export's job.
+    unit: Literal["count", "currency", "percent", "days", "hours", "ratio"]
+    owner: Literal["marketing", "sales", "joint"]
+    funnel_role: Literal["awareness", "demand_gen", "sales"]
+    direction: Literal["up", "down"]
+    pairs_with: str | None = None
+    grain: str = Field(min_length=3)
+    kind: Literal["headline", "breakdown"]
+    parameters: tuple[str, ...]
+    needs: tuple[str, ...] = Field((), description="the inputs (sql/inputs.sql) without which the metric is not "
+                                                   "measured: its value is then empty, with the reason")
+    columns: dict[str, str]
+    sql: str
+    path: Path | None = None
+
+    @field_validator("definition")
+    @classmethod
+    def _one_sentence(cls, value: str) -> str:
+        if not value.endswith(".") or re.search(r"\.\s+[A-Z]", value):
+            raise ValueError("the definition must be one plain sentence ending with a full stop")
+        return value
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(PARAMETERS))
+        if unknown:
+            raise ValueError(f"unknown parameters {unknown}; bindable ones are {sorted(PARAMETERS)}")
+        return value
+
+    @field_validator("needs")
+    @classmethod
+    def _known_inputs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(inputs()))
+        if unknown:
+            raise ValueError(f"unknown inputs {unknown} under needs; sql/inputs.sql defines {sorted(inputs())}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "MetricSpec":
+        used = sql_parameters(self.sql)
+        if used != set(self.parameters):
+            raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
+                             f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
+        if self.kind == "headline" and "value" not in self.columns:
+            raise ValueError(f"{self.name}: a headline metric returns a 'value' column; declare it under columns")
+        if self.funnel_role in ("awareness", "demand_gen") and not self.pairs_with:
+            raise ValueError(f"{self.name}: an {self.funnel_role} metric names the sales metric it feeds in pairs_with")
+        if self.kind == "headline" and not self.needs:
+            raise ValueError(f"{self.name}: a headline metric names the inputs it needs (needs: people, …) so that it "
+                             "is shown as not measured, never as a number, when the data lacks them")
+        return self
+
+    def not_measured(self, missing: dict[str, str]) -> str | None:
+        """Why the metric cannot be measured on data lacking the `missing` inputs (None: it can)."""
+        reasons = [missing[name] for name in self.needs if name in missing]
+        return "; ".join(reasons) if reasons else None
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """Which of the region and segment filters this metric applies (cost has no region, for one)."""
+        return tuple(f for f in ("region", "segment") if f in self.parameters)
+
+
+def parse_metric(text: str, path: Path | None = None) -> MetricSpec:
+    """Read a metric file: its header (`parse_header`) and the SQL below."""
+    fields, columns, sql = parse_header(text)
     where = f"{path.name}: " if path else ""
     unknown = sorted(set(fields) - set(HEADER_FIELDS))
     if unknown:
         raise ValueError(f"{where}unknown header fields {unknown}; the header has {list(HEADER_FIELDS)}")
-    fields.pop("columns", None)
-    fields["parameters"] = tuple(p.strip().lstrip("$") for p in fields.get("parameters", "").split(",") if p.strip())
+    fields["parameters"] = _list(fields.get("parameters"))
+    fields["needs"] = _list(fields.get("needs"))
     fields["pairs_with"] = fields.get("pairs_with") or None
-    return MetricSpec(**fields, columns=columns, sql="\n".join(lines[body_start:]).strip(), path=path)
+    return MetricSpec(**fields, columns=columns, sql=sql, path=path)
 
 
 @functools.cache
@@ -362,13 +404,55 @@ def _plain(value: Any) -> float | int | None:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def value(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
-    """The `value` of a headline metric (None when the quarter has nothing to measure)."""
+_missing_cache: "weakref.WeakKeyDictionary[Any, dict[str, str]]" = weakref.WeakKeyDictionary()
+
+
+def missing_inputs(source: Any) -> dict[str, str]:
+    """The inputs the loaded data lacks, each with the reason a metric needing it is not measured (asked once per
+    read-only snapshot of the warehouse)."""
+    try:
+        return _missing_cache[source]
+    except (KeyError, TypeError):
+        pass
+    query_cursor = cursor(source)
+    try:
+        frame = query_cursor.execute(_inputs()[1]).df()
+    finally:
+        query_cursor.close()
+    missing = {name: reason for name, reason in inputs().items() if not bool(frame[name].iloc[0])}
+    try:
+        _missing_cache[source] = missing
+    except TypeError:
+        pass  # a connection being written (an import) is asked afresh
+    return missing
+
+
+class Measure(BaseModel):
+    """A headline metric's value, or why it is not measured (then the value is empty, never a number)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: float | int | None
+    not_measured: str | None = None
+
+
+def measure(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Measure:
+    """A headline metric's value for the filters, or the reason it cannot be measured on the loaded data."""
     metric = spec(name)
     if metric.kind != "headline":
         raise ValueError(f"'{name}' is a breakdown ({metric.grain}); run() it for its rows")
+    reason = metric.not_measured(missing_inputs(source))
+    if reason:
+        return Measure(name=name, value=None, not_measured=reason)
     frame = run(source, name, filters, definitions)
-    return _plain(frame["value"].iloc[0]) if len(frame) else None
+    return Measure(name=name, value=_plain(frame["value"].iloc[0]) if len(frame) else None)
+
+
+def value(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
+    """The `value` of a headline metric (None when the quarter has nothing to measure, or the data lacks what it
+    needs: `measure` says which)."""
+    return measure(source, name, filters, definitions).value
 
 
 class TrendPoint(BaseModel):
@@ -393,6 +477,15 @@ class Comparison(BaseModel):
     change_vs_last_quarter: float | None
     change_vs_last_year: float | None
     trend: list[TrendPoint] = Field(description="the 8 quarters ending with this one, oldest first")
+    not_measured: str | None = Field(None, description="why the loaded data cannot give this metric (then every "
+                                                       "value is empty and no target is judged)")
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the quarter's value meets its target (None: no target, or nothing measured to judge)."""
+        if self.value is None or self.target is None or self.not_measured:
+            return None
+        return self.value >= self.target if self.direction == "up" else self.value <= self.target
 
 
 def _difference(a: float | None, b: float | None) -> float | None:
@@ -460,10 +553,11 @@ def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, 
 
 
 def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],
-                values: list[Any]) -> Comparison:
+                values: list[Any], not_measured: str | None = None) -> Comparison:
     metric = spec(name)
     current, last, year_ago = values[-1], values[-2], values[-5]
     return Comparison(
+        not_measured=not_measured,
         name=name, title=metric.title, unit=metric.unit, direction=metric.direction, quarter=str(base.quarter),
         value=current, target=definitions.target_for(name), last_quarter=last, same_quarter_last_year=year_ago,
         change_vs_last_quarter=_difference(current, last), change_vs_last_year=_difference(current, year_ago),
@@ -491,11 +585,15 @@ def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | Non
     for name in wanted:
         if spec(name).kind != "headline":  # fail before any query runs
             raise ValueError(f"'{name}' is a breakdown ({spec(name).grain}); run() it for its rows")
+    missing = missing_inputs(source)
+    reasons = {name: spec(name).not_measured(missing) for name in wanted}
     # One cursor per worker thread, reused for its metrics: preparing a cursor costs about as much as a small query.
     per_thread = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
 
     def trend(name: str) -> list[Any]:
+        if reasons[name]:
+            return [None] * len(quarters)  # not measured: no query, no number
         if not hasattr(per_thread, "cursor"):
             per_thread.cursor = cursor(source)
             cursors.append(per_thread.cursor)
@@ -507,15 +605,21 @@ def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | Non
     finally:
         for used in cursors:
             used.close()
-    return [_comparison(name, base, definitions, quarters, values) for name, values in zip(wanted, per_metric)]
+    return [_comparison(name, base, definitions, quarters, values, reasons[name])
+            for name, values in zip(wanted, per_metric)]
 
 
 def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
                         definitions: Definitions | None = None) -> list[dict[str, Any]]:
-    """One row per headline catalog metric: name, title, value, unit (for `python -m alignment metrics`)."""
+    """One row per headline catalog metric: name, title, value, unit, and why it is not measured when the data lacks
+    what it needs (for `python -m alignment metrics`)."""
     scoped = _filters(filters, quarter)
-    return [{"name": m.name, "title": m.title, "value": value(source, m.name, scoped, definitions), "unit": m.unit}
-            for m in headline_metrics()]
+    rows = []
+    for m in headline_metrics():
+        measured = measure(source, m.name, scoped, definitions)
+        rows.append({"name": m.name, "title": m.title, "value": measured.value, "unit": m.unit,
+                     "not_measured": measured.not_measured})
+    return rows
 
 
 def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: Filters | dict | None = None,

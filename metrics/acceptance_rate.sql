@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (the MQLs of the quarter: people whose MQL date is in it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs: people, mql_dates, sal_dates
 -- columns:
 --   value: accepted / (accepted + rejected), as a fraction (empty when no MQL was accepted or rejected)
 --   accepted: MQLs of the quarter with a SAL date (at any time)

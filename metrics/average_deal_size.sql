@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, amounts
 -- columns:
 --   value: bookings / won deals closing in the quarter (empty when none was won)
 --   bookings: sum of amount of won opportunities closing in the quarter

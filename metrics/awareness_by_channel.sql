@@ -11,6 +11,7 @@
 --   region but no segment; cost has no region)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, awareness_channels
+-- needs:
 -- columns:
 --   channel: the awareness channel
 --   campaigns: its campaigns with cost in the quarter

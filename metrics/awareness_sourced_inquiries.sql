@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, awareness_channels
+-- needs: people, touches
 -- columns:
 --   value: inquiries of the quarter whose earliest responded touch (ties by campaign id) is an awareness campaign
 WITH inquiries AS (

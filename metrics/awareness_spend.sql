@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, awareness_channels
+-- needs: spend
 -- columns:
 --   value: cost of awareness-role campaigns falling in the quarter
 --   cost_from_budget: the part of it taken from budgeted cost because no actual cost was recorded (flagged)

@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, amounts
 -- columns:
 --   value: sum of amount (empty = 0) of won opportunities whose close_date is in the quarter
 --   won_deals: how many such opportunities

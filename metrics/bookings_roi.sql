@@ -10,6 +10,7 @@
 --   model credits the same total to campaigns, so the model of record does not change it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, by_account, lookback_hours
+-- needs: opportunities, amounts, touches, spend
 -- columns:
 --   value: attributed_bookings / marketing_spend (empty when nothing was spent)
 --   attributed_bookings: amount of opportunities won in the quarter with an eligible touch before the end of their

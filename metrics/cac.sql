@@ -9,6 +9,7 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
 -- parameters: quarter_start, quarter_end
+-- needs: opportunities, deal_accounts, spend
 -- columns:
 --   value: marketing spend / new customers (empty when no new customer was won)
 --   marketing_spend: cost of every campaign falling in the quarter

@@ -10,6 +10,7 @@
 -- grain: one row per campaign with cost falling in the quarter
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels
+-- needs:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

@@ -11,6 +11,7 @@
 --   timeline and are left out; campaign dates have no region or segment)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels
+-- needs:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

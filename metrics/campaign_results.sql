@@ -15,6 +15,7 @@
 -- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas, bought_lead_price, by_account, lookback_hours, half_life_days, attribution_models,
 --   markov_channels, markov_effects
+-- needs:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

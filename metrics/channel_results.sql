@@ -14,6 +14,7 @@
 -- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas, bought_lead_price, by_account, lookback_hours, half_life_days, attribution_models,
 --   markov_channels, markov_effects
+-- needs:
 -- columns:
 --   channel: the channel ('(unattributed)': deals no campaign touched)
 --   funnel_role: awareness or demand_gen (the channel's under the charter's mapping)

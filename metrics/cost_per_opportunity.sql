@@ -9,6 +9,7 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
 -- parameters: quarter_start, quarter_end
+-- needs: opportunities, spend
 -- columns:
 --   value: marketing spend / opportunities created in the quarter (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter

@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, backfill, interest_window_days, interest_touches, sales_ready_personas
+-- needs: people, mql_dates, target_accounts, personas, touches, spend
 -- columns:
 --   value: marketing spend / sales-ready MQLs (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter

@@ -10,6 +10,7 @@
 -- grain: one row per opportunity created in the quarter or won with its close date in the quarter
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
+-- needs:
 -- columns:
 --   opportunity_id: the deal
 --   name: its name

@@ -10,6 +10,7 @@
 -- grain: one row per disqualification reason among the quarter's disqualified MQLs
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs:
 -- columns:
 --   reason: the reason recorded with the person's first disqualification ('(no reason given)' when empty)
 --   people: disqualified MQLs of the quarter with this reason

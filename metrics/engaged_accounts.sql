@@ -10,6 +10,7 @@
 -- grain: one row per account with a responded touch in the quarter, the 100 most engaged
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs:
 -- columns:
 --   account_id: the account
 --   account_name: its name

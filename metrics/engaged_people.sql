@@ -10,6 +10,7 @@
 -- grain: one row per person with a responded touch in the quarter, the 100 most engaged
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs:
 -- columns:
 --   person_id: the person
 --   title: their job title

@@ -10,6 +10,7 @@
 -- grain: one row per account region and person owner among the quarter's MQLs
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
+-- needs:
 -- columns:
 --   region: the region of the MQL's account ('(none)' without one)
 --   owner_id: the MQL's owner ('(none)' without one)

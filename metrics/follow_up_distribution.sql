@@ -9,6 +9,7 @@
 -- grain: one row per time band holding at least one MQL of the quarter
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
+-- needs:
 -- columns:
 --   band: time from mql_at to the first follow-up (upper bounds inclusive), or 'never'
 --   band_order: 1 (fastest) to 6 (never), for sorting

@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: people
 -- columns:
 --   value: people created in the quarter
 WITH final AS (

@@ -11,6 +11,7 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
+-- needs:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

@@ -11,6 +11,7 @@
 --   whenever the deal was opened)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- needs: opportunities, amounts, touches
 -- columns:
 --   value: sum of amount of opportunities won with close date in the quarter that were influenced
 --   deals: how many such opportunities

@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- needs: opportunities, amounts, touches
 -- columns:
 --   value: sum of amount of opportunities created in the quarter with an eligible touch in the pipeline-basis window
 --   deals: how many such opportunities

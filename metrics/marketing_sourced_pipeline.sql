@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
+-- needs: opportunities, amounts, lead_sources
 -- columns:
 --   value: sum of amount of opportunities created in the quarter whose source category is marketing
 --   deals: how many such opportunities

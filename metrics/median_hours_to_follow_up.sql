@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (the MQLs of the quarter: people whose MQL date is in it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs: people, mql_dates, sales_activities
 -- columns:
 --   value: median hours from mql_at to the first sales activity at or after it (empty when none was followed up)
 --   followed_up: MQLs of the quarter with a follow-up (at any time, even after the quarter)

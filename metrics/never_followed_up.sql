@@ -9,6 +9,7 @@
 -- grain: one row for the quarter (the MQLs of the quarter: people whose MQL date is in it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs: people, mql_dates, sales_activities
 -- columns:
 --   value: MQLs of the quarter with no sales activity at or after mql_at
 WITH follow_ups AS (

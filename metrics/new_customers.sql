@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, deal_accounts
 -- columns:
 --   value: accounts whose earliest won close_date is in the quarter
 WITH first_wins AS (

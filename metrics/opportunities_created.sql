@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities
 -- columns:
 --   value: opportunities whose created_at is in the quarter
 WITH final AS (

@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, amounts
 -- columns:
 --   value: sum of amount (empty = 0) of opportunities created in the quarter
 --   deals: how many opportunities were created in the quarter

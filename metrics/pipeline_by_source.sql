@@ -10,6 +10,7 @@
 -- grain: one row per source category with a deal created or won in the quarter
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
+-- needs:
 -- columns:
 --   source_category: marketing, sales, partner or other (the deal's source after the fallback)
 --   deals_created: opportunities created in the quarter

@@ -10,6 +10,7 @@
 --   model credits the same total to campaigns, the influenced pipeline, so the model of record does not change it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, by_account, lookback_hours
+-- needs: opportunities, amounts, touches, spend
 -- columns:
 --   value: attributed_pipeline / marketing_spend (empty when nothing was spent)
 --   attributed_pipeline: amount of opportunities created in the quarter credited to campaigns (not unattributed)

@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (awareness numbers carry a region but no segment)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region
+-- needs: reach
 -- columns:
 --   value: sum of the 'reach' awareness numbers whose period starts in the quarter
 WITH reported AS (

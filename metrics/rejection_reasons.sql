@@ -9,6 +9,7 @@
 -- grain: one row per rejection reason among the quarter's rejected MQLs
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs:
 -- columns:
 --   reason: the reason recorded with the person's first rejection ('(no reason given)' when empty)
 --   people: rejected MQLs of the quarter (never accepted) with this reason

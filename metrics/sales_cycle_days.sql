@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities
 -- columns:
 --   value: median of fractional days from created_at to midnight UTC of close_date, over won deals closing in the
 --     quarter

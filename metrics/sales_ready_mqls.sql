@@ -11,6 +11,7 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
+-- needs: people, mql_dates, target_accounts, personas, touches
 -- columns:
 --   value: MQLs at a target account, with a decision persona and enough responded touches before mql_at
 WITH mqls AS (

@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
+-- needs: opportunities, amounts, lead_sources
 -- columns:
 --   value: marketing-sourced pipeline / pipeline, as a fraction (empty when the pipeline is 0)
 --   marketing_sourced_pipeline: sum of amount of the quarter's opportunities whose source category is marketing

@@ -9,6 +9,7 @@
 -- grain: one row for the quarter (awareness numbers carry a region but no segment)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region
+-- needs: site_visits
 -- columns:
 --   value: sum of the 'site_visits' awareness numbers whose period starts in the quarter
 WITH reported AS (

@@ -10,6 +10,7 @@
 -- grain: one row for the quarter (the MQLs of the quarter: people whose MQL date is in it)
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
+-- needs: people, mql_dates, sales_activities
 -- columns:
 --   value: MQLs followed up within sla_hours (inclusive) / all MQLs of the quarter, as a fraction
 --   within_sla: MQLs followed up within sla_hours

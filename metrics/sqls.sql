@@ -10,6 +10,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs: people, sql_dates
 -- columns:
 --   value: people whose sql date (back-filled from the next stage reached, under the back-fill policy) is in the
 --     quarter

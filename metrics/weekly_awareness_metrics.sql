@@ -11,6 +11,7 @@
 --   none when nothing was reported for the quarter itself; all regions together (the estimate is company-wide)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
+-- needs:
 -- columns:
 --   week_start: the Monday of the week the reported period starts in
 --   channel: the channel, lower case

@@ -10,6 +10,7 @@
 --   nobody was created in the quarter itself; all regions and segments together (the estimate is company-wide)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
+-- needs:
 -- columns:
 --   week_start: the Monday the week starts on
 --   inquiries: people created in the week

@@ -10,6 +10,7 @@
 --   deal was opened in the quarter itself; all regions and segments together (the estimate is company-wide)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
+-- needs:
 -- columns:
 --   week_start: the Monday the week starts on
 --   pipeline: sum of amount (empty = 0) of the opportunities created in the week

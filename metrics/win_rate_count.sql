@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, lost_deals
 -- columns:
 --   value: won / (won + lost) among closed opportunities with close_date in the quarter, as a fraction
 --   won_deals: closed and won opportunities closing in the quarter

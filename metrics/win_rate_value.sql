@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
+-- needs: opportunities, amounts, lost_deals
 -- columns:
 --   value: won amount / closed amount among closed opportunities with close_date in the quarter, as a fraction
 --   won_amount: amount of the closed and won ones

@@ -9,6 +9,7 @@
 -- grain: one row for the quarter
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
+-- needs: people, opportunities, deal_people
 -- columns:
 --   value: people whose won date (back-filled from the next stage reached, under the back-fill policy) is in the
 --     quarter

@@ -124,7 +124,7 @@ def header(**changes: str) -> str:
     fields = {"name": "demo_metric", "title": "Demo", "definition": "People who did something in the quarter.",
               "unit": "count", "owner": "marketing", "funnel_role": "demand_gen", "direction": "up",
               "pairs_with": "pipeline", "grain": "one row for the quarter", "kind": "headline",
-              "parameters": "quarter_start, quarter_end"}
+              "parameters": "quarter_start, quarter_end", "needs": "people"}
     fields.update(changes)
     lines = [f"-- {key}: {text}" for key, text in fields.items()]
     return "\n".join(lines + ["-- columns:", "--   value: how many", "SELECT count(*) AS value FROM people",
@@ -134,6 +134,7 @@ def header(**changes: str) -> str:
 def test_a_valid_header_parses():
     metric = catalog.parse_metric(header())
     assert metric.parameters == ("quarter_start", "quarter_end")
+    assert metric.needs == ("people",)
     assert metric.columns == {"value": "how many"}
     assert metric.filters == ()
 
@@ -218,9 +219,9 @@ def test_metrics_for_quarter_lists_every_headline_metric(trend):
     rows = catalog.metrics_for_quarter(trend, "2026-Q3")
     headlines = [m.name for m in catalog.headline_metrics()]
     assert [r["name"] for r in rows] == headlines
-    assert all(set(r) == {"name", "title", "value", "unit"} for r in rows)
+    assert all(set(r) == {"name", "title", "value", "unit", "not_measured"} for r in rows)
     by_name = {r["name"]: r for r in rows}
-    assert by_name["mqls"] == {"name": "mqls", "title": "MQLs", "value": 5, "unit": "count"}
+    assert by_name["mqls"] == {"name": "mqls", "title": "MQLs", "value": 5, "unit": "count", "not_measured": None}
     assert by_name["acceptance_rate"]["value"] == pytest.approx(0.6)
     assert by_name["win_rate_count"]["value"] is None
 
