@@ -103,7 +103,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), args.quarter, _filters_from(args),
                                        _definitions_from(args))
-    _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit"]), args.format)
+    _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit", "not_measured"]), args.format)
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from ui import charts, explore, theme
 from ui import format as fmt
 
 NO_DATA = "No data"
+NOT_MEASURED = "Not measured"
 
 
 def definition(name: str) -> str:
@@ -37,15 +38,19 @@ def change_text(difference: float | None, unit: str, direction: str) -> str:
 
 
 def target_text(comparison: Comparison) -> str:
-    """Target 90.0% · met / missed, judged by the metric's direction."""
+    """Target 90.0% · met / missed, as Comparison.target_met judges it (never judged on what was not measured)."""
     show = fmt.BY_UNIT[comparison.unit]
     if comparison.target is None:
         return ""
-    if comparison.value is None:
+    met = comparison.target_met
+    if met is None:
         return f"Target {show(comparison.target)}"
-    met = comparison.value >= comparison.target if comparison.direction == "up" else \
-        comparison.value <= comparison.target
     return f"Target {show(comparison.target)} · " + _coloured("met" if met else "missed", met)
+
+
+def not_measured_text(comparison: Comparison) -> str:
+    """Why the tile shows no number: what the loaded data lacks."""
+    return f"Not measured: {comparison.not_measured}."
 
 
 def has_data(comparison: Comparison) -> bool:
@@ -62,6 +67,10 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
     with st.container(border=True, key=f"tile_{name}", height="stretch", gap="xsmall"):
         # The title as text above the number: it wraps in a narrow column instead of being cut off.
         st.markdown(f":small[{metric.title}]", help=definition(name))
+        if comparison.not_measured:
+            st.metric(metric.title, NOT_MEASURED, label_visibility="collapsed")
+            st.caption(not_measured_text(comparison))
+            return
         if quarter_empty or not has_data(comparison):
             st.metric(metric.title, NO_DATA, label_visibility="collapsed")
             st.caption(f"No data for this quarter ({comparison.quarter}).")
@@ -124,7 +133,8 @@ def compact_tile(comparison: Comparison, *, role: str, view: Filters, paired: Co
     The definition is on the title's hover, and the title opens the number in Explore."""
     name = comparison.name
     metric = catalog.spec(name)
-    empty = quarter_empty or not has_data(comparison)
+    empty = quarter_empty or not has_data(comparison) or bool(comparison.not_measured)
+    shown = NOT_MEASURED if comparison.not_measured else NO_DATA if empty else fmt.BY_UNIT[metric.unit](comparison.value)
     with st.container(border=True, key=f"scorecard_tile_{name}", gap="xxsmall"):
         with st.container(horizontal=True, vertical_alignment="center", gap="xsmall", wrap=False):
             # The title opens the number in Explore; its definition is on the hover.
@@ -139,8 +149,10 @@ def compact_tile(comparison: Comparison, *, role: str, view: Filters, paired: Co
                         colour=theme.FUNNEL_COLOURS[role], width=SPARK_WIDTH, height=SPARK_HEIGHT)
                     st.vega_lite_chart(spark, width=SPARK_WIDTH, height=SPARK_HEIGHT, theme=None,
                                        key=f"scorecard_spark_{name}")
-                st.markdown(f"**{NO_DATA if empty else fmt.BY_UNIT[metric.unit](comparison.value)}**",
-                            width="content", text_alignment="right")
+                st.markdown(f"**{shown}**", width="content", text_alignment="right")
+        if comparison.not_measured:
+            st.caption(not_measured_text(comparison))
+            return
         if empty:
             st.caption(f"No data for this quarter ({comparison.quarter}).")
             return
@@ -166,6 +178,7 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
             "Same quarter last year": show(comparison.same_quarter_last_year),
             "Change vs last year": fmt.change(comparison.change_vs_last_year, metric.unit),
             "Target": show(comparison.target), "Better when": "higher" if metric.direction == "up" else "lower",
+            "Not measured because": comparison.not_measured or "",
             "Definition": metric.definition,
         })
     return pd.DataFrame(rows)

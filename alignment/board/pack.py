@@ -99,12 +99,12 @@ def _show(comparison: Comparison) -> str:
 
 
 def target_status(comparison: Comparison) -> str | None:
-    """met / missed against the target, judged by the metric's direction (None without a target or a value)."""
-    if comparison.target is None or comparison.value is None:
-        return None
-    met = comparison.value >= comparison.target if comparison.direction == "up" else \
-        comparison.value <= comparison.target
-    return "met" if met else "missed"
+    """met / missed against the target (Comparison.target_met); 'not measured' with the reason when the data lacks
+    what the metric needs; None without a target or a value."""
+    if comparison.not_measured:
+        return f"not measured: {comparison.not_measured}"
+    met = comparison.target_met
+    return None if met is None else "met" if met else "missed"
 
 
 # --- executive summary ---------------------------------------------------------------------------------------------
@@ -148,6 +148,8 @@ def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
     for comparison in missed:
         words.append(f"Target missed: {comparison.title} at {_show(comparison)} against "
                      f"{formats.by_unit(comparison.target, comparison.unit)}.")
+    for comparison in (c for c in board if c.not_measured):
+        words.append(f"Not measured: {comparison.title}, because {comparison.not_measured}.")
     words.append(f"Sign-off: {signoff.label.lower()}." if signoff.state != "signed"
                  else "Sign-off: signed by both executives.")
     moves = biggest_moves(board)
