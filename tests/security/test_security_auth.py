@@ -475,3 +475,16 @@ def test_a_signed_in_session_gets_a_token_and_a_cookie_script_without_user_text(
     assert _title(at) == ["Sign in"]
     assert auth.session_book().verify(token, lifetime=HOURS_12) is None  # ended on the server
     assert any("Max-Age=0" in html.proto.body for html in at.get("html"))
+
+
+def test_a_secrets_file_that_does_not_parse_shows_visitors_a_notice_not_a_trace(gate):
+    gate.write_text(_entry("carla", "cmo") + "[users.broken\n")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert _title(at) == ["Sign in"]
+    assert [warning.value for warning in at.warning] == [
+        "The server's accounts cannot be read right now, so accounts of your own cannot sign in. Whoever runs the "
+        "dashboard finds the reason in the server's log."]
+    _submit(at, "carla", PASSWORD)
+    assert not at.exception and _title(at) == ["Sign in"]
+    assert str(gate) not in "\n".join(str(element.value) for element in [*at.error, *at.warning])
