@@ -241,10 +241,12 @@ def cmd_charter(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     import getpass
+    import os
+    import stat
 
     from pydantic import ValidationError
 
-    from alignment import users
+    from alignment import keys, users
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -253,19 +255,28 @@ def cmd_users(args: argparse.Namespace) -> int:
         if getpass.getpass("Repeat it: ") != password:
             print("error: the two passwords differ; nothing was written", file=sys.stderr)
             return EXIT_BAD_INPUT
+    secrets = Path(args.secrets)
+    exposed = keys.warn_if_readable_by_others(secrets)
+    mode_before = stat.filemode(os.stat(secrets).st_mode) if exposed else ""
+    account = None
     try:
         new = users.NewAccount(name=args.name, role=args.role, password=password, email=args.email)
-        account = users.add_account(new, Path(args.secrets), replace=args.replace)
+        account = users.add_account(new, secrets, replace=args.replace)
     except ValidationError as error:
         for problem in error.errors():
             print(f"error: {problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print(f"{'Replaced' if args.replace else 'Added'} {account.name} ({users.ROLE_TITLES[account.role]}) in "
-          f"{args.secrets}; the password is stored only as a salted scrypt hash.")
-    return EXIT_OK
+    if account is not None:
+        print(f"{'Replaced' if args.replace else 'Added'} {account.name} ({users.ROLE_TITLES[account.role]}) in "
+              f"{args.secrets}; the password is stored only as a salted scrypt hash.")
+    if exposed:
+        still = keys.warn_if_readable_by_others(secrets)
+        print(f"warning: {still}" if still else
+              f"warning: {args.secrets} could be read by other users of this machine (mode {mode_before}) until now; "
+              "it is owner-only now, but whoever read it may hold its password hashes and the server key: consider "
+              "new passwords (users add --replace)", file=sys.stderr)
+    return EXIT_OK if account is not None else EXIT_BAD_INPUT
 
 
 def cmd_export(args: argparse.Namespace) -> int:

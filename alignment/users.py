@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets as token
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Annotated, Any, Iterable, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from alignment import keys
 
 Role = Literal["cmo", "vp_sales", "analyst", "viewer"]
 ROLES: tuple[str, ...] = ("cmo", "vp_sales", "analyst", "viewer")
@@ -45,6 +50,31 @@ DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS: dict[str, str] = {
     "demo-cmo": "cmo", "demo-vp-sales": "vp_sales", "demo-analyst": "analyst", "demo-viewer": "viewer"}
 """Accounts that exist only while the warehouse holds the demo company (password "demo"); never in secrets.toml."""
+# Every name a demo account has or could be given, so no real account can pass for one: `demo`, `demo-…`, and
+# `demo_…`, which a person reads as the same name.
+RESERVED_NAME = re.compile(r"^demo(?:[-_].*)?$")
+PASSWORD_HASH = re.compile(r"^scrypt\$\d{1,10}\$\d{1,10}\$\d{1,10}\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$")
+
+log = logging.getLogger(__name__)
+
+
+def reserved_name(name: str) -> bool:
+    """Whether `name` is kept for the demo company's accounts (`demo`, `demo-…`, `demo_…`)."""
+    return bool(RESERVED_NAME.match(name))
+
+
+def _check_name(value: str) -> str:
+    if not re.match(NAME_PATTERN, value):
+        raise ValueError("a user name is 2 to 32 characters: lower-case letters, digits, '-' or '_', starting "
+                         "with a letter (e.g. ana or ana-lopez)")
+    if reserved_name(value):
+        raise ValueError(f"'{value}' is a demo account name: 'demo' and names starting 'demo-' or 'demo_' are kept "
+                         "for the demo company's accounts; pick another name (e.g. ana-lopez)")
+    return value
+
+
+AccountName = Annotated[str, AfterValidator(_check_name)]
+"""A real account's name: the name pattern, and none of the names kept for demo accounts."""
 
 
 class NotAllowed(PermissionError):
@@ -70,13 +100,26 @@ class Account(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: AccountName
     role: Role
-    password_hash: str = Field(pattern=r"^scrypt\$")
+    password_hash: str = Field(repr=False)
     email: str | None = None
+
+    @field_validator("password_hash")
+    @classmethod
+    def _password_hash(cls, value: str) -> str:
+        if not PASSWORD_HASH.match(value):
+            raise ValueError("password_hash is not a hash written by `python -m alignment users add` "
+                             "(scrypt$n$r$p$salt$hash); run that command to set the password again")
+        return value
 
     def user(self) -> User:
         return User(name=self.name, role=self.role)
+
+    @property
+    def stamp(self) -> str:
+        """A short digest of the password hash: a session issued before the password changed no longer matches."""
+        return hashlib.sha256(self.password_hash.encode("ascii")).hexdigest()[:16]
 
 
 class NewAccount(BaseModel):
@@ -84,20 +127,10 @@ class NewAccount(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: AccountName
     role: Role
     password: str = Field(repr=False)
     email: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not re.match(NAME_PATTERN, value):
-            raise ValueError("a user name is 2 to 32 characters: lower-case letters, digits, '-' or '_', starting "
-                             "with a letter (e.g. ana or ana-lopez)")
-        if value in DEMO_ACCOUNTS:
-            raise ValueError(f"'{value}' is a demo account name; pick another name")
-        return value
 
     @field_validator("password")
     @classmethod
@@ -142,10 +175,64 @@ def _unknown_hash() -> str:
     return hash_password("no such account", salt=b"unknown-account!")
 
 
+def plain(value: Any) -> Any:
+    """A mapping (st.secrets and its tables included) as nested plain dicts, so it can be compared and cached."""
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
 def accounts(secrets: Mapping[str, Any] | None) -> dict[str, Account]:
-    """The accounts of a secrets mapping (st.secrets, or a parsed secrets.toml): its `[users.NAME]` tables."""
-    section = (secrets or {}).get(USERS_SECTION) or {}
-    return {name: Account(name=name, **dict(fields)) for name, fields in dict(section).items()}
+    """The accounts of a secrets mapping (st.secrets, or a parsed secrets.toml): its `[users.NAME]` tables. An entry
+    that is not a valid account is left out with a log line saying what to fix; the others still sign in."""
+    section = plain((secrets or {}).get(USERS_SECTION) or {})
+    return dict(_accounts(json.dumps(section, sort_keys=True, default=str)))
+
+
+@functools.lru_cache(maxsize=16)
+def _accounts(section_json: str) -> tuple[tuple[str, Account], ...]:
+    # Cached by the section's content: read on every run, a bad entry is logged once per version of the file.
+    section = json.loads(section_json)
+    if not isinstance(section, dict):
+        log.warning("[%s] in the secrets file is not a table of accounts; no local account can sign in until it is "
+                    "made one ([%s.NAME] tables, as `python -m alignment users add` writes them)", USERS_SECTION,
+                    USERS_SECTION)
+        return ()
+    found = []
+    for name, fields in section.items():
+        account, problem = _account(name, fields)
+        if account is None:
+            log.warning("skipped the account [%s.%s] of the secrets file: %s", USERS_SECTION, _printable(name),
+                        problem)
+        else:
+            found.append((name, account))
+    return tuple(found)
+
+
+def _account(name: str, fields: Any) -> tuple[Account | None, str]:
+    """A `[users.NAME]` entry as an account, or why it is none, in words that never repeat its values (a hash, or a
+    password typed where a hash belongs)."""
+    if not isinstance(fields, dict):
+        return None, "it is not a table; write it as [users.NAME] with role and password_hash"
+    try:
+        return Account(name=name, **fields), ""
+    except ValidationError as error:
+        return None, problems(error)
+    except TypeError:  # a key the table may not hold under its own name, e.g. `name = …` inside [users.NAME]
+        return None, "it holds a field that is not role, password_hash or email"
+
+
+def problems(error: ValidationError) -> str:
+    """A validation error as `field: rule` phrases, never the values given (a hash, or a password typed by mistake)."""
+    return "; ".join(f"{'.'.join(str(part) for part in problem['loc']) or 'entry'}: {problem['msg']}"
+                     for problem in error.errors(include_input=False, include_url=False))
+
+
+def _printable(text: str) -> str:
+    """A name from the secrets file safe to put on one log line (control characters shown as escapes)."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
 def authenticate(name: str, password: str, *, secrets: Mapping[str, Any] | None, demo: bool) -> User | None:
@@ -201,6 +288,55 @@ def read_secrets(path: Path = DEFAULT_SECRETS) -> dict[str, Any]:
         return {}
     with open(path, "rb") as handle:
         return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class SecretsFiles:
+    """What the server's secrets files hold right now, merged as Streamlit merges them, and which could not be read."""
+
+    values: dict[str, Any]
+    unreadable: tuple[str, ...] = ()
+
+
+def read_secrets_files(paths: Iterable[str | Path]) -> SecretsFiles:
+    """The secrets files as they are now (each run calls this, so an account removed or demoted a moment ago is
+    already gone); a later file's top-level tables replace an earlier one's. A file that is not valid TOML adds
+    nothing (no account of it signs in) and is named in `unreadable`."""
+    values: dict[str, Any] = {}
+    unreadable = []
+    for path in paths:
+        if not str(path).endswith(".toml"):
+            continue  # a folder of secrets holds no [users] tables
+        try:
+            with open(path, "rb") as handle:
+                content, mode = handle.read(), os.fstat(handle.fileno()).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as error:
+            log.warning("cannot read the secrets file %s (%s); its accounts cannot sign in", path,
+                        error.strerror or type(error).__name__)
+            unreadable.append(str(path))
+            continue
+        parsed = _parsed_secrets(str(path), content, mode)
+        if parsed is None:
+            unreadable.append(str(path))
+        else:
+            values.update(copy.deepcopy(parsed))  # the cached parse stays as the file was
+    return SecretsFiles(values=values, unreadable=tuple(unreadable))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_secrets(path: str, content: bytes, mode: int) -> dict[str, Any] | None:
+    # Keyed by the bytes themselves, not the file's time stamp: an edit that keeps the size inside one tick of the
+    # clock is still seen. The bytes of a secrets file are a few kilobytes, read in microseconds.
+    keys.warn_if_readable_by_others(Path(path))
+    try:
+        return tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        # The parser's message names the line and column, never the text there.
+        log.warning("the secrets file %s is not valid TOML (%s); no account in it can sign in until it is fixed",
+                    path, error)
+        return None
 
 
 def _toml_string(text: str) -> str:

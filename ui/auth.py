@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from typing import Any, Mapping
 
 import streamlit as st
 from pydantic import BaseModel, Field, ValidationError
+from streamlit.runtime.secrets import secrets_singleton
 
-from alignment import users
+from alignment import keys, sessions, signin, users
 from alignment.users import User
 from ui import context
 from ui.text import literal
 
 USER_KEY = "auth_user"
 """Where the signed-in User is kept for the session."""
+TOKEN_KEY = "auth_token"
+"""Where the session's signed token is kept (the same text as its cookie)."""
+FORGET_COOKIE_KEY = "auth_forget_cookie"
 SIGN_IN_PATH = "sign-in"
 """The sign-in screen's own URL path (every other page's path shows it too until someone signs in)."""
+COOKIE = "alignment_session"
+"""The cookie that carries the session token across reloads."""
+
+log = logging.getLogger(__name__)
 
 
 class Credentials(BaseModel):
@@ -26,12 +35,17 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256, repr=False)
 
 
+def _secrets_files() -> users.SecretsFiles:
+    return users.read_secrets_files(st.get_option("secrets.files"))
+
+
 def secrets() -> Mapping[str, Any]:
-    """st.secrets, or nothing when no secrets.toml exists (then only demo accounts, on demo data, can sign in)."""
-    try:
-        return {key: st.secrets[key] for key in st.secrets}
-    except FileNotFoundError:
-        return {}
+    """The server's secrets as they are now: the secrets files are read again on every run (Streamlit's own copy is
+    refreshed only when its watcher polls, seconds later), so an account removed or demoted is gone at once. A
+    mapping put in place of st.secrets (Streamlit's AppTest does) is taken as given."""
+    if st.secrets is not secrets_singleton:
+        return users.plain(st.secrets)
+    return _secrets_files().values
 
 
 def single_sign_on_configured() -> bool:
@@ -51,20 +65,119 @@ def _single_sign_on_user() -> User | None:
     return users.single_sign_on_user(email, secrets=secrets())
 
 
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> signin.Throttle:
+    """Failed sign-ins of every session of this server, counted in one place."""
+    return signin.Throttle()
+
+
+@st.cache_resource(show_spinner=False)
+def session_book() -> sessions.SessionBook:
+    """The session tokens this server issued and has not ended, shared by every session."""
+    return sessions.SessionBook(keys.derived_key("session"))
+
+
+def _book() -> sessions.SessionBook | None:
+    try:
+        return session_book()
+    except keys.KeyUnavailable as error:
+        # Without the server key a sign-in still opens this tab; only a reload asks for the password again.
+        log.warning("sessions cannot survive a reload: %s", error)
+        return None
+
+
+def _client() -> str:
+    """The visitor's address as the server's connection sees it (never a header a client could write)."""
+    return st.context.ip_address or signin.LOCAL_CLIENT
+
+
+def _demo_loaded() -> bool:
+    try:
+        return context.snapshot().is_demo
+    except FileNotFoundError:  # no warehouse yet: nothing is loaded, the demo company included
+        return False
+
+
 def current_user() -> User | None:
-    """The signed-in user of this session, if any. A demo account is signed out as soon as the warehouse is no
-    longer the demo company (someone loaded their own data), in every session that used one."""
-    user = st.session_state.get(USER_KEY)
-    if user is not None and user.is_demo and not context.snapshot().is_demo:
-        del st.session_state[USER_KEY]
-        st.toast("Your own data is now loaded, so the demo accounts no longer open the dashboard; sign in with your "
-                 "account.", icon=":material/logout:")
-        user = None
+    """The signed-in user of this session, if any, checked on every run: the session token (signature, expiry, not
+    ended) and the account as the secrets file has it now. A removed account, a changed role or password, or a demo
+    account once the warehouse is no longer the demo company signs the session out at once."""
+    book, now_in_file = _book(), secrets()
+    known, lifetime = users.accounts(now_in_file), sessions.settings(now_in_file).lifetime
+    user, token = st.session_state.get(USER_KEY), st.session_state.get(TOKEN_KEY)
+    if user is None and book is not None:
+        cookie = st.context.cookies.get(COOKIE)
+        restored = book.verify(cookie, lifetime=lifetime) if cookie else None
+        if restored is not None:
+            user, token = restored.user(), cookie
+    if user is not None:
+        claims = book.verify(token, lifetime=lifetime) if token and book is not None else None
+        reason = ("the session has expired or was ended" if token and claims is None
+                  else sessions.ended_because(user, claims, known, demo_loaded=_demo_loaded))
+        if reason is None:
+            st.session_state[USER_KEY], st.session_state[TOKEN_KEY] = user, token
+        else:
+            _end_session(user, token, reason)
+            user = None
     if user is None:
         user = _single_sign_on_user()
         if user is not None:
             st.session_state[USER_KEY] = user
     return user
+
+
+def _end_session(user: User, token: str | None, reason: str) -> None:
+    log.info("signed out %s: %s", user.name, reason)
+    book = _book()
+    if token and book is not None:
+        book.end(token)
+    for key in (USER_KEY, TOKEN_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[FORGET_COOKIE_KEY] = token
+    if user.is_demo and reason == "the demo company is no longer loaded":
+        st.toast("Your own data is now loaded, so the demo accounts no longer open the dashboard; sign in with your "
+                 "account.", icon=":material/logout:")
+    else:
+        st.toast(f"You were signed out: {reason}. Sign in again.", icon=":material/logout:")
+
+
+# The token is base64url text and a dot (matched against sessions.TOKEN_PATTERN before it gets here); the age is an
+# integer: no user text ever reaches these scripts.
+_SET_COOKIE = """<script>
+document.cookie = "{cookie}={token}; Path=/; Max-Age={max_age}; SameSite=Strict"
+  + (location.protocol === "https:" ? "; Secure" : "");
+</script>"""
+_HIDE_COOKIE_SCRIPT = '<style>[data-testid="stLayoutWrapper"]:has(> .st-key-auth_cookie) { display: none; }</style>'
+# Only while the cookie still holds the ended token: another tab may have signed in since and set a new one.
+_FORGET_COOKIE = """<script>
+if (document.cookie.split("; ").includes("{cookie}={token}")) {{
+  document.cookie = "{cookie}=; Path=/; Max-Age=0; SameSite=Strict"
+    + (location.protocol === "https:" ? "; Secure" : "");
+}}
+</script>"""
+
+
+def _remember_session() -> None:
+    """Give the browser the session's cookie, so a reload stays signed in until the token expires."""
+    token, book = st.session_state.get(TOKEN_KEY), _book()
+    if not token or book is None or st.context.cookies.get(COOKIE) == token:
+        return
+    claims = book.verify(token, lifetime=sessions.settings(secrets()).lifetime)
+    if claims is None or not sessions.TOKEN_PATTERN.match(token):
+        return
+    # The script draws nothing; in a hidden container it does not add a gap under the sidebar's last element either.
+    st.html(_HIDE_COOKIE_SCRIPT)
+    with st.container(key="auth_cookie"):
+        st.html(_SET_COOKIE.format(cookie=COOKIE, token=token, max_age=book.seconds_left(claims)),
+                unsafe_allow_javascript=True)
+
+
+def _forget_session() -> None:
+    """Take the cookie of an ended session, or one that no longer signs in, out of the browser (the server refuses
+    its token already; this only tidies up)."""
+    stale = {st.session_state.pop(FORGET_COOKIE_KEY, None), st.context.cookies.get(COOKIE)}
+    for token in sorted(token for token in stale if isinstance(token, str) and sessions.TOKEN_PATTERN.match(token)):
+        st.html(_FORGET_COOKIE.format(cookie=COOKIE, token=token), unsafe_allow_javascript=True)
 
 
 # Closes only the notice titled "Page not found", and gives up after three seconds; no user text reaches it.
@@ -90,8 +203,13 @@ def close_stale_page_not_found() -> None:
 def sign_in_page() -> None:
     """The log-in screen: a form for local accounts, single sign-on when configured, the demo accounts when demo."""
     snapshot = context.snapshot()
+    _forget_session()
     st.title("Sign in", anchor=False)
     st.caption("Sales & Marketing Alignment: the quarter the CMO and the VP of Sales sign off together.")
+    if st.secrets is secrets_singleton and _secrets_files().unreadable:
+        # The server's log names the file and the line; a visitor is told only whom to ask.
+        st.warning("The server's accounts cannot be read right now, so accounts of your own cannot sign in. Whoever "
+                   "runs the dashboard finds the reason in the server's log.")
     form_column, help_column = st.columns([1, 1], gap="large")
     with form_column:
         with st.form("auth_form", border=True):
@@ -136,18 +254,29 @@ def _sign_in(name: str, password: str, *, demo: bool) -> None:
     except ValidationError:
         st.error("Enter your user name and your password.")
         return
-    user = users.authenticate(given.name, given.password, secrets=secrets(), demo=demo)
-    if user is None:
-        # One message for both cases, so the form does not tell which user names exist.
-        st.error("That user name and password do not match an account. Check both and try again.")
+    known = secrets()
+    outcome = signin.attempt(given.name, given.password, client=_client(), secrets=known, demo=demo,
+                             throttle=sign_in_throttle())
+    if outcome.user is None:
+        st.error(outcome.message)
         return
-    st.session_state[USER_KEY] = user
+    book, stamp = _book(), sessions.stamp(outcome.user, users.accounts(known))
+    st.session_state[USER_KEY] = outcome.user
+    st.session_state.pop(TOKEN_KEY, None)
+    if book is not None and stamp is not None:
+        st.session_state[TOKEN_KEY] = book.issue(outcome.user, stamp=stamp,
+                                                 lifetime=sessions.settings(known).lifetime)
     st.session_state.pop("auth_password", None)
     st.rerun()
 
 
 def sign_out() -> None:
-    st.session_state.pop(USER_KEY, None)
+    user, token, book = st.session_state.pop(USER_KEY, None), st.session_state.pop(TOKEN_KEY, None), _book()
+    if token and book is not None:
+        book.end(token)
+    if user is not None:
+        log.info("signed out %s", user.name)
+    st.session_state[FORGET_COOKIE_KEY] = token
     if single_sign_on_configured():
         st.logout()
 
@@ -159,3 +288,4 @@ def sidebar(user: User) -> None:
         if user.is_demo:
             st.caption("Demo account")
         st.button("Sign out", key="auth_sign_out", on_click=sign_out, icon=":material/logout:", width="stretch")
+        _remember_session()

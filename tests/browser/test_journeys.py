@@ -193,9 +193,9 @@ def test_first_time_user_from_an_empty_folder_to_a_downloaded_bar(first_start, p
     _no_errors(page)
     _shot(page, artifacts, "journey-a-04-funnel", waterfall)
 
-    # Explore, opened from a link: MQLs by channel in the quarter. Opening a URL starts a new session, which signs
-    # in first and then lands on the linked page.
-    sign_in(page, f"{first_start}/explore?metric=mqls&by=channel&quarter={quarter}", "analyst")
+    # Explore, opened from a link: MQLs by channel in the quarter. Opening a URL starts a new session, which the
+    # browser's session cookie keeps signed in: it lands on the linked page without asking for the password again.
+    page.goto(f"{first_start}/explore?metric=mqls&by=channel&quarter={quarter}")
     expect(page.get_by_role("heading", name="Explore", exact=True)).to_be_visible(timeout=60_000)
     _settled(page)
     before = _explore_view(page)
@@ -320,7 +320,7 @@ def test_a_shared_explore_link_opens_the_same_view_in_a_new_browser(first_start,
     assert QUARTER_PATTERN.fullmatch(quarter), quarter
 
     link = f"{first_start}/explore?metric=mqls&by=channel&persona=decision_maker&pick=webinar&quarter={quarter}"
-    sign_in(page, link, "analyst")  # a link opened starts a new session: sign in, then the linked view
+    page.goto(link)  # a link opened starts a new session, still signed in by the browser's session cookie
     expect(page.get_by_role("heading", name="Explore", exact=True)).to_be_visible(timeout=60_000)
     _settled(page)
     shared = _explore_view(page)
