@@ -97,8 +97,9 @@ def test_metrics_csv_has_one_row_per_metric(demo_import):
     result = cli("metrics", "--quarter", "2026-Q3", "--region", "EMEA", db=db)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["name", "title", "value", "unit"]
+    assert list(rows[0]) == ["name", "title", "value", "unit", "not_measured"]
     assert len(rows) == len(catalog.headline_metrics())
+    assert all(row["not_measured"] == "" for row in rows)  # the demo company holds every input
 
 
 @pytest.mark.parametrize("view", ["period", "cohort"])
