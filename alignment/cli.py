@@ -255,6 +255,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         if getpass.getpass("Repeat it: ") != password:
             print("error: the two passwords differ; nothing was written", file=sys.stderr)
             return EXIT_BAD_INPUT
+    args.secrets = args.secrets or str(keys.secrets_path())
     secrets = Path(args.secrets)
     exposed = keys.warn_if_readable_by_others(secrets)
     mode_before = stat.filemode(os.stat(secrets).st_mode) if exposed else ""
@@ -382,7 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--email", help="the address single sign-on (OIDC) reports for this person")
     add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add_user.add_argument("--replace", action="store_true", help="replace an existing account's password and role")
-    add_user.add_argument("--secrets", default=".streamlit/secrets.toml", help="the secrets file to write")
+    add_user.add_argument("--secrets", help="the secrets file to write (default: $ALIGNMENT_SECRETS, else "
+                                            ".streamlit/secrets.toml: where the server key lives too)")
     add_user.set_defaults(handler=cmd_users)
     return parser
 
