@@ -33,9 +33,12 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO campaign_role(own_role, channel, awareness_channels) AS
          coalesce(own_role, CASE WHEN list_contains(awareness_channels, lower(trim(channel)))
                                  THEN 'awareness' ELSE 'demand_gen' END)""",
-    # Days between two moments, fractional (velocity, cycle time).
+    # Days between two moments, counted at one grain, calendar days (velocity, cycle time): a deal opened and won on
+    # the same day takes 0 days, whatever the hour it was opened, since a close date has no hour. A later moment
+    # before the earlier one is a data error (quality.stages_out_of_order) and gives no duration, never one below 0.
     """CREATE OR REPLACE MACRO days_between(from_at, to_at) AS
-         (epoch(to_at) - epoch(from_at)) / 86400.0""",
+         CASE WHEN CAST(to_at AS DATE) >= CAST(from_at AS DATE)
+              THEN date_diff('day', CAST(from_at AS DATE), CAST(to_at AS DATE)) END""",
     # Every (person, deal) link: the deal the person's lead was converted into, and the deal's contact roles.
     """CREATE OR REPLACE MACRO person_deals() AS TABLE
          SELECT person_id, converted_opportunity_id AS opportunity_id FROM people

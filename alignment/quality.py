@@ -106,20 +106,53 @@ AUDITS: tuple[Audit, ...] = (
                     string_agg(person_id, ', ' ORDER BY person_id) AS person_ids
              FROM people WHERE account_id IS NOT NULL AND title IS NOT NULL
              GROUP BY 1, 2, 3 HAVING count(*) > 1"""),
-    Audit("future_dates", "Records dated after the import",
-          "A creation, stage or response date later than the moment the data was imported.",
+    Audit("dates_after_as_of", "Records dated after the data's as-of",
+          "A stage, activity, response or close date on a day after the data's as-of (the day the latest person, "
+          "deal or account in the extract was created): most likely a typing error, and it can move a number into "
+          "a quarter that has not happened yet.",
           "warning",
-          """WITH cutoff AS (SELECT imported_at AS at FROM _import)
-             SELECT 'people.created_at' AS field, person_id AS record_id, created_at AS value FROM people, cutoff
-               WHERE created_at > cutoff.at
-             UNION ALL SELECT 'lifecycle_events.occurred_at', person_id, occurred_at FROM lifecycle_events, cutoff
-               WHERE occurred_at > cutoff.at
-             UNION ALL SELECT 'opportunities.created_at', opportunity_id, created_at FROM opportunities, cutoff
-               WHERE created_at > cutoff.at
-             UNION ALL SELECT 'opportunities.close_date (closed)', opportunity_id, CAST(close_date AS TIMESTAMP)
-               FROM opportunities, cutoff WHERE is_closed AND close_date > cutoff.at
+          """WITH cutoff AS (
+               SELECT CAST(greatest((SELECT max(created_at) FROM people), (SELECT max(created_at) FROM opportunities),
+                                    (SELECT max(created_at) FROM accounts)) AS DATE) AS day)
+             SELECT 'lifecycle_events.occurred_at' AS field, person_id AS record_id, occurred_at AS value
+               FROM lifecycle_events, cutoff WHERE CAST(occurred_at AS DATE) > cutoff.day
+             UNION ALL SELECT 'sales_activities.occurred_at', activity_id, occurred_at FROM sales_activities, cutoff
+               WHERE CAST(occurred_at AS DATE) > cutoff.day
              UNION ALL SELECT 'campaign_members.first_responded_at', person_id, first_responded_at
-               FROM campaign_members, cutoff WHERE first_responded_at > cutoff.at"""),
+               FROM campaign_members, cutoff WHERE CAST(first_responded_at AS DATE) > cutoff.day
+             UNION ALL SELECT 'opportunities.close_date (closed)', opportunity_id, CAST(close_date AS TIMESTAMP)
+               FROM opportunities, cutoff WHERE is_closed AND close_date > cutoff.day"""),
+    Audit("stages_out_of_order", "Stages reached out of order",
+          "A stage recorded before the one that must come first (an MQL before the person existed, a SAL before "
+          "the MQL, a deal opened before the lead converted into it existed, closed before opened): the durations "
+          "between them are left out, never shown below zero.",
+          "warning",
+          """WITH dates AS (
+               SELECT person_id, inquiry_at, mql_recorded_at, sal_recorded_at, sql_recorded_at
+               FROM person_stage_dates),
+             pairs AS (
+               SELECT person_id AS record_id, 'MQL before the person was created' AS problem,
+                      inquiry_at AS earlier_stage_at, mql_recorded_at AS later_stage_at FROM dates
+               UNION ALL SELECT person_id, 'SAL before the MQL', mql_recorded_at, sal_recorded_at FROM dates
+               UNION ALL SELECT person_id, 'SQL before the SAL', sal_recorded_at, sql_recorded_at FROM dates
+               UNION ALL SELECT o.opportunity_id, 'deal opened before the lead converted into it was created',
+                      p.created_at, o.created_at
+               FROM people p JOIN opportunities o ON o.opportunity_id = p.converted_opportunity_id
+               UNION ALL SELECT opportunity_id, 'deal closed before it was opened', created_at,
+                      CAST(close_date AS TIMESTAMP)
+               FROM opportunities WHERE is_closed)
+             SELECT * FROM pairs WHERE CAST(later_stage_at AS DATE) < CAST(earlier_stage_at AS DATE)"""),
+    Audit("dates_far_from_the_rest", "Creation dates far before the rest of the data",
+          "A person or deal created more than two years before 99 % of the others: most likely a wrong date, and "
+          "it stretches every chart over the years between.",
+          "info",
+          """WITH bounds AS (
+               SELECT (SELECT quantile_disc(created_at, 0.01) FROM people) - INTERVAL 730 DAY AS people_from,
+                      (SELECT quantile_disc(created_at, 0.01) FROM opportunities) - INTERVAL 730 DAY AS deals_from)
+             SELECT 'people.created_at' AS field, person_id AS record_id, created_at AS value
+               FROM people, bounds WHERE created_at < bounds.people_from
+             UNION ALL SELECT 'opportunities.created_at', opportunity_id, created_at
+               FROM opportunities, bounds WHERE created_at < bounds.deals_from"""),
     Audit("won_without_close_date", "Won opportunities with no close date",
           "They can never count as bookings of any quarter.",
           "warning",
@@ -136,17 +169,39 @@ AUDITS: tuple[Audit, ...] = (
 BY_NAME = {audit.name: audit for audit in AUDITS}
 
 
+NOT_MEASURED_PREFIX = "not_measured_"
+
+
+def _not_measured(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]:
+    """Each input the data lacks → (why, the titles of the headline metrics it leaves not measured)."""
+    from alignment import catalog
+
+    missing = catalog.missing_inputs(con)
+    return {name: (reason, [m.title for m in catalog.headline_metrics() if name in m.needs])
+            for name, reason in missing.items()}
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[QualityCheck]:
-    """Every audit with the number of rows it finds."""
+    """Every audit with the number of rows it finds, then one check per input the data lacks, counting the headline
+    metrics it leaves not measured (the sign-off checklist shows them all)."""
     cursor = con.cursor()
-    return [
+    checks = [
         QualityCheck(a.name, a.title, a.description,
                      cursor.execute("SELECT count(*) FROM (" + a.sql + ")").fetchall()[0][0], a.severity)
         for a in AUDITS
     ]
+    for name, (reason, titles) in _not_measured(con).items():
+        checks.append(QualityCheck(
+            NOT_MEASURED_PREFIX + name, f"Not measured: {reason}",
+            "These metrics show no number (never a zero) until it is loaded: " + ", ".join(titles) + ".",
+            len(titles), "warning"))
+    return checks
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, name: str, limit: int = 1000) -> pd.DataFrame:
-    """The records an audit finds (at most `limit`)."""
+    """The records an audit finds (at most `limit`); for an input the data lacks, the metrics it leaves unmeasured."""
+    if name.startswith(NOT_MEASURED_PREFIX):
+        reason, titles = _not_measured(con).get(name.removeprefix(NOT_MEASURED_PREFIX), ("", []))
+        return pd.DataFrame({"metric": titles, "not_measured_because": [reason] * len(titles)})
     audit = BY_NAME[name]
     return con.cursor().execute("SELECT * FROM (" + audit.sql + ") LIMIT $limit", {"limit": limit}).df()
