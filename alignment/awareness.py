@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.optimize import nnls
 from scipy.signal import lfilter
 
-from alignment import catalog
+from alignment import catalog, names
 from alignment.periods import Quarter
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -446,8 +446,9 @@ def touch_credit(source, quarter: Quarter | str, *, target: str = "pipeline",
         value = catalog.value(source, "awareness_sourced_inquiries", {"quarter": quarter}, definitions)
         return pd.Series({ALL_CHANNELS: float(value or 0)})
     credited = attribution.credited_by_channel(source, _touch_options(quarter, definitions))
-    awareness_rows = credited[credited["channel"].str.strip().str.lower().isin(definitions.awareness_channels)]
-    by_channel = awareness_rows.groupby(awareness_rows["channel"].str.strip().str.lower())["credited_amount"].sum()
+    channel_keys = credited["channel"].map(names.key)
+    awareness_rows = credited[channel_keys.isin(names.keys(definitions.awareness_channels))]
+    by_channel = awareness_rows.groupby(channel_keys[awareness_rows.index])["credited_amount"].sum()
     return pd.concat([by_channel, pd.Series({ALL_CHANNELS: float(by_channel.sum())})])
 
 

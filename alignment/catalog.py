@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment import attribution, defaults, macros
+from alignment import attribution, defaults, macros, names
 from alignment.periods import Quarter, QuarterField
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
@@ -131,18 +131,19 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
     Parameter(name="backfill", description="stage policy: true back-fills skipped stages",
               value=lambda f, d: d.stage_policy == "backfill"),
     Parameter(name="sla_hours", description="follow-up SLA in hours", value=lambda f, d: float(d.sla_hours)),
-    Parameter(name="source_names", description="lead sources of the source-category map (lower case)",
-              value=lambda f, d: list(d.lead_source_categories)),
+    Parameter(name="source_names", description="lead sources of the source-category map, in their normal form "
+                                               "(alignment.names)",
+              value=lambda f, d: [names.key(s) or "" for s in d.lead_source_categories]),
     Parameter(name="source_categories", description="their categories, in the same order",
               value=lambda f, d: list(d.lead_source_categories.values())),
-    Parameter(name="awareness_channels", description="channels in the awareness role",
-              value=lambda f, d: list(d.awareness_channels)),
+    Parameter(name="awareness_channels", description="channels in the awareness role, in their normal form",
+              value=lambda f, d: names.keys(d.awareness_channels)),
     Parameter(name="interest_touches", description="responded touches that show interest",
               value=lambda f, d: d.interest_touches),
     Parameter(name="interest_window_days", description="days before mql_at a touch shows interest",
               value=lambda f, d: d.interest_window_days),
-    Parameter(name="sales_ready_personas", description="personas with a role in the decision",
-              value=lambda f, d: list(d.sales_ready_personas)),
+    Parameter(name="sales_ready_personas", description="personas with a role in the decision, in their normal form",
+              value=lambda f, d: names.keys(d.sales_ready_personas)),
     Parameter(name="bought_lead_price", description="what a bought lead costs (the benchmark)",
               value=lambda f, d: float(d.bought_lead_price)),
     Parameter(name="attribution_models", description="the model of record as rows of raw weights",

@@ -32,7 +32,9 @@ BOUGHT_LEAD_PRICE = 250.0
 
 def funnel_role(channel: str | None) -> str:
     """The default funnel role of a channel."""
-    return "awareness" if (channel or "").strip().lower() in AWARENESS_CHANNELS else "demand_gen"
+    from alignment import names
+
+    return "awareness" if names.key(channel) in names.keys(AWARENESS_CHANNELS) else "demand_gen"
 
 
 TRACEABILITY_THRESHOLD = 0.6

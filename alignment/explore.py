@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import catalog, macros, schema
+from alignment import catalog, macros, names, schema
 from alignment.catalog import Definitions, Filters, MetricSpec
 from alignment.periods import Quarter, QuarterField
 
@@ -67,7 +67,7 @@ FILTER_DIMENSIONS = tuple(name for name, d in DIMENSIONS.items() if not d.is_tim
 # What each measured table's rows carry, as an SQL expression over the row (alias t). The lookups read the
 # warehouse's own tables ({db} is its catalog, from DuckDB's), never the shadows.
 _SOURCE_CATEGORY = ("coalesce((SELECT m.category FROM explore_source_map m "
-                    "WHERE m.source_name = lower(trim({column}))), 'other')")
+                    "WHERE m.source_name = name_key({column})), 'other')")
 _ACCOUNT_INDUSTRY = "(SELECT a.industry FROM {db}.accounts a WHERE a.account_id = t.account_id)"
 _CAMPAIGN_CHANNEL = "(SELECT c.channel FROM {db}.campaigns c WHERE c.campaign_id = t.{column})"
 ROW_VALUES: dict[str, dict[str, str]] = {
@@ -422,7 +422,7 @@ class _Session:
                             "value VARCHAR)")
         self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_source_map AS SELECT unnest($names) AS "
                             "source_name, unnest($categories) AS category",
-                            {"names": list(definitions.lead_source_categories) or [""],
+                            {"names": [names.key(s) or "" for s in definitions.lead_source_categories] or [""],
                              "categories": list(definitions.lead_source_categories.values()) or [""]})
         self.constrained: dict[str, set[str]] = {}
 

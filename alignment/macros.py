@@ -16,22 +16,23 @@ import threading
 
 import duckdb
 
-from alignment import attribution
+from alignment import attribution, names
 
 MACROS: tuple[str, ...] = (
+    # §12: the one normal form of lead sources, channels and personas (alignment.names.key).
+    names.sql_macro(),
     # Whether a record whose account has this region and segment passes the filters (a NULL filter passes all).
     """CREATE OR REPLACE MACRO in_scope(record_region, record_segment, wanted_region, wanted_segment) AS
          (wanted_region IS NULL OR record_region = wanted_region)
          AND (wanted_segment IS NULL OR record_segment = wanted_segment)""",
-    # §4.3/§4.8: lead sources match case-insensitively after trimming; empty or unknown → other.
+    # §4.3/§4.8: lead sources match by their normal form (source_names are keys already); empty or unknown → other.
     """CREATE OR REPLACE MACRO source_category(source, source_names, source_categories) AS
-         coalesce(source_categories[list_position(source_names, lower(trim(source)))], 'other')""",
-    # §4.8: personas match case-insensitively after trimming, spaces and hyphens read as '_'.
-    """CREATE OR REPLACE MACRO persona_key(persona) AS
-         nullif(regexp_replace(lower(trim(persona)), '[ -]', '_', 'g'), '')""",
+         coalesce(source_categories[list_position(source_names, name_key(source))], 'other')""",
+    # §4.8: personas match by their normal form.
+    """CREATE OR REPLACE MACRO persona_key(persona) AS name_key(persona)""",
     # §3.1: a campaign's funnel role is its own when set, else its channel's under the charter's mapping.
     """CREATE OR REPLACE MACRO campaign_role(own_role, channel, awareness_channels) AS
-         coalesce(own_role, CASE WHEN list_contains(awareness_channels, lower(trim(channel)))
+         coalesce(own_role, CASE WHEN list_contains(awareness_channels, name_key(channel))
                                  THEN 'awareness' ELSE 'demand_gen' END)""",
     # Days between two moments, counted at one grain, calendar days (velocity, cycle time): a deal opened and won on
     # the same day takes 0 days, whatever the hour it was opened, since a close date has no hour. A later moment

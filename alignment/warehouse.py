@@ -233,6 +233,9 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     resolved source text. Maps, SLA hours, the stage policy and the interest window stay bound parameters applied at
     query time (alignment.macros).
     """
+    from alignment import names
+
+    con.execute(names.sql_macro(temporary=True))
     for statement in VIEWS:
         con.execute(statement)
     con.execute("CREATE OR REPLACE TABLE _format AS SELECT $version AS version", {"version": FORMAT_VERSION})
@@ -274,7 +277,7 @@ VIEWS: list[str] = [
        recorded AS (
          SELECT p.person_id, p.kind, p.account_id, a.region, a.segment,
                 coalesce(a.is_target_account, false) AS is_target_account, p.owner_id,
-                nullif(regexp_replace(lower(trim(p.persona)), '[ -]', '_', 'g'), '') AS persona,
+                name_key(p.persona) AS persona,
                 p.lead_source, p.created_at AS inquiry_at,
                 l.mql_recorded_at, l.sal_recorded_at, l.sql_recorded_at,
                 d.opportunity_recorded_at, d.won_recorded_at,

@@ -100,8 +100,9 @@ def test_source_fallback_order(deals):
     cursor = catalog.cursor(deals)
     rows = cursor.execute("""SELECT opportunity_id, source, source_from, source_category
                              FROM opportunity_sources($names, $categories) ORDER BY opportunity_id""",
-                          {"names": list(catalog.Definitions().lead_source_categories),
-                           "categories": list(catalog.Definitions().lead_source_categories.values())}).fetchall()
+                          {"names": catalog.PARAMETERS["source_names"].value(None, catalog.Definitions()),
+                           "categories": catalog.PARAMETERS["source_categories"].value(None, catalog.Definitions())}
+                          ).fetchall()
     assert rows == [
         ("O1", "web", "opportunity", "marketing"),
         ("O2", "Cold Call", "converted lead", "sales"),
