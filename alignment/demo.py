@@ -41,7 +41,7 @@ def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, 
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
                        progress=_within(progress, 0.0, 0.45))
         return import_extracts([Path(folder)], db_path=db_path, format="salesforce", user=DEMO_USER,
-                               progress=_within(progress, 0.45, 1.0))
+                               progress=_within(progress, 0.45, 1.0), roots=[Path(folder)])
 
 
 def is_demo(info: warehouse.DatasetInfo) -> bool:

@@ -205,7 +205,8 @@ def _xs_warehouse() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="awareness-xs-"))
     generator.write_demo_extracts(folder / "extracts", scale="XS", seed=7, end_quarter=DEMO_END)
     db_path = folder / "warehouse.duckdb"
-    import_extracts([folder / "extracts"], db_path=db_path, format="salesforce", user="demo")
+    import_extracts([folder / "extracts"], db_path=db_path, format="salesforce", user="demo",
+                    roots=[folder / "extracts"])
     return db_path
 
 
