@@ -156,6 +156,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     if progress:
                         progress(0.75, "Checking keys and references")
                     run.problems.extend(check_canonical(con, unique_keys=run.unique_keys))
+                # Checked here, where the files' hashes are wanted anyway: waiting for them sooner would stall.
+                run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
                 report.warnings = [p for p in run.problems if p.severity == "warning"]
                 report.assumptions = run.assumptions
                 if run.has_errors:
