@@ -324,6 +324,35 @@ def test_a_formula_cell_without_a_saved_result_is_refused_not_read_as_empty(load
     assert "holds a formula with no saved result" in problem.rule and "open the workbook in Excel" in problem.rule
 
 
+def test_a_cell_showing_an_excel_error_is_refused_not_read_as_empty(loaded, new_salesforce_extract,  # noqa: F811
+                                                                   tmp_path):
+    extract = new_salesforce_extract(tmp_path / "q3")
+
+    def with_error(rows: list[list]) -> list[list]:
+        rows[1][rows[0].index("CloseDate")] = "#VALUE!"  # openpyxl writes Excel's error codes as error cells
+        return rows
+
+    as_workbook(extract.folder, "Opportunity.csv", change=with_error)
+    [problem] = refused(loaded, [extract.folder]).errors
+    assert (problem.file, problem.first_row, problem.column) == ("Opportunity.xlsx", 2, "CloseDate")
+    assert problem.examples[0].value == "#VALUE!" and "shows an Excel error" in problem.rule
+
+
+def test_a_sheet_wider_than_the_cell_budget_is_refused_at_the_row_that_passes_it(loaded,  # noqa: F811
+                                                                                 new_salesforce_extract,
+                                                                                 tmp_path, monkeypatch):
+    # One value far to the right makes a reader hold every cell to its left in every row.
+    monkeypatch.setattr(readers, "XLSX_MAX_CELLS", 1000, raising=False)
+    extract = new_salesforce_extract(tmp_path / "q3")
+    path = as_workbook(extract.folder, "Opportunity.csv")
+    book = openpyxl.load_workbook(path)
+    book.active.cell(row=2, column=600, value="far right")
+    book.save(path)
+    [problem] = refused(loaded, [extract.folder]).errors
+    assert (problem.file, problem.first_row) == ("Opportunity.xlsx", 2)
+    assert "the first sheet holds more than 1,000 cells (rows × columns) by this row" in problem.rule
+
+
 def test_data_on_a_second_sheet_is_reported_as_not_read(tmp_path, new_salesforce_extract):
     extract = new_salesforce_extract(tmp_path / "q3")
     as_workbook(extract.folder, "Opportunity.csv", [["Id", "Amount"], ["O9", "999"]], [])
