@@ -56,7 +56,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     report = import_extracts([Path(p) for p in args.paths], db_path=Path(args.db), format=args.format,
                              mapping=Path(args.mapping) if args.mapping else None,
-                             progress=None if args.quiet else _progress, validate_only=args.validate_only)
+                             progress=None if args.quiet else _progress, validate_only=args.validate_only,
+                             roots=[Path(root) for root in args.import_root] if args.import_root else None)
     if args.validate_only:
         print("Valid: nothing was loaded (--validate-only).")
     _report(report)
@@ -327,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--mapping", help="YAML mapping file (with --format mapping)")
     load.add_argument("--validate-only", action="store_true", help="check the files, load nothing")
     load.add_argument("--quiet", action="store_true", help="no progress line")
+    load.add_argument("--import-root", action="append", metavar="DIR",
+                      help="read files only below this folder (repeat for several) instead of the configured import "
+                           "roots ($ALIGNMENT_IMPORT_ROOTS, else data/imports)")
     load.set_defaults(handler=cmd_import)
 
     metrics = commands.add_parser("metrics", help="every headline catalog metric for a quarter, one row each")

@@ -43,14 +43,15 @@ def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, 
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
                        progress=_within(progress, 0.0, 0.45))
-        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0))
+        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)])
 
 
-def import_as_demo(paths: list[Path], db_path: Path, progress: Progress | None = None) -> ImportReport:
+def import_as_demo(paths: list[Path], db_path: Path, progress: Progress | None = None,
+                   roots: list[Path] | None = None) -> ImportReport:
     """Import extracts as the demo company: the one import that marks its warehouse as the demo (its accounts then
     open it). Nothing else marks data so: not a user called "demo", not the command line's import."""
     return import_extracts(paths, db_path=db_path, format="salesforce", user=DEMO_USER, progress=progress,
-                           demo_marker=mark)
+                           demo_marker=mark, roots=roots)
 
 
 def mark(data_fingerprint: str) -> str:
@@ -69,6 +70,17 @@ def is_marked(info: warehouse.DatasetInfo) -> bool:
     except keys.KeyUnavailable:
         return False  # no server key: nothing was ever marked with it
     return hmac.compare_digest(info.demo_mark, expected)
+
+
+def holds_demo(db_path: Path | None) -> bool:
+    """Whether the warehouse file holds the demo company (demo accounts act on nothing else); False when absent."""
+    if db_path is None or warehouse.identity(Path(db_path)) is None:
+        return False
+    reader = warehouse.Reader(Path(db_path))
+    try:
+        return warehouse.dataset_info(reader).is_demo
+    finally:
+        reader.close()
 
 
 def is_demo(info: warehouse.DatasetInfo) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import keys, quality, warehouse
+from alignment import demo, keys, quality, warehouse
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
 from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
@@ -403,7 +403,7 @@ class Ledger:
     def _append(self, quarter: str, user: User, kind: Kind, comment: str,
                 decide: Callable[[_Replay], dict[str, Any]]) -> Record:
         comment = Comment(text=comment).text
-        if user.is_demo and not self._holds_demo():
+        if user.is_demo and not demo.holds_demo(self.warehouse_path):
             raise NotAllowed("demo accounts work only on the demo company; sign in with your own account")
         key = self._key(create=True)
         with closing(self._connect()) as con:
@@ -434,16 +434,6 @@ class Ledger:
         self._write_checkpoint(Checkpoint(quarter=quarter, position=fields["position"], head=fields["hash"],
                                           checkpointed_at=fields["recorded_at"]), key)
         return Record(record_id=cursor.lastrowid, **fields)
-
-    def _holds_demo(self) -> bool:
-        """Whether the warehouse this ledger belongs to holds the demo company (demo accounts act on nothing else)."""
-        if self.warehouse_path is None or warehouse.identity(self.warehouse_path) is None:
-            return False
-        reader = warehouse.Reader(self.warehouse_path)
-        try:
-            return warehouse.dataset_info(reader).is_demo
-        finally:
-            reader.close()
 
     # --- checkpoints: heads kept outside the ledger file ----------------------------------------------------------
 

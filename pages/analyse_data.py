@@ -6,6 +6,7 @@ from alignment import history
 from ui import context, import_report, imports, layout
 from ui import format as fmt
 from ui.footer import source_name
+from ui.text import literal
 
 snapshot = context.snapshot()
 info = snapshot.info
@@ -37,39 +38,44 @@ with loaded_tab:
 with import_tab:
     st.write("Load CRM extracts as you export them (CSV, XLSX or Parquet). Everything is checked before anything "
              "changes: an import either loads completely or leaves the current data exactly as it is.")
-    data_format = st.segmented_control("Source", list(imports.FORMAT_LABELS), format_func=imports.FORMAT_LABELS.get,
-                                       default="salesforce", required=True, key="data_format")
-    origin = st.radio("Files", ["Upload files", "A folder on the server"], horizontal=True, key="data_origin")
-    uploads, folder = [], ""
-    if origin == "Upload files":
-        # A fresh uploader after each successful import, so the same files are not imported twice by mistake.
-        uploads = st.file_uploader("Extracts", type=imports.UPLOAD_TYPES, accept_multiple_files=True,
-                                   key=f"data_uploads_{st.session_state.setdefault('data_upload_round', 0)}",
-                                   help="One file per object (Account, Contact, Lead, Opportunity, …).")
+    if not imports.may_import():
+        # Validating reads the same files and does the same work as importing: neither is offered.
+        st.info("Only an analyst validates and imports data. The loaded data, the import history and the "
+                "data-quality checks are open to you on the other tabs.", icon=":material/lock:")
     else:
-        folder = st.text_input("Folder on the server", key="data_folder", placeholder="/srv/crm-exports/2026-Q3",
-                               help="Every CSV, XLSX and Parquet file in it is imported; for extracts too large "
-                                    "to upload.").strip()
-    mapping = None
-    if data_format == "mapping":
-        mapping = st.file_uploader("Mapping file (YAML)", type=["yaml", "yml"], key="data_mapping",
-                                   help="Names, per canonical table, the source file and column of each field.")
-    nothing_chosen = not uploads and not folder
-    may_import = imports.may_import()
-    with st.container(horizontal=True, gap="small"):
-        validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
-                             icon=":material/fact_check:")
-        load = st.button("Import", key="data_import", type="primary", disabled=nothing_chosen or not may_import,
-                         icon=":material/upload:",
-                         help=None if may_import else "Only an analyst imports data; you can validate files.")
-    if validate or load:
-        outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
-                              mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts,
-                              user=imports.current_user())
-        st.session_state["data_outcome"] = outcome
-        if load and not outcome.refused:
-            st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
-        st.rerun()  # the shell, filter bar and footer read the new warehouse from the top
+        data_format = st.segmented_control("Source", list(imports.FORMAT_LABELS),
+                                           format_func=imports.FORMAT_LABELS.get, default="salesforce", required=True,
+                                           key="data_format")
+        origin = st.radio("Files", ["Upload files", "A folder on the server"], horizontal=True, key="data_origin")
+        uploads, folder = [], ""
+        if origin == "Upload files":
+            # A fresh uploader after each successful import, so the same files are not imported twice by mistake.
+            uploads = st.file_uploader("Extracts", type=imports.UPLOAD_TYPES, accept_multiple_files=True,
+                                       key=f"data_uploads_{st.session_state.setdefault('data_upload_round', 0)}",
+                                       help="One file per object (Account, Contact, Lead, Opportunity, …).")
+        else:
+            folder = st.text_input("Folder on the server", key="data_folder", placeholder="data/imports/2026-Q3",
+                                   help="Every CSV, XLSX and Parquet file in it is imported; for extracts too large "
+                                        "to upload.").strip()
+            st.caption(f"Only folders below {literal(imports.import_roots_text())} are read (the server's "
+                       "`ALIGNMENT_IMPORT_ROOTS`).")
+        mapping = None
+        if data_format == "mapping":
+            mapping = st.file_uploader("Mapping file (YAML)", type=["yaml", "yml"], key="data_mapping",
+                                       help="Names, per canonical table, the source file and column of each field.")
+        nothing_chosen = not uploads and not folder
+        with st.container(horizontal=True, gap="small"):
+            validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
+                                 icon=":material/fact_check:")
+            load = st.button("Import", key="data_import", type="primary", disabled=nothing_chosen,
+                             icon=":material/upload:")
+        if validate or load:
+            outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
+                                  mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts)
+            st.session_state["data_outcome"] = outcome
+            if load and not outcome.refused:
+                st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
+            st.rerun()  # the shell, filter bar and footer read the new warehouse from the top
 
 with history_tab:
     st.dataframe(imports.history_frame(history.list_imports(snapshot.path)), hide_index=True,

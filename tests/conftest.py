@@ -30,6 +30,18 @@ def server_secrets(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def import_roots(tmp_path_factory) -> tuple[Path, ...]:
+    """The folders this run's imports may read, named as a server names its own: the run's temporary folders, the
+    checkout's examples and bad-input corpus, and the CRM export layouts. Tests of the roots narrow them."""
+    from alignment.ingest import roots
+
+    checkout = Path(__file__).resolve().parents[1]
+    allowed = (tmp_path_factory.getbasetemp(), checkout / "examples", checkout / "tests" / "bad_inputs", CRM_EXPORTS)
+    os.environ[roots.ROOTS_ENV] = os.pathsep.join(map(str, allowed))
+    return allowed
+
+
 def crm_export(name: str) -> Path:
     """One folder of real export layouts, e.g. "fivetran-salesforce-seeds"; a clear failure when it is absent."""
     folder = CRM_EXPORTS / name

@@ -204,7 +204,7 @@ def _xs_warehouse() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="awareness-xs-"))
     generator.write_demo_extracts(folder / "extracts", scale="XS", seed=7, end_quarter=DEMO_END)
     db_path = folder / "warehouse.duckdb"
-    demo.import_as_demo([folder / "extracts"], db_path)
+    demo.import_as_demo([folder / "extracts"], db_path, roots=[folder / "extracts"])
     return db_path
 
 

@@ -64,7 +64,7 @@ def test_the_importer_only_loads_or_refuses_fuzzed_csvs(extract):
         (folder / name).write_bytes(content)
         db_path = Path(tmp) / "data" / "warehouse.duckdb"
         try:
-            import_extracts([folder], db_path=db_path, user="test", validate_only=True)
+            import_extracts([folder], db_path=db_path, user="test", validate_only=True, roots=[folder])
         except ImportRejected as rejected:
             assert rejected.errors, "a refusal names at least one problem"
             for problem in rejected.errors:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment import schema, users
+from alignment.ingest import roots as import_roots
 from alignment.ingest.load import ImportReport, import_extracts
 from alignment.ingest.problems import ImportRejected, Problem
 from ui import auth
@@ -75,32 +76,33 @@ def stage_uploads(uploads, folder: Path) -> list[Path]:
 
 
 def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, mapping_upload=None,
-        validate_only: bool, counts_before: dict[str, int], user: str | None = None) -> Outcome:
-    """Validate or import the chosen files, showing progress while it runs; never raises for bad input."""
+        validate_only: bool, counts_before: dict[str, int]) -> Outcome:
+    """Validate or import the chosen files as the signed-in user, showing progress while it runs; never raises for
+    bad input. Files come from the uploads (staged in a folder made for this run) or from a folder below the
+    server's import roots."""
     started = time.perf_counter()
-    if not validate_only:
-        try:  # the core decides who may replace the data, whatever the page shows
-            users.require(auth.current_user(), "import")
-        except users.NotAllowed as refused:
-            return Outcome(action="import", format=format, files=[Path(u.name).name for u in uploads or []],
-                           counts_before=counts_before, seconds=time.perf_counter() - started,
-                           problems=[Problem(file="(import)", rule=f"not imported: {refused}")])
+    action = "validate" if validate_only else "import"
+    outcome = Outcome(action=action, format=format, files=[Path(u.name).name for u in uploads or []],
+                      counts_before=counts_before)
+    user = auth.current_user()
+    try:  # the core refuses too, whatever the page shows; validating reads the same files and does the same work
+        users.require(user, "import")
+    except users.NotAllowed as refused:
+        outcome.problems = [Problem(file=f"({action})", rule=f"not {'validated' if validate_only else 'imported'}: "
+                                                             f"{refused}")]
+        outcome.seconds = time.perf_counter() - started
+        return outcome
     too_large = oversized_uploads([*(uploads or []), mapping_upload])
     if too_large:  # refused before a byte is written to disk
-        return Outcome(action="validate" if validate_only else "import", format=format,
-                       files=[Path(u.name).name for u in uploads or []], counts_before=counts_before,
-                       problems=too_large, seconds=time.perf_counter() - started)
+        outcome.problems, outcome.seconds = too_large, time.perf_counter() - started
+        return outcome
     with tempfile.TemporaryDirectory(prefix="alignment-upload-") as staging:
         staging = Path(staging)
         paths = stage_uploads(uploads or [], staging / "extracts")
         if folder:
-            paths.append(Path(folder).expanduser())
+            paths.append(Path(folder))
         mapping = stage_uploads([mapping_upload], staging / "mapping")[0] if mapping_upload is not None else None
-        outcome = Outcome(action="validate" if validate_only else "import", format=format,
-                          files=[p.name for p in paths], counts_before=counts_before)
-        if folder and not Path(folder).expanduser().is_dir():
-            outcome.problems = [Problem(file=folder, rule="no such folder on the server; check the path")]
-            return outcome
+        outcome.files = [p.name for p in paths]
         verb = "Validating" if validate_only else "Importing"
         with st.status(f"{verb} {FORMAT_LABELS[format]} extracts…", expanded=True) as status:
             bar = st.progress(0.0, text="Reading the files")
@@ -109,8 +111,10 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
                 bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
             try:
+                # The uploads' own folder is a root of this run only; a folder typed in must be below the server's.
                 outcome.report = import_extracts(paths, db_path=db_path, format=format, mapping=mapping, user=user,
-                                                 progress=progress, validate_only=validate_only)
+                                                 progress=progress, validate_only=validate_only,
+                                                 roots=(*import_roots.configured(), staging))
                 outcome.problems = list(outcome.report.warnings)
                 status.update(label=f"{verb} finished", state="complete", expanded=False)
             except ImportRejected as rejected:
@@ -121,21 +125,13 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
 
 
 def may_import() -> bool:
-    """Whether the signed-in user's role may replace the loaded data (analysts only)."""
+    """Whether the signed-in user's role may validate and replace the loaded data (analysts only)."""
     return users.can(auth.current_user(), "import")
 
 
-def current_user() -> str:
-    """Who the import history names: the signed-in account (the log-in gate), else the single sign-on identity."""
-    user = auth.current_user()
-    if user is not None:
-        return user.name
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name")
-    except Exception:  # no log-in configured
-        pass
-    return "dashboard upload (no log-in)"
+def import_roots_text() -> str:
+    """The server folders a folder to import must be below, as the Data page names them."""
+    return import_roots.describe(import_roots.configured())
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

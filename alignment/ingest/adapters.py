@@ -88,6 +88,7 @@ def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> 
         return None
     run.sources.append(source)
     run.assumptions.extend(f"{source.name}: {a}" for a in source.assumptions)
+    run.problems.extend(source.warnings)
     return source
 
 

@@ -9,16 +9,19 @@ import fcntl
 import getpass
 import hashlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 
-from alignment import history, schema, warehouse
+from alignment import history, schema, users, warehouse
+from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED, execute
@@ -26,6 +29,9 @@ from alignment.ingest.staging import install_macros
 
 FORMATS = ("salesforce", "hubspot", "mapping")
 BUILDING_SUFFIX = ".building"
+VALIDATING_SUFFIX = ".validating-"
+# A validation's folder younger than this may not hold its lock yet: the clean-up of an import leaves it alone.
+VALIDATING_GRACE_SECONDS = 60
 # What the operating system or DuckDB says when a write fails for lack of room (ENOSPC, EDQUOT, EFBIG).
 FULL_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 FULL_DISK_WORDS = ("no space left", "disk quota", "file too large", "could not write", "not enough space")
@@ -45,17 +51,33 @@ class ImportReport:
     seconds: float = 0.0
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus the supported extracts inside any folder named (sorted, so runs repeat)."""
+def collect_files(paths: list[Path], roots: Iterable[Path] | None = None) -> list[Path]:
+    """Files named directly, plus the supported extracts inside any folder named (sorted, so runs repeat), each as
+    its real path below one of the import `roots` (default: the configured ones); anything else is refused before a
+    byte of it is read (see roots.checked)."""
+    roots = import_roots.configured() if roots is None else tuple(roots)
+    within = import_roots.real_roots(roots)
     found: list[Path] = []
-    missing = [Path(p) for p in paths if not Path(p).exists()]
-    if missing:
-        raise ImportRejected([Problem(file=str(p), rule="no such file or folder") for p in missing])
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED))
-        else:
-            found.append(path)
+    problems: list[Problem] = []
+    for given in map(Path, paths):
+        try:
+            real = import_roots.checked(given, roots, within=within)
+            if not real.is_dir():
+                found.append(real)
+                continue
+            for entry in sorted(real.iterdir()):
+                if entry.suffix.lower() in SUPPORTED and (entry.is_symlink() or entry.is_file()):
+                    try:
+                        checked = import_roots.checked(entry, roots, within=within)
+                    except ImportRejected as rejected:
+                        problems.extend(rejected.problems)
+                        continue
+                    if not checked.is_dir():
+                        found.append(checked)
+        except ImportRejected as rejected:
+            problems.extend(rejected.problems)
+    if problems:
+        raise ImportRejected(problems)
     return found
 
 
@@ -79,30 +101,51 @@ def adapter_for(format: str, mapping: Path | None = None) -> Adapter:
 
 
 def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, format: str = "salesforce",
-                    mapping: Path | None = None, user: str | None = None, progress: Progress | None = None,
-                    validate_only: bool = False, demo_marker: Callable[[str], str] | None = None) -> ImportReport:
+                    mapping: Path | None = None, user: users.User | str | None = None,
+                    progress: Progress | None = None, validate_only: bool = False,
+                    roots: Iterable[Path] | None = None, demo_marker: Callable[[str], str] | None = None
+                    ) -> ImportReport:
     """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was.
 
-    `demo_marker` is the demo builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse
-    unmarked, so it is never the demo company, whoever imports it.
+    `user` is a dashboard account, which must be allowed to import (to validate as well: it reads the same files
+    and does the same work), or the name of a caller on the server itself (the command line, the demo builder),
+    which the import history records. Files (and the mapping file) are read only below `roots`, the configured
+    import roots unless the caller names others, such as the folder it staged uploads in. `demo_marker` is the demo
+    builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse unmarked, so it is never
+    the demo company, whoever imports it.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     db_path = Path(db_path)
+    if isinstance(user, users.User):
+        users.require(user, "import")  # before a path is looked at
+        from alignment import demo
+
+        if user.is_demo and not demo.holds_demo(db_path):
+            raise users.NotAllowed("demo accounts work only on the demo company; sign in with your own account")
+        user = user.name
     user = user or _default_user()
-    files = collect_files(paths)
+    roots = import_roots.configured() if roots is None else tuple(roots)
     report = ImportReport(db_path=db_path, format=format)
     new_path = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{BUILDING_SUFFIX}")
+    files: list[Path] = []
     run = AdapterRun()
     swapped = False
     try:
+        files = collect_files(paths, roots)
+        if mapping is not None:
+            mapping = import_roots.checked(Path(mapping), roots, missing="the mapping file was not found")
         if not files:
             raise ImportRejected([Problem(file=", ".join(map(str, paths)) or "(nothing)",
                                           rule="no CSV, XLSX or Parquet files were found to import")])
         adapter = adapter_for(format, mapping)
         _ensure_writable(db_path)
-        with import_lock(db_path, progress):
-            remove_leftovers(db_path)
+        # A validation builds in a folder of its own and holds no lock an import waits for.
+        with (_validation_scratch(db_path) if validate_only else import_lock(db_path, progress)) as scratch:
+            if validate_only:
+                new_path = scratch
+            else:
+                remove_leftovers(db_path)
             con = duckdb.connect(str(new_path))
             try:
                 con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
@@ -121,6 +164,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     if progress:
                         progress(0.75, "Checking keys and references")
                     run.problems.extend(check_canonical(con, unique_keys=run.unique_keys))
+                # Checked here, where the files' hashes are wanted anyway: waiting for them sooner would stall.
+                run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
                 report.warnings = [p for p in run.problems if p.severity == "warning"]
                 report.assumptions = run.assumptions
                 if run.has_errors:
@@ -159,7 +204,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
         return report
     except ImportRejected as rejected:
         _discard(new_path)
-        _record_refusal(db_path, started_at, user, format, files, rejected.problems, validate_only)
+        _record_refusal(db_path, started_at, user, format, files or list(map(Path, paths)), rejected.problems,
+                        validate_only)
         raise
     except (OSError, duckdb.Error) as error:
         _discard(new_path)
@@ -200,6 +246,7 @@ def import_lock(db_path: Path, progress: Progress | None = None) -> Iterator[Non
     """One import at a time into a folder: a lock on the folder itself, which the system drops if the process dies.
 
     Holding it, an import knows that any half-built warehouse beside the current one was left by a killed import.
+    A validation never takes it (see `_validation_scratch`), so however long one runs, an import does not wait.
     """
     handle = os.open(db_path.parent, os.O_RDONLY)
     try:
@@ -214,8 +261,24 @@ def import_lock(db_path: Path, progress: Progress | None = None) -> Iterator[Non
         os.close(handle)  # closing the descriptor releases the lock
 
 
+@contextlib.contextmanager
+def _validation_scratch(db_path: Path) -> Iterator[Path]:
+    """Where a validation builds its throw-away warehouse: a folder of its own beside the warehouse (the same disk
+    an import would use), locked while the validation lives so that an import's clean-up can tell a killed
+    validation's folder from a running one, and removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{db_path.name}{VALIDATING_SUFFIX}", dir=db_path.parent))
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield folder / db_path.name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
+
+
 def remove_leftovers(db_path: Path) -> list[Path]:
-    """Delete half-built warehouses (and their write-ahead logs) that a killed import left beside `db_path`.
+    """Delete half-built warehouses (and their write-ahead logs) that a killed import left beside `db_path`, and
+    the folders of killed validations (their lock is free).
 
     Only call this holding `import_lock`: then no other import is building one.
     """
@@ -224,7 +287,28 @@ def remove_leftovers(db_path: Path) -> list[Path]:
         if leftover.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal")):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
+    for folder in db_path.parent.glob(f".{db_path.name}{VALIDATING_SUFFIX}*"):
+        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether a validation's folder is old enough and unlocked: the validation that made it has ended."""
+    try:
+        if time.time() - folder.stat().st_mtime < VALIDATING_GRACE_SECONDS:
+            return False
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def _is_write_failure(error: BaseException) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import re
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,12 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MAX_LINE_BYTES = 8 * 1024 * 1024
 SNIFF_BYTES = 256 * 1024
 SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+# A workbook is a zip of XML: what its parts declare they unpack to is checked before any of it is read (a few KB
+# can declare gigabytes), and the first sheet is read no further than Excel's own limits allow.
+XLSX_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+XLSX_MAX_ROWS = 1_048_576  # Excel's own maximum, header included
+XLSX_MAX_COLUMNS = 16_384  # column XFD, Excel's own maximum
+XLSX_MAX_CELLS = 50_000_000  # rows × the widest row, as held in memory while the sheet is read
 
 
 @dataclass
@@ -40,8 +48,10 @@ class SourceFile:
     params: dict = field(default_factory=dict)
     refused: bool = False  # found malformed while staged: refused once, not again by each part reading it
     reread_from: str = ""  # how the file was first said to be read, when it was then read in another encoding
+    warnings: list[Problem] = field(default_factory=list)  # what the reader noticed and the import should report
     _hashing: "_Background | None" = None
     _fingerprint: str = ""
+    _nul_at: int | None = None  # offset of the first NUL byte in a text file, found while hashing it
 
     @property
     def name(self) -> str:
@@ -51,8 +61,18 @@ class SourceFile:
     def fingerprint(self) -> str:
         """SHA-256 of the file's bytes (taken in a thread of its own while the file is staged)."""
         if self._hashing is not None:
-            self._fingerprint, self._hashing = self._hashing.result(), None
+            (self._fingerprint, self._nul_at), self._hashing = self._hashing.result(), None
         return self._fingerprint
+
+    def nul_problem(self) -> Problem | None:
+        """The refusal of a text file holding a NUL byte past the head `_sniff_text` checks (a copy cut short and
+        padded with zeros, a damaged disk): found by the pass that hashes the file, so it costs no read of its own."""
+        _ = self.fingerprint
+        if self._nul_at is None:
+            return None
+        return Problem(file=self.name, examples=[Example(row=_line_at(self.path, self._nul_at))], rule=(
+            "the file holds NUL (zero) bytes from this row, as a damaged copy or one padded with zeros does; "
+            "export it from the CRM again"))
 
     @property
     def is_csv(self) -> bool:
@@ -72,13 +92,29 @@ class SourceFile:
         return f"c{self.headers.index(header)}"
 
 
-def fingerprint(path: Path) -> str:
-    """SHA-256 of the file's bytes."""
-    digest = hashlib.sha256()
+def _digest(path: Path, *, find_nul: bool) -> tuple[str, int | None]:
+    """SHA-256 of the file's bytes and, when asked, the offset of its first NUL byte (None when it has none)."""
+    digest, offset, nul_at = hashlib.sha256(), 0, None
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            if find_nul and nul_at is None and (found := block.find(b"\0")) >= 0:
+                nul_at = offset + found
+            offset += len(block)
+    return digest.hexdigest(), nul_at
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The 1-based line holding the byte at `offset`."""
+    lines, done = 1, 0
+    with open(path, "rb") as handle:
+        while done < offset:
+            block = handle.read(min(1 << 20, offset - done))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            done += len(block)
+    return lines
 
 
 def normalize_header(name: str) -> str:
@@ -97,7 +133,7 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
     suffix = path.suffix.lower()
     # The file's hash is taken while DuckDB reads it: both mostly wait on other threads (hashlib and DuckDB release
     # the interpreter lock), so the second pass over the bytes costs little time.
-    source._hashing = _Background(fingerprint, path)
+    source._hashing = _Background(_digest, path, find_nul=suffix not in (".xlsx", ".parquet"))
     try:
         if suffix == ".xlsx":
             _read_xlsx(con, source)
@@ -148,20 +184,21 @@ def read_through(con: duckdb.DuckDBPyConnection, source: SourceFile, sql: str, p
                 source.reread_from = source.reread_from or source.assumptions[0]
                 source.assumptions[0] = f"read as {label}, {DELIMITERS[delimiter]}-delimited"
                 continue
-            raise ImportRejected([_csv_problem(source.path.name, error)]) from None
+            # A NUL byte past the sniffed head is the likelier cause, and the clearer message.
+            raise ImportRejected([source.nul_problem() or _csv_problem(source.path.name, error)]) from None
 
 
 class _Background:
     """A function run in a thread of its own; `result()` waits for it and re-raises what it raised."""
 
-    def __init__(self, function, *args) -> None:
+    def __init__(self, function, *args, **kwargs) -> None:
         self._outcome: list = []
-        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(function, *args), kwargs=kwargs, daemon=True)
         self._thread.start()
 
-    def _run(self, function, *args) -> None:
+    def _run(self, function, *args, **kwargs) -> None:
         try:
-            self._outcome.append((True, function(*args)))
+            self._outcome.append((True, function(*args, **kwargs)))
         except BaseException as error:  # handed to the caller of result()
             self._outcome.append((False, error))
 
@@ -291,23 +328,32 @@ def _csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
 
 
 def _checked_header(path: Path, header: list[str]) -> list[str]:
-    """Header names trimmed, empty ones named column_<n>; a header naming a column twice is refused."""
+    """Header names trimmed, empty ones named column_<n>; a header naming a column twice is refused, in any mix of
+    upper and lower case (columns are found whatever their case, so `Amount` and `amount` would be one column)."""
     names = [h.strip() for h in header]
     if not any(names):
         raise ImportRejected([Problem(file=path.name, examples=[Example(row=1)],
                                       rule="the first row must be a header row naming the columns")])
-    seen: dict[str, int] = {}
-    duplicates = []
+    seen: dict[str, str] = {}
+    duplicates, case_only = [], []
     for index, name in enumerate(names):
         if not name:
             names[index] = name = f"column_{index + 1}"
-        if name in seen:
+        first = seen.setdefault(name.casefold(), name)
+        if first == name and names.index(name) != index:
             duplicates.append(name)
-        seen[name] = index
+        elif first != name:
+            case_only.append(f"{first} / {name}")
+    problems = []
     if duplicates:
-        raise ImportRejected([Problem(file=path.name, column=", ".join(sorted(set(duplicates))),
-                                      examples=[Example(row=1)],
-                                      rule="the header names this column more than once; rename one of them")])
+        problems.append(Problem(file=path.name, column=", ".join(sorted(set(duplicates))), examples=[Example(row=1)],
+                                rule="the header names this column more than once; rename one of them"))
+    if case_only:
+        problems.append(Problem(file=path.name, column=", ".join(sorted(set(case_only))), examples=[Example(row=1)],
+                                rule="the header names one column twice, differing only in upper and lower case; "
+                                     "column names are matched whatever their case, so rename or remove one of them"))
+    if problems:
+        raise ImportRejected(problems)
     return names
 
 
@@ -331,24 +377,176 @@ def _csv_problem(file: str, error: duckdb.Error) -> Problem:
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     import pandas as pd  # only workbooks need it; importing it costs a command-line import most of its start-up
+    from openpyxl import load_workbook
 
+    _check_unpacked_size(source.path)
     try:
-        # keep_default_na=False: "NA" (North America), "n/a" or "null" are values to check, not empty cells.
-        # header=None: pandas would rename a repeated header ("Name", "Name.1") instead of letting us refuse it.
-        frame = pd.read_excel(source.path, dtype=str, engine="openpyxl", sheet_name=0, keep_default_na=False,
-                              header=None)
+        workbook = load_workbook(source.path, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a broken workbook
         raise ImportRejected([Problem(file=source.path.name, rule=f"the workbook could not be opened ({error})")]) \
             from None
-    source.headers = _checked_header(source.path, [str(c) for c in frame.iloc[0]] if len(frame) else [])
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = [f"c{i}" for i in range(len(frame.columns))]
-    frame = frame.astype(object).where(frame.notna(), None)
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise ImportRejected([Problem(file=source.path.name, rule="the workbook has no worksheet; put the data "
+                                                                     "on its first sheet")])
+        rows = _sheet_rows(sheets[0], source)
+        others = [sheet.title for sheet in sheets[1:] if _holds_data(sheet)]
+    except ImportRejected:
+        raise
+    except Exception as error:  # a part of the workbook that does not parse
+        raise ImportRejected([Problem(file=source.path.name, rule=f"the workbook could not be read ({error})")]) \
+            from None
+    finally:
+        workbook.close()
     source.assumptions.append("read the first sheet of the workbook")
+    if others:
+        named = ", ".join(f"'{title}'" for title in others)
+        source.warnings.append(Problem(file=source.path.name, severity="warning", rule=(
+            f"only the first sheet ('{sheets[0].title}') is read; "
+            + (f"the sheet {named} also holds data and was" if len(others) == 1
+               else f"the sheets {named} also hold data and were")
+            + " not imported — put each object in a file of its own")))
+    width = max(len(row) for row in rows) if rows else 0
+    source.headers = _checked_header(source.path, [value or "" for value in rows[0]] + [""] * (width - len(rows[0]))
+                                     if rows else [])
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows[1:]],
+                         columns=[f"c{i}" for i in range(width)], dtype=object)
     con.register("_xlsx_frame", frame)
-    con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT * FROM _xlsx_frame")
+    # Typed as text even where a column holds no value at all (DuckDB would type it NULL).
+    con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT " + ", ".join(
+        f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM _xlsx_frame")
     con.unregister("_xlsx_frame")
     source.relation = source.table
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts declare more than XLSX_MAX_UNPACKED_BYTES unpacked, before any is unpacked.
+
+    What a part declares is also all it may unpack to: Python's zip reader stops there and fails on the checksum,
+    so a part that lies about its size is refused as a broken workbook.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportRejected([Problem(file=path.name, rule=f"the workbook could not be opened ({error})")]) from None
+    if declared > XLSX_MAX_UNPACKED_BYTES:
+        raise ImportRejected([Problem(file=path.name, rule=(
+            f"the workbook unpacks to {declared / 2 ** 20:,.0f} MB, more than the "
+            f"{XLSX_MAX_UNPACKED_BYTES // 2 ** 20:,} MB a workbook may; save the sheet as CSV (UTF-8) and import that"))])
+
+
+@functools.cache
+def _sheet_parser():
+    """openpyxl's sheet parser, also keeping each cell the values it reads would leave empty: formula cells with no
+    saved result (openpyxl reads those as empty) and cells showing an Excel error."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.unread: list[tuple[int, int, str, str]] = []  # (row, column, kind, what the cell holds)
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None:  # only an empty reading is looked at again: most cells cost nothing more
+                formula, saved = element.find(FORMULA_TAG), element.find(VALUE_TAG)
+                # A saved empty text result is typed "str"; programs that do not calculate write no result or an
+                # empty one under the default numeric type.
+                if formula is not None and (saved is None or not saved.text and element.get("t", "n") != "str"):
+                    self.unread.append((cell["row"], cell["column"], "formula", "=" + (formula.text or "")))
+            elif cell["data_type"] == "e":
+                self.unread.append((cell["row"], cell["column"], "error", str(cell["value"])))
+            return cell
+
+    return SheetParser
+
+
+def _sheet_rows(sheet, source: SourceFile) -> list[list[str | None]]:
+    """The sheet's rows as text (None for an empty cell), as a spreadsheet numbers them from 1; refused past Excel's
+    limits, or when a cell's value could not be read (a formula never calculated, an error)."""
+    name = source.path.name
+    rows: list[list[str | None]] = []
+    width = 0
+    workbook = sheet.parent
+    with sheet._get_source() as xml:
+        parser = _sheet_parser()(xml, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            if number > XLSX_MAX_ROWS:
+                raise ImportRejected([Problem(file=name, examples=[Example(row=number)], rule=(
+                    f"the first sheet goes on past row {XLSX_MAX_ROWS:,}, Excel's last row; export the data as CSV "
+                    "(UTF-8) and import that"))])
+            if number <= len(rows):
+                raise ImportRejected([Problem(file=name, examples=[Example(row=number)], rule=(
+                    "the sheet lists this row twice or out of order; open the workbook in Excel and save it again"))])
+            row: list[str | None] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > XLSX_MAX_COLUMNS:
+                    raise ImportRejected([Problem(file=name, examples=[Example(row=number)], rule=(
+                        f"this row has a cell past column {XLSX_MAX_COLUMNS:,} (XFD), Excel's last column; save the "
+                        "sheet again in Excel, or export it as CSV"))])
+                text = _cell_text(cell["value"])
+                if text is not None:
+                    row.extend([None] * (column - len(row)))
+                    row[column - 1] = text
+            rows.extend([] for _ in range(number - 1 - len(rows)))  # rows the sheet leaves out are empty
+            rows.append(row)
+            width = max(width, len(row))
+            if number * width > XLSX_MAX_CELLS:
+                raise ImportRejected([Problem(file=name, examples=[Example(row=number)], rule=(
+                    f"the first sheet holds more than {XLSX_MAX_CELLS:,} cells (rows × columns) by this row; export "
+                    "the data as CSV (UTF-8) and import that"))])
+    while rows and not rows[-1]:
+        rows.pop()
+    if parser.unread:
+        raise ImportRejected(_unread_problems(name, rows[0] if rows else [], parser.unread))
+    return rows
+
+
+def _cell_text(value) -> str | None:
+    """A cell's value as text, the way the sheet shows it unformatted: whole numbers without '.0', dates as
+    'YYYY-MM-DD HH:MM:SS', TRUE/FALSE as 'True'/'False'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _unread_problems(name: str, header: list[str | None], unread: list[tuple[int, int, str, str]]) -> list[Problem]:
+    """One problem per column and kind of cell whose value could not be read, with up to three examples."""
+    rules = {
+        "formula": "holds a formula with no saved result (the program that wrote the workbook did not calculate "
+                   "it), which would be read as empty; open the workbook in Excel and save it, or paste the values "
+                   "as values",
+        "error": "shows an Excel error instead of a value; fix the formula or clear the cell in the workbook",
+    }
+    grouped: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for row, column, kind, held in unread:
+        grouped.setdefault((column, kind), []).append((row, held))
+    problems = []
+    for (column, kind), cells in sorted(grouped.items()):
+        named = header[column - 1] if column <= len(header) and header[column - 1] else f"column_{column}"
+        problems.append(Problem(file=name, column=str(named).strip(), rule=rules[kind], count=len(cells),
+                                examples=[Example(row=row, value=held) for row, held in cells[:3]]))
+    return problems
+
+
+_SHEET_VALUE = re.compile(rb"<(?:\w+:)?(?:v>[^<]|is>)")
+
+
+def _holds_data(sheet) -> bool:
+    """Whether a sheet holds any value (a cell's <v> or inline string), scanning its XML without parsing it."""
+    tail = b""
+    with sheet._get_source() as xml:
+        for block in iter(lambda: xml.read(1 << 20), b""):
+            if _SHEET_VALUE.search(tail + block):
+                return True
+            tail = block[-16:]  # a tag cut between two blocks
+    return False
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:

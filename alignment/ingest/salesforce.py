@@ -16,6 +16,7 @@ from alignment.ingest.adapters import (
     resolve_columns, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Problem
+from alignment.ingest.readers import SourceFile
 from alignment.ingest.staging import Part
 
 # Lifecycle custom fields; a mapping file may rename them (DESIGN §3.2).
@@ -254,6 +255,15 @@ def object_of(path: Path) -> str | None:
     return None
 
 
+def in_canonical_layout(source: SourceFile, table: str) -> bool:
+    """Whether a file named both after a canonical table and a Salesforce object (Accounts.csv, Opportunities.csv,
+    Users.csv, Campaigns.csv, Campaign_Members.csv) is in the canonical layout: its header names the table's key
+    columns exactly (account_id; campaign_id and person_id). Otherwise it is the object's Salesforce export, whose key
+    is `Id` or a label such as "Opportunity ID"."""
+    names = {header.strip().lower() for header in source.headers}
+    return all(column in names for column in schema.TABLES[table].key)
+
+
 class SalesforceAdapter:
     """Reads Salesforce object extracts; converted leads and their contacts become one person (DESIGN §4.8)."""
 
@@ -283,7 +293,7 @@ class SalesforceAdapter:
             source = load_source(con, path, run)
             if source is None:
                 continue
-            if table is not None:
+            if table is not None and (salesforce_object is None or in_canonical_layout(source, table)):
                 run.recognised[path.name] = f"canonical table {table}"
                 stage_canonical(con, source, table, run)
                 drop_source(con, source)
