@@ -121,3 +121,18 @@ def test_a_copied_demo_warehouse_stays_the_demo_only_under_the_key_that_marked_i
     monkeypatch.setenv(keys.SECRETS_ENV, str(tmp_path / "another-server" / "secrets.toml"))
     keys.master_key()  # another server's key
     assert not _info(copy).is_demo  # a mark made elsewhere opens nothing here
+
+
+def test_a_demo_account_imports_only_over_the_demo_company(tmp_path, salesforce_extract, hijacked):
+    demo_analyst = User(name="demo-analyst", role="analyst", is_demo=True)
+    before = _info(hijacked)
+    with pytest.raises(NotAllowed, match="demo accounts work only on the demo company"):
+        import_extracts([salesforce_extract("over-real").folder], db_path=hijacked, user=demo_analyst)
+    assert _info(hijacked) == before
+    # On the demo company a first-time visitor may load their own data with the demo analyst; it is then no longer
+    # the demo, and the demo accounts stop opening it.
+    genuine = tmp_path / "demo-company" / "warehouse.duckdb"
+    genuine.parent.mkdir()
+    demo.import_as_demo([salesforce_extract("demo-data").folder], genuine)
+    import_extracts([salesforce_extract("own-data").folder], db_path=genuine, user=demo_analyst)
+    assert _info(genuine).imported_by == "demo-analyst" and not _info(genuine).is_demo
