@@ -171,6 +171,7 @@ class Level:
     load_average: tuple[float, float, float]
     wall: float = 0.0
     server_cpu: float = 0.0
+    server_memory: dict[str, float] = field(default_factory=dict)  # resident and peak resident MB at the level's end
     client_cpu: float = 0.0
     runs: list[PageRun] = field(default_factory=list)
     sign_ins: list[float] = field(default_factory=list)
@@ -189,6 +190,12 @@ class Server:
         with open(f"/proc/{self.pid}/stat") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self) -> dict[str, float]:
+        """The server process's resident memory now and its peak so far, in MB."""
+        with open(f"/proc/{self.pid}/status") as handle:
+            fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        return {"rss": int(fields["VmRSS"].split()[0]) / 1024, "peak": int(fields["VmHWM"].split()[0]) / 1024}
 
 
 async def session_walk(server: Server, level: Level, number: int, args: argparse.Namespace, password: str,
@@ -226,6 +233,7 @@ async def run_level(server: Server, sessions: int, args: argparse.Namespace, pas
     level.wall = time.monotonic() - started
     level.server_cpu = server.cpu_seconds() - cpu
     level.client_cpu = time.process_time() - client_cpu
+    level.server_memory = server.memory_mb()
     return level
 
 
@@ -260,7 +268,8 @@ def summary(level: Level) -> dict:
         "runs_per_second": len(level.runs) / level.wall if level.wall else None,
         "server_cpu_seconds": level.server_cpu, "server_cores_busy": level.server_cpu / level.wall if level.wall else 0,
         "server_cpu_per_run": level.server_cpu / len(level.runs) if level.runs else None,
-        "client_cpu_seconds": level.client_cpu, "pages": pages,
+        "client_cpu_seconds": level.client_cpu, "server_rss_mb": level.server_memory.get("rss"),
+        "server_peak_rss_mb": level.server_memory.get("peak"), "pages": pages,
         "cold_pages": {run.page: run.seconds for run in level.runs if run.cold},
     }
 
@@ -272,13 +281,14 @@ def _s(value: float | None) -> str:
 def table(rows: list[dict]) -> str:
     """The levels as a markdown table (the form of bench/RESULTS.md)."""
     lines = ["| server | sessions | page runs (cached + cold) | errors | p50 | p90 | p99 | runs/s | server CPU / wall "
-             "| CPU per run | sign-in p50 | bench client CPU | load avg at start |", "|" + "---|" * 13]
+             "| CPU per run | server RSS (peak) | sign-in p50 | bench client CPU | load avg at start |", "|" + "---|" * 14]
     for row in rows:
         lines.append(
             f"| {row['server']} | {row['sessions']} | {row['cached_runs']} + {row['cold_runs']} | {row['errors']} "
             f"| {_s(row['p50'])} | {_s(row['p90'])} | {_s(row['p99'])} | {row['runs_per_second']:.1f} "
             f"| {row['server_cpu_seconds']:.1f} s / {row['wall_seconds']:.1f} s ({row['server_cores_busy']:.2f} cores) "
-            f"| {_s(row['server_cpu_per_run'])} | {_s(row['sign_in_p50'])} | {row['client_cpu_seconds']:.1f} s "
+            f"| {_s(row['server_cpu_per_run'])} | {row['server_rss_mb']:.0f} MB ({row['server_peak_rss_mb']:.0f} MB) "
+            f"| {_s(row['sign_in_p50'])} | {row['client_cpu_seconds']:.1f} s "
             f"| {' '.join(f'{x:.1f}' for x in row['load_average_at_start'])} |")
     return "\n".join(lines)
 
@@ -358,7 +368,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                     "is an exception shown on the page, a run that did not finish, or a dropped connection. Per "
                     "level it prints page runs, errors, p50/p90/p99 of cached page runs (a page's first runs on the "
                     "server, cold cache, are counted apart), throughput, the server process's CPU time beside the "
-                    "wall time, and the load average at the start; the figures also go to "
+                    "wall time, its memory, and the load average at the start; the figures also go to "
                     "bench/out/load-<time>.json.",
         epilog="Examples: `python bench/load.py` (1, 5, 10, 20 sessions, 60 s or 27 page runs each); "
                "`python bench/load.py --sessions 20 --seconds 30`; A/B against an earlier commit in one run: "
