@@ -11,7 +11,6 @@ import os
 import platform
 import random
 import secrets
-import statistics
 import subprocess
 import sys
 import time
@@ -372,7 +371,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                     "bench/out/load-<time>.json.",
         epilog="Examples: `python bench/load.py` (1, 5, 10, 20 sessions, 60 s or 27 page runs each); "
                "`python bench/load.py --sessions 20 --seconds 30`; A/B against an earlier commit in one run: "
-               "`git worktree add /tmp/before <commit>` then `python bench/load.py --before /tmp/before` (levels "
+               "`git worktree add ../before <commit>` then `python bench/load.py --before ../before` (levels "
                "alternate between the two servers, so both see the same machine load).")
     parser.add_argument("--sessions", default="1,5,10,20",
                         help="the ramp: comma-separated session counts, one level each (default 1,5,10,20)")
