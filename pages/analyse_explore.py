@@ -3,7 +3,7 @@
 import streamlit as st
 
 from alignment import catalog, explore
-from ui import context, filters, tables
+from ui import context, figures, filters, tables
 from ui import explore as state
 from ui import format as fmt
 from ui.text import literal
@@ -80,8 +80,8 @@ st.session_state["explore_last_click"] = clicked
 if st.session_state.get(state.KEYS["pick"]) not in groups:
     st.session_state[state.KEYS["pick"]] = state.ALL
 
-st.plotly_chart(state.chart(found, metric.funnel_role, st.session_state[state.KEYS["pick"]]), key="explore_chart",
-                on_select="rerun", selection_mode="points", config={"displayModeBar": False})
+figures.plotly_chart(state.chart, found, metric.funnel_role, st.session_state[state.KEYS["pick"]],
+                     key="explore_chart", on_select="rerun", selection_mode="points")
 
 pick = st.selectbox("Show the records for", [state.ALL, *groups], key=state.KEYS["pick"],
                     format_func=lambda k: f"All of {found.title} in {view.quarter}" if k == state.ALL else groups[k],

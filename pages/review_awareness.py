@@ -4,11 +4,10 @@ import streamlit as st
 
 from alignment import awareness
 from ui import awareness as estimates
-from ui import charts, filters, numbers, tables
+from ui import charts, figures, filters, numbers, tables
 from ui import format as fmt
 
 TARGETS = {"pipeline": "Pipeline created", "inquiries": "Inquiries"}
-NO_BAR = {"displayModeBar": False}
 
 view = filters.current()
 definitions = numbers.definitions(view)
@@ -55,20 +54,20 @@ else:
     st.subheader("The estimate beside touch-level attribution", anchor=False,
                  help="Touches credit the channels people click (display, organic social); TV, billboards, "
                       "podcasts and PR leave no touch, so attribution gives them nothing even when they work.")
-    st.plotly_chart(charts.estimate_beside_attribution(
+    figures.plotly_chart(charts.estimate_beside_attribution,
         beside, unit=unit, x_title=f"{TARGETS[target]}, {view.quarter}",
-        touch_label="Credited by touches"), key="awareness_beside_touches", config=NO_BAR)
+        touch_label="Credited by touches", key="awareness_beside_touches")
 
     st.subheader(f"Week by week: {noun} and the part from awareness", anchor=False)
-    st.plotly_chart(charts.awareness_weekly(result.weekly, unit=unit, y_title=f"{TARGETS[target]} a week"),
-                    key="awareness_weekly", config=NO_BAR)
+    figures.plotly_chart(charts.awareness_weekly, result.weekly, unit=unit, y_title=f"{TARGETS[target]} a week",
+                         key="awareness_weekly")
 
     st.subheader("Response curves and marginal return", anchor=False,
                  help="How much a channel returns each week for a lasting weekly spend, once its carry-over has built "
                       "up; the dot is the channel's spend in the quarter. Flat at the dot: more spend there buys "
                       "little.")
-    st.plotly_chart(charts.response_curves(result.curves, unit=unit, y_title=f"{TARGETS[target]} a week"),
-                    key="awareness_curves", config=NO_BAR)
+    figures.plotly_chart(charts.response_curves, result.curves, unit=unit, y_title=f"{TARGETS[target]} a week",
+                         key="awareness_curves")
     marginal, marginal_unit, marginal_header = (
         ("marginal_return", "ratio", "Return on an extra $1 a week") if target == "pipeline" else
         ("marginal_return_per_thousand", "count", "Inquiries per extra $1,000 a week"))

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from ui import campaigns, charts, filters, layout, numbers, tables, theme, tiles
+from ui import campaigns, charts, figures, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
 
 TILES = ["marketing_influenced_pipeline", "marketing_influenced_bookings", "cost_per_sales_ready_lead",
          "pipeline_roi", "bookings_roi"]
 TOP = 15
-NO_BAR = {"displayModeBar": False}
 CAMPAIGN_COLUMNS = {
     "campaign_name": ("Campaign", None), "channel": ("Channel", tables.CATEGORY), "content": ("Content", None),
     "targeting": ("Targeting", None), "start_date": ("Start", None), "end_date": ("End", None),
@@ -67,24 +66,23 @@ st.markdown(f"**Attributed pipeline by campaign** · {results.attrs['model_card'
 if demand.empty:
     layout.no_data(view, "no demand-generation campaign was credited with a deal")
 else:
-    st.plotly_chart(charts.ranked_bars(
+    figures.plotly_chart(charts.ranked_bars,
         demand, label="campaign_name", value="attributed_pipeline", unit="currency",
         x_title=f"Pipeline created in {view.quarter} credited to the campaign", colour=theme.DEMAND_GEN, limit=TOP,
         hover={"cost": ("Cost in the quarter", "currency"), "pipeline_roi": ("Pipeline ROI", "ratio"),
-               "attributed_bookings": ("Attributed bookings", "currency")}), key="campaigns_pipeline_bars",
-        config=NO_BAR)
+               "attributed_bookings": ("Attributed bookings", "currency")}, key="campaigns_pipeline_bars")
 st.markdown(f"**Pipeline ROI by channel** · {results.attrs['model_card']}", help=tiles.definition("channel_results"))
 returning = channels[(channels["funnel_role"] == "demand_gen") & channels["pipeline_roi"].notna()]
 if returning.empty:
     st.caption(f"No demand-generation channel had cost in {view.quarter}, so none has a return to show.")
 else:
-    st.plotly_chart(charts.ranked_bars(
+    figures.plotly_chart(charts.ranked_bars,
         returning, label="channel", value="pipeline_roi", unit="ratio",
         x_title="Attributed pipeline per $1 of the channel's cost in the quarter", colour=theme.DEMAND_GEN,
         hover={"cost": ("Cost", "currency"), "attributed_pipeline": ("Attributed pipeline", "currency"),
                "attributed_bookings": ("Attributed bookings", "currency"),
-               "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")}),
-        key="campaigns_channel_roi", config=NO_BAR)
+               "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")},
+        key="campaigns_channel_roi")
 
 st.markdown(f"**Every demand-generation campaign running in {view.quarter}, plainly**")
 st.caption("Cost from 'budgeted cost' means no actual cost was recorded: the budget stands in. Influenced pipeline "
@@ -135,9 +133,9 @@ st.caption(
     "channel and cost is filled in. Hover a point for the reason in words; its colour is where it is placed.")
 chart_column, count_column = st.columns([3, 1], gap="large")
 with chart_column:
-    st.plotly_chart(charts.quadrant_scatter(
+    figures.plotly_chart(charts.quadrant_scatter,
         judged, label="name" if by == "campaign" else "channel", x_threshold=bars["traceability_threshold"],
-        y_threshold=bars["delivery_threshold"]), key="campaigns_quadrant", config=NO_BAR)
+        y_threshold=bars["delivery_threshold"], key="campaigns_quadrant")
 with count_column:
     for name in campaigns.QUADRANTS:
         st.metric(name, fmt.count((judged["quadrant"] == name).sum()), border=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, context, explore, filters, layout, numbers, tables, tiles
+from ui import charts, context, explore, figures, filters, layout, numbers, tables, tiles
 from ui import format as fmt
 
 VIEWS = {"period": "Period", "cohort": "Cohort"}
@@ -51,7 +51,7 @@ if not numbers.has_data(view):
 elif waterfall.empty:
     layout.no_data(view, "nobody reached any stage")
 else:
-    st.plotly_chart(charts.waterfall(waterfall), key="funnel_waterfall", config={"displayModeBar": False})
+    figures.plotly_chart(charts.waterfall, waterfall, key="funnel_waterfall")
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="funnel_explore_links"):
         st.caption("Open a stage's people in Explore:", help="As the period view counts them: the people who reached "
                    "the stage in the quarter.")
@@ -74,8 +74,7 @@ if split != "none":
     else:
         st.caption(f"One waterfall per {by}, each on its own scale so small groups stay readable; hover a bar for "
                    f"its {ratio_label.lower()}, velocity and value.")
-        st.plotly_chart(charts.waterfall_small_multiples(parts, dimension=split), key="funnel_split_chart",
-                        config={"displayModeBar": False})
+        figures.plotly_chart(charts.waterfall_small_multiples, parts, dimension=split, key="funnel_split_chart")
         with st.expander(f"The four measures by {by}, as a table"):
             st.dataframe(
                 tables.four_measures(parts, ratio_label=ratio_label, split_header=SPLITS[split], split=split),

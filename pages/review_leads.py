@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts, context, filters, layout, numbers, tables, theme, tiles
+from ui import charts, context, figures, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
 
 TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
@@ -15,7 +15,6 @@ QUALITY_BY = {"campaign": ("lead_quality_by_campaign", "campaign_name"),
 QUALITY_COLUMNS = {"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready MQLs", "count"),
                    "lead_quality": ("Lead quality", "percent")}
 TOP = 15
-NO_BAR = {"displayModeBar": False}
 
 snapshot = context.snapshot()
 view = filters.current()
@@ -40,9 +39,8 @@ with outcome_column:
     outcomes = tables.acceptance_outcomes(numbers.rows("acceptance_rate", view), comparisons["disqualified"].value)
     st.caption(f"What sales did with the {view.quarter} MQLs it has decided on: rejection happens before contact, "
                "disqualification after it; they are reported apart.")
-    st.plotly_chart(charts.outcome_bars(outcomes, label="outcome", value="people", x_title="MQLs",
-                                        colours=[theme.SALES, charts.MISS, theme.NEUTRAL]),
-                    key="leads_outcomes", config=NO_BAR)
+    figures.plotly_chart(charts.outcome_bars, outcomes, label="outcome", value="people", x_title="MQLs",
+                         colours=[theme.SALES, charts.MISS, theme.NEUTRAL], key="leads_outcomes")
 
 rejected_column, disqualified_column = st.columns(2, gap="large")
 for column, name, verb in ((rejected_column, "rejection_reasons", "rejected"),
@@ -53,9 +51,9 @@ for column, name, verb in ((rejected_column, "rejection_reasons", "rejected"),
         if reasons.empty:
             st.caption(f"No MQL of {filters.describe(view)} was {verb}: nothing to explain.")
         else:
-            st.plotly_chart(charts.ranked_bars(
+            figures.plotly_chart(charts.ranked_bars,
                 reasons, label="reason", value="people", unit="count", x_title="MQLs (people)",
-                colour=theme.SALES, hover={"share": ("Share", "percent")}), key=f"leads_{name}", config=NO_BAR)
+                colour=theme.SALES, hover={"share": ("Share", "percent")}, key=f"leads_{name}")
 
 # --- follow-up -----------------------------------------------------------------------------------------------------
 st.subheader(f"Follow-up against the {sla} SLA", anchor=False, help=tiles.definition("sla_met_share"))
@@ -77,23 +75,23 @@ else:
     band_column, region_column = st.columns(2, gap="large")
     with band_column:
         st.markdown("**Time to first follow-up**", help=tiles.definition("follow_up_distribution"))
-        st.plotly_chart(charts.band_bars(distribution), key="leads_follow_up_bands", config=NO_BAR)
+        figures.plotly_chart(charts.band_bars, distribution, key="leads_follow_up_bands")
     with region_column:
         st.markdown("**By region**", help=tiles.definition("follow_up_distribution"))
-        st.plotly_chart(charts.share_stacks(
+        figures.plotly_chart(charts.share_stacks,
             by_region, row="region", segment="band", order="band_order", share="share", value="people",
-            colours=charts.band_colours(distribution), x_title="Share of the region's MQLs"),
-            key="leads_follow_up_regions", config=NO_BAR)
+            colours=charts.band_colours(distribution), x_title="Share of the region's MQLs",
+            key="leads_follow_up_regions")
 
     st.markdown("**By owner: median hours to first follow-up**", help=tiles.definition("follow_up_by_owner"))
     st.caption(f"Slowest first; red bars miss the {sla} SLA at the median. Hover a bar for the owner's MQLs, the share "
                "followed up within the SLA and the MQLs never followed up.")
-    st.plotly_chart(charts.ranked_bars(
+    figures.plotly_chart(charts.ranked_bars,
         by_owner, label=["owner_name", "region"], value="median_hours", unit="hours",
         x_title="Median hours to first follow-up", colour=theme.SALES, reference=definitions.sla_hours,
         reference_label=f"SLA {sla}", highlight_over=definitions.sla_hours,
         hover={"mqls": ("MQLs", "count"), "sla_met_share": ("Within SLA", "percent"),
-               "never_followed_up": ("Never followed up", "count")}), key="leads_follow_up_owners", config=NO_BAR)
+               "never_followed_up": ("Never followed up", "count")}, key="leads_follow_up_owners")
 
 # --- lead quality --------------------------------------------------------------------------------------------------
 st.subheader("Lead quality", anchor=False, help=tiles.definition("lead_quality"))
@@ -123,11 +121,11 @@ st.markdown(f"**Lead quality by {by}**" + (f" (the {TOP} with the most MQLs)" if
 if quality.empty:
     layout.no_data(view, "no MQL")
 else:
-    st.plotly_chart(charts.ranked_bars(
+    figures.plotly_chart(charts.ranked_bars,
         quality, label=label, value="lead_quality", unit="percent", x_title="Sales-ready share of MQLs",
         colour=theme.DEMAND_GEN, limit=TOP, keep_largest="mqls",
-        hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")}),
-        key="leads_quality_chart", config=NO_BAR)
+        hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")},
+        key="leads_quality_chart")
 if many:
     with st.expander(f"All {fmt.count(len(quality))} rows"):
         st.dataframe(tables.readable(quality, {label: (by.capitalize(), tables.CATEGORY), **QUALITY_COLUMNS}),

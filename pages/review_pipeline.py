@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, filters, layout, numbers, theme, tiles
+from ui import charts, figures, filters, layout, numbers, theme, tiles
 
 HEADLINES = ["pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "bookings"]
 DEALS = ["win_rate_count", "win_rate_value", "average_deal_size", "sales_cycle_days"]
@@ -13,7 +13,6 @@ SERIES = {"pipeline": "All pipeline", "marketing_sourced_pipeline": "Marketing-s
           "win_rate_count": "By deals", "win_rate_value": "By value",
           "average_deal_size": "Average deal size", "sales_cycle_days": "Sales cycle (days)"}
 TOTAL_VS_MARKETING = {"All pipeline": theme.SALES, "All bookings": theme.SALES, "Marketing-sourced": theme.DEMAND_GEN}
-NO_BAR = {"displayModeBar": False}
 
 view = filters.current()
 st.caption(filters.describe(view))
@@ -37,15 +36,15 @@ def trend(names: list[str]):
 pipeline_column, bookings_column = st.columns(2, gap="large")
 with pipeline_column:
     st.subheader("Pipeline by quarter", anchor=False, help=tiles.definition("marketing_sourced_pipeline"))
-    st.plotly_chart(charts.trend_bars(
+    figures.plotly_chart(charts.trend_bars,
         trend(["pipeline", "marketing_sourced_pipeline"]), unit="currency", colours=TOTAL_VS_MARKETING,
         y_title="Pipeline created", line=trend(["share_sourced_by_marketing"]), line_unit="percent",
-        line_title="Share sourced by marketing"), key="pipeline_trend", config=NO_BAR)
+        line_title="Share sourced by marketing", key="pipeline_trend")
 with bookings_column:
     st.subheader("Bookings by quarter", anchor=False, help=tiles.definition("marketing_sourced_bookings"))
-    st.plotly_chart(charts.trend_bars(
+    figures.plotly_chart(charts.trend_bars,
         trend(["bookings", "marketing_sourced_bookings"]), unit="currency", colours=TOTAL_VS_MARKETING,
-        y_title="Bookings (won deals)"), key="bookings_trend", config=NO_BAR)
+        y_title="Bookings (won deals)", key="bookings_trend")
 st.caption("Marketing-sourced: the deal's lead source (or its converted lead's, or its primary contact's) maps to "
            "the marketing source category. Marketing-influenced pipeline (any campaign touch on the deal) comes with "
            "the attribution models on the Campaigns page.")
@@ -54,16 +53,16 @@ win_column, size_column = st.columns(2, gap="large")
 with win_column:
     st.subheader("Win rate by quarter", anchor=False,
                  help=f"{tiles.definition('win_rate_count')}\n\n{tiles.definition('win_rate_value')}")
-    st.plotly_chart(charts.trend_lines(
+    figures.plotly_chart(charts.trend_lines,
         trend(["win_rate_count", "win_rate_value"]), unit="percent", y_title="Won / (won + lost)",
-        colours={"By deals": theme.SALES, "By value": theme.NAVY}), key="win_rate_trend", config=NO_BAR)
+        colours={"By deals": theme.SALES, "By value": theme.NAVY}, key="win_rate_trend")
 with size_column:
     st.subheader("Deal size and sales cycle", anchor=False,
                  help=f"{tiles.definition('average_deal_size')}\n\n{tiles.definition('sales_cycle_days')}")
-    st.plotly_chart(charts.trend_bars(
+    figures.plotly_chart(charts.trend_bars,
         trend(["average_deal_size"]), unit="currency", colours={"Average deal size": theme.SALES},
         y_title="Average deal size", line=trend(["sales_cycle_days"]), line_unit="days",
-        line_title="Sales cycle (days)"), key="deal_size_trend", config=NO_BAR)
+        line_title="Sales cycle (days)", key="deal_size_trend")
 
 st.subheader("Pipeline and bookings by source category", anchor=False, help=tiles.definition("pipeline_by_source"))
 with st.spinner("Splitting by source…"):
@@ -71,7 +70,7 @@ with st.spinner("Splitting by source…"):
 if by_source.empty:
     layout.no_data(view, "no deal was created or won")
 else:
-    st.plotly_chart(charts.stacked_bars(
+    figures.plotly_chart(charts.stacked_bars,
         by_source, category="source_category", measures={"pipeline": "Pipeline created", "bookings": "Bookings"},
-        unit="currency", colours=charts.SOURCE_COLOURS, x_title=f"Amount, {view.quarter}"),
-        key="pipeline_by_source", config=NO_BAR)
+        unit="currency", colours=charts.SOURCE_COLOURS, x_title=f"Amount, {view.quarter}",
+        key="pipeline_by_source")

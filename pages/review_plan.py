@@ -5,11 +5,10 @@ import streamlit as st
 from alignment import plan
 from alignment.periods import Quarter
 from ui import awareness as estimates
-from ui import charts, context, filters, tables, theme
+from ui import charts, context, figures, filters, tables, theme
 from ui import format as fmt
 from ui.text import literal
 
-NO_BAR = {"displayModeBar": False}
 
 snapshot = context.snapshot()
 view = filters.current()
@@ -57,8 +56,8 @@ if facts["without_sponsor"]:
                "⚠): " + "; ".join(literal(name) for name in missing["campaign_name"]) + ".",
                icon=":material/person_alert:")
 
-st.plotly_chart(charts.plan_gantt(shown, period=(Quarter.parse(first).start, Quarter.parse(last).end)),
-                key="plan_gantt", config=NO_BAR)
+figures.plotly_chart(charts.plan_gantt, shown, period=(Quarter.parse(first).start, Quarter.parse(last).end),
+                     key="plan_gantt")
 
 st.subheader("The plan in full", anchor=False)
 st.dataframe(tables.readable(shown.assign(channel=shown["channel"].map(charts.channel_label)), {

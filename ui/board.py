@@ -11,10 +11,9 @@ from alignment.board import pack as packs
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Definitions, Filters
 from alignment.charter import Charter
-from ui import charts, context, numbers, tables
+from ui import charts, context, figures, numbers, tables
 from ui.text import literal
 
-NO_BAR = {"displayModeBar": False}
 RENDERERS = {"pptx": pptx.render, "pdf": pdf.render, "xlsx": xlsx.render, "csv": csvs.bundle}
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -103,7 +102,7 @@ def section(section: Section, *, key: str, quarter: str) -> None:
     if section.charts:
         for column, (index, chart) in zip(st.columns(min(len(section.charts), 3)), enumerate(section.charts)):
             with column:
-                st.plotly_chart(charts.figure(chart), key=f"{key}_chart_{index}", config=NO_BAR)
+                figures.plotly_chart(charts.figure, chart, key=f"{key}_chart_{index}")
                 if chart.definition:
                     st.caption(literal(chart.definition))
     for index, table in enumerate(section.tables):

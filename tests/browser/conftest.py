@@ -57,9 +57,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, *, secrets: Path | None = None) -> Iterator[str]:
+def serve(db_path: Path, *, secrets: Path | None = None, root: Path = ROOT) -> Iterator[str]:
     """`streamlit run app.py` on a free port against the warehouse `db_path` (and the accounts of a `secrets` file,
-    when given); yields its URL, then stops it."""
+    when given), from the checkout at `root` (this one unless another is given); yields its URL, then stops it."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = db_path.parent / "streamlit.log"
@@ -68,7 +68,7 @@ def serve(db_path: Path, *, secrets: Path | None = None) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          *(["--secrets.files", str(secrets)] if secrets else [])],
-        cwd=ROOT, env={**os.environ, "ALIGNMENT_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root, env={**os.environ, "ALIGNMENT_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

@@ -1,0 +1,65 @@
+"""Charts on screen (ui.figures): a figure is built once per distinct input and every page run draws that one."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import charts, figures
+
+BUILT: list[str] = []
+
+
+def counted_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """A builder that notes each time it really builds."""
+    BUILT.append(title)
+    return go.Figure(go.Bar(x=frame["name"], y=frame["value"]), layout={"title": {"text": title}})
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    figures._built.clear()
+    BUILT.clear()
+
+
+def test_equal_inputs_draw_the_figure_built_the_first_time():
+    frame = pd.DataFrame({"name": ["a", "b"], "value": [1, 2]})
+    figures.plotly_chart(counted_bars, frame, title="Pipeline", key="first")
+    figures.plotly_chart(counted_bars, frame.copy(), title="Pipeline", key="second")  # another run's copy
+    assert BUILT == ["Pipeline"]
+
+
+def test_other_values_or_other_options_build_another_figure():
+    frame = pd.DataFrame({"name": ["a", "b"], "value": [1, 2]})
+    figures.plotly_chart(counted_bars, frame, title="Pipeline", key="first")
+    figures.plotly_chart(counted_bars, frame.assign(value=[1, 3]), title="Pipeline", key="second")
+    figures.plotly_chart(counted_bars, frame, title="Bookings", key="third")
+    assert BUILT == ["Pipeline", "Pipeline", "Bookings"]
+
+
+def test_a_builder_without_a_name_of_its_own_is_refused():
+    # Two lambdas share the name "<lambda>": the cache could not tell their figures apart.
+    with pytest.raises(ValueError, match="not a module-level function"):
+        figures.plotly_chart(lambda frame: go.Figure(), pd.DataFrame(), key="chart")
+
+
+def test_a_page_draws_the_builders_figure_without_the_mode_bar(tmp_path):
+    script = tmp_path / "page.py"
+    script.write_text(
+        "import pandas as pd\n"
+        "from ui import charts, figures\n"
+        "frame = pd.DataFrame({'name': ['a', 'b'], 'share': [0.2, 0.5]})\n"
+        "figures.plotly_chart(charts.ranked_bars, frame, label='name', value='share', unit='percent', "
+        "x_title='Share', key='bars')\n")
+    at = AppTest.from_file(str(script)).run()
+    at.run()  # the second run draws the figure the first one built
+    assert not at.exception
+    chart = at.get("plotly_chart")[0].proto
+    expected = charts.ranked_bars(pd.DataFrame({"name": ["a", "b"], "share": [0.2, 0.5]}), label="name",
+                                  value="share", unit="percent", x_title="Share")
+    assert json.loads(chart.spec) == json.loads(expected.to_json())
+    assert json.loads(chart.config) == {"displayModeBar": False}
