@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,25 +15,40 @@ EXIT_OK, EXIT_BAD_INPUT = 0, 2
 EXIT_TAMPERED = 1
 """`charter verify` found an edited, deleted or reordered record."""
 
+# C0 controls but tab and newline, DEL, and C1 controls: what a terminal acts on (escape sequences that recolour,
+# retitle or clear it, a carriage return that overwrites the line) instead of showing.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """`text` (names and values from data and files among it) without the characters a terminal would act on."""
+    return _CONTROL.sub("", str(text))
+
+
+def _print(*values: object, **options) -> None:
+    """print(), for everything the command line writes: what came from data or files is shown, never run."""
+    print(*(printable(value) for value in values), **options)
+
 
 def _progress(fraction: float, message: str) -> None:
-    print(f"\r[{fraction:>4.0%}] {message:<60}", end="", file=sys.stderr, flush=True)
+    # The carriage return is the progress line's own; the message may name files.
+    print(f"\r[{fraction:>4.0%}] {printable(message):<60}", end="", file=sys.stderr, flush=True)
     if fraction >= 1:
         print(file=sys.stderr)
 
 
 def _report(report, quiet: bool = False) -> None:
-    print(f"Loaded {sum(report.tables.values()):,} rows into {report.db_path} in {report.seconds:.1f} s:")
+    _print(f"Loaded {sum(report.tables.values()):,} rows into {report.db_path} in {report.seconds:.1f} s:")
     for table, rows in report.tables.items():
-        print(f"  {table:<28} {rows:>10,}")
+        _print(f"  {table:<28} {rows:>10,}")
     if report.assumptions and not quiet:
-        print("Assumed:")
+        _print("Assumed:")
         for line in report.assumptions:
-            print("  - " + line)
+            _print("  - " + line)
     if report.warnings:
-        print(f"Warnings ({len(report.warnings)}):")
+        _print(f"Warnings ({len(report.warnings)}):")
         for problem in report.warnings:
-            print("  - " + problem.message())
+            _print("  - " + problem.message())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -41,9 +57,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.out:
         counts = demo.write_extracts(Path(args.out), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
                                      progress=_progress)
-        print(f"Wrote {len(counts)} Salesforce-format files to {args.out}:")
+        _print(f"Wrote {len(counts)} Salesforce-format files to {args.out}:")
         for name, rows in counts.items():
-            print(f"  {name:<32} {rows:>10,}")
+            _print(f"  {name:<32} {rows:>10,}")
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
                              progress=_progress)
@@ -59,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                              progress=None if args.quiet else _progress, validate_only=args.validate_only,
                              roots=[Path(root) for root in args.import_root] if args.import_root else None)
     if args.validate_only:
-        print("Valid: nothing was loaded (--validate-only).")
+        _print("Valid: nothing was loaded (--validate-only).")
     _report(report)
     return EXIT_OK
 
@@ -70,10 +86,10 @@ def cmd_quality(args: argparse.Namespace) -> int:
     reader = warehouse.open_reader(Path(args.db))
     checks = quality.run_checks(reader)
     if args.format == "json":
-        print(json.dumps([c.__dict__ for c in checks], indent=2))
+        _print(json.dumps([c.__dict__ for c in checks], indent=2))
     else:
         for check in checks:
-            print(f"{check.count:>8,}  {check.severity:<8} {check.title}")
+            _print(f"{check.count:>8,}  {check.severity:<8} {check.title}")
     return EXIT_OK
 
 
@@ -91,10 +107,12 @@ def _definitions_from(args: argparse.Namespace):
 
 
 def _print_frame(frame, output_format: str) -> None:
+    from alignment.board import csvs
+
     if output_format == "json":
-        print(frame.to_json(orient="records", date_format="iso", indent=2))
+        _print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:
-        print(frame.to_csv(index=False), end="")
+        _print(csvs.to_csv(frame), end="")
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
@@ -128,15 +146,12 @@ def cmd_attribution(args: argparse.Namespace) -> int:
             half_life_days=args.half_life_days, linking=args.linking)
     except ValidationError as error:
         for problem in error.errors():
-            print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
+            _print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
         return EXIT_BAD_INPUT
     frame = attribution.attribute(warehouse.open_reader(Path(args.db)), options)
     frame = frame[["opportunity_id", "campaign_id", "share", "credited_amount"]].copy()
     frame["campaign_id"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), "")
-    if args.format == "json":
-        print(frame.to_json(orient="records", indent=2))
-    else:
-        print(frame.to_csv(index=False), end="")
+    _print_frame(frame, args.format)
     return EXIT_OK
 
 
@@ -154,36 +169,36 @@ def _print_charter_status(ledger, status, now, records) -> None:
     saved = f"version {charter.version}" if charter.version else (
         f"not saved yet (carried forward from {charter.carried_from})" if charter.carried_from
         else "not saved yet (default definitions)")
-    print(f"Charter {status.quarter} · {saved} · {status.title}")
+    _print(f"Charter {status.quarter} · {saved} · {status.title}")
     if status.changed_since_signoff:
-        print(f"Changed since sign-off (compared with the {status.compared_with.role} signature of "
+        _print(f"Changed since sign-off (compared with the {status.compared_with.role} signature of "
               f"{status.compared_with.signed_at}):")
         for change in status.changes:
             if change.kind == "metric":
-                print(f"  metric {change.name}: signed {_exact(change.signed)}, now {_exact(change.now)}")
+                _print(f"  metric {change.name}: signed {_exact(change.signed)}, now {_exact(change.now)}")
             elif change.kind == "option":
-                print(f"  option {change.name}: signed {change.signed!r}, now {change.now!r}")
+                _print(f"  option {change.name}: signed {change.signed!r}, now {change.now!r}")
             else:
-                print(f"  data re-imported: fingerprint {str(change.signed)[:12]}… now {str(change.now)[:12]}…")
-    print("Metrics now (whole company) and targets:")
+                _print(f"  data re-imported: fingerprint {str(change.signed)[:12]}… now {str(change.now)[:12]}…")
+    _print("Metrics now (whole company) and targets:")
     for name, value in now.values.items():
-        print(f"  {name:<32} {_exact(value):>14}   target {_exact(charter.target(name))}")
-    print("Definitions:")
+        _print(f"  {name:<32} {_exact(value):>14}   target {_exact(charter.target(name))}")
+    _print("Definitions:")
     for key, value in charter.definitions.model_dump(mode="json").items():
-        print(f"  {key:<28} {value}")
+        _print(f"  {key:<28} {value}")
     for scope, targets in (("region", charter.region_targets), ("segment", charter.segment_targets)):
         for where, by_metric in targets.items():
             for name, target in by_metric.items():
-                print(f"  target for {scope} {where}: {name} {_exact(target)}")
-    print("Signatures that match the numbers now:" if status.signatures else "No signature matches the numbers now.")
+                _print(f"  target for {scope} {where}: {name} {_exact(target)}")
+    _print("Signatures that match the numbers now:" if status.signatures else "No signature matches the numbers now.")
     for role, signature in status.signatures.items():
-        print(f"  {role:<9} {signature.user} at {signature.signed_at}: {signature.comment!r} "
+        _print(f"  {role:<9} {signature.user} at {signature.signed_at}: {signature.comment!r} "
               f"sha256 {signature.signature}")
-    print("History:")
+    _print("History:")
     for record in records:
-        print(f"  {record.position:>3} {record.recorded_at} {record.kind:<8} {record.user} ({record.role}): "
+        _print(f"  {record.position:>3} {record.recorded_at} {record.kind:<8} {record.user} ({record.role}): "
               f"{record.comment!r}")
-    print(f"Head hash (keep it elsewhere to prove nothing is cut off later): {ledger.head(status.quarter)}")
+    _print(f"Head hash (keep it elsewhere to prove nothing is cut off later): {ledger.head(status.quarter)}")
 
 
 def cmd_charter(args: argparse.Namespace) -> int:
@@ -194,15 +209,15 @@ def cmd_charter(args: argparse.Namespace) -> int:
     if args.action == "verify":
         problems = ledger.verify(args.quarter, heads=tuple(args.head or ()))
         if problems:
-            print(f"The sign-off ledger of {scope} does not check out ({ledger.path.name}): no quarter it concerns "
+            _print(f"The sign-off ledger of {scope} does not check out ({ledger.path.name}): no quarter it concerns "
                   "counts as signed until it is restored from a backup.", file=sys.stderr)
             for problem in problems:
-                print("  - " + problem, file=sys.stderr)
+                _print("  - " + problem, file=sys.stderr)
             return EXIT_TAMPERED
         count = len(ledger.records(args.quarter))
         head = f", head {ledger.head(args.quarter)}" if args.quarter else ""
         checked = len([c for c in ledger.checkpoints() if not args.quarter or c.quarter == args.quarter])
-        print(f"{scope}: intact: {count} records{head}; each authenticated with the server key; {checked} checkpoint"
+        _print(f"{scope}: intact: {count} records{head}; each authenticated with the server key; {checked} checkpoint"
               f"{'' if checked == 1 else 's'} and {len(args.head or ())} board-pack head"
               f"{'' if len(args.head or ()) == 1 else 's'} agree")
         return EXIT_OK
@@ -210,17 +225,17 @@ def cmd_charter(args: argparse.Namespace) -> int:
         try:
             count = ledger.authenticate_existing()
         except signoff.LedgerTampered as refused:
-            print(f"error: {refused}", file=sys.stderr)
+            _print(f"error: {refused}", file=sys.stderr)
             return EXIT_TAMPERED
-        print(f"Authenticated {count} record{'' if count == 1 else 's'} of {ledger.path.name} with the server key.")
+        _print(f"Authenticated {count} record{'' if count == 1 else 's'} of {ledger.path.name} with the server key.")
         return EXIT_OK
     try:
         ledger.records(args.quarter)
     except signoff.LedgerDamaged as damaged:
-        print(f"error: {damaged}", file=sys.stderr)
+        _print(f"error: {damaged}", file=sys.stderr)
         return EXIT_TAMPERED
     if not args.quarter:
-        print("error: --quarter: charter show needs the quarter, e.g. --quarter 2026-Q3", file=sys.stderr)
+        _print("error: --quarter: charter show needs the quarter, e.g. --quarter 2026-Q3", file=sys.stderr)
         return EXIT_BAD_INPUT
     if Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
@@ -232,7 +247,7 @@ def cmd_charter(args: argparse.Namespace) -> int:
     status = ledger.status(args.quarter, now)
     records = ledger.records(args.quarter)
     if args.format == "json":
-        print(json.dumps({"status": status.model_dump(mode="json"), "values": now.values,
+        _print(json.dumps({"status": status.model_dump(mode="json"), "values": now.values,
                           "signature_now": now.signature(), "head": ledger.head(args.quarter),
                           "records": [r.model_dump(mode="json") for r in records]}, indent=2))
     else:
@@ -254,7 +269,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     else:
         password = getpass.getpass(f"Password for {args.name}: ")
         if getpass.getpass("Repeat it: ") != password:
-            print("error: the two passwords differ; nothing was written", file=sys.stderr)
+            _print("error: the two passwords differ; nothing was written", file=sys.stderr)
             return EXIT_BAD_INPUT
     args.secrets = args.secrets or str(keys.secrets_path())
     secrets = Path(args.secrets)
@@ -266,15 +281,15 @@ def cmd_users(args: argparse.Namespace) -> int:
         account = users.add_account(new, secrets, replace=args.replace)
     except ValidationError as error:
         for problem in error.errors():
-            print(f"error: {problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
+            _print(f"error: {problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _print(f"error: {error}", file=sys.stderr)
     if account is not None:
-        print(f"{'Replaced' if args.replace else 'Added'} {account.name} ({users.ROLE_TITLES[account.role]}) in "
+        _print(f"{'Replaced' if args.replace else 'Added'} {account.name} ({users.ROLE_TITLES[account.role]}) in "
               f"{args.secrets}; the password is stored only as a salted scrypt hash.")
     if exposed:
         still = keys.warn_if_readable_by_others(secrets)
-        print(f"warning: {still}" if still else
+        _print(f"warning: {still}" if still else
               f"warning: {args.secrets} could be read by other users of this machine (mode {mode_before}) until now; "
               "it is owner-only now, but whoever read it may hold its password hashes and the server key: consider "
               "new passwords (users add --replace)", file=sys.stderr)
@@ -292,12 +307,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             kinds=tuple(kind for kind in ("pptx", "pdf", "xlsx") if getattr(args, kind)) or ("pptx", "pdf", "xlsx"))
     except ValidationError as error:
         for problem in error.errors():
-            print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
+            _print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
     for path in export.export(warehouse.open_reader(Path(args.db)), request, db_path=Path(args.db)):
-        print(f"Wrote {path} ({path.stat().st_size:,} bytes)")
+        _print(f"Wrote {path} ({path.stat().st_size:,} bytes)")
     return EXIT_OK
 
 
@@ -403,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 Quarter.parse(getattr(args, option))
             except ValueError as error:
-                print(f"error: --{option.replace('_', '-')}: {error}", file=sys.stderr)
+                _print(f"error: --{option.replace('_', '-')}: {error}", file=sys.stderr)
                 return EXIT_BAD_INPUT
     if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
@@ -412,12 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except LedgerTampered as tampered:
-        print(f"error: {tampered}", file=sys.stderr)
+        _print(f"error: {tampered}", file=sys.stderr)
         return EXIT_TAMPERED
     except ImportRejected as rejected:
-        print(file=sys.stderr)
-        print(str(rejected), file=sys.stderr)
+        _print(file=sys.stderr)
+        _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
     except FileNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -64,7 +64,7 @@ try:
     with st.spinner(f"Computing {metric.title.lower()} by {explore.DIMENSIONS[by].label.lower()}…"):
         found = state.result(request, view)
 except explore.NotApplicable as refusal:
-    st.info(str(refusal), icon=":material/info:")
+    st.info(literal(refusal), icon=":material/info:")
     st.stop()
 
 for note in found.notes:
@@ -93,7 +93,7 @@ try:
     with st.spinner("Reading the records…"):
         behind = state.records(request, view)
 except (explore.NotApplicable, ValueError) as refusal:
-    st.info(str(refusal), icon=":material/info:")
+    st.info(literal(refusal), icon=":material/info:")
     st.stop()
 
 where = " · ".join([behind.period]

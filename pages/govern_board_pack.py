@@ -61,7 +61,7 @@ with digest_tab:
     else:
         region = st.selectbox("Region", snapshot.regions, key="board_digest_region")
         who = region
-    with st.spinner(f"Writing {who}'s digest…"):
+    with st.spinner(f"Writing {literal(who)}'s digest…"):
         page = board.digest_pack(quarter, owner_id=owner_id, region=region)
     st.download_button("Download the digest (one-page PDF)",
                        data=lambda: board.digest_pdf(quarter, owner_id=owner_id, region=region),

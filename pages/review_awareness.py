@@ -6,6 +6,7 @@ from alignment import awareness
 from ui import awareness as estimates
 from ui import charts, figures, filters, numbers, tables
 from ui import format as fmt
+from ui.text import literal
 
 TARGETS = {"pipeline": "Pipeline created", "inquiries": "Inquiries"}
 
@@ -28,7 +29,7 @@ with st.spinner(f"Estimating over every week up to the end of {view.quarter}…"
 touch_card = awareness.touch_card(view.quarter, target=target, definitions=definitions)
 
 if outcome.estimate is None:
-    st.warning(f"**No estimate for {view.quarter}.** {outcome.refusal}", icon=":material/block:")
+    st.warning(f"**No estimate for {view.quarter}.** {literal(outcome.refusal)}", icon=":material/block:")
     st.caption(f"What touch-level attribution gives awareness channels in {view.quarter} ({touch_card}): "
                f"{show(credit.get(awareness.ALL_CHANNELS))}.")
 else:
@@ -83,7 +84,7 @@ else:
     if card["too_small_channels"]:
         st.caption("Too small to estimate on their own (under "
                    f"{fmt.percent(card['min_channel_share'])} of awareness spend): "
-                   + ", ".join(charts.channel_label(c) for c in card["too_small_channels"])
+                   + ", ".join(literal(charts.channel_label(c)) for c in card["too_small_channels"])
                    + ". Their effect, if any, stays in the baseline.")
 
     with st.expander("How this estimate is made"):

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from alignment.board import csvs
 from ui import campaigns, charts, figures, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
+from ui.text import literal
 
 TILES = ["marketing_influenced_pipeline", "marketing_influenced_bookings", "cost_per_sales_ready_lead",
          "pipeline_roi", "bookings_roi"]
@@ -93,7 +95,7 @@ if len(earlier):
     with st.expander(f"{fmt.count(len(earlier))} earlier campaigns credited with {view.quarter}'s deals"):
         st.caption("They ran before the quarter; people they touched are on deals opened or won in it.")
         st.dataframe(tables.readable(earlier, CAMPAIGN_COLUMNS), hide_index=True, key="campaigns_earlier_table")
-st.download_button("Download campaigns (CSV)", results.to_csv(index=False).encode(),
+st.download_button("Download campaigns (CSV)", csvs.to_csv(results).encode("utf-8"),
                    file_name=f"campaigns-{view.quarter}.csv", mime="text/csv", icon=":material/download:",
                    key="campaigns_download", on_click="ignore")
 
@@ -146,7 +148,7 @@ if len(unplotted):
 if by == "campaign" and bars.get("programs_left_out"):
     st.caption(f"Left out: {len(bars['programs_left_out'])} programs (parents of other campaigns) with no cost and no "
                "members of their own — their campaigns are placed one by one: "
-               + ", ".join(bars["programs_left_out"]) + ".")
+               + ", ".join(literal(name) for name in bars["programs_left_out"]) + ".")
 label_column = {"name": ("Campaign", None)} if by == "campaign" else {"channel": ("Channel", tables.CATEGORY)}
 st.dataframe(tables.readable(judged, {**label_column, "quadrant": ("Placed", None),
                                       "pipeline_per_cost": ("Pipeline per $1", "ratio"),

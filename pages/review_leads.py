@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from alignment.board import csvs
 from ui import charts, context, figures, filters, layout, numbers, tables, theme, tiles
 from ui import format as fmt
+from ui.text import literal
 
 TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
          "never_followed_up", "lead_quality", "sales_ready_mqls"]
@@ -97,7 +99,7 @@ else:
 st.subheader("Lead quality", anchor=False, help=tiles.definition("lead_quality"))
 criteria_column, quality_column, ready_column = st.columns([2, 1, 1], gap="medium")
 with criteria_column:
-    personas = " or ".join(p.replace("_", " ") for p in definitions.sales_ready_personas)
+    personas = " or ".join(literal(p.replace("_", " ")) for p in definitions.sales_ready_personas)
     st.markdown(
         "An MQL is **sales-ready** when all three hold:\n"
         "1. **Target account**: its account is one sales wants to penetrate;\n"
@@ -148,7 +150,7 @@ with accounts_tab:
         "days_since_last_touch", "account_id"], column_config={
         "account_id": "Account id", "account_name": "Account", "people_engaged": "People engaged",
         "is_target_account": st.column_config.CheckboxColumn("Target account"), **TOUCH_COLUMNS})
-    st.download_button("Download accounts (CSV)", accounts.to_csv(index=False).encode(),
+    st.download_button("Download accounts (CSV)", csvs.to_csv(accounts).encode("utf-8"),
                        file_name=f"engaged-accounts-{view.quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="leads_download_accounts", on_click="ignore")
 with people_tab:
@@ -158,6 +160,6 @@ with people_tab:
         "days_since_last_touch", "person_id"], column_config={
         "person_id": "Person id", "title": "Title", "persona": "Persona", "account_id": "Account id",
         "account_name": "Account", "owner_name": "Owner", **TOUCH_COLUMNS})
-    st.download_button("Download people (CSV)", people.to_csv(index=False).encode(),
+    st.download_button("Download people (CSV)", csvs.to_csv(people).encode("utf-8"),
                        file_name=f"engaged-people-{view.quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="leads_download_people", on_click="ignore")

@@ -14,6 +14,7 @@ from alignment.charter import Charter
 from alignment.ingest.load import import_extracts
 from alignment.users import User
 from tests.conftest import TEST_PASSWORD, dashboard_accounts, sign_in
+from ui.text import literal
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 QUARTER = "2024-Q1"  # the hand-made extract's only full quarter, where the filter bar opens
@@ -160,11 +161,11 @@ def test_a_bad_edit_is_refused_naming_what_to_fix(app, db):
     at.multiselect(key="charter_metrics").set_value([])
     at.text_area(key="charter_edit_comment").input("no")
     at.button(key="charter_save").click().run()
-    assert [e.value for e in at.error] == ["Metrics\\: choose at least one metric for the quarter"]
+    assert [e.value for e in at.error] == [literal("Metrics: choose at least one metric for the quarter")]
     at.multiselect(key="charter_metrics").set_value(["pipeline"])
     at.button(key="charter_save").click().run()
     assert [e.value for e in at.error] == [
-        "Comment\\: write a comment of at least 3 characters saying why \\(it stays in the history\\)"]
+        literal("Comment: write a comment of at least 3 characters saying why (it stays in the history)")]
     assert signoff.Ledger.beside(db).records() == []  # nothing was recorded
 
 

@@ -12,6 +12,7 @@ from alignment import awareness, plan, warehouse
 from alignment.catalog import Definitions, Filters
 from ui import context, numbers
 from ui import format as fmt
+from ui.text import literal
 
 TARGET_UNITS = {"pipeline": "currency", "inquiries": "count"}
 """The catalog unit of each series the estimate can explain."""
@@ -89,7 +90,9 @@ def scorecard_tile(view: Filters) -> None:
             value = fmt.MISSING if outcome.estimate is None else fmt.percent(outcome.estimate.share)
             st.markdown(f"**{value}**", width="content", text_alignment="right")
         if outcome.estimate is None:
-            st.caption("No estimate: " + outcome.refusal.split(":")[0].lower() + ".", help=outcome.refusal)
+            # The reason can name channels from the data.
+            st.caption("No estimate: " + literal(outcome.refusal.split(":")[0].lower()) + ".",
+                       help=literal(outcome.refusal))
         else:
             result = outcome.estimate
             # One line, so the awareness column still ends above the fold.

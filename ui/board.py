@@ -96,7 +96,7 @@ def digest_pdf(quarter: str, *, owner_id: str | None = None, region: str | None 
 
 def section(section: Section, *, key: str, quarter: str) -> None:
     """A pack section on screen: its words, its charts (the same descriptions the exports draw), its tables."""
-    st.subheader(section.title, anchor=False)
+    st.subheader(literal(section.title), anchor=False)
     if section.words:
         st.markdown("\n".join("- " + literal(line) for line in section.words))
     if section.charts:

@@ -14,6 +14,7 @@ from alignment.charter import Charter
 from alignment.users import ROLE_TITLES
 from ui import format as fmt
 from ui import theme
+from ui.text import literal
 
 POLICIES = {"backfill": "back-filled", "strict": "left empty"}
 """How the form names the stage policies."""
@@ -24,8 +25,10 @@ KIND_TITLES = {"charter": "Charter saved", "propose": "Proposed", "sign": "Signe
 
 def definitions_table(charter: Charter) -> pd.DataFrame:
     """One row per definition option of the charter: its name, its value in force and what it means (the same
-    rows as the board pack's definitions appendix)."""
-    return pd.DataFrame(definition_rows(charter.definitions), columns=["Definition", "In force", "Meaning"])
+    rows as the board pack's definitions appendix), for st.table, which reads each cell as Markdown: the values in
+    force hold names from the data (lead sources, channels, personas), shown as written."""
+    rows = [[literal(cell) for cell in row] for row in definition_rows(charter.definitions)]
+    return pd.DataFrame(rows, columns=["Definition", "In force", "Meaning"])
 
 
 def _target(name: str, value: float | None) -> str:

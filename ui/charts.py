@@ -16,6 +16,7 @@ from alignment import plan as campaign_plans
 from alignment.board.spec import ChartSpec, TimelineSpec
 from ui import format as fmt
 from ui import theme
+from ui.text import chart_text
 
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won"}
 
@@ -155,7 +156,8 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
     groups += [g for g in dict.fromkeys(frame[split]) if g not in groups]
     columns = max(1, min(columns, len(groups)))
     rows = math.ceil(len(groups) / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[category_label(dimension, g) for g in groups],
+    figure = make_subplots(rows=rows, cols=columns,
+                           subplot_titles=[chart_text(category_label(dimension, g)) for g in groups],
                            vertical_spacing=min(0.3 / rows + 0.06, 0.2), horizontal_spacing=0.06)
     for index, group in enumerate(groups):
         part = frame[frame[split] == group].sort_values("stage_order")
@@ -172,7 +174,7 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
     figure.update_annotations(font=dict(size=13))
     figure.update_layout(margin=dict(t=30))
     if title:
-        figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)))
+        figure.update_layout(title=dict(text=chart_text(title), x=0, font=dict(size=14)))
     return figure
 
 
@@ -194,17 +196,18 @@ def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_tit
     figure = make_subplots(specs=[[{"secondary_y": line is not None}]])
     for series, part in frame.groupby("series", sort=False):
         figure.add_trace(go.Bar(
-            x=part["quarter"], y=part["value"], name=str(series), marker_color=colours.get(series, theme.NEUTRAL),
-            hovertemplate="%{x}: %{customdata}<extra>" + str(series) + "</extra>",
+            x=part["quarter"], y=part["value"], name=chart_text(series),
+            marker_color=colours.get(series, theme.NEUTRAL),
+            hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
             customdata=[formatter(unit)(v) for v in part["value"]],
         ), secondary_y=False)
     if line is not None:
         for series, part in line.groupby("series", sort=False):
             figure.add_trace(go.Scatter(
-                x=part["quarter"], y=part["value"], name=str(series), mode="lines+markers",
+                x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
                 line=dict(color=line_colour, width=2.5), marker=dict(size=7),
                 customdata=[formatter(line_unit)(v) for v in part["value"]],
-                hovertemplate="%{x}: %{customdata}<extra>" + str(series) + "</extra>",
+                hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
             ), secondary_y=True)
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])
@@ -222,10 +225,10 @@ def trend_lines(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_ti
     figure = go.Figure()
     for series, part in frame.groupby("series", sort=False):
         figure.add_trace(go.Scatter(
-            x=part["quarter"], y=part["value"], name=str(series), mode="lines+markers",
+            x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
             line=dict(color=colours.get(series, theme.NEUTRAL), width=2.5), marker=dict(size=7),
             customdata=[formatter(unit)(v) for v in part["value"]],
-            hovertemplate="%{x}: %{customdata}<extra>" + str(series) + "</extra>",
+            hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
         ))
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])
@@ -318,7 +321,7 @@ def ranked_bars(frame: pd.DataFrame, *, label: str | list[str], value: str, unit
     if limit is not None and len(rows) > limit:
         rows = rows.sort_values(keep_largest or value, ascending=False, kind="stable").head(limit)
     rows = rows.sort_values(value, ascending=True, kind="stable", na_position="first")
-    names = _label_text(rows, label)
+    names = [chart_text(name) for name in _label_text(rows, label)]
     show = formatter(unit)
     hover_lines = []
     for _, row in rows.iterrows():
@@ -361,12 +364,12 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, measures: dict[str, str]
         name = getattr(row, category)
         values = [getattr(row, column) for column in list(measures)[::-1]]
         figure.add_trace(go.Bar(
-            y=names, x=values, orientation="h", name=str(name).capitalize(),
+            y=names, x=values, orientation="h", name=chart_text(str(name).capitalize()),
             marker_color=colours.get(name, theme.NEUTRAL),
             text=[show(v) if not _missing(v) and v >= 0.07 * widest else "" for v in values],
             customdata=[show(v) for v in values], textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=ink(colours.get(name, theme.NEUTRAL))),
-            hovertemplate="%{y} · " + str(name) + ": %{customdata}<extra></extra>",
+            hovertemplate="%{y} · " + chart_text(name) + ": %{customdata}<extra></extra>",
         ))
     figure.update_layout(barmode="stack", legend_traceorder="normal")
     _layout(figure, height=height, x_title=x_title)
@@ -405,8 +408,8 @@ def band_bars(frame: pd.DataFrame, *, band: str = "band", order: str = "band_ord
     palette = band_colours(rows, band=band, order=order, good=good, never=never)
     colours = [palette[b] for b in rows[band]]
     figure = go.Figure(go.Bar(
-        x=list(rows[band]), y=rows[value], marker_color=colours, text=[fmt.percent(s) for s in rows[share]],
-        textposition="outside", cliponaxis=False,
+        x=[chart_text(b) for b in rows[band]], y=rows[value], marker_color=colours,
+        text=[fmt.percent(s) for s in rows[share]], textposition="outside", cliponaxis=False,
         customdata=list(zip([fmt.count(v) for v in rows[value]], [fmt.percent(s) for s in rows[share]])),
         hovertemplate="%{x}: %{customdata[0]} MQLs (%{customdata[1]})<extra></extra>", showlegend=False,
     ))
@@ -427,12 +430,13 @@ def share_stacks(frame: pd.DataFrame, *, row: str, segment: str, order: str, sha
     for name in segments:
         part = frame[frame[segment] == name].set_index(row).reindex(rows)
         figure.add_trace(go.Bar(
-            y=rows, x=part[share], orientation="h", name=str(name), marker_color=colours.get(name, theme.NEUTRAL),
+            y=[chart_text(r) for r in rows], x=part[share], orientation="h", name=chart_text(name),
+            marker_color=colours.get(name, theme.NEUTRAL),
             text=[fmt.percent(v) if not _missing(v) and v >= 0.08 else "" for v in part[share]],
             textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=ink(colours.get(name, theme.NEUTRAL)), size=12),
             customdata=list(zip([fmt.percent(v) for v in part[share]], [fmt.count(v) for v in part[value]])),
-            hovertemplate="%{y} · " + str(name) + ": %{customdata[0]} (%{customdata[1]} MQLs)<extra></extra>",
+            hovertemplate="%{y} · " + chart_text(name) + ": %{customdata[0]} (%{customdata[1]} MQLs)<extra></extra>",
         ))
     figure.update_layout(barmode="stack", legend_traceorder="normal")
     _layout(figure, height=height or max(200, 44 * len(rows) + 110), x_title=x_title)
@@ -448,7 +452,8 @@ def outcome_bars(frame: pd.DataFrame, *, label: str, value: str, colours: list[s
         return empty("No data for this quarter", height=height)
     rows = frame.iloc[::-1]
     figure = go.Figure(go.Bar(
-        x=rows[value], y=rows[label], orientation="h", marker_color=colours[::-1][: len(rows)],
+        x=rows[value], y=[chart_text(v) for v in rows[label]], orientation="h",
+        marker_color=colours[::-1][: len(rows)],
         text=[fmt.count(v) for v in rows[value]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))
@@ -470,32 +475,34 @@ def figure(spec: ChartSpec | TimelineSpec, *, height: int | None = None) -> go.F
         return empty("No data for this quarter", height=height or 200)
     show = formatter(spec.unit)
     horizontal = spec.kind in ("bar", "stacked_bar")
+    categories = [chart_text(c) for c in spec.categories]
     figure = go.Figure()
     for series in spec.series:
         text = [show(v) for v in series.values]
-        hover = [f"<b>{c}</b><br>{series.name}: {t}" for c, t in zip(spec.categories, text)]
+        name = chart_text(series.name)
+        hover = [f"<b>{c}</b><br>{name}: {t}" for c, t in zip(categories, text)]
         if spec.kind == "line":
-            figure.add_trace(go.Scatter(x=spec.categories, y=series.values, name=series.name, mode="lines+markers",
+            figure.add_trace(go.Scatter(x=categories, y=series.values, name=name, mode="lines+markers",
                                         line=dict(color=series.colour, width=2.5), marker=dict(size=7),
                                         hovertext=hover, hoverinfo="text"))
             continue
         colours = series.point_colours or series.colour
         labelled = len(spec.series) == 1 and len(spec.categories) <= 12
         figure.add_trace(go.Bar(
-            x=series.values if horizontal else spec.categories, y=spec.categories if horizontal else series.values,
-            orientation="h" if horizontal else "v", name=series.name, marker_color=colours,
+            x=series.values if horizontal else categories, y=categories if horizontal else series.values,
+            orientation="h" if horizontal else "v", name=name, marker_color=colours,
             text=text if labelled else None, textposition="outside" if labelled else None, cliponaxis=False,
             hovertext=hover, hoverinfo="text"))
     rows = len(spec.categories)
     _layout(figure, height=height or (max(220, 30 * rows + 110) if horizontal else 360),
             legend=len(spec.series) > 1)
-    figure.update_layout(title=dict(text=spec.title, x=0, font=dict(size=14)), margin=dict(t=60),
+    figure.update_layout(title=dict(text=chart_text(spec.title), x=0, font=dict(size=14)), margin=dict(t=60),
                          barmode="stack" if spec.kind == "stacked_bar" else "group")
     top = spec.largest * (1.18 if len(spec.series) == 1 else 1.08) or 1.0
     if spec.unit == "percent" and spec.largest <= 1:
         top = 1.0 if spec.kind != "bar" else max(top, 0.1)
     _value_axis(figure, spec.unit, axis="x" if horizontal else "y", range=[0, top],
-                title_text=spec.value_title or None)
+                title_text=chart_text(spec.value_title) if spec.value_title else None)
     if horizontal:
         figure.update_yaxes(type="category", autorange="reversed", showgrid=False, zeroline=False)
         figure.update_xaxes(showgrid=True, gridcolor=GRID)
@@ -512,7 +519,7 @@ def _wrapped(text: str, width: int = 70) -> str:
     """A long explanation as hover lines (plotly does not wrap hover text)."""
     import textwrap
 
-    return "<br>".join(textwrap.wrap(str(text), width))
+    return "<br>".join(chart_text(line) for line in textwrap.wrap(str(text), width))
 
 
 def _log_ticks(low: float, high: float) -> list[float]:
@@ -557,10 +564,11 @@ def quadrant_scatter(frame: pd.DataFrame, *, label: str, x: str = "traceability"
         figure.add_trace(go.Scatter(
             x=part[x], y=part[y], mode="markers+text" if name in labelled else "markers", name=f"{name} ({len(part)})",
             marker=dict(color=colour, size=sizes, line=dict(color="white", width=1), opacity=0.9),
-            text=[(n if len(n) <= 34 else n[:33] + "…") if shown else "" for n, shown in zip(names, printed)]
-            if name in labelled else None,
+            text=[chart_text(n if len(n) <= 34 else n[:33] + "…") if shown else ""
+                  for n, shown in zip(names, printed)] if name in labelled else None,
             textposition="middle left", textfont=dict(size=11, color=colour),
-            hovertext=[f"<b>{n}</b><br>{_wrapped(e)}" for n, e in zip(names, part[explanation])], hoverinfo="text"))
+            hovertext=[f"<b>{chart_text(n)}</b><br>{_wrapped(e)}" for n, e in zip(names, part[explanation])],
+            hoverinfo="text"))
     _layout(figure, height=height, x_title="Demonstrates value → traceability",
             y_title="Delivers value → attributed pipeline per $1 of cost")
     figure.update_xaxes(range=[-0.03, 1.05], tickformat=".0%", showgrid=True, gridcolor=GRID, zeroline=False)
@@ -641,16 +649,17 @@ def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = T
     period, which the axis shows (longer campaigns run off its edges)."""
     if spec.is_empty:
         return empty("No campaign runs in these quarters", height=height or 160)
-    labels = _unique([_short(label) for label in spec.labels])
+    labels = _unique([chart_text(_short(label)) for label in spec.labels])
     start = pd.to_datetime([row.start for row in spec.rows])
     finish = pd.to_datetime([row.end for row in spec.rows]) + pd.Timedelta(days=1)  # the bar covers the last day
     hover = []
     for row in spec.rows:
-        sponsor = (row.sales_sponsor or "named") if row.has_sales_sponsor else \
+        sponsor = chart_text(row.sales_sponsor or "named") if row.has_sales_sponsor else \
             "<b>none — every initiative should have one</b>"
         hover.append("<br>".join([
-            f"<b>{row.label}</b>", f"{channel_label(row.channel)} · {theme.FUNNEL_LABELS.get(row.role, row.role)}"
-            f" · {row.status or fmt.MISSING}", f"{fmt.day(row.start)} – {fmt.day(row.end)}",
+            f"<b>{chart_text(row.label)}</b>",
+            chart_text(f"{channel_label(row.channel)} · {theme.FUNNEL_LABELS.get(row.role, row.role)}"
+                       f" · {row.status or fmt.MISSING}"), f"{fmt.day(row.start)} – {fmt.day(row.end)}",
             f"Sales sponsor: {sponsor}",
             f"Budget {fmt.currency(row.budget)} · actual {fmt.currency(row.actual_cost)}"]))
     figure = go.Figure()
@@ -676,8 +685,8 @@ def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = T
     figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], showgrid=False,
                         zeroline=False, tickfont=dict(size=12))
     if titled:  # the title on its own line, the legend under it
-        figure.update_layout(title=dict(text=spec.title, x=0, y=1, yref="container", yanchor="top", pad=dict(t=10),
-                                        font=dict(size=14)), margin=dict(t=78))
+        figure.update_layout(title=dict(text=chart_text(spec.title), x=0, y=1, yref="container", yanchor="top",
+                                        pad=dict(t=10), font=dict(size=14)), margin=dict(t=78))
     return figure
 
 
@@ -719,7 +728,7 @@ def response_curves(curves: pd.DataFrame, *, unit: str, y_title: str, columns: i
     channels = list(dict.fromkeys(curves["channel"]))
     columns = max(1, min(columns, len(channels)))
     rows = math.ceil(len(channels) / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[channel_label(c) for c in channels],
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[chart_text(channel_label(c)) for c in channels],
                            horizontal_spacing=0.08, vertical_spacing=min(0.35 / rows + 0.05, 0.25))
     for index, channel in enumerate(channels):
         part = curves[curves["channel"] == channel]
@@ -756,7 +765,7 @@ def estimate_beside_attribution(frame: pd.DataFrame, *, unit: str, x_title: str,
         return empty("No awareness channel to show", height=height or 200)
     show = formatter(unit)
     rows = frame.iloc[::-1]
-    names = [channel_label(c) for c in rows["channel"]]
+    names = [chart_text(channel_label(c)) for c in rows["channel"]]
     figure = go.Figure()
     figure.add_trace(go.Bar(
         y=names, x=rows["touch_credit"], orientation="h", name=touch_label, marker_color=theme.NEUTRAL,

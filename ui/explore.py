@@ -13,7 +13,7 @@ from alignment import catalog, explore, warehouse
 from alignment.catalog import Filters
 from ui import charts, context, numbers, theme
 from ui import format as fmt
-from ui.text import literal
+from ui.text import chart_text, literal
 
 PAGE = "pages/analyse_explore.py"
 DEFAULT_METRIC = "pipeline"
@@ -59,7 +59,7 @@ div[class*="st-key-scorecard_explore_"] a span { white-space: normal; overflow: 
 def _refuse(what: str, error: ValidationError | ValueError) -> None:
     reasons = [e.get("msg", "").removeprefix("Value error, ") for e in error.errors()] \
         if isinstance(error, ValidationError) else [str(error)]
-    st.toast(f"The link's {what} was not used: {literal('; '.join(reasons))[:300]}", icon=":material/link_off:")
+    st.toast(f"The link's {what} was not used: {literal('; '.join(reasons)[:300])}", icon=":material/link_off:")
 
 
 def seed_from_url(quarter: str) -> None:
@@ -172,9 +172,9 @@ def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str, pi
         return charts.empty("Nothing to show for this choice: pick another quarter, metric or filter")
     show = fmt.BY_UNIT[unit]
     dimension = explore.DIMENSIONS[by]
-    labels = [group_label(by, label) for label in frame["label"]]
+    labels = [chart_text(group_label(by, label)) for label in frame["label"]]
     text = [show(v) for v in frame["value"]]
-    hover = [f"<b>{literal_hover(label)}</b><br>{title}: {t}<br><i>Click to see the records</i>"
+    hover = [f"<b>{label}</b><br>{title}: {t}<br><i>Click to see the records</i>"
              for label, t in zip(labels, text)]
     if dimension.is_time:
         figure = go.Figure(go.Bar(x=labels, y=frame["value"], marker_color=colour, text=text, textposition="outside",
@@ -196,11 +196,6 @@ def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str, pi
     if picked in order:
         figure.update_traces(selectedpoints=[order.index(picked)])
     return figure
-
-
-def literal_hover(text: str) -> str:
-    """User text in a plotly hover, which reads a little HTML: angle brackets shown as text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def picked_from_chart(found: explore.Result, state: Any) -> str | None:

@@ -19,8 +19,9 @@ KEYS = {"quarter": "filter_quarter", "region": "filter_region", "segment": "filt
 
 
 def describe(view: Filters) -> str:
-    """2026-Q3 · EMEA · all segments"""
-    return " · ".join([str(view.quarter), view.region or "all regions", view.segment or "all segments"])
+    """2026-Q3 · EMEA · all segments, as Markdown: the region and segment (names from the data) shown as written."""
+    return " · ".join([str(view.quarter), literal(view.region) if view.region else "all regions",
+                       literal(view.segment) if view.segment else "all segments"])
 
 
 def _options(snapshot: Snapshot) -> dict[str, list[str]]:

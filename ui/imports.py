@@ -17,6 +17,7 @@ from alignment.ingest.load import ImportReport, import_extracts
 from alignment.ingest.problems import ImportRejected, Problem
 from ui import auth
 from ui.layout import TABLE_LABELS
+from ui.text import literal
 
 FORMAT_LABELS = {"salesforce": "Salesforce", "hubspot": "HubSpot", "mapping": "Other CRM (mapping file)"}
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
@@ -108,7 +109,7 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
             bar = st.progress(0.0, text="Reading the files")
 
             def progress(fraction: float, message: str) -> None:
-                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+                bar.progress(min(max(fraction, 0.0), 1.0), text=literal(message))  # messages name files
 
             try:
                 # The uploads' own folder is a root of this run only; a folder typed in must be below the server's.

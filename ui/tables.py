@@ -57,7 +57,7 @@ def show(frame: pd.DataFrame, *, key: str, file_name: str, raw: pd.DataFrame | N
     """A table on screen with its CSV download beneath: `frame` as shown, `raw` (default `frame`) as the CSV holds
     it, so the numbers in the file stay numbers."""
     st.dataframe(frame, hide_index=True, key=key, **dataframe)
-    st.download_button("Download CSV", (frame if raw is None else raw).to_csv(index=False).encode("utf-8"),
+    st.download_button("Download CSV", csvs.to_csv(frame if raw is None else raw).encode("utf-8"),
                        file_name=file_name, mime="text/csv", icon=":material/download:", key=f"{key}_csv",
                        on_click="ignore")
 

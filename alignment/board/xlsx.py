@@ -83,11 +83,11 @@ def _cell_value(value):
 
 def write_table(sheet, table: TableSpec, looks: Formats, *, note: str = "", colour: str = palette.NAVY) -> None:
     """A table at the top of a sheet: title, definition, a frozen header with a filter, typed cells."""
-    sheet.write(0, 0, table.title, looks.title)
+    sheet.write_string(0, 0, table.title, looks.title)
     if table.definition or note:
-        sheet.write(1, 0, table.definition or note, looks.note)
+        sheet.write_string(1, 0, table.definition or note, looks.note)
     for column, spec in enumerate(table.columns):
-        sheet.write(HEADER_ROW, column, spec.header, looks.header(colour))
+        sheet.write_string(HEADER_ROW, column, spec.header, looks.header(colour))
     for r, row in enumerate(table.rows):
         for column, value in enumerate(row):
             unit = table.unit_of(r, column)
@@ -118,12 +118,12 @@ def write_chart(book, sheet, name: str, spec: ChartSpec | TimelineSpec, looks: F
     if isinstance(spec, TimelineSpec):
         write_timeline(book, sheet, name, spec, looks)
         return
-    sheet.write(0, 0, spec.title, looks.title)
+    sheet.write_string(0, 0, spec.title, looks.title)
     if spec.definition:
-        sheet.write(1, 0, spec.definition, looks.note)
-    sheet.write(HEADER_ROW, 0, "", looks.header(palette.NAVY))
+        sheet.write_string(1, 0, spec.definition, looks.note)
+    sheet.write_blank(HEADER_ROW, 0, None, looks.header(palette.NAVY))
     for column, series in enumerate(spec.series, start=1):
-        sheet.write(HEADER_ROW, column, series.name, looks.header(palette.NAVY))
+        sheet.write_string(HEADER_ROW, column, series.name, looks.header(palette.NAVY))
     for r, category in enumerate(spec.categories, start=HEADER_ROW + 1):
         sheet.write_string(r, 0, category)
         for column, series in enumerate(spec.series, start=1):
@@ -181,11 +181,11 @@ inside the period)."""
 def write_timeline(book, sheet, name: str, spec: TimelineSpec, looks: Formats) -> None:
     """The timeline's rows on its sheet and a native stacked bar chart beside them: an invisible first series (each
     bar's first day inside the period) under a visible second (its days), on a date axis over the period."""
-    sheet.write(0, 0, spec.title, looks.title)
+    sheet.write_string(0, 0, spec.title, looks.title)
     if spec.definition:
-        sheet.write(1, 0, spec.definition, looks.note)
+        sheet.write_string(1, 0, spec.definition, looks.note)
     for column, header in enumerate(TIMELINE_HEADERS):
-        sheet.write(HEADER_ROW, column, header, looks.header(palette.NAVY))
+        sheet.write_string(HEADER_ROW, column, header, looks.header(palette.NAVY))
     date, currency, count = looks.cell("date"), looks.cell("currency"), looks.cell("count")
     for r, row in enumerate(spec.rows, start=HEADER_ROW + 1):
         offset, length = spec.span(row)
@@ -238,12 +238,12 @@ def write_timeline(book, sheet, name: str, spec: TimelineSpec, looks: Formats) -
     if spec.without_sponsor:
         keys.append(("⚠ No sales sponsor (outlined in red)", {"border": 2, "border_color": palette.MISS, "bold": True}))
     for offset, (label, look) in enumerate(keys):
-        sheet.write(last + 2 + offset, 0, label, looks.get(("key", label), look))
+        sheet.write_string(last + 2 + offset, 0, label, looks.get(("key", label), look))
     sheet.insert_chart(last + 3 + len(keys), 0, chart)
 
 
 def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str]]) -> None:
-    sheet.write(0, 0, pack.title, looks.title)
+    sheet.write_string(0, 0, pack.title, looks.title)
     facts = [("Quarter", pack.quarter), ("Sign-off", pack.signoff.label),
              ("Data as of", formats.day(pack.data_as_of)), ("Generated", formats.moment(pack.generated_at)),
              ("Data fingerprint", pack.data_fingerprint)]
@@ -252,13 +252,13 @@ def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str
     if pack.is_demo:
         facts.append(("Data", "Demo company: generated data that shows the whole product"))
     for row, (label, value) in enumerate(facts, start=2):
-        sheet.write(row, 0, label, looks.label)
-        sheet.write(row, 1, value)
+        sheet.write_string(row, 0, label, looks.label)
+        sheet.write_string(row, 1, value)
     start = len(facts) + 3
-    sheet.write(start, 0, "Sheets", looks.label)
+    sheet.write_string(start, 0, "Sheets", looks.label)
     for row, (name, what) in enumerate(contents, start=start + 1):
         sheet.write_url(row, 0, f"internal:'{name}'!A1", looks.link, string=name)
-        sheet.write(row, 1, what)
+        sheet.write_string(row, 1, what)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 90)
 
@@ -266,7 +266,10 @@ def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str
 def render(pack: BoardPack) -> bytes:
     """The workbook: a contents sheet, then per section its tables and charts, each on a sheet of its own."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": DATE_FORMAT})
+    # Text is written as text even where a write() slips in: never a formula, a link or a number read from it.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": DATE_FORMAT,
+                                        "strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
     book.set_properties({"title": pack.title, "subject": pack.stamp, "comments": pack.data_fingerprint})
     looks = Formats(book)
     cover = book.add_worksheet("Contents")
