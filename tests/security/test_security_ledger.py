@@ -22,9 +22,13 @@ ANALYST, CMO, VP = (User(name="ana", role="analyst"), User(name="carla", role="c
 
 
 @pytest.fixture
-def signed(tmp_path, salesforce_extract):
+def signed(tmp_path, salesforce_extract, monkeypatch):
     """A warehouse whose 2024-Q1 is signed by both (4 records), then imported again so that the warehouse keeps the
-    ledger's heads; a copy of the ledger taken before the VP signed; the head a board pack printed."""
+    ledger's heads; a copy of the ledger taken before the VP signed; the head a board pack printed. The server key
+    lives in a secrets file of this test's own (one attack removes it)."""
+    from alignment import keys
+
+    monkeypatch.setenv(keys.SECRETS_ENV, str(tmp_path / "server" / "secrets.toml"))
     db_path = tmp_path / "data" / "warehouse.duckdb"
     db_path.parent.mkdir()
     extract = salesforce_extract()
