@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from alignment import quality, warehouse
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
+from alignment.sqlite_files import open_private
 from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
 
 GENESIS = "0" * 64
@@ -222,7 +223,7 @@ class Ledger:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: writes take BEGIN IMMEDIATE themselves, so two writers queue instead of interleaving.
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con = open_private(self.path, timeout=30, isolation_level=None)
         con.execute("PRAGMA journal_mode=WAL")
         for statement in SCHEMA:
             con.execute(statement)
