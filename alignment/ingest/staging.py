@@ -62,21 +62,19 @@ CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\
 # block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
 # … fifth character that is a capital.
 SALESFORCE_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-_CAPITAL_BLOCKS = ", ".join(
-    "'" + "".join("1" if number >> place & 1 else "0" for place in range(5)) + "': '" + letter + "'"
-    for number, letter in enumerate(SALESFORCE_CHECKSUM))
-_ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 MACROS += f"""
--- Which of an id's first fifteen characters are capitals, as 1 and 0 (any other character stays itself).
-CREATE OR REPLACE TEMP MACRO _capitals(s) AS translate(left(s, 15), '{_ID_CHARACTERS}', '{"1" * 26 + "0" * 36}');
-CREATE OR REPLACE TEMP MACRO _checksum_letter(block) AS map_extract_value(MAP {{{_CAPITAL_BLOCKS}}}, block);
-CREATE OR REPLACE TEMP MACRO _checksum(capitals) AS
-  _checksum_letter(substr(capitals, 1, 5)) || _checksum_letter(substr(capitals, 6, 5))
-  || _checksum_letter(substr(capitals, 11, 5));
+CREATE OR REPLACE TEMP MACRO _capital(s, i, weight) AS
+  CASE WHEN substr(s, i, 1) BETWEEN 'A' AND 'Z' THEN weight ELSE 0 END;
+CREATE OR REPLACE TEMP MACRO _checksum_letter(s, start) AS substr('{SALESFORCE_CHECKSUM}', 1 + _capital(s, start, 1)
+  + _capital(s, start + 1, 2) + _capital(s, start + 2, 4) + _capital(s, start + 3, 8) + _capital(s, start + 4, 16), 1);
 -- An 18-character Salesforce id whose checksum holds, as its 15-character id: an id from an API export then equals
--- the same record's id in a report export. Anything else (a checksum that fails, other text) stays as it is.
+-- the same record's id in a report export. Anything else (a checksum that fails, other text) stays as it is. The
+-- checksum is compared before the pattern: it fails on almost all other text, and costs less.
 CREATE OR REPLACE TEMP MACRO salesforce_id(s) AS
-  CASE WHEN strlen(s) = 18 AND right(s, 3) = _checksum(_capitals(s)) THEN left(s, 15) ELSE s END;
+  CASE WHEN strlen(s) = 18
+            AND right(s, 3) = _checksum_letter(s, 1) || _checksum_letter(s, 6) || _checksum_letter(s, 11)
+            AND regexp_full_match(s, '[0-9A-Za-z]{{18}}')
+       THEN left(s, 15) ELSE s END;
 """
 
 
@@ -219,7 +217,8 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     spreadsheet row number. Rows the part skips (`where`) are parsed too and deleted afterwards, so that the places
     still count every row of the file.
     """
-    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
+    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params,
+                                          salesforce_id=spec.name in part.salesforce_ids) for spec in specs}
     # Whether the part keeps a row (`_kept`) is a column only when it skips some.
     kept = ", " + where.removeprefix(" WHERE ") + " AS _kept" if where else ""
     carried = "_kept, " if where else ""
@@ -287,8 +286,6 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
     if spec.name not in part.columns:
         return "NULL::VARCHAR"
     expression = f"trimmed_text({part.source.column_sql(part.columns[spec.name])})"
-    if spec.name in part.salesforce_ids:
-        expression = f"salesforce_id({expression})"
     if spec.name in part.snake_case:
         expression = f"snake_text({expression})"
     if spec.name in part.value_maps:
@@ -358,10 +355,10 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
     return formats
 
 
-def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
-                      params: dict[str, Any]) -> tuple[str, str]:
+def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any], *,
+                      salesforce_id: bool = False) -> tuple[str, str]:
     """(value, typed): the column's parsed value, computed from its text `t` on every row, and its typed value,
-    from that value (named `v_<column>`) and `t`.
+    from that value (named `v_<column>`) and `t`; with `salesforce_id`, a text's value is the id's 15-character form.
 
     Two steps, so that a parse (money text takes several passes of a pattern) is never inside the branch of a CASE:
     DuckDB computes a repeated expression once only outside of branches.
@@ -396,7 +393,8 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
         expression = f"lower({t})"
         typed = f"CASE WHEN {value} IN {TRUE_WORDS} THEN true WHEN {value} IN {FALSE_WORDS} THEN false END"
     else:
-        expression = t
+        # An id is read from the column of its text, which the checksum reads fifteen times.
+        expression = f"salesforce_id({t})" if salesforce_id else t
     if spec.default is not None:
         default = {"BOOLEAN": str(spec.default).lower(), "DOUBLE": repr(float(spec.default))}.get(
             sql_type, repr(spec.default))
