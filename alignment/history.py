@@ -8,6 +8,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from alignment.sqlite_files import open_private
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS imports (
   import_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -30,7 +32,7 @@ def path_for(db_path: Path) -> Path:
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path_for(db_path), timeout=30)
+    con = open_private(path_for(db_path), timeout=30)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute(SCHEMA)
     return con

@@ -56,13 +56,18 @@ def last_full_quarter(today: dt.date) -> Quarter:
     return Quarter.of(today).shift(-1)
 
 
-def quarters_between(first: dt.datetime | None, last: dt.datetime | None) -> list[Quarter]:
-    """Every quarter from the one holding `first` to the one holding `last`, newest first."""
+MOST_QUARTERS = 80
+"""The most quarters offered to choose from: the newest twenty years, more than any quarterly review looks back."""
+
+
+def quarters_between(first: dt.datetime | None, last: dt.datetime | None, *,
+                     most: int = MOST_QUARTERS) -> list[Quarter]:
+    """Every quarter from the one holding `first` to the one holding `last`, newest first; only the newest `most`."""
     if first is None or last is None:
         return []
     quarters, current = [], Quarter.of(last)
     stop = Quarter.of(first)
-    while (current.year, current.number) >= (stop.year, stop.number):
+    while (current.year, current.number) >= (stop.year, stop.number) and len(quarters) < most:
         quarters.append(current)
         current = current.shift(-1)
     return quarters

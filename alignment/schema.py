@@ -18,6 +18,42 @@ PERSON_KINDS = ("lead", "contact")
 Id = Annotated[str, Field(min_length=1, description="identifier")]
 Money = Annotated[float, Field(ge=0)]
 
+# Values that cannot be real are refused at import (DESIGN §11), so nothing a page computes from them can break.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+"""No date of the data is earlier: an earlier year is a slip of the keyboard ("1024" for "2024")."""
+RECORDED_YEARS_AHEAD = 1
+"""A recorded moment (every timestamp: a record created, a stage reached, a response, an activity) is at most a year
+after the day of the import: a CRM's clock or time zone may run ahead and a meeting may be booked for the coming
+months, but a moment later than that has not happened."""
+PLANNED_YEARS_AHEAD = 5
+"""A calendar date (a deal's close date, a campaign's start and end, a spend or awareness period, a task's due day) may
+be planned ahead, and is at most five years after the day of the import."""
+NUMBER_CEILING = 1e15
+"""No amount or count is larger than this in size (a thousand trillion: over a thousand times the yearly revenue of the
+largest company); NaN and infinity are not numbers a CRM holds either."""
+
+
+def date_window(sql_type: str, import_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last plausible day of a TIMESTAMP (recorded) or DATE (calendar) column, for an import made
+    on `import_day`."""
+    years = RECORDED_YEARS_AHEAD if sql_type == "TIMESTAMP" else PLANNED_YEARS_AHEAD
+    try:
+        return EARLIEST_DAY, import_day.replace(year=import_day.year + years)
+    except ValueError:  # 29 February, in a year that has none: the day before
+        return EARLIEST_DAY, import_day.replace(year=import_day.year + years, day=28)
+
+
+class Implies(BaseModel):
+    """A rule between two true/false columns of one row: where `column` is true, `implied` is true too. A row that
+    says `implied` is false is refused; one that leaves it empty, or a file without it, reads it as true."""
+
+    model_config = ConfigDict(frozen=True)
+    column: str
+    implied: str
+    reason: str
+    fix: str  # what to write instead; {column} and {implied} become the two columns as the file names them
+    reading: str  # what an empty `implied` is read as
+
 
 def refers_to(target: str, *, strict: bool = False, required: bool = False, description: str = "") -> typing.Any:
     """A column that points at `table.column`; strict references reject the import, others are data-quality findings."""
@@ -35,6 +71,7 @@ class CanonicalTable(BaseModel):
     grain: ClassVar[str]
     key: ClassVar[tuple[str, ...]] = ()
     optional_table: ClassVar[bool] = False
+    row_rules: ClassVar[tuple[Implies, ...]] = ()
 
 
 class Account(CanonicalTable):
@@ -105,6 +142,14 @@ class Opportunity(CanonicalTable):
     table: ClassVar[str] = "opportunities"
     grain: ClassVar[str] = "one row per deal"
     key: ClassVar[tuple[str, ...]] = ("opportunity_id",)
+    # Won and lost come from these two flags (DESIGN §4.8). Salesforce only sets IsWon on a closed stage, so a deal
+    # marked won and not closed was edited or damaged, and which flag is wrong cannot be told: counting it as won or
+    # as open would move bookings or pipeline in the numbers signed off, so the row is refused. A CRM that exports
+    # only a won flag says nothing against it: there a won deal is read as closed.
+    row_rules: ClassVar[tuple[Implies, ...]] = (Implies(
+        column="is_won", implied="is_closed", reason="a won deal is always a closed one",
+        fix="set '{implied}' to true if the deal was won, or '{column}' to false if it is still open",
+        reading="the deal is read as closed"),)
     opportunity_id: Id
     account_id: str | None = refers_to("accounts.account_id")
     name: str | None = None

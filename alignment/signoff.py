@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from alignment import demo, keys, quality, warehouse
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
+from alignment.sqlite_files import open_private
 from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
 
 GENESIS = "0" * 64
@@ -259,15 +260,6 @@ def _mac(key: bytes, value: Any) -> str:
     return hmac.new(key, canonical_json(value).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _owner_only(path: Path) -> None:
-    """The ledger and its write-ahead files are readable by their owner only."""
-    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            os.chmod(each, 0o600)
-        except FileNotFoundError:
-            pass
-
-
 class Ledger:
     """The sign-off ledger file; every call opens its own connection, so sessions and threads may share one."""
 
@@ -293,11 +285,11 @@ class Ledger:
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        new = not self.path.exists()
-        if new:
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         # Autocommit mode: writes take BEGIN IMMEDIATE themselves, so two writers queue instead of interleaving.
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            con = open_private(self.path, timeout=30, isolation_level=None)
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
         try:
             con.execute("PRAGMA journal_mode=WAL")
             for statement in SCHEMA:
@@ -307,7 +299,6 @@ class Ledger:
         except sqlite3.DatabaseError as error:
             con.close()
             raise self._damaged(error) from None
-        _owner_only(self.path)
         return con
 
     def _damaged(self, error: Exception) -> LedgerDamaged:
@@ -430,7 +421,6 @@ class Ledger:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        _owner_only(self.path)
         self._write_checkpoint(Checkpoint(quarter=quarter, position=fields["position"], head=fields["hash"],
                                           checkpointed_at=fields["recorded_at"]), key)
         return Record(record_id=cursor.lastrowid, **fields)

@@ -47,10 +47,18 @@ EXTRACTS = {
                                         "required column is missing (the file has no column by that name); the "
                                         "header was read as one column '<!DOCTYPE html>'"),
     "blank-lines-only": Expected("Account.csv", 1, None, "the first row must be a header row naming the columns"),
-    "amount-nan": Expected("Opportunity.csv", 2, "Amount", "is not a number"),
-    "amount-overflows": Expected("Opportunity.csv", 3, "Amount", "is not a number"),
-    "year-99999": Expected("Opportunity.csv", 4, "CloseDate", "is not a plausible date (the year must be 1900–9999)"),
-    "year-1066": Expected("Lead.csv", 3, "CreatedDate", "is not a plausible date (the year must be 1900–9999)"),
+    "amount-nan": Expected("Opportunity.csv", 2, "Amount", "is not a plausible number: NaN, infinity and anything "
+                                                           "larger than 1,000,000,000,000,000 in size cannot be real"),
+    "amount-overflows": Expected("Opportunity.csv", 3, "Amount", "is not a plausible number"),
+    "amount-beyond-ceiling": Expected("Opportunity.csv", 3, "Amount", "is not a plausible number"),
+    "year-99999": Expected("Opportunity.csv", 4, "CloseDate", "is not a plausible date: a calendar date must be from "
+                                                               "1900-01-01 to "),
+    "year-9999": Expected("Opportunity.csv", 3, "CreatedDate", "is not a plausible date: a recorded date must be from "
+                                                                "1900-01-01 to "),
+    "year-1066": Expected("Lead.csv", 3, "CreatedDate", "is not a plausible date: a recorded date must be from "
+                                                         "1900-01-01 to "),
+    "won-but-open": Expected("Opportunity.csv", 2, "IsWon", "is true but 'IsClosed' is false: a won deal is always "
+                                                             "a closed one"),
     "fractional-employees": Expected("Account.csv", 3, "NumberOfEmployees", "is not a whole number"),
 }
 # tests/bad_inputs/alone/<case>/: a folder imported on its own.

@@ -96,8 +96,9 @@ def test_example_folder_imports_into_exact_canonical_rows(tmp_path):
     ]
     assert rows["sales_activities"] == [
         ("A-1", "P-2", T(2024, 3, 5, 11), "Call", "U3"), ("A-2", "P-1", T(2024, 1, 16, 8), "Email", "U3")]
+    # The file calls the amount 'Value': the message names the canonical column beside it.
     assert [w.message() for w in report.warnings] == [
-        "deals.csv, row 4, column 'Value': is empty; loaded as 0 (flagged in data quality)."]
+        "deals.csv, row 4, column 'Value' (amount): is empty; loaded as 0 (flagged in data quality)."]
     assert {f["file"]: f["read_as"] for f in report.files}["deals.csv"] == "opportunities"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment import signoff, warehouse
+from alignment import schema, signoff, warehouse
 from alignment.periods import last_full_quarter, quarters_between
 
 
@@ -67,13 +67,22 @@ def _snapshot(path: str, identity: tuple[int, int, int]) -> Snapshot:
     con = _open(path, identity)
     info = warehouse.dataset_info(con)
     first, last = warehouse.data_span(con)
-    as_of = info.latest_record_at or last
-    quarters = [str(q) for q in quarters_between(first, as_of)]
+    newest = _plausible(info.latest_record_at or last)
+    quarters = [str(q) for q in quarters_between(first, newest)]
     return Snapshot(
         path=Path(path), info=info, counts=warehouse.table_counts(con),
         regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
-        quarters=quarters, default_quarter=_latest_full_quarter(as_of, quarters),
+        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters),
     )
+
+
+def _plausible(moment: dt.datetime | None) -> dt.datetime | None:
+    """`moment`, or the last plausible moment of a record as of today when it is later: a warehouse loaded before
+    today's import rules may hold a record dated 9999-12-31, and no quarter after the window is offered."""
+    if moment is None:
+        return None
+    _, last_day = schema.date_window("TIMESTAMP", dt.date.today())
+    return min(moment, dt.datetime.combine(last_day, dt.time()))
 
 
 def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str]) -> str:

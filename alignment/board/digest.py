@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from alignment import attribution, catalog, demo, warehouse
-from alignment.board import formats, palette
+from alignment.board import formats, layout, palette
 from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
 from alignment.catalog import Definitions
 from alignment.periods import Quarter, QuarterField
@@ -168,6 +168,7 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
         if match.empty:
             raise ValueError(f"no deal or MQL of {quarter} is owned by '{request.owner_id}'; pick a rep from the list")
         name, region = match.iloc[0]["owner_name"], match.iloc[0]["owner_region"]
+        shown = layout.shortened(str(name), layout.NAME_CHARACTERS)  # the page's title must fit the page
         in_region = catalog.Filters(quarter=quarter, region=None if region in (None, "(none)", "Global") else region)
         people = catalog.run(source, "engaged_people", in_region, definitions)
         people = people[people["owner_id"] == request.owner_id]
@@ -184,16 +185,17 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
             record = f"Your follow-up record against the {sla} SLA, region by region, is below."
         else:
             record = f"No MQL of {quarter} was yours to follow up."
-        who, title, label = "you", f"What marketing did for {name}", "Region"
+        who, title, label = "you", f"What marketing did for {shown}", "Region"
     else:
         deals = catalog.run(source, "deals_by_owner", scope, definitions)
         people = catalog.run(source, "engaged_people", scope, definitions)
         accounts = catalog.run(source, "engaged_accounts", scope, definitions)
         follow_up = catalog.run(source, "follow_up_by_owner", scope, definitions)
         share = catalog.value(source, "sla_met_share", scope, definitions)
-        record = (f"{formats.percent(share)} of {request.region}'s MQLs were followed up within the {sla} SLA; the "
-                  "owners with the most MQLs are below.")
-        who, title, label = request.region, f"What marketing did for {request.region}", "Owner"
+        shown = layout.shortened(request.region, layout.NAME_CHARACTERS)
+        record = (f"{formats.percent(share)} of {shown}'s MQLs were followed up within the {sla} SLA; the owners "
+                  "with the most MQLs are below.")
+        who, title, label = shown, f"What marketing did for {shown}", "Owner"
     numbers = totals(deals, influenced_ids)
     info = warehouse.dataset_info(source)
     section = Section(

@@ -10,12 +10,22 @@ GROWTH = 1.6
 """How far a table with no long text grows past its natural width to fill its box."""
 CHAR_WIDTH = 0.58
 """Average character width as a share of the font size (sans-serif digits are 0.56, capitals wider)."""
+NAME_CHARACTERS = 80
+"""The most characters of a name from the data (a rep's, a region's) that a page's title or sentence keeps."""
+CELL_CHARACTERS = 150
+"""The most characters a table cell on a slide or PDF page keeps (cut in the middle): one row of the longest name
+then still fits a page, and the workbook and CSV keep every value whole."""
+
+
+def page_cells(table: TableSpec) -> list[list[str]]:
+    """The shown cells of a table as a slide or PDF page draws them."""
+    return [[shortened(cell, CELL_CHARACTERS) for cell in row] for row in table.formatted()]
 
 
 def widths(table: TableSpec, total: float, font_size: float = 9.0) -> list[float]:
     """Column widths that fit a box: numbers and short text get their natural width (header words may wrap), long
     text shares what is left in proportion to its length, so a description wraps instead of squeezing a number."""
-    texts = table.formatted()
+    texts = page_cells(table)
     units = table.units_shown()
     padding = font_size * 0.5 + 10  # the cell's own padding, both sides
     natural, flexible = [], []
@@ -57,7 +67,7 @@ def rows_that_fit(table: TableSpec, width: float, height: float, font_size: floa
     line = font_size * 1.25
     padding = font_size * 0.6
     used = row_lines(table.headers_shown(), column_widths, font_size) * line + padding
-    texts = table.formatted()
+    texts = page_cells(table)
     count = 0
     for cells in texts[start:]:
         used += row_lines(cells, column_widths, font_size) * line + padding

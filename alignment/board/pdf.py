@@ -160,7 +160,9 @@ def _warning(x: float, y: float, size: float) -> list:
 
 def _fitted(label: str, width: float) -> str:
     """The label, cut in the middle until it fits `width` points."""
-    limit = len(label)
+    # Helvetica's narrowest glyph is 0.138 of the font size, so no more characters than this fit: measuring from
+    # there keeps a name thousands of characters long from being measured thousands of times.
+    limit = min(len(label), int(width / (0.13 * TIMELINE_FONT)) + 1)
     while limit > 8 and stringWidth(layout.shortened(label, limit), FONT, TIMELINE_FONT) > width:
         limit -= 1
     return layout.shortened(label, limit)
@@ -245,7 +247,7 @@ def table_flowable(table: TableSpec, width: float, *, start: int = 0, count: int
     """A styled table (header in `colour`, striped rows, numbers right-aligned) of rows [start, start + count)."""
     units = table.units_shown()
     right = [unit in NUMERIC for unit in units]
-    texts = table.formatted()
+    texts = layout.page_cells(table)
     texts = texts[start:] if count is None else texts[start:start + count]
     header = [Paragraph(_text(h), STYLES["head_right" if r else "head"]) for h, r in zip(table.headers_shown(), right)]
     body = [[Paragraph(_text(cell), STYLES["cell_right" if r else "cell"]) for cell, r in zip(row, right)]

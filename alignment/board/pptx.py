@@ -258,7 +258,7 @@ def add_table(slide, table: TableSpec, x: float, y: float, w: float, h: float, *
     _box(slide, x, y, w, 16, table.title, size=10.5, bold=True)
     y, h = y + 18, h - 18
     count = layout.rows_that_fit(table, w, h, font_size, start=start) if table.rows else 0
-    texts = table.formatted()[start:start + count]
+    texts = layout.page_cells(table)[start:start + count]
     units = table.units_shown()
     column_widths = layout.widths(table, w, font_size)
     shape = slide.shapes.add_table(len(texts) + 1, len(units), Pt(x), Pt(y), Pt(sum(column_widths)),
@@ -438,7 +438,7 @@ def _table_slides(deck: Deck, section: Section, notes: list[str]) -> None:
 
 def _table_height(table: TableSpec, start: int, count: int, width: float) -> float:
     column_widths = layout.widths(table, width, TABLE_FONT)
-    rows = [table.headers_shown()] + table.formatted()[start:start + count]
+    rows = [table.headers_shown()] + layout.page_cells(table)[start:start + count]
     return sum(layout.row_lines(r, column_widths, TABLE_FONT) * TABLE_FONT * 1.25 + TABLE_FONT * 0.6 for r in rows)
 
 

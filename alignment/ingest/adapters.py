@@ -128,12 +128,20 @@ def finish_sources(con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
                                for a in run.assumptions]
 
 
-def stage_canonical(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, run: AdapterRun) -> None:
-    """Stage a file that already uses the canonical column names of `table` (e.g. campaign_spend.csv)."""
+def stage_canonical(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, run: AdapterRun, *,
+                    salesforce_ids: bool = False) -> None:
+    """Stage a file that already uses the canonical column names of `table` (e.g. campaign_spend.csv); its ids are
+    read as the Salesforce adapter reads them when `salesforce_ids`."""
     contract = schema.TABLES[table]
     aliases = canonical_aliases(contract)
     stage_part(con, Part(target=table, contract=contract, source=source,
-                         columns=resolve_columns(source, aliases), expected_headers=aliases), run)
+                         columns=resolve_columns(source, aliases), expected_headers=aliases,
+                         salesforce_ids=id_columns(contract) if salesforce_ids else ()), run)
+
+
+def id_columns(contract: type[BaseModel]) -> tuple[str, ...]:
+    """The columns of a contract that hold ids: every id is named `*_id` (DESIGN §3.1)."""
+    return tuple(name for name in schema.column_names(contract) if name.endswith("_id"))
 
 
 def canonical_table_for(path: Path) -> str | None:

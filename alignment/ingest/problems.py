@@ -16,7 +16,8 @@ class Problem(BaseModel):
     """One rule broken in one column of one file, with how many rows break it and a few of them."""
 
     file: str
-    column: str | None = None
+    column: str | None = None  # as the file names it
+    canonical: str | None = None  # the contract's column it fills
     rule: str
     count: int = 1
     examples: list[Example] = Field(default_factory=list)
@@ -26,16 +27,25 @@ class Problem(BaseModel):
     def first_row(self) -> int | None:
         return self.examples[0].row if self.examples else None
 
+    def _columns(self) -> str:
+        """", column 'Id' (opportunity_id)": the file's column, and the contract's where its name is another."""
+        from alignment.ingest.readers import normalize_header  # readers raise problems: imported when both are loaded
+
+        if not self.column:
+            return ""
+        named = f", column '{self.column}'"
+        # 'CloseDate' or 'Close Date' is close_date as a reader matches headers: naming both would say it twice.
+        if self.canonical and normalize_header(self.canonical) != normalize_header(self.column):
+            named += f" ({self.canonical})"
+        return named
+
     def message(self) -> str:
         """A sentence a user can act on: where, what rule, how many, examples."""
-        where = self.file
-        if self.column:
-            where += f", column '{self.column}'"
+        where = self.file + self._columns()
         if self.count == 1 and self.examples and self.examples[0].row is not None:
             example = self.examples[0]
             shown = "" if example.value is None else f" (value '{_clip(example.value)}')"
-            return f"{self.file}, row {example.row}" + (f", column '{self.column}'" if self.column else "") + \
-                f": {self.rule}{shown}."
+            return f"{self.file}, row {example.row}{self._columns()}: {self.rule}{shown}."
         if not self.examples or all(e.row is None for e in self.examples):
             return f"{where}: {self.rule}."
         shown = ", ".join(

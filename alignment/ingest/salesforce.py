@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, drop_source, empty_stage, load_source, pass_through,
-    resolve_columns, stage_canonical, stage_part,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, drop_source, empty_stage, id_columns, load_source,
+    pass_through, resolve_columns, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Problem
 from alignment.ingest.readers import SourceFile
@@ -295,7 +295,7 @@ class SalesforceAdapter:
                 continue
             if table is not None and (salesforce_object is None or in_canonical_layout(source, table)):
                 run.recognised[path.name] = f"canonical table {table}"
-                stage_canonical(con, source, table, run)
+                stage_canonical(con, source, table, run, salesforce_ids=True)
                 drop_source(con, source)
                 continue
             target, contract, aliases = OBJECTS[salesforce_object]
@@ -307,6 +307,8 @@ class SalesforceAdapter:
                 expected_headers=aliases, snake_case=("persona",) if contract is SalesforcePerson else (),
                 unknown_to={"persona": "other"} if contract is SalesforcePerson else {},
                 skip_if_empty=("who_id",) if contract is SalesforceActivity else (),
+                # A report export writes 15-character ids, the API and warehouse syncs 18: one record, one id.
+                salesforce_ids=id_columns(contract),
             )
             stage_part(con, part, run)
             drop_source(con, source)  # each file feeds one staging table: its text is not needed again

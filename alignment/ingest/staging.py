@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,6 @@ DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
 DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}"}
 TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
               "BOOLEAN": "true/false"}
-# Dates outside these years are typing errors ("20244-01-05"), and past 9999 Python cannot even hold them.
-FIRST_YEAR, LAST_YEAR = 1900, 9999
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
@@ -38,9 +37,11 @@ CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
   CASE WHEN right(_money_core(s), 1) IN ('K', 'M', 'B') THEN left(_money_core(s), length(_money_core(s)) - 1)
        ELSE _money_core(s) END;
 CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
-CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS
-  _finite(TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                        ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s));
+-- The number the text writes, NaN and infinities included (staging refuses those by a rule of their own).
+CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
+  TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
+                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s);
+CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
 CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
 -- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
 -- it is the instant's microseconds since 1970 as they are.
@@ -56,6 +57,24 @@ CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
   CASE WHEN s <> '' AND NOT (starts_with(s, ' ') OR suffix(s, ' ')) AND strlen(s) = length(s) THEN s
        ELSE NULLIF(trim(s), '') END;
 CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
+"""
+# Salesforce's 18-character id is its 15-character, case-sensitive id and a checksum of three characters: for each
+# block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
+# … fifth character that is a capital.
+SALESFORCE_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+MACROS += f"""
+CREATE OR REPLACE TEMP MACRO _capital(s, i, weight) AS
+  CASE WHEN substr(s, i, 1) BETWEEN 'A' AND 'Z' THEN weight ELSE 0 END;
+CREATE OR REPLACE TEMP MACRO _checksum_letter(s, start) AS substr('{SALESFORCE_CHECKSUM}', 1 + _capital(s, start, 1)
+  + _capital(s, start + 1, 2) + _capital(s, start + 2, 4) + _capital(s, start + 3, 8) + _capital(s, start + 4, 16), 1);
+-- An 18-character Salesforce id whose checksum holds, as its 15-character id: an id from an API export then equals
+-- the same record's id in a report export. Anything else (a checksum that fails, other text) stays as it is. The
+-- checksum is compared before the pattern: it fails on almost all other text, and costs less.
+CREATE OR REPLACE TEMP MACRO salesforce_id(s) AS
+  CASE WHEN strlen(s) = 18
+            AND right(s, 3) = _checksum_letter(s, 1) || _checksum_letter(s, 6) || _checksum_letter(s, 11)
+            AND regexp_full_match(s, '[0-9A-Za-z]{{18}}')
+       THEN left(s, 15) ELSE s END;
 """
 
 
@@ -82,6 +101,7 @@ class Part:
     formats: dict[str, str] = field(default_factory=dict)
     skip_if_empty: tuple[str, ...] = ()
     expected_headers: dict[str, list[str]] = field(default_factory=dict)
+    salesforce_ids: tuple[str, ...] = ()  # columns whose 18-character Salesforce ids are read as 15 (salesforce_id)
 
     def header_of(self, column: str) -> str:
         return self.columns.get(column, column)
@@ -124,7 +144,8 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     if part.columns:
         con.executemany("INSERT INTO _staged_headers VALUES (?, ?, ?)", [(file, c, h) for c, h in part.columns.items()])
 
-    params: dict[str, Any] = {"file": file}
+    import_day = dt.datetime.now(dt.UTC).date()
+    params: dict[str, Any] = {"file": file, **_window_params(import_day)}
     text: dict[str, str] = {}
     for spec in specs:
         text[spec.name] = _text_expression(part, spec, params)
@@ -137,7 +158,7 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
         formats = _sniff_formats(con, part, specs, text, params, where, result, dates=False)
         assumed_iso = [s.name for s in specs
                        if s.sql_type in ("TIMESTAMP", "DATE") and s.name in part.columns and s.name not in formats]
-        checks = _checks(part, specs)
+        checks = _checks(part, specs, import_day)
         rows, found = _parse(con, part, specs, text, formats, params, where, checks)
         unread = [c for c in assumed_iso if found[_type_check_index(checks, c)][0]]
         if unread:
@@ -149,7 +170,8 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
             count, examples = found[index]
             if count:
                 result.problems.append(Problem(
-                    file=file, column=part.header_of(column), rule=rule, count=count, severity=severity,
+                    file=file, column=part.header_of(column), canonical=column, rule=rule, count=count,
+                    severity=severity,
                     examples=[Example(row=e["row"], value=e["value"]) for e in examples or []],
                 ))
         con.execute(staging_ddl(part.target, part.contract))
@@ -195,7 +217,8 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     spreadsheet row number. Rows the part skips (`where`) are parsed too and deleted afterwards, so that the places
     still count every row of the file.
     """
-    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params) for spec in specs}
+    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params,
+                                          salesforce_id=spec.name in part.salesforce_ids) for spec in specs}
     # Whether the part keeps a row (`_kept`) is a column only when it skips some.
     kept = ", " + where.removeprefix(" WHERE ") + " AS _kept" if where else ""
     carried = "_kept, " if where else ""
@@ -204,14 +227,17 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     values = "SELECT " + carried + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
     ) + " FROM (" + inner + part.source.relation + ")"
+    # A number's value as written stays beside its typed value, for the rule that refuses implausible numbers.
     parsed = "SELECT " + carried + ", ".join(
         [f"t_{s.name}" for s in specs] + [typed[s.name][1] + " AS " + s.name for s in specs]
+        + [f"v_{s.name}" for s in specs if s.sql_type in NUMBER_TYPES]
     ) + " FROM (" + values + ")"
     words: list[list[str]] = [[] for _ in range(_words(checks))]
     for index, (_, _, condition, _, _) in enumerate(checks):
         words[index // RULES_PER_WORD].append(f"CASE WHEN {condition} THEN {_bit(index)[1]} ELSE 0 END")
+    rules = _row_rules(part, specs)
     staged = "SELECT CAST($file AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _row, " + ", ".join(
-        [f"CAST({_with_unknown(part, s, params)} AS {s.sql_type}) AS {s.name}" for s in specs]
+        [f"CAST({_staged_value(part, s, params, rules)} AS {s.sql_type}) AS {s.name}" for s in specs]
         + [f"CAST({' + '.join(terms)} AS BIGINT) AS _broken{word}" for word, terms in enumerate(words)]
         + (["_kept"] if where else [])
     ) + " FROM (" + parsed + ")"
@@ -329,10 +355,10 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
     return formats
 
 
-def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
-                      params: dict[str, Any]) -> tuple[str, str]:
+def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any], *,
+                      salesforce_id: bool = False) -> tuple[str, str]:
     """(value, typed): the column's parsed value, computed from its text `t` on every row, and its typed value,
-    from that value (named `v_<column>`) and `t`.
+    from that value (named `v_<column>`) and `t`; with `salesforce_id`, a text's value is the id's 15-character form.
 
     Two steps, so that a parse (money text takes several passes of a pattern) is never inside the branch of a CASE:
     DuckDB computes a repeated expression once only outside of branches.
@@ -357,14 +383,18 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
             expression = f"CAST({expression} AS DATE)"
     elif sql_type in ("DOUBLE", "BIGINT"):
         comma = "true" if layout == "decimal_comma" else "false"
-        expression = f"parse_number({t}, {comma})"
+        # The number as written, NaN and infinities included, so that a rule of its own can name them; the typed
+        # value holds plausible numbers only (a cast of 1e300 to BIGINT would fail the whole statement).
+        expression = f"read_number({t}, {comma})"
+        typed = f"CASE WHEN abs({value}) <= {CEILING} THEN {value} END"
         if sql_type == "BIGINT":
-            typed = f"CASE WHEN {value} = floor({value}) THEN CAST({value} AS BIGINT) END"
+            typed = f"CASE WHEN abs({value}) <= {CEILING} AND {value} = floor({value}) THEN CAST({value} AS BIGINT) END"
     elif sql_type == "BOOLEAN":
         expression = f"lower({t})"
         typed = f"CASE WHEN {value} IN {TRUE_WORDS} THEN true WHEN {value} IN {FALSE_WORDS} THEN false END"
     else:
-        expression = t
+        # An id is read from the column of its text, which the checksum reads fifteen times.
+        expression = f"salesforce_id({t})" if salesforce_id else t
     if spec.default is not None:
         default = {"BOOLEAN": str(spec.default).lower(), "DOUBLE": repr(float(spec.default))}.get(
             sql_type, repr(spec.default))
@@ -372,16 +402,53 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None,
     return expression, typed
 
 
-def _checks(part: Part, specs: list[schema.ColumnSpec]) -> list[tuple[str, str, str, str, str]]:
+def _window_params(import_day: dt.date) -> dict[str, Any]:
+    """The bounds of plausible dates (schema.date_window) for an import made on `import_day`, as bound parameters."""
+    first, last_recorded = schema.date_window("TIMESTAMP", import_day)
+    _, last_planned = schema.date_window("DATE", import_day)
+    return {"first_day": first, "last_planned_day": last_planned,
+            "first_moment": dt.datetime.combine(first, dt.time()),
+            "after_last_recorded": dt.datetime.combine(last_recorded + dt.timedelta(days=1), dt.time())}
+
+
+NUMBER_TYPES = ("DOUBLE", "BIGINT")
+CEILING = repr(schema.NUMBER_CEILING)  # a constant of the contract, written into the statement as its minimums are
+DATE_WINDOWS = {
+    # (failing condition on the typed value, what a date of the kind is, how far ahead it may be, what to write)
+    "TIMESTAMP": ("NOT ({0} >= $first_moment::TIMESTAMP AND {0} < $after_last_recorded::TIMESTAMP)",
+                  "a recorded date", f"{schema.RECORDED_YEARS_AHEAD} year", "write the date it happened"),
+    "DATE": ("NOT ({0} BETWEEN $first_day::DATE AND $last_planned_day::DATE)",
+             "a calendar date", f"{schema.PLANNED_YEARS_AHEAD} years", "write the real date"),
+}
+
+
+def _or_empty(spec: schema.ColumnSpec) -> str:
+    return "" if spec.required and not spec.nullable else ", or leave the cell empty"
+
+
+def _checks(part: Part, specs: list[schema.ColumnSpec],
+            import_day: dt.date) -> list[tuple[str, str, str, str, str]]:
     """(column, rule, failing condition, shown value, severity) for every rule of the contract."""
     checks = []
     for spec in specs:
         c, t = spec.name, f"t_{spec.name}"
-        if spec.sql_type != "VARCHAR":
+        if spec.sql_type in NUMBER_TYPES:
+            # Text that reads as no number; a number beyond belief has a rule of its own, below.
+            checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}",
+                           f"{t} IS NOT NULL AND {c} IS NULL AND NOT coalesce(abs(v_{c}) > {CEILING}, false)",
+                           t, "error"))
+            checks.append((c, f"is not a plausible number: NaN, infinity and anything larger than "
+                              f"{schema.NUMBER_CEILING:,.0f} in size cannot be real; write the real figure in plain "
+                              f"digits (like 125000.50){_or_empty(spec)}",
+                           f"abs(v_{c}) > {CEILING}", t, "error"))
+        elif spec.sql_type != "VARCHAR":
             checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}", f"{t} IS NOT NULL AND {c} IS NULL", t, "error"))
-        if spec.sql_type in ("TIMESTAMP", "DATE"):
-            checks.append((c, f"is not a plausible date (the year must be {FIRST_YEAR}–{LAST_YEAR})",
-                           f"year({c}) NOT BETWEEN {FIRST_YEAR} AND {LAST_YEAR}", t, "error"))
+        if spec.sql_type in DATE_WINDOWS:
+            condition, kind, ahead, fix = DATE_WINDOWS[spec.sql_type]
+            first, last = schema.date_window(spec.sql_type, import_day)
+            checks.append((c, f"is not a plausible date: {kind} must be from {first:%Y-%m-%d} to {last:%Y-%m-%d} "
+                              f"({ahead} after the day of the import); {fix}{_or_empty(spec)}",
+                           condition.format(c), t, "error"))
         if spec.required and not spec.nullable:
             checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
         elif spec.default is not None and spec.sql_type == "DOUBLE" and c in part.columns:
@@ -399,7 +466,32 @@ def _checks(part: Part, specs: list[schema.ColumnSpec]) -> list[tuple[str, str, 
             checks.append((c, f"must be at least {spec.minimum:g}", f"{c} < {spec.minimum!r}", t, "error"))
         if spec.maximum is not None:
             checks.append((c, f"must be at most {spec.maximum:g}", f"{c} > {spec.maximum!r}", t, "error"))
+    for rule in _row_rules(part, specs):
+        headers = {name: part.columns.get(column) or part.expected_headers.get(column, [column])[0]
+                   for name, column in (("column", rule.column), ("implied", rule.implied))}
+        said, shown = f"t_{rule.implied}", f"t_{rule.column}"
+        checks.append((rule.column, f"is true but '{headers['implied']}' is false: {rule.reason}; "
+                                    + rule.fix.format(**headers),
+                       f"{rule.column} AND {said} IS NOT NULL AND NOT {rule.implied}", shown, "error"))
+        unsaid = "is empty" if rule.implied in part.columns else "is not a column of the file"
+        checks.append((rule.column, f"is true and '{headers['implied']}' {unsaid}: {rule.reason}, so {rule.reading}",
+                       f"{rule.column} AND {said} IS NULL", shown, "warning"))
     return checks
+
+
+def _row_rules(part: Part, specs: list[schema.ColumnSpec]) -> list[schema.Implies]:
+    """The contract's rules between columns of a row, where the part has both columns."""
+    named = {spec.name for spec in specs}
+    return [rule for rule in getattr(part.contract, "row_rules", ()) if {rule.column, rule.implied} <= named]
+
+
+def _staged_value(part: Part, spec: schema.ColumnSpec, params: dict[str, Any], rules: list[schema.Implies]) -> str:
+    """The value staged for a column: its typed value, with unknown values mapped and implied values read in."""
+    value = _with_unknown(part, spec, params)
+    for rule in rules:
+        if rule.implied == spec.name:  # left unsaid where the rule's column is true: true (see schema.Implies)
+            value = f"CASE WHEN t_{spec.name} IS NULL AND {rule.column} THEN true ELSE {value} END"
+    return value
 
 
 def _with_unknown(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
