@@ -135,7 +135,8 @@ def test_no_page_fetches_or_links_what_a_hostile_name_points_at(hostile_server, 
     _sign_in(page, f"{hostile_server['url']}/scorecard?{filtered}")
     expect(page.get_by_text("pwnregion").first).to_be_attached(timeout=30_000)  # the names are on screen
     with_filters = _visit_every_page(page, hosts)
-    _sign_in(page, hostile_server["url"])  # a new session: no filter, so leads without an account show too
+    page.context.clear_cookies()  # a new session (the session cookie would keep this one signed in) …
+    _sign_in(page, hostile_server["url"])  # … with no filter, so leads without an account show too
     without_filters = _visit_every_page(page, hosts)
     page.wait_for_timeout(1_000)  # an image's request would have gone by now
     assert [url for url in requests if _theirs(url, hosts)] == []
