@@ -68,6 +68,7 @@ class AttributionOptions(BaseModel):
     lookback_days: int = Field(defaults.LOOKBACK_DAYS, ge=0, le=3650)
     half_life_days: float = Field(defaults.HALF_LIFE_DAYS, gt=0, le=3650)
     linking: Literal["contacts", "account"] = defaults.LINKING
+    primary_campaign_credit: bool = defaults.PRIMARY_CAMPAIGN_CREDIT
     quarter: Quarter | None = None
 
     @field_validator("model", mode="before")
@@ -130,6 +131,8 @@ class AttributionOptions(BaseModel):
             text += f" · half-life {self.half_life_days:g} d"
         if self.linking == "account":
             text += " · everyone at the account"
+        if self.primary_campaign_credit:
+            text += " · primary campaign when no touch"
         return text
 
 
@@ -138,7 +141,7 @@ _SCOPE_SQL = """
 deals AS (
   -- one row per deal in scope; basis_at is the moment the window ends (pipeline: created_at, inclusive;
   -- bookings: midnight after close_date, exclusive)
-  SELECT opportunity_id, account_id, created_at, closed_at, amount,
+  SELECT opportunity_id, account_id, created_at, closed_at, amount, primary_campaign_id,
          CASE WHEN $is_bookings THEN closed_at + INTERVAL 1 DAY ELSE created_at END AS basis_at,
          -- the deal's place in opportunity_id order: results are sorted on integers, not on the ids' text
          row_number() OVER (ORDER BY opportunity_id) AS deal_order
@@ -158,7 +161,7 @@ links AS (
   UNION ALL
   SELECT d.opportunity_id, p.person_id FROM deals d JOIN people p ON p.account_id = d.account_id
   WHERE $by_account),
-eligible AS (
+linked_touches AS (
   -- one row per eligible touch: a linked person's responded membership inside the deal's window
   SELECT l.opportunity_id, t.campaign_id, t.person_id, t.touch_at, t.channel, d.created_at, d.basis_at, d.amount,
          d.deal_order
@@ -166,7 +169,16 @@ eligible AS (
   JOIN deals d USING (opportunity_id)
   JOIN touches t ON t.person_id = l.person_id
   WHERE t.touch_at >= d.created_at - to_hours(CAST($lookback_hours AS BIGINT))
-    AND CASE WHEN $is_bookings THEN t.touch_at < d.basis_at ELSE t.touch_at <= d.created_at END)
+    AND CASE WHEN $is_bookings THEN t.touch_at < d.basis_at ELSE t.touch_at <= d.created_at END),
+eligible AS (
+  SELECT * FROM linked_touches
+  UNION ALL
+  -- §12 primary-campaign credit (a charter switch): a deal with no eligible touch that names its primary campaign
+  -- has that campaign as its one touch, at the moment it was created (inside both bases' windows), by no person
+  SELECT d.opportunity_id, d.primary_campaign_id, CAST(NULL AS VARCHAR), d.created_at, c.channel, d.created_at,
+         d.basis_at, d.amount, d.deal_order
+  FROM deals d JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
+  WHERE $primary_credit AND d.opportunity_id NOT IN (SELECT opportunity_id FROM linked_touches))
 """
 
 _SHARES_HEAD = "WITH " + _SCOPE_SQL + """,
@@ -445,6 +457,7 @@ def _scope_parameters(options: AttributionOptions) -> dict[str, Any]:
     return {
         "is_bookings": options.basis == "bookings",
         "by_account": options.linking == "account",
+        "primary_credit": options.primary_campaign_credit,
         "quarter_start": options.quarter.start if options.quarter else None,
         "quarter_end": options.quarter.end if options.quarter else None,
         "lookback_hours": options.lookback_days * 24,
@@ -572,11 +585,12 @@ def influenced(source: Any, quarter: Quarter | str | None = None, *, lookback_da
 _ELIGIBLE_SQL = "WITH " + _SCOPE_SQL + """
 SELECT opportunity_id, campaign_id, person_id, touch_at, channel, amount FROM eligible
 """
-_SCOPE_ARGUMENTS = ("is_bookings", "by_account", "quarter_start", "quarter_end", "lookback_hours")
+_SCOPE_ARGUMENTS = ("is_bookings", "by_account", "primary_credit", "quarter_start", "quarter_end", "lookback_hours")
 _SHARES_ARGUMENTS = _SCOPE_ARGUMENTS + ("half_life_days", "has_decay", "has_markov", "models", "markov_channels",
                                         "markov_effects")
 _MODEL_SHARES_SQL = """
-SELECT * FROM attribution_shares($is_bookings, $by_account, $quarter_start, $quarter_end, $lookback_hours,
+SELECT * FROM attribution_shares($is_bookings, $by_account, $primary_credit, $quarter_start, $quarter_end,
+                                 $lookback_hours,
                                  $half_life_days, list_bool_or(list_transform($models, lambda w: w.decay > 0)),
                                  list_bool_or(list_transform($models, lambda w: w.markov > 0)), $models,
                                  $markov_channels, $markov_effects)

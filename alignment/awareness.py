@@ -453,9 +453,9 @@ def touch_credit(source, quarter: Quarter | str, *, target: str = "pipeline",
 
 
 def _touch_options(quarter: Quarter | str, definitions: catalog.Definitions):
-    from alignment import attribution
+    from alignment import campaigns
 
-    return attribution.AttributionOptions(model=definitions.model_of_record, basis="pipeline", quarter=quarter)
+    return campaigns.options(definitions, "pipeline", quarter)
 
 
 def touch_card(quarter: Quarter | str, *, target: str = "pipeline",

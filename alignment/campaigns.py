@@ -23,7 +23,8 @@ def options(definitions: catalog.Definitions, basis: str = "pipeline", quarter: 
     """The attribution options the definitions stand for (their model card)."""
     return attribution.AttributionOptions(model=model or definitions.model_of_record, basis=basis, quarter=quarter,
                                           lookback_days=definitions.lookback_days,
-                                          half_life_days=definitions.half_life_days, linking=definitions.linking)
+                                          half_life_days=definitions.half_life_days, linking=definitions.linking,
+                                          primary_campaign_credit=definitions.primary_campaign_credit)
 
 
 def model_card(definitions: catalog.Definitions, basis: str = "pipeline") -> str:

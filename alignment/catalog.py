@@ -67,6 +67,10 @@ class Definitions(BaseModel):
         defaults.LINKING, title="Touches linked through",
         description="whose touches count for a deal: contacts (its contact roles and converted leads) or account "
                     "(everyone at its account)")
+    primary_campaign_credit: bool = Field(
+        defaults.PRIMARY_CAMPAIGN_CREDIT, title="Primary-campaign credit",
+        description="a deal with no eligible touch that names its primary campaign counts that campaign as a touch "
+                    "at the deal's creation (influenced, and credited by every model)")
     markov_effects: dict[str, float] = Field(
         default_factory=dict, exclude=True,
         description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "
@@ -154,6 +158,8 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: float(d.half_life_days)),
     Parameter(name="by_account", description="linking: true links everyone at the deal's account",
               value=lambda f, d: d.linking == "account"),
+    Parameter(name="primary_credit", description="true credits a deal with no eligible touch to its primary campaign",
+              value=lambda f, d: d.primary_campaign_credit),
     Parameter(name="markov_channels", description="data_driven: the channels with a removal effect",
               value=lambda f, d: attribution.markov_parameters(d.markov_effects)["markov_channels"]),
     Parameter(name="markov_effects", description="data_driven: their removal effects, in the same order",

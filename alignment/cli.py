@@ -143,7 +143,8 @@ def cmd_attribution(args: argparse.Namespace) -> int:
     try:
         options = attribution.AttributionOptions(
             model=args.model, basis=args.basis, quarter=args.quarter, lookback_days=args.lookback_days,
-            half_life_days=args.half_life_days, linking=args.linking)
+            half_life_days=args.half_life_days, linking=args.linking,
+            primary_campaign_credit=args.primary_campaign_credit)
     except ValidationError as error:
         for problem in error.errors():
             _print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
@@ -367,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     attributed.add_argument("--lookback-days", type=int, default=365)
     attributed.add_argument("--half-life-days", type=float, default=7.0)
     attributed.add_argument("--linking", choices=["contacts", "account"], default="contacts")
+    attributed.add_argument("--primary-campaign-credit", action=argparse.BooleanOptionalAction, default=True,
+                            help="credit a deal with no eligible touch to the primary campaign it names, at its "
+                                 "creation (default: on, as the charter's default)")
     attributed.add_argument("--format", choices=["csv", "json"], default="csv")
     attributed.set_defaults(handler=cmd_attribution)
 

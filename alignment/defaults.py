@@ -27,6 +27,7 @@ ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shap
                       "data_driven")
 """The attribution models of DESIGN §4.4, the rule-based ones first; any of them can be the model of record."""
 LINKING = "contacts"               # or "account": everyone at the deal's account is linked to it
+PRIMARY_CAMPAIGN_CREDIT = True     # a deal with no linked touch is credited to the primary campaign it names
 BOUGHT_LEAD_PRICE = 250.0
 
 

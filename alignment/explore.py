@@ -139,7 +139,8 @@ SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "A
        i.is_influenced AS "Marketing-influenced",
        coalesce(d.is_won AND d.closed_at = fw.first_won_at, false) AS "Account's first win"
 FROM opportunity_sources($source_names, $source_categories) d
-JOIN influenced_deals($by_account, $lookback_hours) i ON i.opportunity_id = d.opportunity_id
+JOIN influenced_deals($by_account, $primary_credit, $lookback_hours) i
+  ON i.opportunity_id = d.opportunity_id
 LEFT JOIN (SELECT account_id, min(closed_at) AS first_won_at FROM opportunity_facts WHERE is_won
            GROUP BY account_id) fw ON fw.account_id = d.account_id
 LEFT JOIN {db}.opportunities o ON o.opportunity_id = d.opportunity_id
@@ -212,7 +213,8 @@ METRIC_RECORDS: dict[str, tuple[str, tuple[str, str] | None]] = {
     **{name: ("awareness_numbers", (f"replace(lower(trim(\"Measure\")), ' ', '_') = '{name}'",
                                     name.replace("_", " "))) for name in ("impressions", "reach", "site_visits")},
 }
-_RECORD_PARAMETERS = {"backfill", "source_names", "source_categories", "by_account", "lookback_hours",
+_RECORD_PARAMETERS = {"backfill", "source_names", "source_categories", "by_account", "primary_credit",
+                      "lookback_hours",
                       "awareness_channels", "quarter_start", "quarter_end", "interest_window_days",
                       "interest_touches", "sales_ready_personas"}
 

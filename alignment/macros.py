@@ -114,14 +114,18 @@ MACROS: tuple[str, ...] = (
     # opened]; bookings basis: in [opened − lookback, end of close date), won deals only) exactly when its linked
     # people's latest touch up to the window's end, stored at import (warehouse.opportunity_facts), falls on or after
     # opened − lookback. Linking (contacts or the whole account) and the lookback are the charter's, bound here.
-    """CREATE OR REPLACE MACRO influenced_deals(by_account, lookback_hours) AS TABLE
+    """CREATE OR REPLACE MACRO influenced_deals(by_account, primary_credit, lookback_hours) AS TABLE
          SELECT opportunity_id, region, segment, created_at, closed_at, amount, is_won,
                 coalesce(CASE WHEN by_account THEN latest_account_touch_at ELSE latest_contact_touch_at END
-                         >= created_at - to_hours(CAST(lookback_hours AS BIGINT)), false) AS is_influenced,
+                         >= created_at - to_hours(CAST(lookback_hours AS BIGINT)), false)
+                  -- §12: a deal naming a loaded primary campaign has a touch at its creation when it has no other
+                  OR (primary_credit AND primary_campaign_channel IS NOT NULL) AS is_influenced,
                 coalesce(is_won AND closed_at IS NOT NULL
                          AND CASE WHEN by_account THEN latest_account_touch_by_close_at
                                   ELSE latest_contact_touch_by_close_at END
-                             >= created_at - to_hours(CAST(lookback_hours AS BIGINT)), false) AS has_bookings_touch
+                             >= created_at - to_hours(CAST(lookback_hours AS BIGINT)), false)
+                  OR (primary_credit AND primary_campaign_channel IS NOT NULL AND is_won AND closed_at IS NOT NULL)
+                  AS has_bookings_touch
          FROM opportunity_facts""",
     # §4.3/§4.8: every deal with its resolved source (precomputed at import) and the source's category under the
     # charter's map.

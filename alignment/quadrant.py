@@ -216,9 +216,9 @@ def quarter_bars(source: Any, filters: catalog.Filters, definitions: catalog.Def
 
 def _options(filters: catalog.Filters, definitions: catalog.Definitions, model: str | None
              ) -> attribution.AttributionOptions:
-    return attribution.AttributionOptions(model=model or definitions.model_of_record, basis="pipeline",
-                                          quarter=filters.quarter, lookback_days=definitions.lookback_days,
-                                          half_life_days=definitions.half_life_days, linking=definitions.linking)
+    from alignment import campaigns
+
+    return campaigns.options(definitions, "pipeline", filters.quarter, model)
 
 
 def _campaign_units(source: Any, filters: catalog.Filters, definitions: catalog.Definitions,

@@ -9,7 +9,7 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply; every
 --   model credits the same total to campaigns, so the model of record does not change it)
 -- kind: headline
--- parameters: quarter_start, quarter_end, by_account, lookback_hours
+-- parameters: quarter_start, quarter_end, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches, spend
 -- columns:
 --   value: attributed_bookings / marketing_spend (empty when nothing was spent)
@@ -18,7 +18,7 @@
 --   marketing_spend: cost of every campaign falling in the quarter
 WITH credited AS (
   SELECT coalesce(sum(amount) FILTER (WHERE has_bookings_touch), 0) AS attributed_bookings
-  FROM influenced_deals($by_account, $lookback_hours)
+  FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
 ),
 spend AS (

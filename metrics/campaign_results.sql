@@ -13,8 +13,8 @@
 --   campaigns are listed; company-wide (cost has no region or segment, so those filters do not apply)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
---   sales_ready_personas, bought_lead_price, by_account, lookback_hours, half_life_days, attribution_models,
---   markov_channels, markov_effects
+--   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
+--   attribution_models, markov_channels, markov_effects
 -- needs:
 -- columns:
 --   campaign_id: the campaign
@@ -71,19 +71,19 @@ quality AS (
 influenced AS (
   SELECT campaign_id, count(*) AS influenced_deals, sum(amount) AS influenced_pipeline
   FROM (SELECT DISTINCT campaign_id, opportunity_id, amount
-        FROM eligible_touches(false, $by_account, $quarter_start, $quarter_end, $lookback_hours))
+        FROM eligible_touches(false, $by_account, $primary_credit, $quarter_start, $quarter_end, $lookback_hours))
   GROUP BY campaign_id
 ),
 pipeline_credit AS (
   SELECT campaign_id, sum(credited_amount) AS attributed_pipeline
-  FROM model_shares(false, $by_account, $quarter_start, $quarter_end, $lookback_hours, $half_life_days,
-                    $attribution_models, $markov_channels, $markov_effects)
+  FROM model_shares(false, $by_account, $primary_credit, $quarter_start, $quarter_end, $lookback_hours,
+                    $half_life_days, $attribution_models, $markov_channels, $markov_effects)
   WHERE campaign_id IS NOT NULL GROUP BY campaign_id
 ),
 bookings_credit AS (
   SELECT campaign_id, sum(credited_amount) AS attributed_bookings
-  FROM model_shares(true, $by_account, $quarter_start, $quarter_end, $lookback_hours, $half_life_days,
-                    $attribution_models, $markov_channels, $markov_effects)
+  FROM model_shares(true, $by_account, $primary_credit, $quarter_start, $quarter_end, $lookback_hours,
+                    $half_life_days, $attribution_models, $markov_channels, $markov_effects)
   WHERE campaign_id IS NOT NULL GROUP BY campaign_id
 ),
 programs AS (

@@ -12,8 +12,8 @@
 --   company-wide (cost has no region or segment, so those filters do not apply)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
---   sales_ready_personas, bought_lead_price, by_account, lookback_hours, half_life_days, attribution_models,
---   markov_channels, markov_effects
+--   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
+--   attribution_models, markov_channels, markov_effects
 -- needs:
 -- columns:
 --   channel: the channel ('(unattributed)': deals no campaign touched)
@@ -48,12 +48,12 @@ credit AS (
          sum(s.credited_amount) FILTER (WHERE NOT s.is_bookings) AS attributed_pipeline,
          sum(s.credited_amount) FILTER (WHERE s.is_bookings) AS attributed_bookings
   FROM (SELECT false AS is_bookings, campaign_id, credited_amount
-        FROM model_shares(false, $by_account, $quarter_start, $quarter_end, $lookback_hours, $half_life_days,
-                          $attribution_models, $markov_channels, $markov_effects)
+        FROM model_shares(false, $by_account, $primary_credit, $quarter_start, $quarter_end, $lookback_hours,
+                          $half_life_days, $attribution_models, $markov_channels, $markov_effects)
         UNION ALL
         SELECT true, campaign_id, credited_amount
-        FROM model_shares(true, $by_account, $quarter_start, $quarter_end, $lookback_hours, $half_life_days,
-                          $attribution_models, $markov_channels, $markov_effects)) s
+        FROM model_shares(true, $by_account, $primary_credit, $quarter_start, $quarter_end, $lookback_hours,
+                          $half_life_days, $attribution_models, $markov_channels, $markov_effects)) s
   LEFT JOIN campaigns c ON c.campaign_id = s.campaign_id
   GROUP BY ALL
 ),

@@ -10,7 +10,7 @@
 -- grain: one row for the quarter (influence is the deal's own: an eligible touch in the pipeline-basis window,
 --   whenever the deal was opened)
 -- kind: headline
--- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- parameters: quarter_start, quarter_end, region, segment, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches
 -- columns:
 --   value: sum of amount of opportunities won with close date in the quarter that were influenced
@@ -18,7 +18,7 @@
 --   bookings: sum of amount of every opportunity won in the quarter
 --   influenced_share: value / bookings (empty when there are no bookings)
 WITH won AS (
-  SELECT amount, is_influenced FROM influenced_deals($by_account, $lookback_hours)
+  SELECT amount, is_influenced FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
     AND in_scope(region, segment, $region, $segment)
 ),

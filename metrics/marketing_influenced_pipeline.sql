@@ -9,7 +9,7 @@
 -- pairs_with:
 -- grain: one row for the quarter
 -- kind: headline
--- parameters: quarter_start, quarter_end, region, segment, by_account, lookback_hours
+-- parameters: quarter_start, quarter_end, region, segment, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches
 -- columns:
 --   value: sum of amount of opportunities created in the quarter with an eligible touch in the pipeline-basis window
@@ -17,7 +17,7 @@
 --   pipeline: sum of amount of every opportunity created in the quarter
 --   influenced_share: value / pipeline (empty when there is no pipeline)
 WITH created AS (
-  SELECT amount, is_influenced FROM influenced_deals($by_account, $lookback_hours)
+  SELECT amount, is_influenced FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
   WHERE created_at >= $quarter_start AND created_at < $quarter_end AND in_scope(region, segment, $region, $segment)
 ),
 final AS (

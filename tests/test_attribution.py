@@ -354,7 +354,8 @@ def test_options_defaults_and_model_card():
     assert (options.model, options.basis, options.lookback_days, options.half_life_days, options.linking) == (
         "w_shaped", "pipeline", 365, 7.0, "contacts")
     assert AttributionOptions(model="time_decay", quarter="2026-Q3").card() == (
-        "time_decay · pipeline · lookback 365 d · half-life 7 d")
+        "time_decay · pipeline · lookback 365 d · half-life 7 d · primary campaign when no touch")
+    assert AttributionOptions(primary_campaign_credit=False).card() == "w_shaped · pipeline · lookback 365 d"
     assert str(AttributionOptions(quarter="2026-Q3").quarter) == "2026-Q3"
 
 

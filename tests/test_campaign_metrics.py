@@ -97,16 +97,17 @@ def test_influence_from_the_stored_latest_touches_is_the_touch_by_touch_window(r
     `influenced_deals`) equals the §4.4 window applied touch by touch (attribution's `eligible_touches`), on both
     bases, for both linkings and lookbacks from none to ten years."""
     cur = catalog.cursor(reader)
-    params = {"by_account": by_account, "lookback_hours": lookback_days * 24}
-    stored = cur.execute(
-        "SELECT opportunity_id, is_influenced, has_bookings_touch FROM influenced_deals($by_account, $lookback_hours)",
-        params).df().set_index("opportunity_id")
-    for is_bookings, column in ((False, "is_influenced"), (True, "has_bookings_touch")):
-        windowed = {row[0] for row in cur.execute(
-            "SELECT DISTINCT opportunity_id FROM eligible_touches($is_bookings, $by_account, NULL, NULL,"
-            " $lookback_hours)", {**params, "is_bookings": is_bookings}).fetchall()}
-        assert windowed or lookback_days == 0, "the demo company has influenced deals"
-        assert set(stored.index[stored[column]]) == windowed
+    for primary_credit in (False, True):
+        params = {"by_account": by_account, "primary_credit": primary_credit, "lookback_hours": lookback_days * 24}
+        stored = cur.execute(
+            "SELECT opportunity_id, is_influenced, has_bookings_touch "
+            "FROM influenced_deals($by_account, $primary_credit, $lookback_hours)", params).df().set_index("opportunity_id")
+        for is_bookings, column in ((False, "is_influenced"), (True, "has_bookings_touch")):
+            windowed = {row[0] for row in cur.execute(
+                "SELECT DISTINCT opportunity_id FROM eligible_touches($is_bookings, $by_account, $primary_credit, NULL,"
+                " NULL, $lookback_hours)", {**params, "is_bookings": is_bookings}).fetchall()}
+            assert windowed or lookback_days == 0, "the demo company has influenced deals"
+            assert set(stored.index[stored[column]]) == windowed
 
 
 def test_campaign_results_are_worked_by_hand(con):
@@ -167,9 +168,9 @@ def test_the_catalog_macro_is_the_attribution_sql(con, model):
     try:
         found = cursor.execute(
             "SELECT opportunity_id, campaign_id, share, credited_amount FROM model_shares(false, false, "
-            "$quarter_start, $quarter_end, $lookback_hours, $half_life_days, $models, $markov_channels, "
-            "$markov_effects)",
-            {"quarter_start": options.quarter.start, "quarter_end": options.quarter.end, "lookback_hours": 365 * 24,
+            "$primary_credit, $quarter_start, $quarter_end, $lookback_hours, $half_life_days, $models, "
+            "$markov_channels, $markov_effects)",
+            {"primary_credit": options.primary_campaign_credit, "quarter_start": options.quarter.start, "quarter_end": options.quarter.end, "lookback_hours": 365 * 24,
              "half_life_days": 7.0, "models": attribution.model_weights((model,)),
              **attribution.markov_parameters(markov.removal_effects if markov else {})}).df()
     finally:

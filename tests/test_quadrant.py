@@ -98,7 +98,7 @@ def test_the_quarter_bars_are_worked_by_hand(placed):
     assert placed.attrs["delivery_threshold"] == pytest.approx(10.0)
     assert placed.attrs["lead_quality_bar"] == pytest.approx(0.5)
     assert placed.attrs["traceability_threshold"] == 0.6
-    assert placed.attrs["model_card"] == "w_shaped · pipeline · lookback 365 d"
+    assert placed.attrs["model_card"] == "w_shaped · pipeline · lookback 365 d · primary campaign when no touch"
 
 
 def test_key_numbers(placed):

@@ -130,6 +130,9 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
             linking = st.selectbox(LABELS["linking"], _choices("linking"), index=_choices("linking").index(d.linking),
                                    format_func={"contacts": "the deal's contacts and converted leads",
                                                 "account": "everyone at the account"}.get, key="charter_linking")
+            primary_credit = st.toggle(
+                LABELS["primary_campaign_credit"], value=d.primary_campaign_credit, key="charter_primary_credit",
+                help=Definitions.model_fields["primary_campaign_credit"].description)
         scopes = [WHOLE_COMPANY, *[f"Region {r}" for r in snapshot.regions],
                   *[f"Segment {s}" for s in snapshot.segments]]
         targets_column, sources_column = st.columns([3, 2])
@@ -163,7 +166,7 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
                 "bought_lead_price": bought, "interest_touches": touches, "interest_window_days": window,
                 "sales_ready_personas": personas, "awareness_channels": channels, "model_of_record": model,
                 "lookback_days": lookback, "half_life_days": half_life, "linking": linking,
-                "lead_source_categories": sources, "targets": whole}})
+                "primary_campaign_credit": primary_credit, "lead_source_categories": sources, "targets": whole}})
     except ValidationError as error:
         _explain(error)
         return
