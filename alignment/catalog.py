@@ -490,9 +490,14 @@ class Comparison(BaseModel):
     @property
     def target_met(self) -> bool | None:
         """Whether the quarter's value meets its target (None: no target, or nothing measured to judge)."""
-        if self.value is None or self.target is None or self.not_measured:
-            return None
-        return self.value >= self.target if self.direction == "up" else self.value <= self.target
+        return None if self.not_measured else meets(self.value, self.target, self.direction)
+
+
+def meets(value: float | None, target: float | None, direction: str) -> bool | None:
+    """Whether a value meets a target, judged by the metric's direction (None without both)."""
+    if value is None or target is None:
+        return None
+    return value >= target if direction == "up" else value <= target
 
 
 def _difference(a: float | None, b: float | None) -> float | None:

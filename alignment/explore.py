@@ -317,6 +317,10 @@ class NotApplicable(ValueError):
     """The dimension (or a filter) cannot cut this metric; the message says why in plain words."""
 
 
+class NotMeasured(NotApplicable):
+    """The loaded data lacks what the metric needs, so no group has a number; the message says what is missing."""
+
+
 # ---- what a metric measures ---------------------------------------------------------------------------------------
 
 _COMMENT = re.compile(r"--[^\n]*")
@@ -510,6 +514,10 @@ def explore(source: Any, request: Request, definitions: Definitions | None = Non
     segment), each computed by the metric's own SQL on the group's rows."""
     definitions = definitions or Definitions()
     metric = catalog.spec(request.metric)
+    missing = metric.not_measured(catalog.missing_inputs(source))
+    if missing:
+        raise NotMeasured(f"{metric.title} is not measured: {missing}. It shows here, by any dimension, once the "
+                          "data holds it.")
     reason = why_not(metric, request.by)
     if reason:
         offered = ", ".join(DIMENSIONS[d].label.lower() for d in applicable(metric))

@@ -45,7 +45,7 @@ charter_tab, signoff_tab, history_tab = st.tabs(["Charter", "Sign-off", "History
 with charter_tab:
     st.subheader("Metrics and targets", anchor=False)
     st.caption(f"The whole company's {quarter} numbers under this charter: what a signature covers.")
-    st.dataframe(charter_view.signed_values_table(content), hide_index=True, key="charter_values")
+    st.dataframe(charter_view.signed_values_table(content, numbers.missing_inputs()), hide_index=True, key="charter_values")
     scoped = charter_view.targets_table(charter)
     if (scoped["For"] != "Whole company").any():
         st.markdown("**Targets per region and segment**")

@@ -182,3 +182,35 @@ def test_dates_after_the_datas_own_as_of_are_reported():
     assert sorted(zip(rows["field"], rows["record_id"])) == [
         ("lifecycle_events.occurred_at", "P4"), ("opportunities.close_date (closed)", "O2"),
         ("opportunities.close_date (closed)", "O4")]
+
+
+def test_explore_says_not_measured_instead_of_bars(lacking):
+    from alignment import explore
+
+    reader = warehouse.open_reader(lacking)
+    try:
+        with pytest.raises(explore.NotMeasured, match="Follow-up within SLA is not measured: no sales activities"):
+            explore.explore(reader, explore.Request(metric="sla_met_share", by="region", quarter=QUARTER))
+        found = explore.explore(reader, explore.Request(metric="inquiries", by="month", quarter=QUARTER))
+    finally:
+        reader.close()
+    assert sum(g.value or 0 for g in found.groups) == 3  # what was loaded is still explored
+
+
+def test_the_charter_page_table_says_not_measured(lacking):
+    from alignment import signoff
+    from alignment.charter import Charter
+    from ui import charter_view
+
+    charter = Charter(quarter=QUARTER, metrics=("inquiries", "sla_met_share"),
+                      definitions=catalog.Definitions(targets={"sla_met_share": 0.8, "inquiries": 2}))
+    reader = warehouse.open_reader(lacking)
+    try:
+        content = signoff.current_content(reader, charter)
+        table = charter_view.signed_values_table(content, catalog.missing_inputs(reader))
+    finally:
+        reader.close()
+    rows = {row["Metric"]: row for row in table.to_dict("records")}
+    assert rows["Inquiries"]["Target met"] == "met"  # 3 against 2
+    assert rows["Follow-up within SLA"]["Actual"] == "Not measured"
+    assert rows["Follow-up within SLA"]["Target met"].startswith("not measured: no sales activities")

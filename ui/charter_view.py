@@ -46,21 +46,23 @@ def targets_table(charter: Charter) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["For", "Metric", "Target"])
 
 
-def _met(value: float | None, target: float | None, direction: str) -> str:
-    if value is None or target is None:
-        return ""
-    return "met" if (value >= target if direction == "up" else value <= target) else "missed"
+def _met(met: bool | None) -> str:
+    return "" if met is None else "met" if met else "missed"
 
 
-def signed_values_table(content: signoff.Content) -> pd.DataFrame:
-    """The numbers a signature covers: each chosen metric's whole-company value beside its target."""
+def signed_values_table(content: signoff.Content, missing: dict[str, str]) -> pd.DataFrame:
+    """The numbers a signature covers: each chosen metric's whole-company value beside its target, or why it is not
+    measured (`missing`: the inputs the data lacks, catalog.missing_inputs)."""
     rows = []
     for name in content.charter.metrics:
         metric = catalog.spec(name)
         value, target = content.values.get(name), content.charter.target(name)
+        not_measured = metric.not_measured(missing)
         rows.append({"Metric": metric.title, "Role": theme.FUNNEL_LABELS[metric.funnel_role],
-                     "Actual": fmt.by_unit(value, metric.unit), "Target": fmt.by_unit(target, metric.unit),
-                     "Target met": _met(value, target, metric.direction)})
+                     "Actual": "Not measured" if not_measured else fmt.by_unit(value, metric.unit),
+                     "Target": fmt.by_unit(target, metric.unit),
+                     "Target met": f"not measured: {not_measured}" if not_measured
+                     else _met(catalog.meets(value, target, metric.direction))})
     return pd.DataFrame(rows)
 
 
@@ -72,7 +74,8 @@ def targets_vs_actuals(comparisons: dict[str, Comparison], names: list[str]) -> 
         metric = catalog.spec(name)
         rows.append({"Metric": metric.title, "Actual": fmt.by_unit(comparison.value, metric.unit),
                      "Target": fmt.by_unit(comparison.target, metric.unit),
-                     "Target met": _met(comparison.value, comparison.target, metric.direction)})
+                     "Target met": f"not measured: {comparison.not_measured}" if comparison.not_measured
+                     else _met(comparison.target_met)})
     return pd.DataFrame(rows)
 
 

@@ -91,6 +91,17 @@ def value(name: str, view: Filters):
     return _value(*_key(view), name)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _missing_inputs(path: str, identity) -> dict[str, str]:
+    return catalog.missing_inputs(context.reader())
+
+
+def missing_inputs() -> dict[str, str]:
+    """The inputs the loaded data lacks, each with why the metrics needing it are not measured."""
+    path = context.warehouse_path()
+    return _missing_inputs(str(path), warehouse.identity(path))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _has_data(path: str, identity, view: _View) -> bool:
     filters = _filters(view)
