@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import sys
 from pathlib import Path
@@ -18,6 +19,12 @@ _path = list(sys.path)
 sys.modules[SPEC.name] = load  # its dataclasses look their module up by name
 SPEC.loader.exec_module(load)
 sys.path[:] = _path  # the bench puts its own folder first; the tests' imports stay as they were
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end on a thread of its own: a browser test's sync Playwright may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def element(kind: str, **fields) -> ForwardMsg:
@@ -73,7 +80,7 @@ DASHBOARD = [navigation(("", "Scorecard"), ("funnel", "Funnel"), ("data", "Data"
 
 def test_signing_in_fills_the_form_found_by_its_keys_and_waits_past_the_rerun():
     client = session([SIGN_IN_FORM, [finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN), *DASHBOARD, finished()]])
-    form, submitted = asyncio.run(client.sign_in("bench-load", "a password"))
+    form, submitted = run_async(client.sign_in("bench-load", "a password"))
     states = {w.id: w for w in client.socket.sent[1].rerun_script.widget_states.widgets}
     assert states["$$ID-1a-auth_name"].string_value == "bench-load"
     assert states["$$ID-2b-auth_password"].string_value == "a password"
@@ -87,17 +94,17 @@ def test_a_sign_in_the_server_refuses_ends_the_session_with_what_the_page_said()
                finished()]
     client = session([SIGN_IN_FORM, refused])
     with pytest.raises(load.SessionError, match="do not match an account"):
-        asyncio.run(client.sign_in("bench-load", "wrong"))
+        run_async(client.sign_in("bench-load", "wrong"))
 
 
 def test_an_exception_shown_or_a_page_not_found_is_an_error_of_the_run():
     client = session([[element("exception", type="KeyError", message="'x'"), finished()]])
     client.pages = {"funnel": (calc_hash("funnel"), "Funnel")}
-    run = asyncio.run(client.open("funnel"))
+    run = run_async(client.open("funnel"))
     assert run.errors == ["exception shown: KeyError: 'x'"]
     assert client.socket.sent[0].rerun_script.page_script_hash == calc_hash("funnel")
     with pytest.raises(load.SessionError, match="no page at /nowhere"):
-        asyncio.run(client.open("nowhere"))
+        run_async(client.open("nowhere"))
 
 
 def test_messages_the_tab_has_cached_are_sent_as_hashes_and_read_from_its_cache():
@@ -106,8 +113,8 @@ def test_messages_the_tab_has_cached_are_sent_as_hashes_and_read_from_its_cache(
     reference = ForwardMsg()
     reference.ref_hash = "h1"
     client = session([[cached, finished()], [reference, finished()]])
-    asyncio.run(client.run("funnel"))
-    again = asyncio.run(client.run("funnel"))
+    run_async(client.run("funnel"))
+    again = run_async(client.run("funnel"))
     assert list(client.socket.sent[1].rerun_script.cached_message_hashes) == ["h1"]
     assert again.errors == ["exception shown: ValueError: big"]
 

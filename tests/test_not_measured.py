@@ -134,7 +134,8 @@ def test_the_board_pack_says_not_measured(lacking):
     finally:
         reader.close()
     words = " ".join(w for section in board_pack.sections for w in section.words)
-    assert "Not measured: Follow-up within SLA, because no sales activities" in words
+    assert "Not measured, because the loaded data lacks what they need: " in words
+    assert "Follow-up within SLA" in words.split("lacks what they need: ")[1]
     scorecard = next(t for t in board_pack.tables() if t.sheet == "Scorecard")
     row = next(r for r in scorecard.rows if r[0] == "Follow-up within SLA")
     assert row[2] is None and row[4].startswith("not measured: no sales activities")

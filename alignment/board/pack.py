@@ -122,6 +122,16 @@ def biggest_moves(comparisons: list[Comparison], limit: int = MOVERS) -> list[Co
     return sorted(moved, key=lambda c: (-abs(relative_change(c)), c.name))[:limit]
 
 
+def not_measured_sentence(comparisons: list[Comparison]) -> list[str]:
+    """One sentence naming the board's metrics that show no number (why, metric by metric, is in the scorecard table
+    and the data-quality appendix)."""
+    titles = [c.title for c in comparisons if c.not_measured]
+    if not titles:
+        return []
+    return [f"Not measured, because the loaded data lacks what they need: {', '.join(titles)} (the scorecard and "
+            "the data-quality appendix say what is missing)."]
+
+
 def move_sentence(comparison: Comparison) -> str:
     """Pipeline rose 12.5% to $72.0M (+$8.0M vs 2026-Q1), the good way: higher is better."""
     change = relative_change(comparison)
@@ -148,8 +158,7 @@ def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
     for comparison in missed:
         words.append(f"Target missed: {comparison.title} at {_show(comparison)} against "
                      f"{formats.by_unit(comparison.target, comparison.unit)}.")
-    for comparison in (c for c in board if c.not_measured):
-        words.append(f"Not measured: {comparison.title}, because {comparison.not_measured}.")
+    words.extend(not_measured_sentence(board))
     words.append(f"Sign-off: {signoff.label.lower()}." if signoff.state != "signed"
                  else "Sign-off: signed by both executives.")
     moves = biggest_moves(board)

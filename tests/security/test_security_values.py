@@ -434,7 +434,7 @@ def test_every_page_the_sign_off_and_the_exports_survive_any_accepted_warehouse(
             write_csv(base / "extract" / name, rows)
         db_path = base / "data" / "warehouse.duckdb"
         try:
-            import_extracts([base / "extract"], db_path=db_path, user="test")
+            import_extracts([base / "extract"], db_path=db_path, user="test", roots=[base / "extract"])
         except ImportRejected as rejection:  # the strategy makes only extracts the import accepts
             pytest.fail(f"the import refused a generated extract: {rejection}")
         with pytest.MonkeyPatch.context() as patch:  # a function's own fixture would outlive the examples
