@@ -124,10 +124,11 @@ class AttributionOptions(BaseModel):
             return Quarter.parse(value)
         return value
 
-    def card(self) -> str:
-        """The model card printed next to every attribution number."""
+    def card(self, *, half_life: bool | None = None) -> str:
+        """The model card printed next to every attribution number (the half-life where it plays a part, or always
+        when `half_life`)."""
         text = f"{self.model} · {self.basis} · lookback {self.lookback_days} d"
-        if self.model == "time_decay":
+        if half_life or (half_life is None and self.model == "time_decay"):
             text += f" · half-life {self.half_life_days:g} d"
         if self.linking == "account":
             text += " · everyone at the account"

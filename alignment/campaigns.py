@@ -29,10 +29,7 @@ def options(definitions: catalog.Definitions, basis: str = "pipeline", quarter: 
 
 def model_card(definitions: catalog.Definitions, basis: str = "pipeline") -> str:
     """The model, basis, lookback and half-life an attribution number was computed with, in one line."""
-    card = options(definitions, basis).card()
-    if definitions.model_of_record != "time_decay":  # the card names the half-life even where it plays no part
-        card += f" · half-life {definitions.half_life_days:g} d"
-    return card
+    return options(definitions, basis).card(half_life=True)  # named even where it plays no part
 
 
 def results(source: Any, name: str, filters: catalog.Filters | dict,

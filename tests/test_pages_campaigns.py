@@ -58,7 +58,8 @@ def test_every_campaign_is_shown_plainly_under_the_model_of_record(opened, reade
     for column in ("Content", "Targeting", "Start", "End", "Channel", "Cost in the quarter", "Attributed bookings"):
         assert column in table.columns
     assert table["Attributed pipeline"].tolist() == [fmt.currency(v) for v in running["attributed_pipeline"]]
-    assert "Model card: **w_shaped · pipeline · lookback 365 d · half-life 7 d** · the model of record" in (
+    assert ("Model card: **w_shaped · pipeline · lookback 365 d · half-life 7 d · primary campaign when no touch** · "
+            "the model of record") in (
         _captions(opened))
 
 
@@ -119,7 +120,8 @@ def test_switching_the_model_changes_the_credit_and_the_card(opened, reader):
     # last in the module: it leaves the page on another model
     opened.segmented_control(key="campaigns_model").set_value("first_touch").run()
     assert not opened.exception, opened.exception
-    assert "Model card: **first_touch · pipeline · lookback 365 d · half-life 7 d** · not the model of record" in (
+    assert ("Model card: **first_touch · pipeline · lookback 365 d · half-life 7 d · primary campaign when no touch** "
+            "· not the model of record") in (
         _captions(opened))
     first_touch = catalog.run(reader, "campaign_results", Filters(quarter=QUARTER),
                               catalog.Definitions(model_of_record="first_touch"))
