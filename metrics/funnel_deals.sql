@@ -20,9 +20,10 @@
 --   stage_order: the open stages first, 1, 2, … in the order the stage history shows (each stage's median position
 --     among the stages a deal entered, by first entry; ties by mean position, then name), then won, then lost;
 --     without stage history the open stages by name (their order is not known)
---   stage: the stage as the stage history (else the deal's current stage) writes it, 'won' or 'lost'; a deal is won
---     or lost by its is_won and is_closed flags, never by a stage name, so stages that closed deals stand at are
---     the won and lost rows, not open stages
+--   stage: the stage as the stage history (else the deal's current stage) writes it, 'won' or 'lost'; names that
+--     differ only in case, spaces, hyphens or underscores are one stage; a deal is won or lost by its is_won and
+--     is_closed flags, never by a stage name, so stages that closed deals stand at are the won and lost rows, not
+--     open stages
 --   outcome: 'open', 'won' or 'lost'
 --   deals: cohort: deals that have reached the stage by the as-of date; period: deals that reached it during the
 --     quarter (won and lost: at the close date). A deal that skipped a stage counts, under the back-fill policy, as
