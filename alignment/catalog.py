@@ -15,14 +15,18 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment import attribution, defaults, macros, names
+from alignment import attribution, defaults, macros, names, schema
 from alignment.periods import Quarter, QuarterField
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
 HEADER_FIELDS = ("name", "title", "definition", "unit", "owner", "funnel_role", "direction", "pairs_with", "grain",
                  "kind", "parameters", "needs", "columns")
-FUNNEL_STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
+FUNNEL_STAGES = schema.WATERFALL_STAGES
+FUNNEL_VIEWS = ("period", "cohort", "deals")
+"""The funnel's views: people (or stage counts) reaching each stage in the quarter, the quarter's inquiries followed
+through, and deals through their own stages (funnel_deals: its cohort and period rows)."""
+SPLITS = ("none", "source_category", "channel", "segment", "region", "lead_source")
 
 
 def _normalise(text: str) -> str:
@@ -105,7 +109,7 @@ class Filters(BaseModel):
     quarter: QuarterField
     region: str | None = None
     segment: str | None = None
-    split: Literal["none", "source_category", "channel", "segment", "region"] = "none"
+    split: Literal[SPLITS] = "none"
 
     @field_validator("region", "segment", mode="before")
     @classmethod
@@ -130,8 +134,8 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: f.quarter.end),
     Parameter(name="region", description="account region to keep (NULL: all)", value=lambda f, d: f.region),
     Parameter(name="segment", description="account segment to keep (NULL: all)", value=lambda f, d: f.segment),
-    Parameter(name="split", description="dimension a breakdown is split by (none, source_category, channel, "
-                                        "segment, region)", value=lambda f, d: f.split),
+    Parameter(name="split", description="dimension a breakdown is split by (" + ", ".join(SPLITS) + ")",
+              value=lambda f, d: f.split),
     Parameter(name="backfill", description="stage policy: true back-fills skipped stages",
               value=lambda f, d: d.stage_policy == "backfill"),
     Parameter(name="sla_hours", description="follow-up SLA in hours", value=lambda f, d: float(d.sla_hours)),
@@ -636,17 +640,45 @@ def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | 
 
 def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: Filters | dict | None = None,
            definitions: Definitions | None = None) -> pd.DataFrame:
-    """The waterfall for a quarter: one row per stage (and split value) with volume, ratio, velocity and value."""
-    if view not in ("period", "cohort"):
-        raise ValueError(f"view is 'period' or 'cohort', not '{view}'")
+    """The waterfall for a quarter: one row per stage (and split value) with volume, ratio, velocity and value; the
+    "deals" view is the deal-stage funnel, its cohort and its period rows (funnel_deals)."""
+    if view not in FUNNEL_VIEWS:
+        raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
     scoped = _filters(filters, quarter)
     frame = run(source, f"funnel_{view}", scoped, definitions)
     return frame.drop(columns=["split_value"]) if scoped.split == "none" else frame
 
 
+def deal_funnel(source: Any, quarter: Quarter | str, view: str = "cohort", filters: Filters | dict | None = None,
+                definitions: Definitions | None = None) -> pd.DataFrame:
+    """The deal-stage funnel's rows of one view: the deals created in the quarter ("cohort") or the deals entering
+    each stage during it ("period")."""
+    if view not in ("period", "cohort"):
+        raise ValueError(f"the deal-stage funnel's view is 'period' or 'cohort', not '{view}'")
+    frame = funnel(source, quarter, "deals", filters, definitions)
+    return frame[frame["view"] == view].drop(columns=["view"]).reset_index(drop=True)
+
+
+def funnel_unavailable(source: Any, view: str) -> str | None:
+    """Why the loaded data cannot give a funnel view (None: it can); the page and the command line say it."""
+    if view not in FUNNEL_VIEWS:
+        raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
+    missing = missing_inputs(source)
+    if view == "deals":
+        return missing.get("opportunities")
+    if "people" not in missing:
+        return None
+    counts_only = "stage_counts" not in missing
+    if view == "cohort":
+        return "cohort view needs people with ids (" + ("only stage counts were loaded" if counts_only
+                                                        else "no people were loaded") + ")"
+    return None if counts_only else "period view needs people or stage counts per period (neither was loaded)"
+
+
 def has_data(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None) -> bool:
     """Whether anything was recorded in the quarter under the region and segment filters: a person created, a stage
-    reached, a deal created or closed, a responded touch (people and deals are scoped through their account)."""
+    reached, a deal created or closed, a responded touch (people and deals are scoped through their account), a
+    stage count of a period starting in it."""
     scoped = _filters(filters, quarter)
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
                   for name in ("quarter_start", "quarter_end", "region", "segment")}
@@ -670,7 +702,10 @@ SELECT
                     AND close_date < CAST($quarter_end AS DATE)))
   OR EXISTS (SELECT 1 FROM campaign_members m JOIN scoped_people p USING (person_id)
              WHERE m.has_responded AND coalesce(m.first_responded_at, m.created_at) >= $quarter_start
-               AND coalesce(m.first_responded_at, m.created_at) < $quarter_end) AS has_data
+               AND coalesce(m.first_responded_at, m.created_at) < $quarter_end)
+  OR EXISTS (SELECT 1 FROM stage_counts
+             WHERE in_scope(region, segment, $region, $segment) AND period_start >= CAST($quarter_start AS DATE)
+               AND period_start < CAST($quarter_end AS DATE)) AS has_data
 """
     query_cursor = cursor(source)
     try:

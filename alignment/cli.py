@@ -96,7 +96,8 @@ def cmd_quality(args: argparse.Namespace) -> int:
 def _filters_from(args: argparse.Namespace):
     from alignment.catalog import Filters
 
-    return Filters(quarter=args.quarter, region=args.region, segment=args.segment)
+    return Filters(quarter=args.quarter, region=args.region, segment=args.segment,
+                   split=getattr(args, "split", "none"))
 
 
 def _definitions_from(args: argparse.Namespace):
@@ -127,10 +128,26 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_funnel(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from alignment import catalog
 
-    frame = catalog.funnel(warehouse.open_reader(Path(args.db)), args.quarter, args.view, _filters_from(args),
-                           _definitions_from(args))
+    try:
+        filters = _filters_from(args)
+    except ValidationError as error:
+        for problem in error.errors():
+            _print(f"error: --{problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    reader = warehouse.open_reader(Path(args.db))
+    # What the data cannot give is said beside the (then empty) rows, never in them: the output stays one table.
+    missing, unavailable = catalog.missing_inputs(reader), catalog.funnel_unavailable(reader, args.view)
+    if unavailable:
+        _print(f"note: {unavailable}", file=sys.stderr)
+    elif args.view == "deals" and "stage_history" in missing:
+        _print(f"note: velocity needs stage history: {missing['stage_history']}", file=sys.stderr)
+    elif args.view == "period" and "people" in missing:
+        _print("note: counted from the stage counts per period (only stage counts were loaded)", file=sys.stderr)
+    frame = catalog.funnel(reader, args.quarter, args.view, filters, _definitions_from(args))
     _print_frame(frame, args.format)
     return EXIT_OK
 
@@ -353,9 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     _quarter_options(metrics)
     metrics.set_defaults(handler=cmd_metrics)
 
-    funnel = commands.add_parser("funnel", help="the waterfall for a quarter: period (flow) or cohort view")
+    funnel = commands.add_parser("funnel", help="the waterfall for a quarter: period (flow) or cohort view, or the "
+                                                "deal-stage funnel (its cohort and period rows)")
     _quarter_options(funnel)
-    funnel.add_argument("--view", choices=["period", "cohort"], default="period")
+    funnel.add_argument("--view", choices=["period", "cohort", "deals"], default="period")
+    funnel.add_argument("--split", default="none",
+                        help="split every stage by source_category, lead_source, channel, segment or region "
+                             "(default: none)")
     funnel.set_defaults(handler=cmd_funnel)
 
     attributed = commands.add_parser(

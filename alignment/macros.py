@@ -65,21 +65,27 @@ MACROS: tuple[str, ...] = (
     # The stage dates alone (the first follow-up belongs to mql_follow_ups, the touch times to period_mql_quality).
     """CREATE OR REPLACE MACRO person_stages(use_backfill) AS TABLE
          SELECT * EXCLUDE (first_follow_up_at, responded_touch_times) FROM person_stages_followed_up(use_backfill)""",
-    # The waterfall's people in scope, each with the value of the chosen split: the source category of their own
-    # lead source, the channel of their first touch (ties by campaign), or their account's segment or region.
+    # The value of a funnel split for a record (a person, a deal, a row of stage counts): the source category of its
+    # lead source, the lead source itself in its normal form, its channel, segment or region; '(none)' when it has
+    # none, '(all)' without a split.
+    """CREATE OR REPLACE MACRO split_value(split_by, lead_source, channel, segment, region, source_names,
+                                           source_categories) AS
+         CASE split_by WHEN 'source_category' THEN source_category(lead_source, source_names, source_categories)
+                       WHEN 'lead_source' THEN coalesce(name_key(lead_source), '(none)')
+                       WHEN 'channel' THEN coalesce(channel, '(none)')
+                       WHEN 'segment' THEN coalesce(segment, '(none)')
+                       WHEN 'region' THEN coalesce(region, '(none)')
+                       ELSE '(all)' END""",
+    # The waterfall's people in scope, each with the value of the chosen split: by their own lead source, the channel
+    # of their first touch (ties by campaign), or their account's segment or region.
     """CREATE OR REPLACE MACRO funnel_people(use_backfill, split_by, source_names, source_categories,
                                              wanted_region, wanted_segment) AS TABLE
          WITH first_touch AS (
            SELECT person_id, arg_min(channel, (touch_at, campaign_id)) AS channel
            FROM touches WHERE touch_at IS NOT NULL GROUP BY person_id
          )
-         SELECT ps.*,
-                CASE split_by WHEN 'source_category' THEN source_category(ps.lead_source, source_names,
-                                                                          source_categories)
-                              WHEN 'channel' THEN coalesce(ft.channel, '(none)')
-                              WHEN 'segment' THEN coalesce(ps.segment, '(none)')
-                              WHEN 'region' THEN coalesce(ps.region, '(none)')
-                              ELSE '(all)' END AS split_value
+         SELECT ps.*, split_value(split_by, ps.lead_source, ft.channel, ps.segment, ps.region, source_names,
+                                  source_categories) AS split_value
          FROM person_stages(use_backfill) ps LEFT JOIN first_touch ft ON ft.person_id = ps.person_id
          WHERE in_scope(ps.region, ps.segment, wanted_region, wanted_segment)""",
     # §4.2/§4.8: the MQLs of a period and their first follow-up (the first activity at or after mql_at).
@@ -132,6 +138,14 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO opportunity_sources(source_names, source_categories) AS TABLE
          SELECT *, source_category(source, source_names, source_categories) AS source_category
          FROM opportunity_facts""",
+    # The funnels' deals in scope (through their account), each with the value of the chosen split: by its resolved
+    # source, its primary campaign's channel, or its account's segment or region.
+    """CREATE OR REPLACE MACRO funnel_deals_in_scope(split_by, source_names, source_categories, wanted_region,
+                                                     wanted_segment) AS TABLE
+         SELECT *, split_value(split_by, source, primary_campaign_channel, segment, region, source_names,
+                               source_categories) AS split_value
+         FROM opportunity_sources(source_names, source_categories)
+         WHERE in_scope(region, segment, wanted_region, wanted_segment)""",
     # §4.6: each campaign's cost falling in [q_start, q_end): its spend rows of the period when it has any, else its
     # actual cost (else budgeted cost, flagged) spread evenly over its days, first and last day included.
     """CREATE OR REPLACE MACRO campaign_costs(q_start, q_end) AS TABLE

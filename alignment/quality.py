@@ -173,12 +173,14 @@ NOT_MEASURED_PREFIX = "not_measured_"
 
 
 def _not_measured(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]:
-    """Each input the data lacks → (why, the titles of the headline metrics it leaves not measured)."""
+    """Each input the data lacks that a headline metric needs → (why, the titles of the metrics it leaves not
+    measured)."""
     from alignment import catalog
 
     missing = catalog.missing_inputs(con)
-    return {name: (reason, [m.title for m in catalog.headline_metrics() if name in m.needs])
-            for name, reason in missing.items()}
+    needed = {name: [m.title for m in catalog.headline_metrics() if name in m.needs] for name in missing}
+    # An input no headline metric needs (stage history, stage counts) leaves no number empty: not a finding.
+    return {name: (reason, needed[name]) for name, reason in missing.items() if needed[name]}
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[QualityCheck]:

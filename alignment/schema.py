@@ -11,6 +11,8 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field
 
 STAGES = ("inquiry", "mql", "sal", "sql", "rejected", "disqualified", "recycled")
+WATERFALL_STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
+"""The waterfall's stages in order (DESIGN §4.1): what a stage count may count."""
 PERSONAS = ("decision_maker", "influencer", "user", "other")
 FUNNEL_ROLES = ("awareness", "demand_gen")
 PERSON_KINDS = ("lead", "contact")
@@ -247,6 +249,22 @@ class AwarenessMetric(CanonicalTable):
     region: str | None = None
 
 
+class StageCount(CanonicalTable):
+    """How many reached a waterfall stage in a period, from an export that gives counts without ids (a marketing
+    report, a marketplace's funnel); the period view of the funnel reads these when no people were loaded."""
+
+    table: ClassVar[str] = "stage_counts"
+    grain: ClassVar[str] = ("one row per period and stage (and lead source, region and segment, when given); rows "
+                            "that repeat add up")
+    optional_table: ClassVar[bool] = True
+    period_start: dt.date
+    stage: Literal[WATERFALL_STAGES]
+    count: Annotated[int, Field(ge=0)]
+    lead_source: str | None = None
+    region: str | None = None
+    segment: str | None = None
+
+
 class User(CanonicalTable):
     """A rep, marketer or manager."""
 
@@ -262,7 +280,7 @@ class User(CanonicalTable):
 
 CANONICAL: tuple[type[CanonicalTable], ...] = (
     Account, Person, LifecycleEvent, SalesActivity, Opportunity, OpportunityStage, OpportunityContact,
-    Campaign, CampaignMember, CampaignSpend, AwarenessMetric, User,
+    Campaign, CampaignMember, CampaignSpend, AwarenessMetric, StageCount, User,
 )
 TABLES: dict[str, type[CanonicalTable]] = {model.table: model for model in CANONICAL}
 

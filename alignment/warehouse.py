@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change."""
 DB_ENV = "ALIGNMENT_DB"
 
@@ -215,6 +215,7 @@ def upgrade(db_path: Path) -> bool:
             # Earlier formats kept some derived tables as views of the same names.
             for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
                 con.execute('DROP VIEW "' + view.replace('"', '""') + '"')
+            _add_missing_tables(con)
             create_views(con)
             con.execute("CHECKPOINT")
         finally:
@@ -223,6 +224,16 @@ def upgrade(db_path: Path) -> bool:
     finally:
         building.unlink(missing_ok=True)
     return True
+
+
+def _add_missing_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Canonical tables added in later versions (stage_counts), empty, so every metric finds what it reads."""
+    from alignment import schema
+
+    cursor = con.cursor()
+    for model in schema.CANONICAL:
+        if not _has_table(cursor, model.table):
+            con.execute(schema.create_table_sql(model))
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,6 +14,8 @@
 --   opportunities: no opportunities were loaded
 --   amounts: no opportunity has an amount
 --   lost_deals: no lost opportunity was loaded (a win rate of won deals alone would read 100 %)
+--   stage_history: no opportunity stage history was loaded, so each deal is counted at its current stage (or won or
+--     lost), without the conversion and velocity between stages
 --   deal_accounts: no opportunity names its account
 --   deal_people: no opportunity is linked to a person (contact roles or converted leads)
 --   lead_sources: no lead source was loaded for opportunities or people
@@ -24,6 +26,7 @@
 --   impressions: no impressions were loaded (awareness numbers)
 --   reach: no reach was loaded (awareness numbers)
 --   site_visits: no site visits were loaded (awareness numbers)
+--   stage_counts: no stage counts per period (counts without ids) were loaded
 WITH final AS (
   SELECT EXISTS (SELECT 1 FROM people) AS people,
          EXISTS (SELECT 1 FROM lifecycle_events WHERE stage = 'mql') AS mql_dates,
@@ -35,6 +38,7 @@ WITH final AS (
          EXISTS (SELECT 1 FROM opportunities) AS opportunities,
          EXISTS (SELECT 1 FROM opportunities WHERE amount IS NOT NULL) AS amounts,
          EXISTS (SELECT 1 FROM opportunities WHERE is_closed AND NOT coalesce(is_won, false)) AS lost_deals,
+         EXISTS (SELECT 1 FROM opportunity_stage_history) AS stage_history,
          EXISTS (SELECT 1 FROM opportunities WHERE account_id IS NOT NULL) AS deal_accounts,
          EXISTS (SELECT 1 FROM people WHERE converted_opportunity_id IS NOT NULL)
            OR EXISTS (SELECT 1 FROM opportunity_contacts) AS deal_people,
@@ -49,6 +53,7 @@ WITH final AS (
            AS impressions,
          EXISTS (SELECT 1 FROM awareness_metrics WHERE replace(lower(trim(metric)), ' ', '_') = 'reach') AS reach,
          EXISTS (SELECT 1 FROM awareness_metrics WHERE replace(lower(trim(metric)), ' ', '_') = 'site_visits')
-           AS site_visits
+           AS site_visits,
+         EXISTS (SELECT 1 FROM stage_counts) AS stage_counts
 )
 SELECT * FROM final

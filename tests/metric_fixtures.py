@@ -55,10 +55,13 @@ class Company:
     def opportunity(self, opportunity_id: str, created: str, *, account_id: str | None = None,
                     amount: float = 0.0, close_date: str | None = None, is_closed: bool = False,
                     is_won: bool = False, lead_source: str | None = None,
-                    primary_campaign_id: str | None = None) -> "Company":
+                    primary_campaign_id: str | None = None, stage: str | None = None) -> "Company":
         return self.add("opportunities", opportunity_id=opportunity_id, created_at=at(created), account_id=account_id,
                         amount=amount, close_date=day(close_date) if close_date else None, is_closed=is_closed,
-                        is_won=is_won, lead_source=lead_source, primary_campaign_id=primary_campaign_id)
+                        is_won=is_won, lead_source=lead_source, primary_campaign_id=primary_campaign_id, stage=stage)
+
+    def stage_entered(self, opportunity_id: str, stage: str, entered: str) -> "Company":
+        return self.add("opportunity_stage_history", opportunity_id=opportunity_id, stage=stage, entered_at=at(entered))
 
     def contact_role(self, opportunity_id: str, person_id: str, *, is_primary: bool = False) -> "Company":
         return self.add("opportunity_contacts", opportunity_id=opportunity_id, person_id=person_id,
@@ -84,6 +87,11 @@ class Company:
                   region: str | None = None) -> "Company":
         return self.add("awareness_metrics", period_start=day(period_start), channel=channel, metric=metric,
                         value=value, region=region)
+
+    def stage_count(self, period_start: str, stage: str, count: int, *, lead_source: str | None = None,
+                    region: str | None = None, segment: str | None = None) -> "Company":
+        return self.add("stage_counts", period_start=day(period_start), stage=stage, count=count,
+                        lead_source=lead_source, region=region, segment=segment)
 
     def connect(self, path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
         """A database holding exactly these rows (plus the warehouse's views)."""

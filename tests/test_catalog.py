@@ -28,7 +28,7 @@ REQUIRED_METRICS = [
     "cost_per_opportunity", "cost_per_sales_ready_lead", "cac", "new_customers",
     "pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "pipeline_by_source",
     "bookings", "marketing_sourced_bookings", "win_rate_count", "win_rate_value", "average_deal_size",
-    "sales_cycle_days", "funnel_period", "funnel_cohort",
+    "sales_cycle_days", "funnel_period", "funnel_cohort", "funnel_deals",
     "marketing_influenced_pipeline", "marketing_influenced_bookings", "pipeline_roi", "bookings_roi",
     "campaign_results", "channel_results", "awareness_by_channel", "deals_by_owner", "campaign_plan",
     "weekly_campaign_spend", "weekly_pipeline_created", "weekly_inquiries", "weekly_awareness_metrics",

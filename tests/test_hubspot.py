@@ -52,7 +52,7 @@ def test_fivetran_seeds_import_with_orphans_as_warnings(tmp_path):
     assert report.tables == {
         "accounts": 24, "people": 19, "lifecycle_events": 0, "sales_activities": 0, "opportunities": 44,
         "opportunity_stage_history": 0, "opportunity_contacts": 0, "campaigns": 100, "campaign_members": 0,
-        "campaign_spend": 0, "awareness_metrics": 0, "users": 100,
+        "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 100,
     }
     people = {row[0] for row in rows["people"]}
     assert "78971951" in people and not people & {"76340251", "46897301", "76226001"}

@@ -112,6 +112,7 @@ EXPECTED: dict[str, list[tuple]] = {
         ("CMP2", dt.date(2024, 3, 1), 9000.5),
     ],
     "awareness_metrics": [],
+    "stage_counts": [],
     "users": [
         ("U1", "Ana Alvarez", "Sales", "EMEA", None),
         ("U2", "Ben Brook", "Marketing", "EMEA", "U1"),
@@ -282,7 +283,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
     assert report.tables == {
         "accounts": 10, "people": 5, "lifecycle_events": 0, "sales_activities": 20, "opportunities": 10,
         "opportunity_stage_history": 10, "opportunity_contacts": 0, "campaigns": 4, "campaign_members": 5,
-        "campaign_spend": 0, "awareness_metrics": 0, "users": 10,
+        "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 10,
     }
     skipped = sorted(w.file for w in report.warnings if w.rule == "not used by the dashboard; skipped")
     assert skipped == ["sf_account_history_data.csv", "sf_contact_history_data.csv",

@@ -18,7 +18,8 @@ from ui import format as fmt
 from ui import theme
 from ui.text import chart_text
 
-STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won"}
+STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won",
+               "lost": "Lost"}
 
 FONT = dict(family="sans-serif", size=13, color=INK)
 GRID = RULE
@@ -95,37 +96,44 @@ def empty(message: str, *, height: int = 160) -> go.Figure:
 
 # --- the waterfall -------------------------------------------------------------------------------------------------
 
-def waterfall(frame: pd.DataFrame, *, height: int = 380) -> go.Figure:
-    """The waterfall: one bar per stage (people), the catalog's stage-to-stage ratio under each stage's name.
+def stage_label(stage: str) -> str:
+    """A stage as people read it: the waterfall's by its name (mql → MQLs), a deal stage as the data writes it."""
+    return STAGE_LABELS.get(stage, str(stage))
 
-    `frame` is catalog.funnel's (stage_order, stage, people, ratio, ratio_label, velocity_days, value), one split value.
+
+def waterfall(frame: pd.DataFrame, *, height: int = 380, volume: str = "people", volume_title: str = "People") \
+        -> go.Figure:
+    """The waterfall: one bar per stage (its `volume`), the catalog's stage-to-stage ratio under each stage's name.
+
+    `frame` is catalog.funnel's (stage_order, stage, people, ratio, ratio_label, velocity_days, value), one split
+    value; or the deal-stage funnel's, whose volume is `deals` and whose stage names come from the data.
     """
     if frame.empty:
         return empty("No data for this quarter", height=height)
     rows = frame.sort_values("stage_order")
     labels = []
     for row in rows.itertuples():
-        name = f"<b>{STAGE_LABELS.get(row.stage, row.stage)}</b>"
+        name = f"<b>{chart_text(stage_label(row.stage))}</b>"
         if _missing(row.ratio):
             labels.append(f"{name}<br> ")
         else:
             labels.append(f"{name}<br>{row.ratio_label} {fmt.percent(row.ratio)}")
-    hover = [_stage_hover(row) for row in rows.itertuples()]
+    hover = [_stage_hover(row, volume, volume_title) for row in rows.itertuples()]
+    roles = [STAGE_ROLES.get(s, "sales") for s in rows["stage"]]
     figure = go.Figure(go.Bar(
-        x=labels, y=rows["people"], marker_color=[theme.FUNNEL_COLOURS[STAGE_ROLES.get(s, "sales")]
-                                                  for s in rows["stage"]],
-        text=[fmt.count(v) for v in rows["people"]], textposition="outside", cliponaxis=False,
+        x=labels, y=rows[volume], marker_color=[theme.FUNNEL_COLOURS[role] for role in roles],
+        text=[fmt.count(v) for v in rows[volume]], textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", showlegend=False,
     ))
-    _layout(figure, height=height, y_title="People", legend=False)
+    _layout(figure, height=height, y_title=volume_title, legend=False)
     _value_axis(figure, "count", rangemode="tozero")
-    figure.update_yaxes(range=[0, float(rows["people"].max() or 1) * 1.15])
-    _role_legend(figure, ["demand_gen", "sales"])
+    figure.update_yaxes(range=[0, float(rows[volume].max() or 1) * 1.15])
+    _role_legend(figure, dict.fromkeys(roles))
     return figure
 
 
-def _stage_hover(row) -> str:
-    lines = [f"<b>{STAGE_LABELS.get(row.stage, row.stage)}</b>", f"People: {fmt.count(row.people)}"]
+def _stage_hover(row, volume: str = "people", volume_title: str = "People") -> str:
+    lines = [f"<b>{chart_text(stage_label(row.stage))}</b>", f"{volume_title}: {fmt.count(getattr(row, volume))}"]
     if not _missing(row.ratio):
         lines.append(f"{str(row.ratio_label).capitalize()}: {fmt.percent(row.ratio)}")
     if not _missing(row.velocity_days):
@@ -144,15 +152,16 @@ def _role_legend(figure: go.Figure, roles: Iterable[str]) -> None:
 
 
 def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value", columns: int = 4,
-                              title: str | None = None, dimension: str = "") -> go.Figure:
+                              title: str | None = None, dimension: str = "", volume: str = "people",
+                              volume_title: str = "People") -> go.Figure:
     """One small waterfall per split value (own y-axis each, so small groups stay readable), in the role colours
     (the main waterfall above carries their legend); `dimension` (channel, region, …) names the panels as
-    category_label does."""
+    category_label does; `volume` and `volume_title` as in waterfall."""
     if frame.empty:
         return empty("No data for this quarter")
     # Largest group first (by its first stage's volume), so the panels read in order of weight.
     first_stage = frame[frame["stage_order"] == frame["stage_order"].min()]
-    groups = list(first_stage.sort_values("people", ascending=False, kind="stable")[split])
+    groups = list(first_stage.sort_values(volume, ascending=False, kind="stable")[split])
     groups += [g for g in dict.fromkeys(frame[split]) if g not in groups]
     columns = max(1, min(columns, len(groups)))
     rows = math.ceil(len(groups) / columns)
@@ -162,14 +171,15 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
     for index, group in enumerate(groups):
         part = frame[frame[split] == group].sort_values("stage_order")
         figure.add_trace(go.Bar(
-            x=[STAGE_SHORT.get(s, s) for s in part["stage"]], y=part["people"],
+            x=[chart_text(STAGE_SHORT.get(s, s)) for s in part["stage"]], y=part[volume],
             marker_color=[theme.FUNNEL_COLOURS[STAGE_ROLES.get(s, "sales")] for s in part["stage"]],
-            hovertext=[_stage_hover(row) for row in part.itertuples()], hoverinfo="text", showlegend=False,
+            hovertext=[_stage_hover(row, volume, volume_title) for row in part.itertuples()], hoverinfo="text",
+            showlegend=False,
         ), row=index // columns + 1, col=index % columns + 1)
-        figure.update_yaxes(range=[0, _top(part["people"])], row=index // columns + 1, col=index % columns + 1)
+        figure.update_yaxes(range=[0, _top(part[volume])], row=index // columns + 1, col=index % columns + 1)
     _layout(figure, height=max(260, 230 * rows), legend=False)
     figure.update_yaxes(**AXIS_FORMATS["count"], nticks=4)
-    figure.update_yaxes(title_text="People", col=1)
+    figure.update_yaxes(title_text=volume_title, col=1)
     figure.update_xaxes(tickfont=dict(size=11))
     figure.update_annotations(font=dict(size=13))
     figure.update_layout(margin=dict(t=30))
@@ -284,7 +294,7 @@ def tile_sparkline(quarters: Iterable[str], values: Iterable[float | None], *, u
 # --- categories ----------------------------------------------------------------------------------------------------
 
 NO_VALUE = {"channel": "No campaign touch", "region": "No region", "segment": "No segment",
-            "owner_region": "No region", "source_category": "No source"}
+            "owner_region": "No region", "source_category": "No source", "lead_source": "No lead source"}
 """What "(none)" (a missing value the catalog groups under one name) means in each dimension."""
 
 

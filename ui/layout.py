@@ -17,7 +17,8 @@ TABLE_LABELS = {
     "sales_activities": "Sales activities", "opportunities": "Opportunities",
     "opportunity_stage_history": "Opportunity stage changes", "opportunity_contacts": "Opportunity contact roles",
     "campaigns": "Campaigns", "campaign_members": "Campaign memberships", "campaign_spend": "Campaign spend entries",
-    "awareness_metrics": "Awareness measurements", "users": "Users (reps and marketers)",
+    "awareness_metrics": "Awareness measurements", "stage_counts": "Stage counts per period (no ids)",
+    "users": "Users (reps and marketers)",
 }
 
 

@@ -71,6 +71,34 @@ def funnel(view: Filters, kind: str) -> pd.DataFrame:
     return _funnel(*_key(view), kind)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _deal_funnel(path: str, identity, view: _View, in_force: str, kind: str) -> pd.DataFrame:
+    filters = _filters(view)
+    return catalog.deal_funnel(context.reader(), filters.quarter, kind, filters,
+                               Definitions.model_validate_json(in_force))
+
+
+def deal_funnel(view: Filters, kind: str) -> pd.DataFrame:
+    """The deal-stage funnel (its period or cohort rows) for the view, split when `view.split` says so."""
+    return _deal_funnel(*_key(view), kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _missing_inputs(path: str, identity) -> dict[str, str]:
+    return catalog.missing_inputs(context.reader())
+
+
+def missing_inputs() -> dict[str, str]:
+    """The inputs the loaded data lacks, each with its reason (sql/inputs.sql)."""
+    path = context.warehouse_path()
+    return _missing_inputs(str(path), warehouse.identity(path))
+
+
+def funnel_unavailable(kind: str) -> str | None:
+    """Why the loaded data cannot give this funnel view (None: it can)."""
+    return catalog.funnel_unavailable(context.reader(), kind)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _rows(path: str, identity, view: _View, in_force: str, name: str) -> pd.DataFrame:
     return catalog.run(context.reader(), name, _filters(view), Definitions.model_validate_json(in_force))

@@ -8,7 +8,7 @@ import streamlit as st
 from alignment.board import csvs
 from alignment.board.spec import TableSpec
 from ui import format as fmt
-from ui.charts import STAGE_LABELS, category_label
+from ui.charts import category_label, stage_label
 
 CATEGORY = "category"
 """The kind of a column of category codes (a channel, region, segment) in `readable`: shown as category_label says."""
@@ -30,15 +30,16 @@ def readable(frame: pd.DataFrame, columns: dict[str, tuple[str, str | None]]) ->
 
 
 def four_measures(waterfall: pd.DataFrame, *, ratio_label: str, split_header: str | None = None,
-                  split: str = "") -> pd.DataFrame:
-    """Forrester's four measures per stage of catalog.funnel's frame: volume, conversion, velocity and value; split
-    values (of the dimension `split`) named as the split's charts name them."""
-    frame = waterfall.assign(stage=waterfall["stage"].map(STAGE_LABELS))
+                  split: str = "", volume: str = "people", volume_header: str = "Volume (people)") -> pd.DataFrame:
+    """Forrester's four measures per stage of catalog.funnel's frame (or the deal-stage funnel's, whose volume is
+    `deals`): volume, conversion, velocity and value; split values (of the dimension `split`) named as the split's
+    charts name them."""
+    frame = waterfall.assign(stage=waterfall["stage"].map(stage_label))
     columns = {}
     if split_header:
         frame = frame.assign(split_value=[category_label(split, v) for v in frame["split_value"]])
         columns = {"split_value": (split_header, None)}
-    columns |= {"stage": ("Stage", None), "people": ("Volume (people)", "count"), "ratio": (ratio_label, "percent"),
+    columns |= {"stage": ("Stage", None), volume: (volume_header, "count"), "ratio": (ratio_label, "percent"),
                 "velocity_days": ("Velocity (median days from the stage before)", "days"),
                 "value": ("Value", "currency")}
     return readable(frame, columns)

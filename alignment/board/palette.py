@@ -27,7 +27,8 @@ QUADRANT_COLOURS = {"Aligned": GOOD, "Spin doctor": SALES, "Silent operative": N
                     "Awareness": AWARENESS}
 
 STAGE_LABELS = {"inquiry": "Inquiries", "mql": "MQLs", "sal": "SALs", "sql": "SQLs", "opportunity": "Opportunities",
-                "won": "Won"}
+                "won": "Won", "lost": "Lost"}
+"""The waterfall's stages by name, and the two ends of the deal-stage funnel."""
 # Marketing works a person until sales accepts them: the first two stages are demand generation's, the rest sales'.
 STAGE_ROLES = {"inquiry": "demand_gen", "mql": "demand_gen", "sal": "sales", "sql": "sales", "opportunity": "sales",
                "won": "sales"}

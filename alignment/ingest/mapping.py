@@ -24,7 +24,7 @@ from alignment.ingest.staging import DATE_LAYOUTS, FALSE_WORDS, TRUE_WORDS, Part
 ANY_OTHER = "*"  # a value-map key meaning "every other non-empty value"
 # Columns read in snake_case so "Decision Maker", "decision-maker" and "DECISION_MAKER" are one value.
 SNAKE_CASE = {"people": ("persona", "kind"), "lifecycle_events": ("stage",), "campaigns": ("channel", "funnel_role"),
-              "awareness_metrics": ("channel", "metric")}
+              "awareness_metrics": ("channel", "metric"), "stage_counts": ("stage",)}
 # What a required column holds, for the message that asks for it.
 HOLDS = {
     "account_id": "the company id", "person_id": "the person's id", "created_at": "when the record was created",
@@ -32,7 +32,7 @@ HOLDS = {
     "opportunity_id": "the deal id", "entered_at": "when the deal entered the stage", "campaign_id": "the campaign id",
     "name": "the name", "channel": "the channel (or give one under constants)", "period_start":
     "the first day of the period", "amount": "the amount", "metric": "the metric's name", "value": "the number",
-    "user_id": "the user id",
+    "user_id": "the user id", "count": "how many reached the stage in the period",
 }
 DEFAULTED = {"people": {"kind": "contact"}}  # a person whose kind is not mapped is a contact
 HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d", "HH": "%H", "hh": "%H", "mm": "%M",

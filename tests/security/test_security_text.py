@@ -167,6 +167,8 @@ def _hostile_charts():
     stages = pd.DataFrame({"split_value": [HOSTILE] * 2, "stage": ["inquiry", "mql"], "stage_order": [1, 2],
                            "people": [4, 2], "ratio": [None, 0.5], "ratio_label": ["", "flow ratio"],
                            "velocity_days": [None, 3.0], "value": [None, None]})
+    # A deal's stages are named by the data, unlike the waterfall's six.
+    deal_stages = stages.assign(stage=[HOSTILE, "won"]).rename(columns={"people": "deals"})
     spec = ChartSpec(kind="bar", title=HOSTILE, categories=[HOSTILE, "plain"], unit="currency",
                      series=[Series(name=HOSTILE, values=[1.0, 2.0], colour="#123456")], value_title=HOSTILE)
     groups = pd.DataFrame({"key": ["k1", "k2"], "label": [HOSTILE, "plain"], "value": [3.0, 1.0]})
@@ -188,6 +190,10 @@ def _hostile_charts():
         "outcome bars": charts.outcome_bars(pd.DataFrame({"outcome": [HOSTILE], "people": [1]}), label="outcome",
                                             value="people", colours=["#000000"], x_title="x"),
         "small multiples": charts.waterfall_small_multiples(stages, dimension="region", title=HOSTILE),
+        "waterfall of stages named by the data": charts.waterfall(stages.assign(stage=[HOSTILE, "won"])),
+        "deal-stage waterfall": charts.waterfall(deal_stages, volume="deals", volume_title="Deals"),
+        "deal-stage small multiples": charts.waterfall_small_multiples(deal_stages, dimension="lead_source",
+                                                                       volume="deals", volume_title="Deals"),
         "board-pack chart": charts.figure(spec),
         "explore bars": explore_view.bars(groups, unit="count", title="MQLs", by="campaign", colour="#000000"),
         "quadrant": charts.quadrant_scatter(quadrant, label="name", x_threshold=0.5, y_threshold=1.0),
@@ -415,7 +421,7 @@ def _plotly_specs(at: AppTest) -> list[dict]:
 WALK = {
     "pages/review_scorecard.py": [{}, {"scorecard_all": True}],
     "pages/review_funnel.py": [{}, {"funnel_split": "region"}, {"funnel_split": "segment"},
-                               {"funnel_split": "channel"}],
+                               {"funnel_split": "channel"}, {"funnel_split": "lead_source"}],
     "pages/review_pipeline.py": [{}],
     "pages/review_campaigns.py": [{}, {"campaigns_quadrant_by": "channel"}],
     "pages/review_awareness.py": [{}],
@@ -509,7 +515,7 @@ def test_every_chart_on_every_page_shows_hostile_names_as_text(walk):
     problems = [(where, text[:200]) for where, spec in walk["charts"] for text in _chart_problems(spec)]
     assert problems == []
     charted = " ".join(text for _, spec in walk["charts"] for text in _strings(spec))
-    for tag in ("pwnregion", "pwncampaign", "pwnrep", "pwnchannel", "pwnreason"):
+    for tag in ("pwnregion", "pwncampaign", "pwnrep", "pwnchannel", "pwnreason", "pwnsource"):
         assert tag in charted, f"no chart showed {tag}"
 
 
