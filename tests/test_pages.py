@@ -216,4 +216,4 @@ def test_the_data_page_lists_quality_checks_with_their_rows(demo_app):
     assert {"Check", "Records", "Why it matters"} <= set(checks.columns)
     flagged = checks[checks["Records"] > 0]
     assert len(at.expander) >= len(flagged)
-    assert "Opportunities with no amount (loaded as 0)" in set(flagged["Check"])
+    assert "Opportunities with the amount empty (counted as 0)" in set(flagged["Check"])

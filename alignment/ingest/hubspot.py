@@ -100,7 +100,7 @@ class HubSpotDeal(BaseModel):
     owner_id: str | None = None
     created_at: dt.datetime
     close_date: dt.date | None = None
-    amount: Annotated[float, Field(ge=0)] = 0.0
+    amount: Annotated[float | None, Field(ge=0)] = None
     stage: str | None = None
     pipeline: str | None = None
     is_closed: bool | None = None

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import duckdb
 
-from alignment import history, schema, users, warehouse
+from alignment import history, quality, schema, users, warehouse
 from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
@@ -173,6 +173,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 if progress:
                     progress(0.85, "Writing the warehouse")
                 report.tables = _materialise(con)
+                report.warnings += findings(con)
                 report.files = [
                     {"file": s.name, "rows": s.rows, "fingerprint": s.fingerprint,
                      "read_as": run.recognised.get(s.name, ""), "assumptions": s.assumptions}
@@ -382,7 +383,7 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
             _group(problems, rows, model.key,
                    f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error", headers)
         for spec in schema.columns(model):
-            if not spec.references:
+            if not spec.references or (model.table, spec.name) in REPORTED_AS_FINDINGS:
                 continue
             target_table, target_column = spec.references.split(".")
             rows = con.execute(
@@ -394,6 +395,28 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
             rule = f"no {target_table} row has this {target_column}"
             rule += " (loaded; listed in data quality)" if not spec.strict_reference else " — import that file too"
             _group(problems, rows, (spec.name,), rule, severity, headers)
+    return problems
+
+
+# References the import reports as data quality's own findings (see `findings`), not as a reference warning.
+REPORTED_AS_FINDINGS = {(audit.table, audit.column) for audit in quality.IMPORT_FINDINGS
+                        if "SELECT" in audit.where.upper()}
+
+
+def findings(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Data quality's findings that the import reports too (an empty amount, an account not given or not loaded),
+    in its words, counted over the rows it will count: the canonical tables are written, and their rows are the
+    canon_ tables' rows, which still say the file and row each came from."""
+    problems: list[Problem] = []
+    headers = _source_headers(con)
+    for audit in quality.IMPORT_FINDINGS:
+        # The table, column and condition are data quality's constants, never input.
+        rows = con.execute("SELECT _file, 0, _row, CAST(" + audit.column + " AS VARCHAR) FROM canon_" + audit.table
+                           + " WHERE " + audit.where + " ORDER BY _file, _row").fetchall()
+        first = len(problems)
+        _group(problems, rows, (audit.column,), audit.title, "warning", headers)
+        for problem in problems[first:]:
+            problem.canonical = audit.column
     return problems
 
 

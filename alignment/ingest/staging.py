@@ -451,9 +451,6 @@ def _checks(part: Part, specs: list[schema.ColumnSpec],
                            condition.format(c), t, "error"))
         if spec.required and not spec.nullable:
             checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
-        elif spec.default is not None and spec.sql_type == "DOUBLE" and c in part.columns:
-            checks.append((c, f"is empty; loaded as {spec.default:g} (flagged in data quality)",
-                           f"{t} IS NULL", t, "warning"))
         if spec.allowed:
             allowed = ", ".join(f"'{v}'" for v in spec.allowed)
             if c in part.unknown_to:
