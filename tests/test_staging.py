@@ -142,7 +142,8 @@ def test_required_and_range_rules_of_the_contract(tmp_path):
     _, result, _ = staged(path, schema.Opportunity)
     assert sorted(p.message() for p in result.problems) == [
         "sample.csv, row 2, column 'opportunity_id': is empty but required.",
-        "sample.csv, row 3, column 'amount': must be at least 0 (value '-10').",
+        "sample.csv, row 3, column 'amount': must be at least 0; it reads as a negative number (a minus sign, or "
+        "brackets as accountants write one): write the figure without them, or leave the cell empty (value '-10').",
     ]
 
 

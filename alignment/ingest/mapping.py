@@ -19,7 +19,7 @@ from alignment.ingest.adapters import (
 )
 from alignment.ingest.problems import ImportRejected, Problem
 from alignment.ingest.readers import SourceFile, normalize_header, read_through
-from alignment.ingest.staging import DATE_LAYOUTS, FALSE_WORDS, TRUE_WORDS, Part
+from alignment.ingest.staging import FALSE_WORDS, TRUE_WORDS, Part, bad_date_format, date_layout
 
 ANY_OTHER = "*"  # a value-map key meaning "every other non-empty value"
 # Columns read in snake_case so "Decision Maker", "decision-maker" and "DECISION_MAKER" are one value.
@@ -35,10 +35,6 @@ HOLDS = {
     "user_id": "the user id",
 }
 DEFAULTED = {"people": {"kind": "contact"}}  # a person whose kind is not mapped is a contact
-HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d", "HH": "%H", "hh": "%H", "mm": "%M",
-                     "ss": "%S"}
-STRPTIME_CODES = set("aAbBdHIjmMpSyYzZfeT%")
-ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 NUMBER_FORMATS = {"decimal_comma": "decimal_comma", "comma": "decimal_comma", "decimal_point": "decimal_point",
                   "point": "decimal_point"}
 TABLE_KEYS = ("file", "columns", "formats", "values", "constants", "date_format", "decimal")
@@ -65,7 +61,7 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 def _readable_date_format(value: str) -> str:
     """A date format the readers understand (DD/MM/YYYY or %d/%m/%Y style), else a message saying what works."""
     if date_layout(value) is None:
-        raise ValueError(_bad_date_format(value))
+        raise ValueError(bad_date_format(value))
     return value
 
 
@@ -75,23 +71,6 @@ DateFormat = Annotated[Text, AfterValidator(_readable_date_format)]
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def date_layout(text: str) -> str | None:
-    """A date format as staging reads it: a built-in layout key, or a strptime pattern; None if unreadable."""
-    text = text.strip()
-    if text in ("iso", "epoch_ms"):
-        return text
-    pattern = text if "%" in text else re.sub("|".join(HUMAN_DATE_TOKENS), lambda m: HUMAN_DATE_TOKENS[m.group()],
-                                              text)
-    codes = re.findall(r"%(.)", pattern)
-    if not codes or any(code not in STRPTIME_CODES for code in codes) or re.search(r"[A-SU-Za-z]",
-                                                                                   re.sub(r"%.", "", pattern)):
-        return None
-    if pattern in ISO_FORMATS:
-        return "iso"
-    # A day-first or month-first date also reads the same date followed by a time.
-    return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
 
 
 def _kind_of(table: str, column: str) -> str:
@@ -179,7 +158,7 @@ class TableMapping(BaseModel):
                 continue
             kind = _kind_of(cls.table, column)
             if kind == "date" and date_layout(value) is None:
-                issues.append(f"{column}: {_bad_date_format(value)}")
+                issues.append(f"{column}: {bad_date_format(value)}")
             elif kind == "number" and value.strip().lower() not in NUMBER_FORMATS:
                 issues.append(f"{column}: '{value}' is not a number format — use decimal_comma (1.234,56) or "
                               "decimal_point (1,234.56)")
@@ -216,11 +195,6 @@ def _value_issues(table: str, spec: schema.ColumnSpec, value: str, said: str) ->
     if _kind_of(table, spec.name) == "boolean" and value.strip().lower() not in TRUE_WORDS + FALSE_WORDS:
         return [f"{said} '{value}', which is not true or false"]
     return []
-
-
-def _bad_date_format(value: str) -> str:
-    return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, DD day, "
-            "HH hour, mm minute, ss second), or iso, or epoch_ms")
 
 
 def _raise(issues: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 from pydantic import BaseModel
@@ -16,31 +16,110 @@ from alignment.ingest.readers import SourceFile, read_through
 
 # Date-time layouts tried on every date column, in order of preference when several read every value.
 DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
-    "iso": ("ISO 8601 (YYYY-MM-DD hh:mm:ss)", []),
+    "iso": ("ISO 8601 (YYYY-MM-DD hh:mm:ss, with or without an offset such as Z or +02:00)", []),
     "us": ("MM/DD/YYYY", ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
                           "%m/%d/%Y"]),
     "eu": ("DD/MM/YYYY", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]),
     "dot": ("DD.MM.YYYY", ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]),
+    "dash": ("DD-MM-YYYY", ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]),
+    "day_month": ("DD Mon YYYY (15 Apr, 2021)", [
+        "%d %b, %Y %H:%M:%S", "%d %b, %Y %H:%M", "%d %b, %Y", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y",
+        "%d %B, %Y %H:%M:%S", "%d %B, %Y", "%d %B %Y %H:%M:%S", "%d %B %Y"]),
+    "month_day": ("Mon DD, YYYY (Apr 15, 2021)", [
+        "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%b %d, %Y",
+        "%B %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M:%S", "%B %d, %Y %H:%M", "%B %d, %Y"]),
     "epoch_ms": ("milliseconds since 1970 (epoch)", []),
 }
-DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}"}
+DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}",
+               "dash": r"^\d{1,2}-\d{1,2}-\d{4}", "day_month": r"^\d{1,2} [A-Za-z]{3}",
+               "month_day": r"^[A-Za-z]{3,9} \d{1,2}"}
+# A date format as people write it (DD-MM-YYYY HH:mm), token by token; the longest token first.
+HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "DD": "%d", "HH": "%H",
+                     "hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
+STRPTIME_CODES = set("aAbBdHIjmMpSyYzZfeT%")
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def date_layout(text: str) -> str | None:
+    """A date format as staging reads it: a built-in layout key, or a strptime pattern; None if unreadable."""
+    text = text.strip()
+    if text in ("iso", "epoch_ms"):
+        return text
+    pattern = text if "%" in text else re.sub("|".join(HUMAN_DATE_TOKENS), lambda m: HUMAN_DATE_TOKENS[m.group()],
+                                              text)
+    if "%I" in pattern and "%p" not in pattern:
+        pattern = pattern.replace("%I", "%H")  # hh without AM/PM is the 24-hour clock
+    codes = re.findall(r"%(.)", pattern)
+    if not codes or any(code not in STRPTIME_CODES for code in codes) or re.search(r"[A-SU-Za-z]",
+                                                                                   re.sub(r"%.", "", pattern)):
+        return None
+    if pattern in ISO_FORMATS:
+        return "iso"
+    # A day-first or month-first date also reads the same date followed by a time.
+    return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
+
+
+def bad_date_format(value: str) -> str:
+    return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, MMM month "
+            "name, DD day, HH hour, hh hour of AM/PM with A, mm minute, ss second), or iso, or epoch_ms")
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([-/.])(\d{1,2})\2(\d{2,4})(?:([ T])(\d{1,2}):\d{2}(:\d{2})?(?:\.\d+)?"
+                           r"\s*([AaPp][Mm])?)?")
+_NAMED_DATE = re.compile(r"(?:(\d{1,2}) ([A-Za-z]{3,9})|([A-Za-z]{3,9})\.? (\d{1,2}))(,?) (\d{4})"
+                         r"(?: (\d{1,2}):\d{2}(:\d{2})?\s*([AaPp][Mm])?)?")
+
+
+def suggest_date_format(value: str | None) -> str | None:
+    """The date format (as a mapping file writes it) that reads `value`, e.g. "DD-MM-YYYY HH:mm"; None when none of
+    the shapes exports use fits."""
+    text = (value or "").strip()
+
+    def clock(hour: str | None, seconds: str | None, half: str | None) -> str:
+        if not hour:
+            return ""
+        return ("hh" if half else "HH") + ":mm" + (":ss" if seconds else "") + (" A" if half else "")
+
+    if match := _NUMERIC_DATE.fullmatch(text):
+        first, sep, second, third, gap, hour, seconds, half = match.groups()
+        if len(first) == 4:
+            date = f"YYYY{sep}MM{sep}DD"
+        else:
+            year = "YYYY" if len(third) == 4 else "YY"
+            # Month first only when the second number cannot be a month; otherwise day first, as most of the world.
+            date = f"MM{sep}DD{sep}{year}" if int(second) > 12 >= int(first) else f"DD{sep}MM{sep}{year}"
+        time = clock(hour, seconds, half)
+        return date + ((gap or " ") + time if time else "")
+    if match := _NAMED_DATE.fullmatch(text):
+        day, month, month_first, day_second, comma, _, hour, seconds, half = match.groups()
+        name = "MMM" if len(month or month_first) == 3 else "MMMM"
+        date = f"DD {name}{comma} YYYY" if day else f"{name} DD{comma} YYYY"
+        time = clock(hour, seconds, half)
+        return date + (" " + time if time else "")
+    return None
+
+
 TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
               "BOOLEAN": "true/false"}
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
 MACROS = r"""
-CREATE OR REPLACE TEMP MACRO _money_core(s) AS regexp_replace(upper(trim(s)), '(USD|EUR|GBP|[$€£¥\s''])', '', 'g');
+CREATE OR REPLACE TEMP MACRO _money_core(s) AS regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
+-- An accountant's negative is written in brackets: (1,200) is -1200 (which the amount rule then refuses).
+CREATE OR REPLACE TEMP MACRO _money_sign(s) AS CASE WHEN _money_core(s) LIKE '(%)' THEN -1 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO _money_body(s) AS
+  CASE WHEN _money_core(s) LIKE '(%)' THEN _money_core(s)[2:-2] ELSE _money_core(s) END;
 CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
-  CASE right(_money_core(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
+  CASE right(_money_body(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
-  CASE WHEN right(_money_core(s), 1) IN ('K', 'M', 'B') THEN left(_money_core(s), length(_money_core(s)) - 1)
-       ELSE _money_core(s) END;
+  CASE WHEN right(_money_body(s), 1) IN ('K', 'M', 'B') THEN left(_money_body(s), length(_money_body(s)) - 1)
+       ELSE _money_body(s) END;
 CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
 -- The number the text writes, NaN and infinities included (staging refuses those by a rule of their own).
 CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
   TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s);
+                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
 CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
 CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
 -- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
@@ -58,6 +137,12 @@ CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
        ELSE NULLIF(trim(s), '') END;
 CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
 """
+# Currency codes and symbols written before or after an amount (USD 1,200; 1.200 €; R$ 100.000,00), and the separators
+# spreadsheets put between thousands: the no-break and thin spaces (U+00A0, U+2009, U+202F).
+MONEY_CODES = ("USD", "EUR", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "BRL", "MXN", "INR", "SEK", "NOK", "DKK",
+               "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD")
+MACROS = MACROS.replace("@CODES@", "|".join(MONEY_CODES)).replace("@SYMBOLS@", "$€£¥₹").replace(
+    "@SPACES@", r"\x{00A0}\x{2009}\x{202F}")
 # Salesforce's 18-character id is its 15-character, case-sensitive id and a checksum of three characters: for each
 # block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
 # … fifth character that is a capital.
@@ -102,6 +187,9 @@ class Part:
     skip_if_empty: tuple[str, ...] = ()
     expected_headers: dict[str, list[str]] = field(default_factory=dict)
     salesforce_ids: tuple[str, ...] = ()  # columns whose 18-character Salesforce ids are read as 15 (salesforce_id)
+    # What to write so a date column is read in the format `fits` (column, fits → advice); None: the import's
+    # date-format option, as the Salesforce and HubSpot imports take it.
+    date_advice: Callable[[str, str], str] | None = None
 
     def header_of(self, column: str) -> str:
         return self.columns.get(column, column)
@@ -168,6 +256,8 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
                 rows, found = _parse(con, part, specs, text, formats, params, where, checks)
         for index, (column, rule, _, _, severity) in enumerate(checks):
             count, examples = found[index]
+            if count and index == _date_check(checks, specs, column):
+                rule += _date_advice(part, column, formats.get(column), examples)
             if count:
                 result.problems.append(Problem(
                     file=file, column=part.header_of(column), canonical=column, rule=rule, count=count,
@@ -277,6 +367,53 @@ def _type_check_index(checks, column: str) -> int:
                 and check[1].startswith("is not "))
 
 
+def _date_check(checks, specs, column: str) -> int | None:
+    """Where the "is not a date" check of `column` is in `checks`, if it is a date column."""
+    if next(s for s in specs if s.name == column).sql_type not in ("TIMESTAMP", "DATE"):
+        return None
+    return _type_check_index(checks, column)
+
+
+def _layout_words(layout: str | None) -> str:
+    return DATE_LAYOUTS[layout or "iso"][0] if (layout or "iso") in DATE_LAYOUTS else f"'{layout}'"
+
+
+def _date_advice(part: Part, column: str, layout: str | None, examples: list | None) -> str:
+    """What was tried on a date column whose values did not read, and the format that reads them, as the line to
+    write."""
+    if column in part.formats:
+        tried = f" in the format given ({_layout_words(layout)})"
+    else:
+        tried = " in any layout tried (" + "; ".join(words for words, _ in DATE_LAYOUTS.values()) + ")"
+    value = next((e["value"] for e in examples or [] if e["value"]), None)
+    fits = suggest_date_format(value)
+    if fits is None:
+        return tried + "; write the format the file uses: " + _advice(part, column, "DD/MM/YYYY HH:mm")
+    if not _reads(value, fits) or date_layout(fits) == (layout or "iso"):
+        return tried + f"; it has the layout {fits} but is not a real date: correct it in the file"
+    return tried + f"; it reads as {fits}: " + _advice(part, column, fits)
+
+
+def _reads(value: str, fits: str) -> bool:
+    """Whether the date format `fits` reads `value` (as DuckDB's strptime would: the same codes)."""
+    layout = date_layout(fits)
+    patterns = DATE_LAYOUTS[layout][1] if layout in DATE_LAYOUTS else [layout]
+    for pattern in patterns:
+        try:
+            dt.datetime.strptime(value.strip(), pattern)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _advice(part: Part, column: str, fits: str) -> str:
+    if part.date_advice:
+        return part.date_advice(column, fits)
+    return f'import with the date format "{fits}" (--date-format "{fits}" on the command line, or Date format on ' \
+           "the Data page)"
+
+
 def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
     """The column's trimmed text (NULL when empty), after the part's case rules and value map."""
     if spec.name in part.constants:
@@ -315,7 +452,7 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
         t = text[spec.name]
         if spec.sql_type in ("TIMESTAMP", "DATE") and dates:
             probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
-            for key in ("us", "eu", "dot"):
+            for key in DATE_SHAPES:
                 params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
                 params[f"shape_{key}"] = DATE_SHAPES[key]
                 # try_strptime is slow on values it cannot read: only try values of the layout's shape.
@@ -323,10 +460,12 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
                                                f"THEN try_strptime({t}, $layout_{key}) END)"))
             probes.append((spec.name, "epoch_ms", f"count(parse_epoch_ms({t}))"))
         elif spec.sql_type in ("DOUBLE", "BIGINT"):
-            probes.append((spec.name, "comma_votes",
-                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), ',\\d{{1,2}}$|\\.\\d{{3}},|^\\d+,\\d+$'))"))
-            probes.append((spec.name, "point_votes",
-                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
+            # A decimal mark is a mark before one or two final digits, or the other mark after groups of three;
+            # "1,200" (one group of three) votes for neither.
+            # The patterns are the code's constants, written in as literals so the regular expressions compile once.
+            for key, votes in (("comma_votes", COMMA_VOTES), ("point_votes", POINT_VOTES)):
+                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(_money_digits(" + t + "), '"
+                               + votes + "'))"))
     if not probes:
         return formats
     counts = read_through(
@@ -353,6 +492,10 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
                         "file if that is wrong)"
             result.assumptions.append(note)
     return formats
+
+
+COMMA_VOTES = r",\d{1,2}$|\.\d{3},|^-?\d+,(\d{1,2}|\d{4,})$|^-?\d{1,3}(\.\d{3}){2,}$"
+POINT_VOTES = r"\.\d{1,2}$|,\d{3}\.|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3}){2,}$"
 
 
 def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any], *,
@@ -460,7 +603,11 @@ def _checks(part: Part, specs: list[schema.ColumnSpec],
                 checks.append((c, f"must be one of {', '.join(spec.allowed)}",
                                f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "error"))
         if spec.minimum is not None:
-            checks.append((c, f"must be at least {spec.minimum:g}", f"{c} < {spec.minimum!r}", t, "error"))
+            rule = f"must be at least {spec.minimum:g}"
+            if spec.minimum == 0:
+                rule += ("; it reads as a negative number (a minus sign, or brackets as accountants write one): "
+                         "write the figure without them" + _or_empty(spec))
+            checks.append((c, rule, f"{c} < {spec.minimum!r}", t, "error"))
         if spec.maximum is not None:
             checks.append((c, f"must be at most {spec.maximum:g}", f"{c} > {spec.maximum!r}", t, "error"))
     for rule in _row_rules(part, specs):
