@@ -151,8 +151,8 @@ tables:
     (OPPORTUNITIES + "    values: {type: {Neu: New Business}}\n", "tables.opportunities.values",
      r"'type' is not read from the file — map it under columns first"),
     (OPPORTUNITIES + "    colums: {name: Title}\n", "tables.opportunities",
-     r"'colums' is not a setting of a table — use file, columns, formats, values, constants, date_format, decimal "
-     r"\(did you mean 'columns'\?\)"),
+     r"'colums' is not a setting of a table — use file, columns, formats, values, constants, date_format, decimal, "
+     r"keep_rows, skip_rows, row_ids, prefixes, lookups \(did you mean 'columns'\?\)"),
     (OPPORTUNITIES + "    lifecycle_dates: {mql: MQL}\n", "tables.opportunities.lifecycle_dates",
      r"only the people table has lifecycle dates"),
     (OPPORTUNITIES.replace("    file: deals.csv\n", ""), "tables.opportunities",

@@ -190,6 +190,15 @@ class Part:
     # What to write so a date column is read in the format `fits` (column, fits → advice); None: the import's
     # date-format option, as the Salesforce and HubSpot imports take it.
     date_advice: Callable[[str, str], str] | None = None
+    # A mapping file's row filter: a condition on the file's text (rows where it is not true are skipped), its
+    # parameters, and how the report names it.
+    keep_when: str = ""
+    filter_params: dict[str, Any] = field(default_factory=dict)
+    filter_note: str = ""
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)  # column → headers read where the first is empty
+    row_ids: dict[str, str] = field(default_factory=dict)  # column → prefix of the row number that becomes its id
+    # column → the prefix of every id it holds, or (header, {value of that column: prefix}) choosing it per row
+    prefixes: dict[str, str | tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     def header_of(self, column: str) -> str:
         return self.columns.get(column, column)
@@ -238,6 +247,9 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     for spec in specs:
         text[spec.name] = _text_expression(part, spec, params)
     filters = [text[c] + " IS NOT NULL" for c in part.skip_if_empty]
+    if part.keep_when:
+        filters.append("coalesce(" + part.keep_when + ", false)")
+        params.update(part.filter_params)
     where = (" WHERE " + " AND ".join(filters)) if filters else ""
 
     try:
@@ -254,6 +266,10 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
             if any(sniffed[c] != "iso" for c in unread):
                 formats.update(sniffed)
                 rows, found = _parse(con, part, specs, text, formats, params, where, checks)
+        if part.filter_note and part.source.rows is not None and part.source.rows > rows:
+            result.assumptions.append(f"{file}: {part.source.rows - rows:,} of {part.source.rows:,} rows skipped "
+                                      f"({part.filter_note})")
+        result.assumptions.extend(_fallbacks_read(con, part, params, where))
         for index, (column, rule, _, _, severity) in enumerate(checks):
             count, examples = found[index]
             if count and index == _date_check(checks, specs, column):
@@ -333,7 +349,10 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     ) + " FROM (" + parsed + ")"
     read_through(con, part.source, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
     # Insertion order is kept, so a row's place is its line in the file: number them (one cheap pass of an integer).
-    con.execute("UPDATE parsed_part SET _row = rowid + 2")
+    # A generated id is the row's number with its prefix (a constant until now, so the required rule held).
+    con.execute("UPDATE parsed_part SET _row = rowid + 2" + "".join(
+        f", {column} = $rowid_{column} || CAST(rowid + 2 AS VARCHAR)" for column in part.row_ids),
+        {f"rowid_{column}": prefix for column, prefix in part.row_ids.items()})
     total = con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0]
     part.source.rows = total
     if where:
@@ -420,9 +439,15 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
         key = f"const_{spec.name}"
         params[key] = None if part.constants[spec.name] is None else str(part.constants[spec.name])
         return f"${key}::VARCHAR"
+    if spec.name in part.row_ids:
+        params[f"rowid_{spec.name}"] = part.row_ids[spec.name]
+        return f"$rowid_{spec.name}::VARCHAR"
     if spec.name not in part.columns:
         return "NULL::VARCHAR"
     expression = f"trimmed_text({part.source.column_sql(part.columns[spec.name])})"
+    if spec.name in part.fallbacks:  # the first non-empty of the columns, in the order given
+        expression = "coalesce(" + ", ".join([expression] + [
+            f"trimmed_text({part.source.column_sql(header)})" for header in part.fallbacks[spec.name]]) + ")"
     if spec.name in part.snake_case:
         expression = f"snake_text({expression})"
     if spec.name in part.value_maps:
@@ -434,7 +459,39 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
         params[f"vv_{spec.name}"] = list(mapping.values())
         expression = (f"coalesce(map_extract_value(map($vk_{spec.name}::VARCHAR[], $vv_{spec.name}::VARCHAR[]), "
                       f"lower({expression})), {expression})")
+    if spec.name in part.prefixes:
+        prefix = part.prefixes[spec.name]
+        if isinstance(prefix, str):
+            params[f"pfx_{spec.name}"] = prefix
+            chosen = f"$pfx_{spec.name}::VARCHAR"
+        else:  # chosen per row by another column's value (Lead → L-, Contact → C-)
+            header, by_value = prefix
+            params[f"pk_{spec.name}"] = [key.strip().lower() for key in by_value]
+            params[f"pv_{spec.name}"] = list(by_value.values())
+            chosen = (f"coalesce(map_extract_value(map($pk_{spec.name}::VARCHAR[], $pv_{spec.name}::VARCHAR[]), "
+                      f"lower(trimmed_text({part.source.column_sql(header)}))), '')")
+        expression = f"({chosen} || {expression})"  # NULL stays NULL: an empty reference is no id
     return expression
+
+
+def _fallbacks_read(con, part: Part, params: dict[str, Any], where: str) -> list[str]:
+    """For each column read from the first non-empty of several, how many rows each later column filled."""
+    if not part.fallbacks:
+        return []
+    counted, said = [], []
+    for column, later in part.fallbacks.items():
+        earlier = [part.columns[column]]
+        for header in later:
+            empty = " AND ".join(f"trimmed_text({part.source.column_sql(h)}) IS NULL" for h in earlier)
+            counted.append(f"count(*) FILTER (WHERE {empty} AND trimmed_text({part.source.column_sql(header)}) "
+                           "IS NOT NULL)")
+            said.append((column, header, list(earlier)))
+            earlier.append(header)
+    counts = read_through(con, part.source, "SELECT " + ", ".join(counted) + " FROM " + part.source.relation + where,
+                          params).fetchall()[0]
+    return [f"{part.source.name}: {column} read from '{header}' where {' and '.join(repr(h) for h in earlier)} "
+            f"{'is' if len(earlier) == 1 else 'are'} empty ({count:,} rows)"
+            for (column, header, earlier), count in zip(said, counts) if count]
 
 
 def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = True) -> dict[str, str]:
