@@ -44,6 +44,10 @@ def finding(name: str, title: str, description: str, severity: str, table: str, 
     return Audit(name, title, description, severity, sql, *((table, column, where) if report else ()))
 
 
+# An account given that the accounts table does not hold (an empty account_id is "no account given": it must be
+# excluded here, since NULL NOT IN an empty list is true).
+LOADED_ELSEWHERE = "account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts)"
+
 AUDITS: tuple[Audit, ...] = (
     finding("people_no_account", "People with no account given",
             "Their account is empty (as a lead's is until it is converted): no segment, region or target status, so "
@@ -52,7 +56,7 @@ AUDITS: tuple[Audit, ...] = (
     finding("people_account_not_loaded",
             "People whose account is not loaded (no accounts row has their account_id)",
             "Their account's segment, region and target status are unknown, so they can never be sales-ready.",
-            "warning", "people", "account_id", "account_id NOT IN (SELECT account_id FROM accounts)",
+            "warning", "people", "account_id", LOADED_ELSEWHERE,
             "person_id, kind, account_id, created_at"),
     finding("opportunities_no_account", "Opportunities with no account given",
             "Their account is empty: their segment and region are unknown, so they drop out of segment and region "
@@ -61,7 +65,7 @@ AUDITS: tuple[Audit, ...] = (
     finding("opportunities_account_not_loaded",
             "Opportunities whose account is not loaded (no accounts row has their account_id)",
             "Their segment and region are unknown, so they drop out of segment and region filters.",
-            "warning", "opportunities", "account_id", "account_id NOT IN (SELECT account_id FROM accounts)",
+            "warning", "opportunities", "account_id", LOADED_ELSEWHERE,
             "opportunity_id, name, account_id, amount"),
     Audit("members_without_person", "Campaign members pointing at a person who is not loaded",
           "Their touches cannot be linked to any opportunity.",

@@ -572,8 +572,9 @@ class MappingAdapter:
         tests = {(group, header): (find(header, f"{group}.{header}"), test)
                  for group, given in (("keep_rows", entry.keep_rows), ("skip_rows", entry.skip_rows))
                  for header, test in given.items()}
-        prefixes = {column: prefix if isinstance(prefix, str) else (
-            find(prefix.column, f"prefixes.{column}.column"), prefix.values) for column, prefix in entry.prefixes.items()}
+        prefixes = {column: prefix if isinstance(prefix, str) else (find(prefix.column, f"prefixes.{column}.column"),
+                                                                    prefix.values)
+                    for column, prefix in entry.prefixes.items()}
         if missing:
             run.problems.extend(missing)
             return None

@@ -105,7 +105,8 @@ TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
 MACROS = r"""
-CREATE OR REPLACE TEMP MACRO _money_core(s) AS regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
+CREATE OR REPLACE TEMP MACRO _money_core(s) AS
+  regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
 -- An accountant's negative is written in brackets: (1,200) is -1200 (which the amount rule then refuses).
 CREATE OR REPLACE TEMP MACRO _money_sign(s) AS CASE WHEN _money_core(s) LIKE '(%)' THEN -1 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO _money_body(s) AS
@@ -224,7 +225,7 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     file = part.source.name
     missing = [
         s for s in specs
-        if s.required and s.name not in part.columns and s.name not in part.constants
+        if s.required and s.name not in part.columns and s.name not in part.constants and s.name not in part.row_ids
     ]
     if missing:
         rule = "required column is missing (the file has no column by that name)"
