@@ -59,6 +59,13 @@ def date_layout(text: str) -> str | None:
     return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
 
 
+def with_date_alone(pattern: str) -> list[str]:
+    """A strptime pattern, and its date alone when it has a time too: one format given for a whole export reads its
+    date columns (28/02/23) as well as its date-time ones (28/02/23 10:30)."""
+    time = re.search(r"[ T]%[HI]", pattern)
+    return [pattern, pattern[:time.start()]] if time else [pattern]
+
+
 def bad_date_format(value: str) -> str:
     return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, MMM month "
             "name, DD day, HH hour, hh hour of AM/PM with A, mm minute, ss second), or iso, or epoch_ms")
@@ -122,7 +129,10 @@ CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
   TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
                 ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
 CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
-CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
+-- An ISO date starts with its four-digit year: DuckDB's cast would also read 23/01/23 (as the year 23), which is
+-- 23 January 2023 in a day-first export. Such text is left to the other layouts.
+CREATE OR REPLACE TEMP MACRO iso_text(s) AS CASE WHEN substr(s, 5, 1) IN ('-', '/') THEN s END;
+CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(iso_text(s) AS TIMESTAMPTZ) AS TIMESTAMP);
 -- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
 -- it is the instant's microseconds since 1970 as they are.
 CREATE OR REPLACE TEMP MACRO utc_timestamp(tz) AS
@@ -569,7 +579,7 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
     if sql_type in ("TIMESTAMP", "DATE"):
         if layout in (None, "iso"):
             # parse_iso_timestamp, in its two steps
-            expression, typed = f"TRY_CAST({t} AS TIMESTAMPTZ)", f"utc_timestamp({value})"
+            expression, typed = f"TRY_CAST(iso_text({t}) AS TIMESTAMPTZ)", f"utc_timestamp({value})"
             if sql_type == "DATE":
                 typed = f"CAST({typed} AS DATE)"
         elif layout == "epoch_ms":
@@ -577,8 +587,8 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
         elif layout in DATE_LAYOUTS:
             expression = f"try_strptime({t}, $layout_{layout})"
             params[f"layout_{layout}"] = DATE_LAYOUTS[layout][1]
-        else:  # a layout given in a mapping file
-            params[f"fmt_{spec.name}"] = layout
+        else:  # a layout given in a mapping file or the import's date-format option
+            params[f"fmt_{spec.name}"] = with_date_alone(layout)
             expression = f"try_strptime({t}, $fmt_{spec.name})"
         if sql_type == "DATE" and layout not in (None, "iso"):
             expression = f"CAST({expression} AS DATE)"
