@@ -108,8 +108,9 @@ def test_every_example_file_is_named_in_the_example_mapping():
         p.name for p in (EXAMPLES / "other-crm").glob("*.csv"))
 
 
-def test_every_mapping_setting_is_documented_in_the_example():
-    text = (EXAMPLES / "mapping-example.yaml").read_text(encoding="utf-8")
+def test_every_mapping_setting_is_documented_in_the_examples():
+    text = "".join((EXAMPLES / name).read_text(encoding="utf-8") for name in ("mapping-example.yaml",
+                                                                              "mapping-lookups.yaml"))
     assert [key for key in [*MappingFile.model_fields, *TableMapping.model_fields] if key + ":" not in text] == []
 
 

@@ -132,8 +132,8 @@ def test_a_fallback_reads_the_first_non_empty_column_in_order(tmp_path):
         ("D1", T(2024, 1, 2)), ("D2", T(2024, 1, 5)), ("D3", T(2024, 1, 7)), ("D4", T(2024, 1, 4)),
         ("D5", T(2024, 1, 6))]
     assert {a for a in report.assumptions if "read from" in a} == {
-        "deals.csv: created_at read from 'Modified' where 'Created' is empty (1 rows)",
-        "deals.csv: created_at read from 'Closed' where 'Created' and 'Modified' are empty (1 rows)"}
+        "deals.csv: created_at read from 'Modified' where 'Created' is empty (1 row)",
+        "deals.csv: created_at read from 'Closed' where 'Created' and 'Modified' are empty (1 row)"}
 
 
 def test_one_source_column_feeds_several_canonical_columns(tmp_path):
@@ -252,3 +252,22 @@ def test_a_header_a_feature_names_must_be_in_the_file(tmp_path):
                           "no such column"),
         ("State", "mapping.yaml names this column (tables.opportunities.skip_rows.State) but the file has no such "
                   "column")]
+
+
+def test_the_lookups_example_imports_into_exact_rows(tmp_path):
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    db = tmp_path / "warehouse.duckdb"
+    report = import_extracts([examples / "lookups-crm"], db_path=db, format="mapping",
+                             mapping=examples / "mapping-lookups.yaml", user="test")
+    # Lead 2 is a test lead (skipped); lead 1 and contact 1 are L-1 and C-1; "ben brook" is Ben Brook (U2).
+    assert rows(db, "SELECT person_id, kind, account_id, owner_id FROM people ORDER BY 1") == [
+        ("C-1", "contact", "A1", "U1"), ("C-2", "contact", "A2", "U1"), ("L-1", "lead", None, "U2"),
+        ("L-3", "lead", None, "U2")]
+    # D2 has no created date: its stage change stands in; "€ 12.500,00" is 12500 with a decimal comma.
+    assert rows(db, "SELECT opportunity_id, account_id, created_at, amount, is_won, is_closed FROM opportunities "
+                    "ORDER BY 1") == [
+        ("D1", "A1", T(2024, 1, 10), 12500.0, True, True), ("D2", "A2", T(2024, 1, 15), 3000.0, False, True),
+        ("D3", "A1", T(2024, 2, 1), None, False, False)]
+    assert rows(db, "SELECT activity_id, person_id FROM sales_activities ORDER BY 1") == [
+        ("CALL-2", "L-1"), ("CALL-3", "C-1"), ("CALL-4", "L-3")]
+    assert "leads.csv: 1 of 3 rows skipped (tables.people.skip_rows: 'Status' is Test)" in report.assumptions

@@ -501,7 +501,7 @@ def _fallbacks_read(con, part: Part, params: dict[str, Any], where: str) -> list
     counts = read_through(con, part.source, "SELECT " + ", ".join(counted) + " FROM " + part.source.relation + where,
                           params).fetchall()[0]
     return [f"{part.source.name}: {column} read from '{header}' where {' and '.join(repr(h) for h in earlier)} "
-            f"{'is' if len(earlier) == 1 else 'are'} empty ({count:,} rows)"
+            f"{'is' if len(earlier) == 1 else 'are'} empty ({count:,} row{'' if count == 1 else 's'})"
             for (column, header, earlier), count in zip(said, counts) if count]
 
 
