@@ -129,9 +129,10 @@ CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
   TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
                 ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
 CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
--- An ISO date starts with its four-digit year: DuckDB's cast would also read 23/01/23 (as the year 23), which is
--- 23 January 2023 in a day-first export. Such text is left to the other layouts.
-CREATE OR REPLACE TEMP MACRO iso_text(s) AS CASE WHEN substr(s, 5, 1) IN ('-', '/') THEN s END;
+-- An ISO date starts with its year: DuckDB's cast would also read 23/01/23 (as the year 23), which is 23 January
+-- 2023 in a day-first export. Text whose first number has one or two digits is left to the other layouts.
+CREATE OR REPLACE TEMP MACRO iso_text(s) AS
+  CASE WHEN substr(s, 2, 1) NOT IN ('/', '.', '-') AND substr(s, 3, 1) NOT IN ('/', '.', '-') THEN s END;
 CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(iso_text(s) AS TIMESTAMPTZ) AS TIMESTAMP);
 -- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
 -- it is the instant's microseconds since 1970 as they are.
