@@ -46,7 +46,8 @@ def rows(db: Path, sql: str) -> list[tuple]:
 def test_every_feature_validates():
     deals = entry("opportunities", columns={"opportunity_id": "Deal", "created_at": ["Created", "Modified", "Closed"],
                                             "owner_id": "Owner"},
-                  keep_rows={"Pipeline": "Sales", "Amount": {"empty": False}}, skip_rows={"Status": ["Deleted", "Test"]},
+                  keep_rows={"Pipeline": "Sales", "Amount": {"empty": False}},
+                  skip_rows={"Status": ["Deleted", "Test"]},
                   prefixes={"opportunity_id": "D-"}, lookups={"owner_id": {"table": "users", "by": "Full Name"}})
     assert deals.columns["created_at"] == ["Created", "Modified", "Closed"]
     assert deals.keep_rows == {"Pipeline": ["Sales"], "Amount": EmptyTest(empty=False)}

@@ -71,7 +71,7 @@ def _clip(value: str, limit: int = 60) -> str:
 
 
 def _named(value: str) -> str:
-    """What each ␣ in a quoted value stands for (" — ␣ is U+00A0 NO-BREAK SPACE"); empty when nothing is hidden."""
+    """What each ␣ in a quoted value stands for (" — ␣ is U+00A0 NO-BREAK SPACE"); empty if nothing is hidden."""
     hidden = dict.fromkeys(c for c in value if _invisible(c))
     if not hidden:
         return ""
