@@ -73,7 +73,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_extracts([Path(p) for p in args.paths], db_path=Path(args.db), format=args.format,
                              mapping=Path(args.mapping) if args.mapping else None,
                              progress=None if args.quiet else _progress, validate_only=args.validate_only,
-                             roots=[Path(root) for root in args.import_root] if args.import_root else None)
+                             roots=[Path(root) for root in args.import_root] if args.import_root else None,
+                             date_format=args.date_format)
     if args.validate_only:
         _print("Valid: nothing was loaded (--validate-only).")
     _report(report)
@@ -359,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", help="folders or files (CSV, XLSX, Parquet)")
     load.add_argument("--format", choices=["salesforce", "hubspot", "mapping"], default="salesforce")
     load.add_argument("--mapping", help="YAML mapping file (with --format mapping)")
+    load.add_argument("--date-format", metavar="FORMAT",
+                      help="how the export writes dates, when the import does not recognise it: e.g. "
+                           "'DD/MM/YY HH:mm' or '%%d/%%m/%%y' (a mapping file's own date_format comes first)")
     load.add_argument("--validate-only", action="store_true", help="check the files, load nothing")
     load.add_argument("--quiet", action="store_true", help="no progress line")
     load.add_argument("--import-root", action="append", metavar="DIR",

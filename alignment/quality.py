@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # the import reports findings too, and need not load pandas for that
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,11 @@ class Audit:
     description: str
     severity: str  # "warning" skews numbers; "info" limits what can be shown
     sql: str
+    # A finding the import reports as well (see `finding`): the canonical table, the column shown and the condition
+    # its rows meet, so that the import's warning and this check count the same rows in the same words.
+    table: str = ""
+    column: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,17 +37,36 @@ class QualityCheck:
     severity: str
 
 
+def finding(name: str, title: str, description: str, severity: str, table: str, column: str, where: str,
+            shown: str, *, report: bool = True) -> Audit:
+    """An audit of rows of one canonical table that meet `where`; with `report`, the import warns about them too."""
+    sql = "SELECT " + shown + " FROM " + table + " WHERE " + where
+    return Audit(name, title, description, severity, sql, *((table, column, where) if report else ()))
+
+
+# An account given that the accounts table does not hold (an empty account_id is "no account given": it must be
+# excluded here, since NULL NOT IN an empty list is true).
+LOADED_ELSEWHERE = "account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts)"
+
 AUDITS: tuple[Audit, ...] = (
-    Audit("people_without_account", "People pointing at an account that is not loaded",
-          "Their account's segment, region and target status are unknown, so they can never be sales-ready.",
-          "warning",
-          """SELECT p.person_id, p.kind, p.account_id, p.created_at FROM people p
-             WHERE p.account_id IS NOT NULL AND p.account_id NOT IN (SELECT account_id FROM accounts)"""),
-    Audit("opportunities_without_account", "Opportunities pointing at an account that is not loaded",
-          "Their segment and region are unknown, so they drop out of segment and region filters.",
-          "warning",
-          """SELECT o.opportunity_id, o.name, o.account_id, o.amount FROM opportunities o
-             WHERE o.account_id IS NULL OR o.account_id NOT IN (SELECT account_id FROM accounts)"""),
+    finding("people_no_account", "People with no account given",
+            "Their account is empty (as a lead's is until it is converted): no segment, region or target status, so "
+            "they can never be sales-ready.",
+            "info", "people", "account_id", "account_id IS NULL", "person_id, kind, created_at", report=False),
+    finding("people_account_not_loaded",
+            "People whose account is not loaded (no accounts row has their account_id)",
+            "Their account's segment, region and target status are unknown, so they can never be sales-ready.",
+            "warning", "people", "account_id", LOADED_ELSEWHERE,
+            "person_id, kind, account_id, created_at"),
+    finding("opportunities_no_account", "Opportunities with no account given",
+            "Their account is empty: their segment and region are unknown, so they drop out of segment and region "
+            "filters, and only their own contacts' touches can influence them.",
+            "warning", "opportunities", "account_id", "account_id IS NULL", "opportunity_id, name, amount"),
+    finding("opportunities_account_not_loaded",
+            "Opportunities whose account is not loaded (no accounts row has their account_id)",
+            "Their segment and region are unknown, so they drop out of segment and region filters.",
+            "warning", "opportunities", "account_id", LOADED_ELSEWHERE,
+            "opportunity_id, name, account_id, amount"),
     Audit("members_without_person", "Campaign members pointing at a person who is not loaded",
           "Their touches cannot be linked to any opportunity.",
           "warning",
@@ -57,10 +85,12 @@ AUDITS: tuple[Audit, ...] = (
              WHERE o.opportunity_id NOT IN (SELECT opportunity_id FROM opportunity_contacts)
                AND o.opportunity_id NOT IN (SELECT converted_opportunity_id FROM people
                                             WHERE converted_opportunity_id IS NOT NULL)"""),
-    Audit("opportunities_without_amount", "Opportunities with no amount (loaded as 0)",
-          "They count as deals but add nothing to pipeline or bookings.",
-          "warning",
-          """SELECT opportunity_id, name, stage, created_at FROM opportunities WHERE amount = 0"""),
+    finding("opportunities_amount_empty", "Opportunities with the amount empty (counted as 0)",
+            "The export gave no amount: every number counts them as 0, so they add nothing to pipeline or bookings.",
+            "warning", "opportunities", "amount", "amount IS NULL", "opportunity_id, name, stage, created_at"),
+    finding("opportunities_amount_zero", "Opportunities with an amount of 0",
+            "The export says 0: they count as deals but add nothing to pipeline or bookings.",
+            "warning", "opportunities", "amount", "amount = 0", "opportunity_id, name, stage, created_at"),
     Audit("campaigns_without_cost", "Campaigns with no cost",
           "No actual cost, no budget and no spend rows: cost per lead and ROI cannot be computed for them.",
           "warning",
@@ -167,6 +197,8 @@ AUDITS: tuple[Audit, ...] = (
           """SELECT campaign_id, name, start_date, end_date FROM campaigns WHERE end_date < start_date"""),
 )
 BY_NAME = {audit.name: audit for audit in AUDITS}
+# What the import warns about in the words and counts of data quality (`where` reads the canonical tables by name).
+IMPORT_FINDINGS = tuple(audit for audit in AUDITS if audit.where)
 
 
 NOT_MEASURED_PREFIX = "not_measured_"
@@ -203,6 +235,8 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[QualityCheck]:
 def check_rows(con: duckdb.DuckDBPyConnection, name: str, limit: int = 1000) -> pd.DataFrame:
     """The records an audit finds (at most `limit`); for an input the data lacks, the metrics it leaves unmeasured."""
     if name.startswith(NOT_MEASURED_PREFIX):
+        import pandas as pd
+
         reason, titles = _not_measured(con).get(name.removeprefix(NOT_MEASURED_PREFIX), ("", []))
         return pd.DataFrame({"metric": titles, "not_measured_because": [reason] * len(titles)})
     audit = BY_NAME[name]

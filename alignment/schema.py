@@ -158,7 +158,8 @@ class Opportunity(CanonicalTable):
     owner_id: str | None = refers_to("users.user_id")
     created_at: dt.datetime
     close_date: dt.date | None = None
-    amount: Annotated[float, Field(ge=0)] = 0.0
+    # Empty stays empty (NULL): every number reads it as 0 (DESIGN §4.8), and data quality tells it apart from a 0.
+    amount: Annotated[float | None, Field(ge=0)] = None
     stage: str | None = None
     is_closed: bool = False
     is_won: bool = False

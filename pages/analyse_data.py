@@ -63,6 +63,11 @@ with import_tab:
         if data_format == "mapping":
             mapping = st.file_uploader("Mapping file (YAML)", type=["yaml", "yml"], key="data_mapping",
                                        help="Names, per canonical table, the source file and column of each field.")
+        date_format = st.text_input(
+            "Date format", key="data_date_format", placeholder="recognised by itself",
+            help="Only for an export whose dates the import does not recognise by itself, e.g. DD/MM/YY HH:mm "
+                 "(YYYY year, MM month, MMM month name, DD day, HH hour, mm minute, ss second). A refused import "
+                 "names the format to write here.").strip()
         nothing_chosen = not uploads and not folder
         with st.container(horizontal=True, gap="small"):
             validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
@@ -71,7 +76,8 @@ with import_tab:
                              icon=":material/upload:")
         if validate or load:
             outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
-                                  mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts)
+                                  mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts,
+                                  date_format=date_format)
             st.session_state["data_outcome"] = outcome
             if load and not outcome.refused:
                 st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1

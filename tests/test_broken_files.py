@@ -20,6 +20,7 @@ import pytest
 
 from alignment.ingest.load import import_extracts
 from alignment.ingest.problems import ImportRejected
+from alignment.ingest.staging import DATE_LAYOUTS
 
 
 Rows = list[list[str]]
@@ -261,7 +262,10 @@ def test_100000_rows_with_one_broken_column_give_one_grouped_message_fast(loaded
     [problem] = rejection.errors
     assert (problem.file, problem.column, problem.count) == ("Opportunity.csv", "CloseDate", 100_000)
     assert [(e.row, e.value) for e in problem.examples] == [(2, "31/31/2024"), (3, "31/31/2024"), (4, "31/31/2024")]
-    assert problem.message() == ("Opportunity.csv, column 'CloseDate': is not a date — 100,000 rows, "
+    # The refusal lists the layouts tried, and says the value has a layout but no such day exists.
+    assert problem.message() == ("Opportunity.csv, column 'CloseDate': is not a date in any layout tried ("
+                                 + "; ".join(words for words, _ in DATE_LAYOUTS.values()) + "); it has the layout "
+                                 "DD/MM/YYYY but is not a real date: correct it in the file — 100,000 rows, "
                                  "e.g. row 2 '31/31/2024', row 3 '31/31/2024', row 4 '31/31/2024'.")
     assert len(str(rejection).splitlines()) == 2
 

@@ -117,7 +117,7 @@ def test_quality_lists_every_check(demo_import):
     assert result.returncode == 0, result.stderr
     checks = {c["name"]: c["count"] for c in json.loads(result.stdout)}
     # The demo company plants deals without an amount and without contact roles on purpose.
-    assert checks["opportunities_without_amount"] > 0
+    assert checks["opportunities_amount_empty"] > 0
     assert checks["opportunities_without_contact_roles"] > 0
 
 

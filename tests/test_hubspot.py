@@ -71,7 +71,7 @@ def test_fivetran_seeds_import_with_orphans_as_warnings(tmp_path):
     # Deal 1521493450 is owned by 37790786, an owner whose first and last names are hashes.
     deal = next(r for r in rows["opportunities"] if r[0] == "1521493450")
     assert deal[3] == "37790786" and deal[4] == T(2020, 2, 6, 4, 12, 22)
-    assert (deal[6], deal[8], deal[9]) == (0.0, False, False)
+    assert (deal[6], deal[8], deal[9]) == (None, False, False)  # no amount given: kept empty
 
 
 # --- a hand-made Fivetran-style set: flags, merges, deletions, epoch milliseconds, property history ------------
@@ -145,7 +145,7 @@ def test_fivetran_flags_merges_and_history(tmp_path):
     assert rows["opportunities"] == [
         ("11", "32", "Deal A", "7", T(2024, 2, 1), dt.date(2024, 5, 1), 1000.0, "Signed", True, True, None, None,
          None),
-        ("12", None, "Deal B", "7", T(2024, 2, 15), None, 0.0, "Closed Won", True, False, None, None, None),
+        ("12", None, "Deal B", "7", T(2024, 2, 15), None, None, "Closed Won", True, False, None, None, None),
     ]
     # Stage entries come from deal_stage, from dealstage property history and from hs_date_entered_<stage id>.
     assert rows["opportunity_stage_history"] == [
@@ -266,7 +266,7 @@ def test_ui_export_into_exact_canonical_rows(tmp_path):
          True, True, "New Business", None, None),
         ("302", "102", "Globex - Expansion", "Cy Chen", T(2024, 2, 15, 11), dt.date(2024, 6, 30), 12500.75,
          "Contract Sent", False, False, "Existing Business", None, None),
-        ("303", None, "Initech - Pilot", "Ana Alvarez", T(2024, 3, 1, 12), dt.date(2024, 5, 15), 0.0, "Closed Lost",
+        ("303", None, "Initech - Pilot", "Ana Alvarez", T(2024, 3, 1, 12), dt.date(2024, 5, 15), None, "Closed Lost",
          True, False, None, None, None),
     ]
     assert rows["opportunity_stage_history"] == [

@@ -73,7 +73,7 @@ EXPECTED: dict[str, list[tuple]] = {
          True, True, "New Business", "Webinar", "CMP1"),
         ("O2", "A2", "Globex - Expansion", "U3", at("2024-02-15 11:00"), dt.date(2024, 6, 30), 12_500.75,
          "Negotiation", False, False, "Upsell", "Outbound", None),
-        ("O3", "A3", "Initech - Pilot", "U1", at("2024-03-01 12:00"), dt.date(2024, 5, 15), 0.0, "Closed Lost",
+        ("O3", "A3", "Initech - Pilot", "U1", at("2024-03-01 12:00"), dt.date(2024, 5, 15), None, "Closed Lost",
          True, False, "New Business", None, "CMP2"),
     ],
     "opportunity_stage_history": [
@@ -148,7 +148,7 @@ def test_report_counts_warnings_and_assumptions(imported):
     assert report.tables == {table: len(rows) for table, rows in EXPECTED.items()}
     assert [(w.file, w.column, w.message()) for w in report.warnings] == [
         ("Opportunity.csv", "Amount",
-         "Opportunity.csv, row 4, column 'Amount': is empty; loaded as 0 (flagged in data quality)."),
+         "Opportunity.csv, row 4, column 'Amount': Opportunities with the amount empty (counted as 0)."),
     ]
     assert "Opportunity.csv: read as UTF-8, comma-delimited" in report.assumptions
     assert sorted(f["file"] for f in report.files) == sorted(

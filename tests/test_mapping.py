@@ -71,7 +71,7 @@ def test_example_folder_imports_into_exact_canonical_rows(tmp_path):
          "New Business", "Webinar", "C-1"),
         ("D-2", "O-2", "Globex - Expansion", "U3", T(2024, 2, 15), D(2024, 6, 30), 12500.75, "Negotiation", False,
          False, "Existing Business", "Outbound", None),
-        ("D-3", "O-1", "Acme - Pilot", "U1", T(2024, 3, 1), D(2024, 5, 15), 0.0, "Closed Lost", True, False,
+        ("D-3", "O-1", "Acme - Pilot", "U1", T(2024, 3, 1), D(2024, 5, 15), None, "Closed Lost", True, False,
          "New Business", None, "C-2"),
     ]
     assert rows["opportunity_stage_history"] == [
@@ -98,7 +98,7 @@ def test_example_folder_imports_into_exact_canonical_rows(tmp_path):
         ("A-1", "P-2", T(2024, 3, 5, 11), "Call", "U3"), ("A-2", "P-1", T(2024, 1, 16, 8), "Email", "U3")]
     # The file calls the amount 'Value': the message names the canonical column beside it.
     assert [w.message() for w in report.warnings] == [
-        "deals.csv, row 4, column 'Value' (amount): is empty; loaded as 0 (flagged in data quality)."]
+        "deals.csv, row 4, column 'Value' (amount): Opportunities with the amount empty (counted as 0)."]
     assert {f["file"]: f["read_as"] for f in report.files}["deals.csv"] == "opportunities"
 
 
@@ -108,8 +108,9 @@ def test_every_example_file_is_named_in_the_example_mapping():
         p.name for p in (EXAMPLES / "other-crm").glob("*.csv"))
 
 
-def test_every_mapping_setting_is_documented_in_the_example():
-    text = (EXAMPLES / "mapping-example.yaml").read_text(encoding="utf-8")
+def test_every_mapping_setting_is_documented_in_the_examples():
+    text = "".join((EXAMPLES / name).read_text(encoding="utf-8") for name in ("mapping-example.yaml",
+                                                                              "mapping-lookups.yaml"))
     assert [key for key in [*MappingFile.model_fields, *TableMapping.model_fields] if key + ":" not in text] == []
 
 
@@ -151,8 +152,8 @@ tables:
     (OPPORTUNITIES + "    values: {type: {Neu: New Business}}\n", "tables.opportunities.values",
      r"'type' is not read from the file — map it under columns first"),
     (OPPORTUNITIES + "    colums: {name: Title}\n", "tables.opportunities",
-     r"'colums' is not a setting of a table — use file, columns, formats, values, constants, date_format, decimal "
-     r"\(did you mean 'columns'\?\)"),
+     r"'colums' is not a setting of a table — use file, columns, formats, values, constants, date_format, decimal, "
+     r"keep_rows, skip_rows, row_ids, prefixes, lookups \(did you mean 'columns'\?\)"),
     (OPPORTUNITIES + "    lifecycle_dates: {mql: MQL}\n", "tables.opportunities.lifecycle_dates",
      r"only the people table has lifecycle dates"),
     (OPPORTUNITIES.replace("    file: deals.csv\n", ""), "tables.opportunities",
@@ -256,11 +257,11 @@ def test_formats_said_three_ways_read_alike(tmp_path, extra):
     text = OPPORTUNITIES.replace("amount: Value, ", "amount: Value, is_closed: Phase, ") + extra + \
         "    values: {is_won: {Yes: true, No: false}, is_closed: {Gewonnen: true, Verloren: true, '*': false}}\n"
     _, rows = build_deals(tmp_path, text)
-    # With a decimal comma "€ 2,5M" = 2.5 × 1 000 000 and "1.234,5" = 1234.5; the empty value loads as 0.
+    # With a decimal comma "€ 2,5M" = 2.5 × 1 000 000 and "1.234,5" = 1234.5; the empty value stays empty.
     assert [(r[0], r[4], r[6], r[7], r[8], r[9]) for r in rows["opportunities"]] == [
         ("1", T(2024, 2, 3), 2500000.0, "Gewonnen", True, True),
         ("2", T(2024, 2, 14), 1234.5, "Angebot", False, False),
-        ("3", T(2024, 2, 29), 0.0, "Verloren", True, False),
+        ("3", T(2024, 2, 29), None, "Verloren", True, False),
     ]
 
 

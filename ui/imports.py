@@ -77,7 +77,7 @@ def stage_uploads(uploads, folder: Path) -> list[Path]:
 
 
 def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, mapping_upload=None,
-        validate_only: bool, counts_before: dict[str, int]) -> Outcome:
+        validate_only: bool, counts_before: dict[str, int], date_format: str | None = None) -> Outcome:
     """Validate or import the chosen files as the signed-in user, showing progress while it runs; never raises for
     bad input. Files come from the uploads (staged in a folder made for this run) or from a folder below the
     server's import roots."""
@@ -115,7 +115,8 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
                 # The uploads' own folder is a root of this run only; a folder typed in must be below the server's.
                 outcome.report = import_extracts(paths, db_path=db_path, format=format, mapping=mapping, user=user,
                                                  progress=progress, validate_only=validate_only,
-                                                 roots=(*import_roots.configured(), staging))
+                                                 roots=(*import_roots.configured(), staging),
+                                                 date_format=date_format or None)
                 outcome.problems = list(outcome.report.warnings)
                 status.update(label=f"{verb} finished", state="complete", expanded=False)
             except ImportRejected as rejected:

@@ -129,14 +129,22 @@ def finish_sources(con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
 
 
 def stage_canonical(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, run: AdapterRun, *,
-                    salesforce_ids: bool = False) -> None:
+                    salesforce_ids: bool = False, date_layout: str | None = None) -> None:
     """Stage a file that already uses the canonical column names of `table` (e.g. campaign_spend.csv); its ids are
-    read as the Salesforce adapter reads them when `salesforce_ids`."""
+    read as the Salesforce adapter reads them when `salesforce_ids`, its dates in `date_layout` when one is given."""
     contract = schema.TABLES[table]
     aliases = canonical_aliases(contract)
     stage_part(con, Part(target=table, contract=contract, source=source,
                          columns=resolve_columns(source, aliases), expected_headers=aliases,
-                         salesforce_ids=id_columns(contract) if salesforce_ids else ()), run)
+                         salesforce_ids=id_columns(contract) if salesforce_ids else (),
+                         formats=date_formats(contract, date_layout)), run)
+
+
+def date_formats(contract: type[BaseModel], layout: str | None) -> dict[str, str]:
+    """Every date column of a contract read in `layout` (the import's date-format option); none when not given."""
+    if not layout:
+        return {}
+    return {spec.name: layout for spec in schema.columns(contract) if spec.sql_type in ("TIMESTAMP", "DATE")}
 
 
 def id_columns(contract: type[BaseModel]) -> tuple[str, ...]:

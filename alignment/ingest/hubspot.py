@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, empty_stage, load_source, pass_through, resolve_columns,
-    stage_canonical, stage_part,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source, pass_through,
+    resolve_columns, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Example, Problem
 from alignment.ingest.readers import SourceFile, execute, normalize_header
@@ -100,7 +100,7 @@ class HubSpotDeal(BaseModel):
     owner_id: str | None = None
     created_at: dt.datetime
     close_date: dt.date | None = None
-    amount: Annotated[float, Field(ge=0)] = 0.0
+    amount: Annotated[float | None, Field(ge=0)] = None
     stage: str | None = None
     pipeline: str | None = None
     is_closed: bool | None = None
@@ -397,6 +397,9 @@ class HubSpotAdapter:
 
     name = "hubspot"
 
+    def __init__(self, date_layout: str | None = None):
+        self.date_layout = date_layout  # every date read in this layout (the import's date-format option)
+
     def build(self, con: duckdb.DuckDBPyConnection, paths: list[Path], run: AdapterRun,
               progress: Progress | None = None) -> None:
         for index, path in enumerate(paths):
@@ -438,7 +441,7 @@ class HubSpotAdapter:
             return
         if table is not None:
             run.recognised[path.name] = f"canonical table {table}"
-            stage_canonical(con, source, table, run)
+            stage_canonical(con, source, table, run, date_layout=self.date_layout)
             return
         hubspot_object = hubspot_object or header_object(source)
         if hubspot_object is None:
@@ -455,13 +458,15 @@ class HubSpotAdapter:
             snake_case=("persona",) if contract is HubSpotContact else (),
             unknown_to={"persona": "other"} if contract is HubSpotContact else {},
             value_maps={"lead_source": ORIGINAL_SOURCES} if "lead_source" in columns else {},
+            formats={c: f for c, f in date_formats(contract, self.date_layout).items() if c in columns},
         ), run)
         if hubspot_object == "deal" and "opportunity_id" in columns:
             for header, stage in stage_date_columns(source).items():
                 stage_part(con, Part(
                     target="hs_stage_entries", contract=HubSpotStageEntry, source=source,
                     columns={"opportunity_id": columns["opportunity_id"], "entered_at": header},
-                    constants={"stage": stage}, skip_if_empty=("entered_at",)), run)
+                    constants={"stage": stage}, skip_if_empty=("entered_at",),
+                    formats=date_formats(HubSpotStageEntry, self.date_layout)), run)
 
     def _report(self, con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
         """Say what was left out or read by a fallback, so nothing disappears silently."""

@@ -20,12 +20,12 @@ from typing import Callable, Iterable, Iterator
 
 import duckdb
 
-from alignment import history, schema, users, warehouse
+from alignment import history, quality, schema, users, warehouse
 from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED, execute
-from alignment.ingest.staging import install_macros
+from alignment.ingest.staging import bad_date_format, date_layout, install_macros
 
 FORMATS = ("salesforce", "hubspot", "mapping")
 BUILDING_SUFFIX = ".building"
@@ -81,30 +81,40 @@ def collect_files(paths: list[Path], roots: Iterable[Path] | None = None) -> lis
     return found
 
 
-def adapter_for(format: str, mapping: Path | None = None) -> Adapter:
-    """The adapter of a source format; a mapping file is validated here, before any data is read."""
+def adapter_for(format: str, mapping: Path | None = None, date_format: str | None = None) -> Adapter:
+    """The adapter of a source format; a mapping file and a date format are validated here, before any data is read.
+    `date_format` (DD/MM/YYYY HH:mm, %d/%m/%Y …) reads every date column of an export whose dates no layout the
+    import knows reads; a mapping file's own date_format comes first."""
+    layout = None
+    if date_format and date_format.strip():
+        layout = date_layout(date_format)
+        if layout is None:
+            raise ImportRejected([Problem(file="(date format)", rule=bad_date_format(date_format))])
     if format == "salesforce":
         from alignment.ingest.salesforce import SalesforceAdapter
 
-        return SalesforceAdapter()
+        return SalesforceAdapter(date_layout=layout)
     if format == "hubspot":
         from alignment.ingest.hubspot import HubSpotAdapter
 
-        return HubSpotAdapter()
+        return HubSpotAdapter(date_layout=layout)
     if format == "mapping":
         from alignment.ingest.mapping import MappingAdapter
 
         if mapping is None:
             raise ImportRejected([Problem(file="(mapping)", rule="the mapping format needs a mapping file (--mapping)")])
-        return MappingAdapter.from_file(Path(mapping))
+        adapter = MappingAdapter.from_file(Path(mapping))
+        if layout and adapter.mapping.date_format is None:
+            adapter.mapping.date_format = date_format.strip()
+        return adapter
     raise ImportRejected([Problem(file="(format)", rule=f"unknown format '{format}'; use one of {', '.join(FORMATS)}")])
 
 
 def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, format: str = "salesforce",
                     mapping: Path | None = None, user: users.User | str | None = None,
                     progress: Progress | None = None, validate_only: bool = False,
-                    roots: Iterable[Path] | None = None, demo_marker: Callable[[str], str] | None = None
-                    ) -> ImportReport:
+                    roots: Iterable[Path] | None = None, demo_marker: Callable[[str], str] | None = None,
+                    date_format: str | None = None) -> ImportReport:
     """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was.
 
     `user` is a dashboard account, which must be allowed to import (to validate as well: it reads the same files
@@ -112,7 +122,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
     which the import history records. Files (and the mapping file) are read only below `roots`, the configured
     import roots unless the caller names others, such as the folder it staged uploads in. `demo_marker` is the demo
     builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse unmarked, so it is never
-    the demo company, whoever imports it.
+    the demo company, whoever imports it. `date_format` reads the dates of an export in a layout the import does
+    not recognise by itself (see `adapter_for`).
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -138,7 +149,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
         if not files:
             raise ImportRejected([Problem(file=", ".join(map(str, paths)) or "(nothing)",
                                           rule="no CSV, XLSX or Parquet files were found to import")])
-        adapter = adapter_for(format, mapping)
+        adapter = adapter_for(format, mapping, date_format)
         _ensure_writable(db_path)
         # A validation builds in a folder of its own and holds no lock an import waits for.
         with (_validation_scratch(db_path) if validate_only else import_lock(db_path, progress)) as scratch:
@@ -173,6 +184,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 if progress:
                     progress(0.85, "Writing the warehouse")
                 report.tables = _materialise(con)
+                report.warnings += findings(con)
                 report.files = [
                     {"file": s.name, "rows": s.rows, "fingerprint": s.fingerprint,
                      "read_as": run.recognised.get(s.name, ""), "assumptions": s.assumptions}
@@ -382,7 +394,7 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
             _group(problems, rows, model.key,
                    f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error", headers)
         for spec in schema.columns(model):
-            if not spec.references:
+            if not spec.references or (model.table, spec.name) in REPORTED_AS_FINDINGS:
                 continue
             target_table, target_column = spec.references.split(".")
             rows = con.execute(
@@ -394,6 +406,28 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
             rule = f"no {target_table} row has this {target_column}"
             rule += " (loaded; listed in data quality)" if not spec.strict_reference else " — import that file too"
             _group(problems, rows, (spec.name,), rule, severity, headers)
+    return problems
+
+
+# References the import reports as data quality's own findings (see `findings`), not as a reference warning.
+REPORTED_AS_FINDINGS = {(audit.table, audit.column) for audit in quality.IMPORT_FINDINGS
+                        if "SELECT" in audit.where.upper()}
+
+
+def findings(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Data quality's findings that the import reports too (an empty amount, an account not given or not loaded),
+    in its words, counted over the rows it will count: the canonical tables are written, and their rows are the
+    canon_ tables' rows, which still say the file and row each came from."""
+    problems: list[Problem] = []
+    headers = _source_headers(con)
+    for audit in quality.IMPORT_FINDINGS:
+        # The table, column and condition are data quality's constants, never input.
+        rows = con.execute("SELECT _file, 0, _row, CAST(" + audit.column + " AS VARCHAR) FROM canon_" + audit.table
+                           + " WHERE " + audit.where + " ORDER BY _file, _row").fetchall()
+        first = len(problems)
+        _group(problems, rows, (audit.column,), audit.title, "warning", headers)
+        for problem in problems[first:]:
+            problem.canonical = audit.column
     return problems
 
 

@@ -10,16 +10,16 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import duckdb
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator
-from pydantic import ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic import ValidationInfo, create_model, field_validator
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
     AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
 )
-from alignment.ingest.problems import ImportRejected, Problem
+from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SourceFile, normalize_header, read_through
-from alignment.ingest.staging import DATE_LAYOUTS, FALSE_WORDS, TRUE_WORDS, Part
+from alignment.ingest.staging import FALSE_WORDS, TRUE_WORDS, Part, bad_date_format, date_layout
 
 ANY_OTHER = "*"  # a value-map key meaning "every other non-empty value"
 # Columns read in snake_case so "Decision Maker", "decision-maker" and "DECISION_MAKER" are one value.
@@ -35,13 +35,10 @@ HOLDS = {
     "user_id": "the user id", "count": "how many reached the stage in the period",
 }
 DEFAULTED = {"people": {"kind": "contact"}}  # a person whose kind is not mapped is a contact
-HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d", "HH": "%H", "hh": "%H", "mm": "%M",
-                     "ss": "%S"}
-STRPTIME_CODES = set("aAbBdHIjmMpSyYzZfeT%")
-ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 NUMBER_FORMATS = {"decimal_comma": "decimal_comma", "comma": "decimal_comma", "decimal_point": "decimal_point",
                   "point": "decimal_point"}
-TABLE_KEYS = ("file", "columns", "formats", "values", "constants", "date_format", "decimal")
+TABLE_KEYS = ("file", "columns", "formats", "values", "constants", "date_format", "decimal", "keep_rows", "skip_rows",
+              "row_ids", "prefixes", "lookups")
 PEOPLE_KEYS = ("lifecycle_dates", "lifecycle_reasons")
 TOP_KEYS = ("version", "date_format", "decimal", "tables")
 
@@ -62,10 +59,78 @@ def _as_list(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_as_text)]
 
 
+def _headers(value: Any) -> str | list[str]:
+    """A source column's header, or a list of them read in order where the earlier ones are empty (a fallback)."""
+    value = _as_text(value)
+    if isinstance(value, list) and len(value) == 1:
+        value = _as_text(value[0])
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("is empty — write the name here")
+        return value
+    if isinstance(value, list) and value and all(isinstance(_as_text(v), str) and _as_text(v).strip() for v in value):
+        return [_as_text(v) for v in value]
+    raise ValueError("write the header of the source column, or a list of headers read in that order where the "
+                     "earlier ones are empty, e.g. [Create Date, Close Date]")
+
+
+Headers = Annotated[str | list[str], PlainValidator(_headers)]
+
+
+class EmptyTest(BaseModel):
+    """A row filter on whether a cell is empty."""
+
+    model_config = ConfigDict(extra="forbid")
+    empty: bool
+
+
+def _row_test(value: Any) -> list[str] | EmptyTest:
+    """A row filter's test: a value or a list of values (case ignored), or {empty: true} / {empty: false}."""
+    said = ("write a value, a list of values ([Deleted, Test]), or {empty: true} to match empty cells and "
+            "{empty: false} to match filled ones")
+    if isinstance(value, dict):
+        if set(value) == {"empty"} and isinstance(value["empty"], bool):
+            return EmptyTest(empty=value["empty"])
+        raise ValueError(said)
+    value = _as_text(value)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(_as_text(v), str) for v in value):
+        return [_as_text(v) for v in value]
+    raise ValueError(said)
+
+
+RowTest = Annotated[list[str] | EmptyTest, PlainValidator(_row_test)]
+
+
+class PrefixBy(BaseModel):
+    """An id prefix chosen per row by another column's value (Lead → L-, Contact → C-)."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: Annotated[Text, Field(min_length=1)]
+    values: dict[Text, Text]
+
+
+class Lookup(BaseModel):
+    """A column holding names, resolved to ids through the rows of another canonical table."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: Literal[tuple(schema.TABLES)]  # type: ignore[valid-type]
+    by: Annotated[Text, Field(min_length=1)]
+
+    @field_validator("table")
+    @classmethod
+    def _one_key(cls, table: str) -> str:
+        if len(schema.TABLES[table].key) != 1:
+            keyed = [t for t, model in schema.TABLES.items() if len(model.key) == 1]
+            raise ValueError(f"{table} has no id of its own to look up — use one of {', '.join(keyed)}")
+        return table
+
+
 def _readable_date_format(value: str) -> str:
     """A date format the readers understand (DD/MM/YYYY or %d/%m/%Y style), else a message saying what works."""
     if date_layout(value) is None:
-        raise ValueError(_bad_date_format(value))
+        raise ValueError(bad_date_format(value))
     return value
 
 
@@ -75,23 +140,6 @@ DateFormat = Annotated[Text, AfterValidator(_readable_date_format)]
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def date_layout(text: str) -> str | None:
-    """A date format as staging reads it: a built-in layout key, or a strptime pattern; None if unreadable."""
-    text = text.strip()
-    if text in ("iso", "epoch_ms"):
-        return text
-    pattern = text if "%" in text else re.sub("|".join(HUMAN_DATE_TOKENS), lambda m: HUMAN_DATE_TOKENS[m.group()],
-                                              text)
-    codes = re.findall(r"%(.)", pattern)
-    if not codes or any(code not in STRPTIME_CODES for code in codes) or re.search(r"[A-SU-Za-z]",
-                                                                                   re.sub(r"%.", "", pattern)):
-        return None
-    if pattern in ISO_FORMATS:
-        return "iso"
-    # A day-first or month-first date also reads the same date followed by a time.
-    return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
 
 
 def _kind_of(table: str, column: str) -> str:
@@ -111,7 +159,12 @@ class TableMapping(BaseModel):
 
     file: Annotated[Text, Field(min_length=1)]
     constants: dict[Text, Text | None] = Field(default_factory=dict)
-    columns: dict[Text, Annotated[Text, Field(min_length=1)]] = Field(default_factory=dict, validate_default=True)
+    row_ids: dict[Text, Text] = Field(default_factory=dict)
+    columns: dict[Text, Headers] = Field(default_factory=dict, validate_default=True)
+    keep_rows: dict[Text, RowTest] = Field(default_factory=dict)
+    skip_rows: dict[Text, RowTest] = Field(default_factory=dict)
+    prefixes: dict[Text, Text | PrefixBy] = Field(default_factory=dict)
+    lookups: dict[Text, Lookup] = Field(default_factory=dict)
     lifecycle_dates: dict[Text, Text] = Field(default_factory=dict)
     lifecycle_reasons: dict[Text, Text] = Field(default_factory=dict)
     date_format: DateFormat | None = None
@@ -140,20 +193,86 @@ class TableMapping(BaseModel):
         _raise(issues)
         return constants
 
+    @field_validator("row_ids")
+    @classmethod
+    def _row_ids_fit(cls, row_ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        issues = cls._unknown(row_ids)
+        constants = info.data.get("constants") or {}
+        for column in row_ids:
+            if column in cls.canonical_columns() and (_kind_of(cls.table, column) != "text"
+                                                       or not column.endswith("_id")):
+                issues.append(f"'{column}' is not an id; row_ids numbers the rows of a file with no id column "
+                              "(e.g. row_ids: {activity_id: ACT-})")
+            elif column in constants:
+                issues.append(f"'{column}' is both a row id and a constant — keep one")
+        _raise(issues)
+        return row_ids
+
     @field_validator("columns")
     @classmethod
-    def _columns_fit(cls, columns: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    def _columns_fit(cls, columns: dict[str, str | list[str]], info: ValidationInfo) -> dict[str, str | list[str]]:
         issues = cls._unknown(columns)
         constants = info.data.get("constants") or {}
+        row_ids = info.data.get("row_ids") or {}
+        for column in columns:
+            if column in row_ids:
+                issues.append(f"'{column}' is both a column and a row id — keep one")
         for spec in schema.columns(schema.TABLES[cls.table]):
             if spec.required and spec.name in columns and spec.name in constants:
                 issues.append(f"'{spec.name}' is both a column and a constant — keep one")
             elif (spec.required and spec.name not in columns and spec.name not in constants
-                  and spec.name not in DEFAULTED.get(cls.table, {})):
+                  and spec.name not in row_ids and spec.name not in DEFAULTED.get(cls.table, {})):
                 issues.append(f"'{spec.name}' is required — name the source column that holds "
-                              f"{HOLDS.get(spec.name, 'it')}")
+                              f"{HOLDS.get(spec.name, 'it')}"
+                              + (" (or number the rows: row_ids: {" + spec.name + ": PREFIX-})"
+                                 if spec.name.endswith("_id") and spec.name in schema.TABLES[cls.table].key else ""))
         _raise(issues)
         return columns
+
+    @field_validator("prefixes")
+    @classmethod
+    def _prefixes_fit(cls, prefixes: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        if "columns" not in info.data:
+            return prefixes  # the columns are wrong already; say that first, not a consequence of it
+        issues = cls._unknown(prefixes)
+        for column in prefixes:
+            if column in cls.canonical_columns() and not column.endswith("_id"):
+                issues.append(f"'{column}' is not an id; prefixes keep the ids of two files apart (e.g. person_id: L-)")
+            elif column in (info.data.get("row_ids") or {}):
+                issues.append(f"'{column}' is numbered by row_ids, whose prefix already says it — remove it here")
+            elif column in cls.canonical_columns() and column not in info.data["columns"]:
+                issues.append(f"'{column}' is not read from the file — map it under columns first")
+        _raise(issues)
+        return prefixes
+
+    @field_validator("lookups")
+    @classmethod
+    def _lookups_fit(cls, lookups: dict[str, Lookup], info: ValidationInfo) -> dict[str, Lookup]:
+        if "columns" not in info.data:
+            return lookups
+        issues = cls._unknown(lookups)
+        specs = {c.name: c for c in schema.columns(schema.TABLES[cls.table])}
+        for column, lookup in lookups.items():
+            if column not in specs:
+                continue
+            target = schema.TABLES[lookup.table].key[0]
+            if column not in info.data["columns"]:
+                issues.append(f"'{column}' is not read from the file — map it under columns to the column holding "
+                              "the names first")
+            elif not column.endswith("_id"):
+                issues.append(f"'{column}' is not an id; a lookup turns names into ids")
+            elif specs[column].references and specs[column].references != f"{lookup.table}.{target}":
+                wanted = specs[column].references.split(".")[0]
+                issues.append(f"'{column}' holds {wanted} ids — write table: {wanted}")
+        _raise(issues)
+        return lookups
+
+    @field_validator("keep_rows", "skip_rows")
+    @classmethod
+    def _filters_named(cls, tests: dict[str, Any]) -> dict[str, Any]:
+        _raise([f"'{header}' is given no value to match — write a value, a list, or {{empty: true}}"
+                for header, test in tests.items() if isinstance(test, list) and not test])
+        return tests
 
     @field_validator("lifecycle_dates", "lifecycle_reasons")
     @classmethod
@@ -179,7 +298,7 @@ class TableMapping(BaseModel):
                 continue
             kind = _kind_of(cls.table, column)
             if kind == "date" and date_layout(value) is None:
-                issues.append(f"{column}: {_bad_date_format(value)}")
+                issues.append(f"{column}: {bad_date_format(value)}")
             elif kind == "number" and value.strip().lower() not in NUMBER_FORMATS:
                 issues.append(f"{column}: '{value}' is not a number format — use decimal_comma (1.234,56) or "
                               "decimal_point (1,234.56)")
@@ -216,11 +335,6 @@ def _value_issues(table: str, spec: schema.ColumnSpec, value: str, said: str) ->
     if _kind_of(table, spec.name) == "boolean" and value.strip().lower() not in TRUE_WORDS + FALSE_WORDS:
         return [f"{said} '{value}', which is not true or false"]
     return []
-
-
-def _bad_date_format(value: str) -> str:
-    return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, DD day, "
-            "HH hour, mm minute, ss second), or iso, or epoch_ms")
 
 
 def _raise(issues: list[str]) -> None:
@@ -377,6 +491,7 @@ class MappingAdapter:
               progress: Progress | None = None) -> None:
         by_name = {path.name.lower(): path for path in paths}
         sources: dict[Path, SourceFile | None] = {}
+        staged: list[tuple[str, TableMapping, SourceFile, dict[str, str]]] = []
         entries = self.mapping.entries()
         for index, (table, entry) in enumerate(entries):
             if progress:
@@ -392,7 +507,9 @@ class MappingAdapter:
                 sources[path] = load_source(con, path, run)
             if sources[path] is not None:
                 run.recognised[path.name] = ", ".join(filter(None, [run.recognised.get(path.name), table]))
-                self._stage(con, table, entry, sources[path], run)
+                columns = self._stage(con, table, entry, sources[path], run)
+                if columns is not None:
+                    staged.append((table, entry, sources[path], columns))
         named = set(sources)
         for path in paths:
             if path in named:
@@ -412,6 +529,9 @@ class MappingAdapter:
         empty_stage(con, "map_people", MappedPerson)
         for table, contract in schema.TABLES.items():
             empty_stage(con, table, contract)
+        self._look_up(con, staged, run)
+        if run.has_errors:
+            return
         people = ", ".join(schema.column_names(schema.Person))
         con.execute("CREATE TEMP TABLE canon_people AS SELECT _file, _row, " + people + " FROM stage_map_people")
         con.execute(LIFECYCLE_SQL)
@@ -424,41 +544,161 @@ class MappingAdapter:
                 pass_through(con, table)
 
     def _stage(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,
-               run: AdapterRun) -> None:
-        """Stage one mapping entry: resolve its headers in the file, then parse it under the table's contract."""
-        wanted = dict(entry.columns)
-        if table == "people":
-            wanted |= {f"{stage}_at": header for stage, header in entry.lifecycle_dates.items()}
-            wanted |= {f"{stage}_reason": header for stage, header in entry.lifecycle_reasons.items()}
-        columns, missing = {}, []
-        for column, header in wanted.items():
+               run: AdapterRun) -> dict[str, str] | None:
+        """Stage one mapping entry: resolve its headers in the file, then parse it under the table's contract; the
+        canonical columns and the headers that fill them, or None when the file lacks a header the entry names."""
+        missing: list[Problem] = []
+
+        def find(header: str, key: str) -> str:
             found = _find_header(source, header)
             if found is None:
-                key = column if column in entry.columns else column.rsplit("_", 1)[0]
-                group = "columns" if column in entry.columns else \
-                    "lifecycle_dates" if column.endswith("_at") else "lifecycle_reasons"
                 missing.append(Problem(
                     file=source.name, column=header,
-                    rule=f"{self.source} names this column (tables.{table}.{group}.{key}) but the file has no such "
+                    rule=f"{self.source} names this column (tables.{table}.{key}) but the file has no such "
                          f"column; its columns are: {', '.join(source.headers)}"))
-            else:
-                columns[column] = found
+            return found or header
+
+        columns, fallbacks = {}, {}
+        for column, headers in entry.columns.items():
+            first, *later = [headers] if isinstance(headers, str) else headers
+            columns[column] = find(first, f"columns.{column}")
+            if later:
+                fallbacks[column] = [find(header, f"columns.{column}") for header in later]
+        if table == "people":
+            for stage, header in entry.lifecycle_dates.items():
+                columns[f"{stage}_at"] = find(header, f"lifecycle_dates.{stage}")
+            for stage, header in entry.lifecycle_reasons.items():
+                columns[f"{stage}_reason"] = find(header, f"lifecycle_reasons.{stage}")
+        tests = {(group, header): (find(header, f"{group}.{header}"), test)
+                 for group, given in (("keep_rows", entry.keep_rows), ("skip_rows", entry.skip_rows))
+                 for header, test in given.items()}
+        prefixes = {column: prefix if isinstance(prefix, str) else (find(prefix.column, f"prefixes.{column}.column"),
+                                                                    prefix.values)
+                    for column, prefix in entry.prefixes.items()}
         if missing:
             run.problems.extend(missing)
-            return
+            return None
         snake = SNAKE_CASE.get(table, ())
         contract = MappedPerson if table == "people" else schema.TABLES[table]
+        keep_when, filter_params, filter_note = _row_filter(source, table, tests)
+        value_maps = {column: _value_map(con, source, columns[column], mapping, column in snake)
+                      for column, mapping in entry.values.items()}
+        run.problems.extend(self._unused_values(con, table, entry, source, columns, snake))
         stage_part(con, Part(
             target="map_people" if table == "people" else table, contract=contract, source=source, columns=columns,
             constants={**{k: v for k, v in DEFAULTED.get(table, {}).items() if k not in columns},
                        **entry.constants},
-            value_maps={column: _value_map(con, source, columns[column], mapping, column in snake)
-                        for column, mapping in entry.values.items()},
+            value_maps=value_maps,
             snake_case=tuple(c for c in snake if c in columns),
             unknown_to={"persona": "other"} if table == "people" else {},
             formats=self._formats(table, entry, columns),
             expected_headers={column: [header] for column, header in columns.items()},
+            date_advice=lambda column, fits: (
+                f"add this line under tables.{table} in {self.source}: formats: "
+                f'{{{column.removesuffix("_at") if column not in entry.columns else column}: "{fits}"}}'),
+            keep_when=keep_when, filter_params=filter_params, filter_note=filter_note, fallbacks=fallbacks,
+            row_ids=dict(entry.row_ids), prefixes=prefixes,
         ), run)
+        return columns
+
+    def _look_up(self, con: duckdb.DuckDBPyConnection, staged: list[tuple[str, TableMapping, SourceFile, dict]],
+                 run: AdapterRun) -> None:
+        """Turn the names that lookups columns hold into the ids of the rows they name, once every file is staged
+        (with its prefixes and row ids); a name found nowhere is reported, never dropped silently."""
+        for index, (table, entry, source, columns) in enumerate(staged):
+            for column, lookup in entry.lookups.items():
+                where = f"tables.{table}.lookups.{column}"
+                names = f"_names_{index}_{column}"
+                found = self._names(con, staged, lookup, names)
+                if not found:
+                    files = sorted({s.name for t, _, s, _ in staged if t == lookup.table}) or ["none"]
+                    run.problems.append(Problem(file=self.source, column=where, rule=(
+                        f"no file that fills {lookup.table} has a column '{lookup.by}' (files: {', '.join(files)}); "
+                        f"write by: as one of the columns of that file")))
+                    continue
+                self._resolve(con, table, source, columns[column], column, lookup, names, found, run)
+
+    @staticmethod
+    def _names(con: duckdb.DuckDBPyConnection, staged: list, lookup: Lookup, names: str) -> list[str]:
+        """Build the temporary table `names` (name → the id of the first row holding it, and how many ids hold it)
+        from every staged file that fills `lookup.table` and has the column `lookup.by`; the files used."""
+        key = schema.TABLES[lookup.table].key[0]
+        target = "stage_map_people" if lookup.table == "people" else "stage_" + lookup.table
+        con.execute("CREATE OR REPLACE TEMP TABLE " + names + "_all (name VARCHAR, id VARCHAR, _file VARCHAR, "
+                    "_row BIGINT)")
+        used = []
+        for table, _, source, _ in staged:
+            header = _find_header(source, lookup.by) if table == lookup.table else None
+            if header is None or source.name in used:
+                continue
+            used.append(source.name)
+            # The staged row holds the id as loaded (prefixed, numbered); the file's row the name it goes by.
+            read_through(con, source, "INSERT INTO " + names + "_all SELECT lower(trimmed_text(f."
+                         + source.column_sql(header) + ")), s." + key + ", s._file, s._row FROM "
+                         + source.numbered() + " f JOIN " + target + " s ON s._file = $lookup_file AND s._row = f._row",
+                         {"lookup_file": source.name})
+        con.execute("CREATE OR REPLACE TEMP TABLE " + names + " AS SELECT name, arg_min(id, (_file, _row)) AS id, "
+                    "count(DISTINCT id) AS ids, list(DISTINCT id ORDER BY id)[1:3] AS some FROM " + names + "_all "
+                    "WHERE name IS NOT NULL GROUP BY name")
+        return used
+
+    def _resolve(self, con: duckdb.DuckDBPyConnection, table: str, source: SourceFile, header: str, column: str,
+                 lookup: Lookup, names: str, files: list[str], run: AdapterRun) -> None:
+        """Replace the names in `column` of the rows `source` staged by the ids they name; report those that name
+        no row (left empty where the column may be, refused where it is required) or several."""
+        target = "stage_map_people" if table == "people" else "stage_" + table
+        spec = {c.name: c for c in schema.columns(schema.TABLES[table])}[column]
+        rows = target + " WHERE _file = $file AND " + column + " IS NOT NULL"
+        found_in = f"'{lookup.by}' of {', '.join(files)}"
+        for condition, severity, rule in (
+                ("lower(" + column + ") NOT IN (SELECT name FROM " + names + ")",
+                 "error" if spec.required else "warning",
+                 f"names no {lookup.table} row (looked up in {found_in}); "
+                 + ("add the missing row to that file, or skip these rows with skip_rows" if spec.required
+                    else "the cell is left empty")),
+                ("lower(" + column + ") IN (SELECT name FROM " + names + " WHERE ids > 1)", "warning",
+                 f"names more than one {lookup.table} row (looked up in {found_in}); the first of them is used")):
+            count, examples = con.execute(
+                "SELECT count(*), (list({'row': _row, 'value': " + column + "} ORDER BY _row))[1:3] FROM " + rows
+                + " AND " + condition, {"file": source.name}).fetchall()[0]
+            if count:
+                run.problems.append(Problem(
+                    file=source.name, column=header, canonical=column, rule=rule, count=count, severity=severity,
+                    examples=[Example(row=e["row"], value=e["value"]) for e in examples]))
+                if severity == "warning" and "NOT IN" in condition:
+                    con.execute("UPDATE " + target + " SET " + column + " = NULL WHERE _file = $file AND "
+                                + condition, {"file": source.name})
+        con.execute("UPDATE " + target + " SET " + column + " = n.id FROM " + names + " n WHERE " + target
+                    + "._file = $file AND lower(" + target + "." + column + ") = n.name", {"file": source.name})
+
+    def _unused_values(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,
+                       columns: dict[str, str], snake: tuple[str, ...]) -> list[Problem]:
+        """A warning for each value-map key that matches no value of the file: a map that never applies is a
+        mistake (a misspelt word, the wrong column)."""
+        problems = []
+        for column, mapping in entry.values.items():
+            keys = {_map_key(key, column in snake): key for key in mapping if key != ANY_OTHER}
+            if not keys:
+                continue
+            text = "trimmed_text(" + source.column_sql(columns[column]) + ")"
+            text = "lower(snake_text(" + text + "))" if column in snake else "lower(" + text + ")"
+            unused = [key for (key,) in read_through(
+                con, source, "SELECT k FROM unnest($keys::VARCHAR[]) AS t(k) WHERE k NOT IN (SELECT " + text
+                + " FROM " + source.relation + " WHERE " + text + " IS NOT NULL) ORDER BY k",
+                {"keys": list(keys)}).fetchall()]
+            if not unused:
+                continue
+            held = [value for (value,) in read_through(
+                con, source, "SELECT DISTINCT trimmed_text(" + source.column_sql(columns[column]) + ") AS v FROM "
+                + source.relation + " WHERE v IS NOT NULL ORDER BY v LIMIT 6").fetchall()]
+            said = ", ".join(f"'{keys[key]}'" for key in unused)
+            problems.append(Problem(
+                file=self.source, column=f"tables.{table}.values.{column}", severity="warning",
+                rule=f"{said} {'matches' if len(unused) == 1 else 'match'} no value of column '{columns[column]}' in "
+                     f"{source.name}, so {'it is' if len(unused) == 1 else 'they are'} never applied — check the "
+                     f"spelling; the column holds e.g. {', '.join(repr(v) for v in held[:5])}"
+                     + (" …" if len(held) > 5 else "")))
+        return problems
 
     def _formats(self, table: str, entry: TableMapping, columns: dict[str, str]) -> dict[str, str]:
         """Per column: its own format, else the table's date format or decimal mark, else the file-wide one."""
@@ -488,13 +728,41 @@ def _find_header(source: SourceFile, header: str) -> str | None:
     return next((h for h in source.headers if normalize_header(h) == normalize_header(header)), None)
 
 
+def _map_key(text: str, snake: bool) -> str:
+    """A value-map key as staging compares it: lower case, and snake case where the column is read so (staging
+    snake-cases such a column's value before the lookup)."""
+    text = text.strip().lower()
+    return re.sub(r"[\s\-]+", "_", text) if snake else text
+
+
+def _row_filter(source: SourceFile, table: str, tests: dict) -> tuple[str, dict[str, Any], str]:
+    """keep_rows and skip_rows as one condition on the file's text (a row is kept when every keep_rows test holds
+    and no skip_rows test does), its parameters, and the words the report uses for it."""
+    kept, skipped, params, said = [], [], {}, {}
+    for index, ((group, _), (header, test)) in enumerate(tests.items()):
+        text = "trimmed_text(" + source.column_sql(header) + ")"
+        if isinstance(test, EmptyTest):
+            condition = text + (" IS NULL" if test.empty else " IS NOT NULL")
+            words = f"'{header}' is {'empty' if test.empty else 'not empty'}"
+        else:
+            params[f"rows_{index}"] = [value.strip().lower() for value in test]
+            condition = "list_contains($rows_" + str(index) + "::VARCHAR[], lower(" + text + "))"
+            words = f"'{header}' is " + " or ".join(test)
+        (kept if group == "keep_rows" else skipped).append("coalesce(" + condition + ", false)")
+        said.setdefault(group, []).append(words)
+    if not kept and not skipped:
+        return "", {}, ""
+    condition = " AND ".join(kept + ["NOT (" + " OR ".join(skipped) + ")"] if skipped else kept)
+    note = "; ".join(f"tables.{table}.{group}: " + (" and " if group == "keep_rows" else " or ").join(words)
+                     for group, words in said.items())
+    return condition, params, note
+
+
 def _value_map(con: duckdb.DuckDBPyConnection, source: SourceFile, header: str, mapping: dict[str, str],
                snake: bool) -> dict[str, str]:
     """A value map as staging applies it; '*' becomes an entry for every other value the file holds."""
     def key(text: str) -> str:
-        # Staging compares a snake-cased column's value after snake-casing it, so the keys must be too.
-        text = text.strip().lower()
-        return re.sub(r"[\s\-]+", "_", text) if snake else text
+        return _map_key(text, snake)
 
     result = {key(source_value): target for source_value, target in mapping.items() if source_value != ANY_OTHER}
     if ANY_OTHER in mapping:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import BaseModel, Field
 
 
@@ -44,7 +46,7 @@ class Problem(BaseModel):
         where = self.file + self._columns()
         if self.count == 1 and self.examples and self.examples[0].row is not None:
             example = self.examples[0]
-            shown = "" if example.value is None else f" (value '{_clip(example.value)}')"
+            shown = "" if example.value is None else f" (value '{_clip(example.value)}'{_named(example.value)})"
             return f"{self.file}, row {example.row}{self._columns()}: {self.rule}{shown}."
         if not self.examples or all(e.row is None for e in self.examples):
             return f"{where}: {self.rule}."
@@ -52,12 +54,29 @@ class Problem(BaseModel):
             f"row {e.row}" + ("" if e.value is None else f" '{_clip(e.value)}'") for e in self.examples if e.row
         )
         rows = "row" if self.count == 1 else "rows"
-        return f"{where}: {self.rule} — {self.count:,} {rows}, e.g. {shown}."
+        named = _named("".join(e.value or "" for e in self.examples if e.row))
+        return f"{where}: {self.rule} — {self.count:,} {rows}, e.g. {shown}{named}."
+
+
+def _invisible(character: str) -> bool:
+    """A character that shows as a space or as nothing: a space other than ' ', a line or paragraph separator, or a
+    format character (zero-width space, byte-order mark …)."""
+    return character != " " and unicodedata.category(character) in ("Zs", "Zl", "Zp", "Cf")
 
 
 def _clip(value: str, limit: int = 60) -> str:
-    value = value.replace("\n", " ")
+    """The value as quoted in a message: on one line, cut at `limit`, each invisible character shown as ␣."""
+    value = "".join("␣" if _invisible(c) else c for c in value.replace("\n", " "))
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _named(value: str) -> str:
+    """What each ␣ in a quoted value stands for (" — ␣ is U+00A0 NO-BREAK SPACE"); empty if nothing is hidden."""
+    hidden = dict.fromkeys(c for c in value if _invisible(c))
+    if not hidden:
+        return ""
+    names = " or ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'an unnamed character')}" for c in hidden)
+    return f" — ␣ is {names}"
 
 
 class ImportRejected(Exception):

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, drop_source, empty_stage, id_columns, load_source,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, drop_source, empty_stage, id_columns,
+    load_source,
     pass_through, resolve_columns, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Problem
@@ -269,9 +270,11 @@ class SalesforceAdapter:
 
     name = "salesforce"
 
-    def __init__(self, field_overrides: dict[str, dict[str, list[str]]] | None = None):
+    def __init__(self, field_overrides: dict[str, dict[str, list[str]]] | None = None,
+                 date_layout: str | None = None):
         # object → {column: [header names]} placed ahead of the defaults (renamed custom fields)
         self.field_overrides = field_overrides or {}
+        self.date_layout = date_layout  # every date read in this layout (the import's date-format option)
 
     def build(self, con: duckdb.DuckDBPyConnection, paths: list[Path], run: AdapterRun,
               progress: Progress | None = None) -> None:
@@ -295,7 +298,7 @@ class SalesforceAdapter:
                 continue
             if table is not None and (salesforce_object is None or in_canonical_layout(source, table)):
                 run.recognised[path.name] = f"canonical table {table}"
-                stage_canonical(con, source, table, run, salesforce_ids=True)
+                stage_canonical(con, source, table, run, salesforce_ids=True, date_layout=self.date_layout)
                 drop_source(con, source)
                 continue
             target, contract, aliases = OBJECTS[salesforce_object]
@@ -308,7 +311,7 @@ class SalesforceAdapter:
                 unknown_to={"persona": "other"} if contract is SalesforcePerson else {},
                 skip_if_empty=("who_id",) if contract is SalesforceActivity else (),
                 # A report export writes 15-character ids, the API and warehouse syncs 18: one record, one id.
-                salesforce_ids=id_columns(contract),
+                salesforce_ids=id_columns(contract), formats=date_formats(contract, self.date_layout),
             )
             stage_part(con, part, run)
             drop_source(con, source)  # each file feeds one staging table: its text is not needed again

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 from pydantic import BaseModel
@@ -16,33 +16,124 @@ from alignment.ingest.readers import SourceFile, read_through
 
 # Date-time layouts tried on every date column, in order of preference when several read every value.
 DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
-    "iso": ("ISO 8601 (YYYY-MM-DD hh:mm:ss)", []),
+    "iso": ("ISO 8601 (YYYY-MM-DD hh:mm:ss, with or without an offset such as Z or +02:00)", []),
     "us": ("MM/DD/YYYY", ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
                           "%m/%d/%Y"]),
     "eu": ("DD/MM/YYYY", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]),
     "dot": ("DD.MM.YYYY", ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]),
+    "dash": ("DD-MM-YYYY", ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]),
+    "day_month": ("DD Mon YYYY (15 Apr, 2021)", [
+        "%d %b, %Y %H:%M:%S", "%d %b, %Y %H:%M", "%d %b, %Y", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y",
+        "%d %B, %Y %H:%M:%S", "%d %B, %Y", "%d %B %Y %H:%M:%S", "%d %B %Y"]),
+    "month_day": ("Mon DD, YYYY (Apr 15, 2021)", [
+        "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%b %d, %Y",
+        "%B %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M:%S", "%B %d, %Y %H:%M", "%B %d, %Y"]),
     "epoch_ms": ("milliseconds since 1970 (epoch)", []),
 }
-DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}"}
+DATE_SHAPES = {"us": r"^\d{1,2}/\d{1,2}/\d{4}", "eu": r"^\d{1,2}/\d{1,2}/\d{4}", "dot": r"^\d{1,2}\.\d{1,2}\.\d{4}",
+               "dash": r"^\d{1,2}-\d{1,2}-\d{4}", "day_month": r"^\d{1,2} [A-Za-z]{3}",
+               "month_day": r"^[A-Za-z]{3,9} \d{1,2}"}
+# A date format as people write it (DD-MM-YYYY HH:mm), token by token; the longest token first.
+HUMAN_DATE_TOKENS = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "DD": "%d", "HH": "%H",
+                     "hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
+STRPTIME_CODES = set("aAbBdHIjmMpSyYzZfeT%")
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def date_layout(text: str) -> str | None:
+    """A date format as staging reads it: a built-in layout key, or a strptime pattern; None if unreadable."""
+    text = text.strip()
+    if text in ("iso", "epoch_ms"):
+        return text
+    pattern = text if "%" in text else re.sub("|".join(HUMAN_DATE_TOKENS), lambda m: HUMAN_DATE_TOKENS[m.group()],
+                                              text)
+    if "%I" in pattern and "%p" not in pattern:
+        pattern = pattern.replace("%I", "%H")  # hh without AM/PM is the 24-hour clock
+    codes = re.findall(r"%(.)", pattern)
+    if not codes or any(code not in STRPTIME_CODES for code in codes) or re.search(r"[A-SU-Za-z]",
+                                                                                   re.sub(r"%.", "", pattern)):
+        return None
+    if pattern in ISO_FORMATS:
+        return "iso"
+    # A day-first or month-first date also reads the same date followed by a time.
+    return next((key for key, (_, layouts) in DATE_LAYOUTS.items() if pattern in layouts), pattern)
+
+
+def with_date_alone(pattern: str) -> list[str]:
+    """A strptime pattern, and its date alone when it has a time too: one format given for a whole export reads its
+    date columns (28/02/23) as well as its date-time ones (28/02/23 10:30)."""
+    time = re.search(r"[ T]%[HI]", pattern)
+    return [pattern, pattern[:time.start()]] if time else [pattern]
+
+
+def bad_date_format(value: str) -> str:
+    return (f"'{value}' is not a date format — write it like DD/MM/YYYY or %d/%m/%Y (YYYY year, MM month, MMM month "
+            "name, DD day, HH hour, hh hour of AM/PM with A, mm minute, ss second), or iso, or epoch_ms")
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([-/.])(\d{1,2})\2(\d{2,4})(?:([ T])(\d{1,2}):\d{2}(:\d{2})?(?:\.\d+)?"
+                           r"\s*([AaPp][Mm])?)?")
+_NAMED_DATE = re.compile(r"(?:(\d{1,2}) ([A-Za-z]{3,9})|([A-Za-z]{3,9})\.? (\d{1,2}))(,?) (\d{4})"
+                         r"(?: (\d{1,2}):\d{2}(:\d{2})?\s*([AaPp][Mm])?)?")
+
+
+def suggest_date_format(value: str | None) -> str | None:
+    """The date format (as a mapping file writes it) that reads `value`, e.g. "DD-MM-YYYY HH:mm"; None when none of
+    the shapes exports use fits."""
+    text = (value or "").strip()
+
+    def clock(hour: str | None, seconds: str | None, half: str | None) -> str:
+        if not hour:
+            return ""
+        return ("hh" if half else "HH") + ":mm" + (":ss" if seconds else "") + (" A" if half else "")
+
+    if match := _NUMERIC_DATE.fullmatch(text):
+        first, sep, second, third, gap, hour, seconds, half = match.groups()
+        if len(first) == 4:
+            date = f"YYYY{sep}MM{sep}DD"
+        else:
+            year = "YYYY" if len(third) == 4 else "YY"
+            # Month first only when the second number cannot be a month; otherwise day first, as most of the world.
+            date = f"MM{sep}DD{sep}{year}" if int(second) > 12 >= int(first) else f"DD{sep}MM{sep}{year}"
+        time = clock(hour, seconds, half)
+        return date + ((gap or " ") + time if time else "")
+    if match := _NAMED_DATE.fullmatch(text):
+        day, month, month_first, day_second, comma, _, hour, seconds, half = match.groups()
+        name = "MMM" if len(month or month_first) == 3 else "MMMM"
+        date = f"DD {name}{comma} YYYY" if day else f"{name} DD{comma} YYYY"
+        time = clock(hour, seconds, half)
+        return date + (" " + time if time else "")
+    return None
+
+
 TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number", "BIGINT": "a whole number",
               "BOOLEAN": "true/false"}
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
 MACROS = r"""
-CREATE OR REPLACE TEMP MACRO _money_core(s) AS regexp_replace(upper(trim(s)), '(USD|EUR|GBP|[$€£¥\s''])', '', 'g');
+CREATE OR REPLACE TEMP MACRO _money_core(s) AS
+  regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
+-- An accountant's negative is written in brackets: (1,200) is -1200 (which the amount rule then refuses).
+CREATE OR REPLACE TEMP MACRO _money_sign(s) AS CASE WHEN _money_core(s) LIKE '(%)' THEN -1 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO _money_body(s) AS
+  CASE WHEN _money_core(s) LIKE '(%)' THEN _money_core(s)[2:-2] ELSE _money_core(s) END;
 CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
-  CASE right(_money_core(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
+  CASE right(_money_body(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
-  CASE WHEN right(_money_core(s), 1) IN ('K', 'M', 'B') THEN left(_money_core(s), length(_money_core(s)) - 1)
-       ELSE _money_core(s) END;
+  CASE WHEN right(_money_body(s), 1) IN ('K', 'M', 'B') THEN left(_money_body(s), length(_money_body(s)) - 1)
+       ELSE _money_body(s) END;
 CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
 -- The number the text writes, NaN and infinities included (staging refuses those by a rule of their own).
 CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
   TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s);
+                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
 CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
-CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP);
+-- An ISO date starts with its year: DuckDB's cast would also read 23/01/23 (as the year 23), which is 23 January
+-- 2023 in a day-first export. Text whose first number has one or two digits is left to the other layouts.
+CREATE OR REPLACE TEMP MACRO iso_text(s) AS
+  CASE WHEN substr(s, 2, 1) NOT IN ('/', '.', '-') AND substr(s, 3, 1) NOT IN ('/', '.', '-') THEN s END;
+CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(iso_text(s) AS TIMESTAMPTZ) AS TIMESTAMP);
 -- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
 -- it is the instant's microseconds since 1970 as they are.
 CREATE OR REPLACE TEMP MACRO utc_timestamp(tz) AS
@@ -58,6 +149,12 @@ CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
        ELSE NULLIF(trim(s), '') END;
 CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
 """
+# Currency codes and symbols written before or after an amount (USD 1,200; 1.200 €; R$ 100.000,00), and the separators
+# spreadsheets put between thousands: the no-break and thin spaces (U+00A0, U+2009, U+202F).
+MONEY_CODES = ("USD", "EUR", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "BRL", "MXN", "INR", "SEK", "NOK", "DKK",
+               "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD")
+MACROS = MACROS.replace("@CODES@", "|".join(MONEY_CODES)).replace("@SYMBOLS@", "$€£¥₹").replace(
+    "@SPACES@", r"\x{00A0}\x{2009}\x{202F}")
 # Salesforce's 18-character id is its 15-character, case-sensitive id and a checksum of three characters: for each
 # block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
 # … fifth character that is a capital.
@@ -102,6 +199,18 @@ class Part:
     skip_if_empty: tuple[str, ...] = ()
     expected_headers: dict[str, list[str]] = field(default_factory=dict)
     salesforce_ids: tuple[str, ...] = ()  # columns whose 18-character Salesforce ids are read as 15 (salesforce_id)
+    # What to write so a date column is read in the format `fits` (column, fits → advice); None: the import's
+    # date-format option, as the Salesforce and HubSpot imports take it.
+    date_advice: Callable[[str, str], str] | None = None
+    # A mapping file's row filter: a condition on the file's text (rows where it is not true are skipped), its
+    # parameters, and how the report names it.
+    keep_when: str = ""
+    filter_params: dict[str, Any] = field(default_factory=dict)
+    filter_note: str = ""
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)  # column → headers read where the first is empty
+    row_ids: dict[str, str] = field(default_factory=dict)  # column → prefix of the row number that becomes its id
+    # column → the prefix of every id it holds, or (header, {value of that column: prefix}) choosing it per row
+    prefixes: dict[str, str | tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     def header_of(self, column: str) -> str:
         return self.columns.get(column, column)
@@ -127,7 +236,7 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     file = part.source.name
     missing = [
         s for s in specs
-        if s.required and s.name not in part.columns and s.name not in part.constants
+        if s.required and s.name not in part.columns and s.name not in part.constants and s.name not in part.row_ids
     ]
     if missing:
         rule = "required column is missing (the file has no column by that name)"
@@ -150,6 +259,9 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
     for spec in specs:
         text[spec.name] = _text_expression(part, spec, params)
     filters = [text[c] + " IS NOT NULL" for c in part.skip_if_empty]
+    if part.keep_when:
+        filters.append("coalesce(" + part.keep_when + ", false)")
+        params.update(part.filter_params)
     where = (" WHERE " + " AND ".join(filters)) if filters else ""
 
     try:
@@ -166,8 +278,14 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
             if any(sniffed[c] != "iso" for c in unread):
                 formats.update(sniffed)
                 rows, found = _parse(con, part, specs, text, formats, params, where, checks)
+        if part.filter_note and part.source.rows is not None and part.source.rows > rows:
+            result.assumptions.append(f"{file}: {part.source.rows - rows:,} of {part.source.rows:,} rows skipped "
+                                      f"({part.filter_note})")
+        result.assumptions.extend(_fallbacks_read(con, part, params, where))
         for index, (column, rule, _, _, severity) in enumerate(checks):
             count, examples = found[index]
+            if count and index == _date_check(checks, specs, column):
+                rule += _date_advice(part, column, formats.get(column), examples)
             if count:
                 result.problems.append(Problem(
                     file=file, column=part.header_of(column), canonical=column, rule=rule, count=count,
@@ -243,7 +361,10 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     ) + " FROM (" + parsed + ")"
     read_through(con, part.source, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
     # Insertion order is kept, so a row's place is its line in the file: number them (one cheap pass of an integer).
-    con.execute("UPDATE parsed_part SET _row = rowid + 2")
+    # A generated id is the row's number with its prefix (a constant until now, so the required rule held).
+    con.execute("UPDATE parsed_part SET _row = rowid + 2" + "".join(
+        f", {column} = $rowid_{column} || CAST(rowid + 2 AS VARCHAR)" for column in part.row_ids),
+        {f"rowid_{column}": prefix for column, prefix in part.row_ids.items()})
     total = con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0]
     part.source.rows = total
     if where:
@@ -277,15 +398,68 @@ def _type_check_index(checks, column: str) -> int:
                 and check[1].startswith("is not "))
 
 
+def _date_check(checks, specs, column: str) -> int | None:
+    """Where the "is not a date" check of `column` is in `checks`, if it is a date column."""
+    if next(s for s in specs if s.name == column).sql_type not in ("TIMESTAMP", "DATE"):
+        return None
+    return _type_check_index(checks, column)
+
+
+def _layout_words(layout: str | None) -> str:
+    return DATE_LAYOUTS[layout or "iso"][0] if (layout or "iso") in DATE_LAYOUTS else f"'{layout}'"
+
+
+def _date_advice(part: Part, column: str, layout: str | None, examples: list | None) -> str:
+    """What was tried on a date column whose values did not read, and the format that reads them, as the line to
+    write."""
+    if column in part.formats:
+        tried = f" in the format given ({_layout_words(layout)})"
+    else:
+        tried = " in any layout tried (" + "; ".join(words for words, _ in DATE_LAYOUTS.values()) + ")"
+    value = next((e["value"] for e in examples or [] if e["value"]), None)
+    fits = suggest_date_format(value)
+    if fits is None:
+        return tried + "; write the format the file uses: " + _advice(part, column, "DD/MM/YYYY HH:mm")
+    if not _reads(value, fits) or date_layout(fits) == (layout or "iso"):
+        return tried + f"; it has the layout {fits} but is not a real date: correct it in the file"
+    return tried + f"; it reads as {fits}: " + _advice(part, column, fits)
+
+
+def _reads(value: str, fits: str) -> bool:
+    """Whether the date format `fits` reads `value` (as DuckDB's strptime would: the same codes)."""
+    layout = date_layout(fits)
+    patterns = DATE_LAYOUTS[layout][1] if layout in DATE_LAYOUTS else [layout]
+    for pattern in patterns:
+        try:
+            dt.datetime.strptime(value.strip(), pattern)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _advice(part: Part, column: str, fits: str) -> str:
+    if part.date_advice:
+        return part.date_advice(column, fits)
+    return f'import with the date format "{fits}" (--date-format "{fits}" on the command line, or Date format on ' \
+           "the Data page)"
+
+
 def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
     """The column's trimmed text (NULL when empty), after the part's case rules and value map."""
     if spec.name in part.constants:
         key = f"const_{spec.name}"
         params[key] = None if part.constants[spec.name] is None else str(part.constants[spec.name])
         return f"${key}::VARCHAR"
+    if spec.name in part.row_ids:
+        params[f"rowid_{spec.name}"] = part.row_ids[spec.name]
+        return f"$rowid_{spec.name}::VARCHAR"
     if spec.name not in part.columns:
         return "NULL::VARCHAR"
     expression = f"trimmed_text({part.source.column_sql(part.columns[spec.name])})"
+    if spec.name in part.fallbacks:  # the first non-empty of the columns, in the order given
+        expression = "coalesce(" + ", ".join([expression] + [
+            f"trimmed_text({part.source.column_sql(header)})" for header in part.fallbacks[spec.name]]) + ")"
     if spec.name in part.snake_case:
         expression = f"snake_text({expression})"
     if spec.name in part.value_maps:
@@ -297,7 +471,39 @@ def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]
         params[f"vv_{spec.name}"] = list(mapping.values())
         expression = (f"coalesce(map_extract_value(map($vk_{spec.name}::VARCHAR[], $vv_{spec.name}::VARCHAR[]), "
                       f"lower({expression})), {expression})")
+    if spec.name in part.prefixes:
+        prefix = part.prefixes[spec.name]
+        if isinstance(prefix, str):
+            params[f"pfx_{spec.name}"] = prefix
+            chosen = f"$pfx_{spec.name}::VARCHAR"
+        else:  # chosen per row by another column's value (Lead → L-, Contact → C-)
+            header, by_value = prefix
+            params[f"pk_{spec.name}"] = [key.strip().lower() for key in by_value]
+            params[f"pv_{spec.name}"] = list(by_value.values())
+            chosen = (f"coalesce(map_extract_value(map($pk_{spec.name}::VARCHAR[], $pv_{spec.name}::VARCHAR[]), "
+                      f"lower(trimmed_text({part.source.column_sql(header)}))), '')")
+        expression = f"({chosen} || {expression})"  # NULL stays NULL: an empty reference is no id
     return expression
+
+
+def _fallbacks_read(con, part: Part, params: dict[str, Any], where: str) -> list[str]:
+    """For each column read from the first non-empty of several, how many rows each later column filled."""
+    if not part.fallbacks:
+        return []
+    counted, said = [], []
+    for column, later in part.fallbacks.items():
+        earlier = [part.columns[column]]
+        for header in later:
+            empty = " AND ".join(f"trimmed_text({part.source.column_sql(h)}) IS NULL" for h in earlier)
+            counted.append(f"count(*) FILTER (WHERE {empty} AND trimmed_text({part.source.column_sql(header)}) "
+                           "IS NOT NULL)")
+            said.append((column, header, list(earlier)))
+            earlier.append(header)
+    counts = read_through(con, part.source, "SELECT " + ", ".join(counted) + " FROM " + part.source.relation + where,
+                          params).fetchall()[0]
+    return [f"{part.source.name}: {column} read from '{header}' where {' and '.join(repr(h) for h in earlier)} "
+            f"{'is' if len(earlier) == 1 else 'are'} empty ({count:,} row{'' if count == 1 else 's'})"
+            for (column, header, earlier), count in zip(said, counts) if count]
 
 
 def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = True) -> dict[str, str]:
@@ -315,7 +521,7 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
         t = text[spec.name]
         if spec.sql_type in ("TIMESTAMP", "DATE") and dates:
             probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
-            for key in ("us", "eu", "dot"):
+            for key in DATE_SHAPES:
                 params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
                 params[f"shape_{key}"] = DATE_SHAPES[key]
                 # try_strptime is slow on values it cannot read: only try values of the layout's shape.
@@ -323,10 +529,12 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
                                                f"THEN try_strptime({t}, $layout_{key}) END)"))
             probes.append((spec.name, "epoch_ms", f"count(parse_epoch_ms({t}))"))
         elif spec.sql_type in ("DOUBLE", "BIGINT"):
-            probes.append((spec.name, "comma_votes",
-                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), ',\\d{{1,2}}$|\\.\\d{{3}},|^\\d+,\\d+$'))"))
-            probes.append((spec.name, "point_votes",
-                           f"count(*) FILTER (WHERE regexp_matches(_money_digits({t}), '\\.\\d{{1,2}}$|,\\d{{3}}\\.|^\\d+\\.\\d+$'))"))
+            # A decimal mark is a mark before one or two final digits, or the other mark after groups of three;
+            # "1,200" (one group of three) votes for neither.
+            # The patterns are the code's constants, written in as literals so the regular expressions compile once.
+            for key, votes in (("comma_votes", COMMA_VOTES), ("point_votes", POINT_VOTES)):
+                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(_money_digits(" + t + "), '"
+                               + votes + "'))"))
     if not probes:
         return formats
     counts = read_through(
@@ -355,6 +563,10 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
     return formats
 
 
+COMMA_VOTES = r",\d{1,2}$|\.\d{3},|^-?\d+,(\d{1,2}|\d{4,})$|^-?\d{1,3}(\.\d{3}){2,}$"
+POINT_VOTES = r"\.\d{1,2}$|,\d{3}\.|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3}){2,}$"
+
+
 def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, params: dict[str, Any], *,
                       salesforce_id: bool = False) -> tuple[str, str]:
     """(value, typed): the column's parsed value, computed from its text `t` on every row, and its typed value,
@@ -368,7 +580,7 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
     if sql_type in ("TIMESTAMP", "DATE"):
         if layout in (None, "iso"):
             # parse_iso_timestamp, in its two steps
-            expression, typed = f"TRY_CAST({t} AS TIMESTAMPTZ)", f"utc_timestamp({value})"
+            expression, typed = f"TRY_CAST(iso_text({t}) AS TIMESTAMPTZ)", f"utc_timestamp({value})"
             if sql_type == "DATE":
                 typed = f"CAST({typed} AS DATE)"
         elif layout == "epoch_ms":
@@ -376,8 +588,8 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
         elif layout in DATE_LAYOUTS:
             expression = f"try_strptime({t}, $layout_{layout})"
             params[f"layout_{layout}"] = DATE_LAYOUTS[layout][1]
-        else:  # a layout given in a mapping file
-            params[f"fmt_{spec.name}"] = layout
+        else:  # a layout given in a mapping file or the import's date-format option
+            params[f"fmt_{spec.name}"] = with_date_alone(layout)
             expression = f"try_strptime({t}, $fmt_{spec.name})"
         if sql_type == "DATE" and layout not in (None, "iso"):
             expression = f"CAST({expression} AS DATE)"
@@ -451,9 +663,6 @@ def _checks(part: Part, specs: list[schema.ColumnSpec],
                            condition.format(c), t, "error"))
         if spec.required and not spec.nullable:
             checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
-        elif spec.default is not None and spec.sql_type == "DOUBLE" and c in part.columns:
-            checks.append((c, f"is empty; loaded as {spec.default:g} (flagged in data quality)",
-                           f"{t} IS NULL", t, "warning"))
         if spec.allowed:
             allowed = ", ".join(f"'{v}'" for v in spec.allowed)
             if c in part.unknown_to:
@@ -463,7 +672,11 @@ def _checks(part: Part, specs: list[schema.ColumnSpec],
                 checks.append((c, f"must be one of {', '.join(spec.allowed)}",
                                f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "error"))
         if spec.minimum is not None:
-            checks.append((c, f"must be at least {spec.minimum:g}", f"{c} < {spec.minimum!r}", t, "error"))
+            rule = f"must be at least {spec.minimum:g}"
+            if spec.minimum == 0:
+                rule += ("; it reads as a negative number (a minus sign, or brackets as accountants write one): "
+                         "write the figure without them" + _or_empty(spec))
+            checks.append((c, rule, f"{c} < {spec.minimum!r}", t, "error"))
         if spec.maximum is not None:
             checks.append((c, f"must be at most {spec.maximum:g}", f"{c} > {spec.maximum!r}", t, "error"))
     for rule in _row_rules(part, specs):
