@@ -112,7 +112,17 @@ def test_the_command_line_json_says_not_measured(lacking, capsys):
                                  "not_measured": None}
 
 
-def test_a_scorecard_tile_shows_not_measured_and_why(lacking, monkeypatch):
+ON_THE_SCORECARD = {  # the default charter's metrics this warehouse cannot give, and why
+    "acceptance_rate": "no SAL (sales-accepted) dates were recorded",
+    "sla_met_share": "no sales activities (tasks, calls, meetings) were loaded",
+    "lead_quality": "no account says whether it is a target account",
+    "impressions": "no impressions were loaded",
+    "reach": "no reach was loaded",
+    "site_visits": "no site visits were loaded",
+}
+
+
+def test_every_scorecard_tile_lacking_an_input_shows_not_measured_and_why(lacking, monkeypatch):
     monkeypatch.setenv(warehouse.DB_ENV, str(lacking))
     at = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer")
     at.query_params["quarter"] = QUARTER
@@ -120,11 +130,13 @@ def test_a_scorecard_tile_shows_not_measured_and_why(lacking, monkeypatch):
     assert not at.exception, at.exception
     assert at.selectbox(key="filter_quarter").value == QUARTER
     captions = [c.value for c in at.caption]
-    assert "Not measured: no sales activities (tasks, calls, meetings) were loaded." in captions
+    for name, reason in ON_THE_SCORECARD.items():
+        assert any(c.startswith("Not measured: ") and reason in c for c in captions), (name, captions)
     shown = [m.value for m in at.markdown]
-    assert "**Not measured**" in shown
-    # No tile reads 0 % within SLA or a met acceptance target.
+    assert shown.count("**Not measured**") == len(ON_THE_SCORECARD)
+    # No tile reads 0 % within SLA, 100 % acceptance or a met target on them.
     assert not any("0.0%" in text and "SLA" in text for text in shown)
+    assert not any("met" in c and "Acceptance" in c for c in captions)
 
 
 def test_the_board_pack_says_not_measured(lacking):
@@ -135,10 +147,13 @@ def test_the_board_pack_says_not_measured(lacking):
         reader.close()
     words = " ".join(w for section in board_pack.sections for w in section.words)
     assert "Not measured, because the loaded data lacks what they need: " in words
-    assert "Follow-up within SLA" in words.split("lacks what they need: ")[1]
     scorecard = next(t for t in board_pack.tables() if t.sheet == "Scorecard")
-    row = next(r for r in scorecard.rows if r[0] == "Follow-up within SLA")
-    assert row[2] is None and row[4].startswith("not measured: no sales activities")
+    rows = {r[0]: r for r in scorecard.rows}
+    for name, reason in ON_THE_SCORECARD.items():
+        title = catalog.spec(name).title
+        assert title in words.split("lacks what they need: ")[1]
+        assert rows[title][2] is None and rows[title][4].startswith("not measured: ") and reason in rows[title][4]
+    assert rows["Inquiries"][2] == 3 and rows["Inquiries"][4] is None  # measured, no target
     checks = next(t for t in board_pack.tables() if t.sheet.startswith("Data quality"))
     assert any("Not measured: no sales activities" in str(r[0]) for r in checks.rows)
 
@@ -215,3 +230,15 @@ def test_the_charter_page_table_says_not_measured(lacking):
     assert rows["Inquiries"]["Target met"] == "met"  # 3 against 2
     assert rows["Follow-up within SLA"]["Actual"] == "Not measured"
     assert rows["Follow-up within SLA"]["Target met"].startswith("not measured: no sales activities")
+
+
+def test_deals_without_amounts_give_no_deal_size_or_pipeline_rather_than_zero():
+    company = Company()
+    company.opportunity("O1", "2026-07-01", amount=None, close_date="2026-07-20", is_closed=True, is_won=True)
+    company.opportunity("O2", "2026-07-02", amount=None, close_date="2026-07-21", is_closed=True)
+    con = company.connect()
+    for name in ("average_deal_size", "pipeline", "bookings", "win_rate_value"):
+        measured = catalog.measure(con, name, {"quarter": QUARTER})
+        assert measured.value is None and measured.not_measured == "no opportunity has an amount", name
+    # What needs no amount is measured: 1 won of 2 closed.
+    assert catalog.measure(con, "win_rate_count", {"quarter": QUARTER}).value == 0.5
