@@ -60,10 +60,14 @@ class Refusal:
 
     wait_seconds: float
     locked: bool
+    busy: bool = False
 
     @property
     def message(self) -> str:
         """What the sign-in form says; the same for real and unknown names, so it tells no one which names exist."""
+        if self.busy:
+            return ("Several sign-ins are being checked at this moment; try again in a second (nothing was counted "
+                    "against you).")
         if self.locked:
             minutes = max(1, math.ceil(self.wait_seconds / 60))
             return (f"Too many failed sign-ins for this user name or from this network: signing in is locked for "
@@ -84,6 +88,9 @@ class _Record:
 CHECKS_AT_ONCE = {"account": 1, "client": 4}
 """Attempts checked at the same moment per account and per client: many sessions submitting together would otherwise
 all pass before the first failure is counted (and each scrypt check holds 16 MB)."""
+QUEUE_SECONDS = 10.0
+"""How long an attempt waits for its turn behind those being checked (a whole office signing in at nine, one account
+open in two tabs) before it is asked to try again; it is then not counted as a failure."""
 
 
 class Throttle:
@@ -100,6 +107,7 @@ class Throttle:
         self._records: OrderedDict[tuple[str, str], _Record] = OrderedDict()
         self._checking: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
+        self._turn = threading.Condition(self._lock)
 
     @staticmethod
     def account_key(name: str) -> str:
@@ -117,20 +125,29 @@ class Throttle:
             return None
         return record
 
-    def begin(self, name: str, client: str) -> Refusal | None:
-        """Start checking an attempt for `name` from `client`, or say why it must wait (nothing is checked then)."""
-        now = self._clock()
+    def begin(self, name: str, client: str, *, wait: float = QUEUE_SECONDS) -> Refusal | None:
+        """Start checking an attempt for `name` from `client`, or say why it must wait (nothing is checked then).
+
+        Behind attempts being checked under the same account or client it waits its turn, `wait` seconds at most,
+        then asks to try again (busy); an account or client that must wait after failures is refused at once."""
+        deadline = time.monotonic() + wait
         with self._lock:
-            waiting = []
-            for key in self._keys(name, client):
-                record = self._live(key, now)
-                if record is not None and record.blocked_until > now:
-                    waiting.append(Refusal(wait_seconds=record.blocked_until - now,
-                                           locked=record.failures >= self._rules[key[0]].lockout_after))
-                elif self._checking.get(key, 0) >= CHECKS_AT_ONCE[key[0]]:
-                    waiting.append(Refusal(wait_seconds=1.0, locked=False))
-            if waiting:
-                return max(waiting, key=lambda refusal: (refusal.locked, refusal.wait_seconds))
+            while True:
+                now = self._clock()
+                waiting = []
+                for key in self._keys(name, client):
+                    record = self._live(key, now)
+                    if record is not None and record.blocked_until > now:
+                        waiting.append(Refusal(wait_seconds=record.blocked_until - now,
+                                               locked=record.failures >= self._rules[key[0]].lockout_after))
+                if waiting:
+                    return max(waiting, key=lambda refusal: (refusal.locked, refusal.wait_seconds))
+                if all(self._checking.get(key, 0) < CHECKS_AT_ONCE[key[0]] for key in self._keys(name, client)):
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return Refusal(wait_seconds=1.0, locked=False, busy=True)
+                self._turn.wait(left)
             for key in self._keys(name, client):
                 self._checking[key] = self._checking.get(key, 0) + 1
             return None
@@ -142,6 +159,7 @@ class Throttle:
                 self._checking[key] = left
             else:
                 self._checking.pop(key, None)
+        self._turn.notify_all()
 
     def failed(self, name: str, client: str) -> tuple[int, int, Refusal | None]:
         """End an attempt that failed: the account's and the client's failures so far, and the wait now imposed."""
@@ -195,8 +213,9 @@ def attempt(name: str, password: str, *, client: str, secrets: Mapping[str, Any]
     shown = _logged_name(name, users.accounts(secrets))
     refusal = throttle.begin(name, client)
     if refusal is not None:
-        log.warning("sign-in refused unchecked: %s from %s must wait %.0f s more%s", shown, client,
-                    refusal.wait_seconds, " (locked)" if refusal.locked else "")
+        log.warning("sign-in refused unchecked: %s from %s %s", shown, client,
+                    "waited its turn too long behind others being checked" if refusal.busy else
+                    f"must wait {refusal.wait_seconds:.0f} s more" + (" (locked)" if refusal.locked else ""))
         return Outcome(None, refusal.message)
     user = None
     try:

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import os
+import threading
 import re
 import tomllib
 from pathlib import Path
@@ -148,10 +149,52 @@ def test_an_unknown_name_is_answered_exactly_like_a_real_one():
 def test_attempts_sent_at_the_same_moment_are_checked_one_at_a_time():
     throttle = signin.Throttle(clock=Clock())
     assert throttle.begin("carla", CLIENT) is None
-    second = throttle.begin("carla", "198.51.100.1")  # another session, another address, same account
-    assert second is not None and not second.locked
+    second = throttle.begin("carla", "198.51.100.1", wait=0)  # another session, another address, same account
+    assert second is not None and second.busy and not second.locked
+    assert "nothing was counted against you" in second.message
     throttle.failed("carla", CLIENT)
     assert throttle.begin("carla", "198.51.100.1") is None
+
+
+def test_many_right_sign_ins_at_once_wait_their_turn_instead_of_being_refused():
+    """Twenty sessions of one office (one address), half of them one account open in two tabs: all get in."""
+    import concurrent.futures
+
+    known = _secrets(*(_entry(f"user-{n}", "viewer") for n in range(10)))
+    throttle = signin.Throttle()
+    barrier = threading.Barrier(20)
+
+    def sign_in(number: int):
+        barrier.wait()
+        return signin.attempt(f"user-{number % 10}", PASSWORD, client=CLIENT, secrets=known, demo=False,
+                              throttle=throttle)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(sign_in, range(20)))
+    assert all(o.user is not None for o in outcomes), [o.message for o in outcomes if o.user is None]
+
+
+def test_a_queued_guess_still_waits_out_the_failure_before_it(monkeypatch):
+    import concurrent.futures
+
+    known = _secrets(_entry("carla", "cmo"))
+    throttle = signin.Throttle(account_rule=signin.ThrottleRule(
+        free_failures=0, first_delay=30, longest_delay=60, lockout_after=10, lockout_seconds=900, forget_after=3600))
+    checked = []
+    real = users.authenticate
+    monkeypatch.setattr(users, "authenticate", lambda *a, **k: checked.append(a[0]) or real(*a, **k))
+    barrier = threading.Barrier(2)
+
+    def guess(number: int):
+        barrier.wait()
+        return signin.attempt("carla", f"guess {number}", client=f"10.0.0.{number}", secrets=known, demo=False,
+                              throttle=throttle)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        messages = [o.message for o in pool.map(guess, range(2))]
+    # One guess is checked and fails; the other, queued behind it, is then refused unchecked for the wait it imposed.
+    assert checked == ["carla"]
+    assert all(m.startswith("Too many failed sign-ins: wait 30 seconds") for m in messages)
 
 
 def test_a_password_typed_into_the_name_field_is_not_logged(caplog):
