@@ -666,9 +666,9 @@ def check_checkpoint(checkpoint: Checkpoint, chain: list[Record], key: bytes | N
     by_position = {record.position: record for record in chain}
     last = max(by_position)
     if checkpoint.position > last:
-        return [f"the {checkpoint.quarter} chain ends at record {last}, but {kept}: "
-                f"record{'s' if checkpoint.position > last + 1 else ''} {last + 1}"
-                f"{f'–{checkpoint.position}' if checkpoint.position > last + 1 else ''} were cut off"]
+        cut = (f"records {last + 1}–{checkpoint.position} were" if checkpoint.position > last + 1
+               else f"record {last + 1} was")
+        return [f"the {checkpoint.quarter} chain ends at record {last}, but {kept}: {cut} cut off"]
     record = by_position.get(checkpoint.position)
     if record is None or record.hash != checkpoint.head:
         return [f"record {checkpoint.position} of {checkpoint.quarter} differs from the one {where} kept (head "

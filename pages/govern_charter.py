@@ -28,7 +28,7 @@ if not status.verified:
     st.error(("**The sign-off ledger is damaged.** " if status.damaged else
               "**Not verified: the sign-off ledger does not check out.** ")
              + "No signature of this quarter counts until the ledger is restored from a backup; nothing more can be "
-             "recorded in it. " + literal("; ".join(status.problems)), icon=":material/gpp_bad:")
+             "recorded in it. " + literal(charter_view.problems_sentence(status)), icon=":material/gpp_bad:")
 for role, signature in (status.signatures if status.verified else {}).items():
     st.caption(f"Signed as {users.ROLE_TITLES[role]} by {literal(signature.user)} on "
                f"{signature.signed_at[:16].replace('T', ' ')} UTC: “{literal(signature.comment)}”")

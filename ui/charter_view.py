@@ -123,6 +123,12 @@ def checklist_table(checks: list) -> pd.DataFrame:
                          for c in sorted(checks, key=lambda c: (c.count == 0, c.severity != "warning"))])
 
 
+def problems_sentence(status: signoff.Status) -> str:
+    """What `charter verify` finds wrong with the quarter's ledger, as one sentence starting with a capital."""
+    text = "; ".join(status.problems)
+    return text[:1].upper() + text[1:] + ("." if text and not text.endswith(".") else "")
+
+
 def status_badges(status: signoff.Status) -> None:
     """The sign-off state as a badge, and a red one when the numbers changed since a signature; a ledger that does not
     check out is one red badge, *not verified* or *ledger damaged*, never *signed*."""
