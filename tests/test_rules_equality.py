@@ -1,0 +1,89 @@
+"""The rules moved between files give the numbers they gave: every headline metric's 8-quarter trend for 2026-Q2 on
+the demo company, under seven definition sets, equals the reference written before the move (and the derived tables
+equal theirs), except where a charter's awareness channels now reach imported campaigns as they always should have."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from alignment import catalog, warehouse
+
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference" / "demo-S-2026-Q2.json"
+QUARTER = "2026-Q2"
+CASES: dict[str, tuple[dict, dict]] = {
+    "defaults": ({}, {}),
+    "region EMEA": ({"region": "EMEA"}, {}),
+    "segment SMB, strict": ({"segment": "SMB"}, {"stage_policy": "strict"}),
+    "no such segment": ({"segment": "Nonexistent"}, {}),
+    "SLA 4 h, awareness = email": ({}, {"sla_hours": 4.0, "awareness_channels": ("email",)}),
+    "interest 30 d x 1, personas user": ({}, {"interest_window_days": 30, "interest_touches": 1,
+                                              "sales_ready_personas": ("user",)}),
+    "interest 0 d x 0, strict": ({"region": "NA"}, {"interest_window_days": 0, "interest_touches": 0,
+                                                    "stage_policy": "strict"}),
+}
+"""The definition sets of bench/scorecard_equality.py."""
+DERIVED = ("touches", "person_stage_dates", "opportunity_facts")
+
+
+def scorecard_dump(reader) -> dict[str, list]:
+    """Every headline metric's trend under every case, keyed "case | metric"."""
+    dumped = {}
+    for case, (filters, choices) in CASES.items():
+        for card in catalog.scorecard(reader, QUARTER, filters, catalog.Definitions(**choices)):
+            dumped[f"{case} | {card.name}"] = [point.value for point in card.trend]
+    return dumped
+
+
+def table_digests(reader) -> dict[str, str]:
+    """A digest of each derived table's whole content, rows sorted (column order and names included)."""
+    cursor = reader.cursor()
+    digests = {}
+    for table in DERIVED:
+        frame = cursor.execute("SELECT * FROM " + table).df()
+        rows = sorted(json.dumps(row, default=str, sort_keys=True) for row in frame.to_dict("records"))
+        digests[table] = hashlib.sha256("\n".join([",".join(frame.columns), *rows]).encode()).hexdigest()
+    return digests
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    # DuckDB sums doubles in parallel, in no fixed order: the last digits may differ between two runs.
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+def test_every_metric_under_every_definition_set_equals_the_reference(reader, reference):
+    now = scorecard_dump(reader)
+    assert set(now) >= set(reference["scorecard"]), sorted(set(reference["scorecard"]) - set(now))
+    differ = [key for key, values in reference["scorecard"].items()
+              if not all(close(a, b) for a, b in zip(values, now[key], strict=True))]
+    assert differ == []
+
+
+def test_the_derived_tables_equal_the_reference(reader, reference):
+    assert table_digests(reader) == reference["derived"]
+
+
+if __name__ == "__main__":  # writes the reference: run once, on the commit before the rules move
+    import sys
+    import tempfile
+
+    from alignment import demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "warehouse.duckdb"
+        demo.build_demo(db_path, end_quarter="2026-Q3")
+        reader = warehouse.open_reader(db_path)
+        REFERENCE.write_text(json.dumps({"scorecard": scorecard_dump(reader), "derived": table_digests(reader)},
+                                        indent=0, sort_keys=True), encoding="utf-8")
+        reader.close()
+    sys.exit(0)
