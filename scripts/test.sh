@@ -9,5 +9,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 python3 -m venv .venv
+[ -x .venv/bin/pip ] || python3 -m venv --clear .venv  # a half-made .venv (an interrupted first run)
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 exec .venv/bin/python -m pytest "$@"
