@@ -244,22 +244,17 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     resolved source text. Maps, SLA hours, the stage policy and the interest window stay bound parameters applied at
     query time (alignment.macros).
     """
-    from alignment import names
+    from alignment import names, sqlfiles
 
     con.execute(names.sql_macro(temporary=True))
+    for derived in sqlfiles.folder(sqlfiles.SQL_DIR / "derived", "derived").values():
+        con.execute(sqlfiles.create_table(derived))
     for statement in VIEWS:
         con.execute(statement)
     con.execute("CREATE OR REPLACE TABLE _format AS SELECT $version AS version", {"version": FORMAT_VERSION})
 
 
 VIEWS: list[str] = [
-    # A responded campaign membership is a touch, at its first response (else when the person was added).
-    """CREATE OR REPLACE TABLE touches AS
-       SELECT m.campaign_id, m.person_id, coalesce(m.first_responded_at, m.created_at) AS touch_at,
-              c.channel, c.funnel_role
-       FROM campaign_members m JOIN campaigns c USING (campaign_id)
-       WHERE m.has_responded
-       ORDER BY m.person_id""",
     # §4.1/§4.8: one row per person with the date each waterfall stage was recorded (`*_recorded_at`), the dates
     # back-filled from the next stage reached (whole chain, won included), and the first sales activity at or after
     # each of the two possible mql dates (§4.2); the stage policy picks a column at query time. Also the person's

@@ -44,7 +44,10 @@ def table_digests(reader) -> dict[str, str]:
     digests = {}
     for table in DERIVED:
         frame = cursor.execute("SELECT * FROM " + table).df()
-        rows = sorted(json.dumps(row, default=str, sort_keys=True) for row in frame.to_dict("records"))
+        # A list aggregated in parallel (a person's touch times) comes in no fixed order: compare it sorted.
+        rows = sorted(json.dumps({k: sorted(v, key=str) if hasattr(v, "__len__") and not isinstance(v, str) else v
+                                  for k, v in row.items()}, default=str, sort_keys=True)
+                      for row in frame.to_dict("records"))
         digests[table] = hashlib.sha256("\n".join([",".join(frame.columns), *rows]).encode()).hexdigest()
     return digests
 
