@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.optimize import nnls
 from scipy.signal import lfilter
 
-from alignment import catalog, names
+from alignment import catalog, names, sqlfiles
 from alignment.periods import Quarter
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -278,8 +278,8 @@ def estimate(inputs: WeeklyInputs, quarter_start: dt.date | dt.datetime, quarter
     noun = TARGETS[settings.target]
     if inputs.spend.empty or float(inputs.spend.to_numpy().sum()) <= 0:
         raise NotEstimable(f"No awareness spend is recorded up to the end of {quarter}, so there is nothing to "
-                           "estimate. Awareness campaigns (TV, radio, billboards, display, organic social, PR, "
-                           "sponsorships, podcasts) need their costs loaded.")
+                           "estimate. Campaigns in the awareness role (on the charter's awareness channels, or marked "
+                           "so in the CRM) need their costs loaded.")
     weeks = inputs.spend.index
     fitted = slice(settings.warm_up_weeks, None)
     n_fitted = max(0, len(weeks) - settings.warm_up_weeks)
@@ -438,17 +438,24 @@ ALL_CHANNELS = "all awareness channels"
 def touch_credit(source, quarter: Quarter | str, *, target: str = "pipeline",
                  definitions: catalog.Definitions | None = None) -> pd.Series:
     """What touch-level attribution gives awareness in the quarter, by channel: pipeline credited by the model of
-    record; for inquiries, those whose first responded touch was an awareness campaign (all channels together)."""
+    record to the campaigns in the awareness role under the charter (campaign_role); for inquiries, those whose first
+    responded touch was an awareness campaign (all channels together)."""
     from alignment import attribution
 
     definitions = definitions or catalog.Definitions()
     if target == "inquiries":
         value = catalog.value(source, "awareness_sourced_inquiries", {"quarter": quarter}, definitions)
         return pd.Series({ALL_CHANNELS: float(value or 0)})
-    credited = attribution.credited_by_channel(source, _touch_options(quarter, definitions))
-    channel_keys = credited["channel"].map(names.key)
-    awareness_rows = credited[channel_keys.isin(names.keys(definitions.awareness_channels))]
-    by_channel = awareness_rows.groupby(channel_keys[awareness_rows.index])["credited_amount"].sum()
+    credited = attribution.credited_by_campaign(source, _touch_options(quarter, definitions))
+    cursor = catalog.cursor(source)
+    try:
+        roles = cursor.execute(sqlfiles.query("campaign_roles"), {
+            "awareness_channels": catalog.PARAMETERS["awareness_channels"].value(
+                catalog.Filters(quarter=quarter), definitions)}).df()
+    finally:
+        cursor.close()
+    awareness_rows = credited.merge(roles[roles["funnel_role"] == "awareness"], on="campaign_id")
+    by_channel = awareness_rows.groupby(awareness_rows["channel"].map(names.key))["credited_amount"].sum()
     return pd.concat([by_channel, pd.Series({ALL_CHANNELS: float(by_channel.sum())})])
 
 

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment import attribution, defaults, macros, names, schema
+from alignment import attribution, defaults, macros, names, schema, sqlfiles
 from alignment.periods import Quarter, QuarterField
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
@@ -368,8 +368,8 @@ def macro_statement(metric: MetricSpec) -> str:
     PARAMETERS); values still reach the macro as bound parameters of the query that calls it.
     """
     body = PARAMETER_PATTERN.sub(lambda match: MACRO_PARAMETER_PREFIX + match.group(1), metric.sql)
-    arguments = ", ".join(MACRO_PARAMETER_PREFIX + name for name in metric.parameters)
-    return "CREATE OR REPLACE MACRO " + macro_name(metric) + "(" + arguments + ") AS TABLE\n" + body
+    arguments = tuple(MACRO_PARAMETER_PREFIX + name for name in metric.parameters)
+    return sqlfiles.macro_statement(macro_name(metric), arguments, body, table=True)
 
 
 @functools.cache
@@ -516,32 +516,19 @@ SCORECARD_THREADS = 4
 TREND_STRATEGIES = ("lateral", "union", "per_quarter")
 # The strategy each metric settled on in this process (a metric drops to the next one when DuckDB refuses it).
 trend_strategy: dict[str, str] = {}
-_QUARTERS = ("WITH quarters AS (SELECT unnest(range(len($quarter_starts))) AS quarter_index, "
-             "unnest($quarter_starts) AS quarter_start, unnest($quarter_ends) AS quarter_end) ")
-
-
-def _macro_arguments(metric: MetricSpec, quarter_start: str, quarter_end: str) -> str:
-    # Every argument is a bound parameter or a column of the quarter list; the names come from the catalog.
-    given = {"quarter_start": quarter_start, "quarter_end": quarter_end}
-    return ", ".join(given.get(name, "$" + name) for name in metric.parameters)
 
 
 def _trend_query(strategy: str, metric: MetricSpec, base: Filters, definitions: Definitions,
                  quarters: list[Quarter]) -> tuple[str, dict[str, Any]]:
     """One query returning (quarter_index, value) rows for the quarters, and its bound parameters."""
     params = {name: value for name, value in bind(metric, base, definitions).items()
-              if name not in ("quarter_start", "quarter_end")}
+              if name not in sqlfiles.QUARTER_BOUNDS}
     if strategy == "lateral":
         params.update(quarter_starts=[q.start for q in quarters], quarter_ends=[q.end for q in quarters])
-        return (_QUARTERS + "SELECT q.quarter_index, m.value FROM quarters q, LATERAL " + macro_name(metric) + "("
-                + _macro_arguments(metric, "q.quarter_start", "q.quarter_end") + ") m"), params
-    expansions = []
+        return sqlfiles.trend_lateral(macro_name(metric), metric.parameters), params
     for index, q in enumerate(quarters):
-        start, end = "quarter_start_" + str(index), "quarter_end_" + str(index)
-        params.update({start: q.start, end: q.end})
-        expansions.append("SELECT " + str(index) + " AS quarter_index, value FROM " + macro_name(metric) + "("
-                          + _macro_arguments(metric, "$" + start, "$" + end) + ")")
-    return " UNION ALL BY NAME ".join(expansions), params
+        params.update({"quarter_start_" + str(index): q.start, "quarter_end_" + str(index): q.end})
+    return sqlfiles.trend_union(macro_name(metric), metric.parameters, len(quarters)), params
 
 
 def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, base: Filters,
@@ -682,33 +669,8 @@ def has_data(source: Any, quarter: Quarter | str, filters: Filters | dict | None
     scoped = _filters(filters, quarter)
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
                   for name in ("quarter_start", "quarter_end", "region", "segment")}
-    sql = """
-WITH scoped_people AS (
-  SELECT p.person_id, p.created_at FROM people p LEFT JOIN accounts a ON a.account_id = p.account_id
-  WHERE in_scope(a.region, a.segment, $region, $segment)
-),
-scoped_deals AS (
-  SELECT o.created_at, o.is_closed, o.close_date FROM opportunities o
-  LEFT JOIN accounts a ON a.account_id = o.account_id
-  WHERE in_scope(a.region, a.segment, $region, $segment)
-)
-SELECT
-  EXISTS (SELECT 1 FROM scoped_people WHERE created_at >= $quarter_start AND created_at < $quarter_end)
-  OR EXISTS (SELECT 1 FROM lifecycle_events e JOIN scoped_people p USING (person_id)
-             WHERE e.occurred_at >= $quarter_start AND e.occurred_at < $quarter_end)
-  OR EXISTS (SELECT 1 FROM scoped_deals
-             WHERE (created_at >= $quarter_start AND created_at < $quarter_end)
-                OR (is_closed AND close_date >= CAST($quarter_start AS DATE)
-                    AND close_date < CAST($quarter_end AS DATE)))
-  OR EXISTS (SELECT 1 FROM campaign_members m JOIN scoped_people p USING (person_id)
-             WHERE m.has_responded AND coalesce(m.first_responded_at, m.created_at) >= $quarter_start
-               AND coalesce(m.first_responded_at, m.created_at) < $quarter_end)
-  OR EXISTS (SELECT 1 FROM stage_counts
-             WHERE in_scope(region, segment, $region, $segment) AND period_start >= CAST($quarter_start AS DATE)
-               AND period_start < CAST($quarter_end AS DATE)) AS has_data
-"""
     query_cursor = cursor(source)
     try:
-        return bool(query_cursor.execute(sql, parameters).fetchone()[0])
+        return bool(query_cursor.execute(sqlfiles.query("has_data"), parameters).fetchone()[0])
     finally:
         query_cursor.close()

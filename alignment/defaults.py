@@ -31,13 +31,6 @@ PRIMARY_CAMPAIGN_CREDIT = True     # a deal with no linked touch is credited to 
 BOUGHT_LEAD_PRICE = 250.0
 
 
-def funnel_role(channel: str | None) -> str:
-    """The default funnel role of a channel."""
-    from alignment import names
-
-    return "awareness" if names.key(channel) in names.keys(AWARENESS_CHANNELS) else "demand_gen"
-
-
 TRACEABILITY_THRESHOLD = 0.6
 """A campaign demonstrates value when its traceability score (DESIGN §4.7, alignment.quadrant) reaches this."""
 DELIVERY_THRESHOLD: float | None = None

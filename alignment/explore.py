@@ -324,16 +324,11 @@ class NotMeasured(NotApplicable):
 # ---- what a metric measures ---------------------------------------------------------------------------------------
 
 _COMMENT = re.compile(r"--[^\n]*")
-_MACRO_HEAD = re.compile(r"CREATE OR REPLACE MACRO\s+(\w+)\s*\(")
 
 
 @functools.cache
 def _macro_bodies() -> dict[str, str]:
-    bodies = {}
-    for statement in macros.MACROS:
-        if match := _MACRO_HEAD.search(statement):
-            bodies[match.group(1)] = _COMMENT.sub("", statement[match.end():])
-    return bodies
+    return {name: _COMMENT.sub("", macro.sql) for name, macro in macros.files().items()}
 
 
 @functools.cache

@@ -5,14 +5,8 @@ from __future__ import annotations
 import re
 
 SEPARATORS = re.compile(r"[ \t\n\r\f\v_-]+")
-SQL_BODY = r"nullif(trim(regexp_replace(lower(name), '[ \t\n\r\f\v_-]+', '_', 'g'), '_'), '')"
-"""The same rule in SQL, as the body of the macro `name_key(name)`; tests/test_names.py holds the two to the same
+"""The same rule in SQL is the macro `name_key` (sql/macros/name_key.sql); tests/test_names.py holds the two to the same
 answers."""
-
-
-def sql_macro(*, temporary: bool = False) -> str:
-    """The statement defining `name_key` (a temporary one for a connection that builds a warehouse file)."""
-    return ("CREATE OR REPLACE TEMP MACRO " if temporary else "CREATE OR REPLACE MACRO ") + "name_key(name) AS " + SQL_BODY
 
 
 def key(name: object) -> str | None:

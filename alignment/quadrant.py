@@ -43,47 +43,13 @@ from typing import Any
 
 import pandas as pd
 
-from alignment import attribution, catalog, defaults
+from alignment import attribution, catalog, defaults, sqlfiles
 from alignment.periods import Quarter
 
 QUADRANTS = ("Aligned", "Spin doctor", "Silent operative", "Mis-aligned")
 AWARENESS = "Awareness"
 COMPLETENESS_FIELDS = {"has_content": "content", "has_targeting": "targeting", "has_dates": "start and end dates",
                        "has_channel": "channel", "has_recorded_cost": "actual cost"}
-
-# One row per campaign: its role, whether it runs in the quarter, its members and which plain facts are filled in.
-_CAMPAIGN_FACTS_SQL = """
-WITH members AS (
-  SELECT campaign_id, count(*) AS members, count(first_responded_at) AS members_with_response_date
-  FROM campaign_members GROUP BY campaign_id),
-spend AS (
-  SELECT DISTINCT campaign_id FROM campaign_spend),
-programs AS (
-  SELECT DISTINCT parent_campaign_id AS campaign_id FROM campaigns WHERE parent_campaign_id IS NOT NULL),
-final AS (
-  SELECT c.campaign_id, c.name, c.channel,
-         campaign_role(c.funnel_role, c.channel, $awareness_channels) AS funnel_role,
-         /* runs on at least one day of the quarter */
-         coalesce(coalesce(c.start_date, c.end_date) < CAST($quarter_end AS DATE)
-                  AND coalesce(c.end_date, c.start_date) >= CAST($quarter_start AS DATE), false) AS is_active,
-         coalesce(m.members, 0) AS members,
-         /* members with a first_responded_at */
-         coalesce(m.members_with_response_date, 0) AS members_with_response_date,
-         coalesce(trim(c.content), '') <> '' AS has_content,
-         coalesce(trim(c.targeting), '') <> '' AS has_targeting,
-         c.start_date IS NOT NULL AND c.end_date IS NOT NULL AS has_dates,
-         coalesce(trim(c.channel), '') <> '' AS has_channel,
-         /* a cost recorded, not a budget standing in for it */
-         c.actual_cost IS NOT NULL OR s.campaign_id IS NOT NULL AS has_recorded_cost,
-         /* the parent of other campaigns */
-         p.campaign_id IS NOT NULL AS is_program
-  FROM campaigns c LEFT JOIN members m USING (campaign_id) LEFT JOIN spend s USING (campaign_id)
-  LEFT JOIN programs p USING (campaign_id))
-SELECT * FROM final ORDER BY campaign_id
-"""
-
-_DEALS_WITH_CONTACT_ROLES_SQL = "SELECT DISTINCT opportunity_id FROM opportunity_contacts"
-
 
 def _filters(quarter: Quarter | str, filters: catalog.Filters | dict | None) -> catalog.Filters:
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
@@ -224,14 +190,14 @@ def _options(filters: catalog.Filters, definitions: catalog.Definitions, model: 
 def _campaign_units(source: Any, filters: catalog.Filters, definitions: catalog.Definitions,
                     options: attribution.AttributionOptions) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per-campaign base numbers of the quarter (programs included), the attributed touches, the programs left out."""
-    facts = _query(source, _CAMPAIGN_FACTS_SQL, {"awareness_channels": list(definitions.awareness_channels),
-                                                 "quarter_start": filters.quarter.start,
-                                                 "quarter_end": filters.quarter.end})
+    facts = _query(source, sqlfiles.query("campaign_facts"),
+                   {name: catalog.PARAMETERS[name].value(filters, definitions)
+                    for name in ("awareness_channels", "quarter_start", "quarter_end")})
     costs = catalog.run(source, "campaign_cost", filters, definitions)[["campaign_id", "cost_basis", "cost"]]
     quality = catalog.run(source, "lead_quality_by_campaign", filters, definitions)[
         ["campaign_id", "mqls", "sales_ready_mqls", "lead_quality"]]
     touches = attribution.attributed_touches(source, options)
-    with_roles = set(_query(source, _DEALS_WITH_CONTACT_ROLES_SQL)["opportunity_id"])
+    with_roles = set(_query(source, sqlfiles.query("deals_with_contact_roles"))["opportunity_id"])
 
     credited = touches.groupby("campaign_id", as_index=False).agg(attributed_pipeline=("credited_amount", "sum"))
     influenced = touches[["campaign_id", "opportunity_id"]].drop_duplicates()
@@ -292,7 +258,7 @@ def place_channels(source: Any, quarter: Quarter | str, filters: catalog.Filters
     definitions = definitions or catalog.Definitions()
     options = _options(filters, definitions, model)
     campaigns, touches, _ = _campaign_units(source, filters, definitions, options)
-    with_roles = set(_query(source, _DEALS_WITH_CONTACT_ROLES_SQL)["opportunity_id"])
+    with_roles = set(_query(source, sqlfiles.query("deals_with_contact_roles"))["opportunity_id"])
     # a deal two campaigns of one channel influenced is one influenced deal of that channel
     deals = touches[["channel", "opportunity_id"]].drop_duplicates()
     deals = (deals.assign(has_roles=deals["opportunity_id"].isin(with_roles))
@@ -306,8 +272,10 @@ def place_channels(source: Any, quarter: Quarter | str, filters: catalog.Filters
                 .agg(campaigns=("campaign_id", "count"), cost=("cost", "sum"),
                      members=("members", "sum"), members_with_response_date=("members_with_response_date", "sum"),
                      **{column: (column, "mean") for column in COMPLETENESS_FIELDS}))
-    channels["funnel_role"] = ["awareness" if c.strip().lower() in definitions.awareness_channels else "demand_gen"
-                               for c in channels["channel"]]
+    roles = _query(source, sqlfiles.query("channel_roles"), {
+        "channels": list(channels["channel"]),
+        "awareness_channels": catalog.PARAMETERS["awareness_channels"].value(filters, definitions)})
+    channels = channels.merge(roles, on="channel", how="left")
     credited = touches.groupby("channel", as_index=False).agg(attributed_pipeline=("credited_amount", "sum"))
     channels = (channels.merge(credited, on="channel", how="left").merge(deals, on="channel", how="left")
                 .merge(quality, on="channel", how="left")

@@ -9,15 +9,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alignment.catalog import parse_header
-
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
 """sql/derived (tables an import computes), sql/macros (rules every query shares), sql/audits (data-quality queries
-that should return no rows), sql/records (what Explore shows behind a bar), sql/inputs.sql; the import's transforms
-live beside the adapters, in alignment/ingest/sql/<format>/."""
+that should return no rows), sql/records (what Explore shows behind a bar), sql/queries (the statements the core runs
+itself: warehouse metadata, look-ups), sql/inputs.sql; the import's transforms live beside the adapters, in
+alignment/ingest/sql/<format>/."""
 
-Kind = Literal["derived", "macro", "audit", "records", "transform"]
+Kind = Literal["derived", "macro", "audit", "records", "transform", "query"]
 FIELDS: dict[str, tuple[str, ...]] = {
     # every header field a kind of file writes out, in this order
     "derived": ("name", "title", "grain", "reads", "columns"),
@@ -25,6 +24,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "audit": ("name", "title", "description", "severity", "reads", "columns"),
     "records": ("name", "title", "grain", "reads", "parameters", "columns"),
     "transform": ("name", "title", "reads", "writes", "parameters", "columns"),
+    "query": ("name", "title", "reads", "writes", "parameters", "columns"),
 }
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -82,6 +82,9 @@ class SqlFile(BaseModel):
 
 def parse(text: str, kind: Kind, path: Path | None = None) -> SqlFile:
     """A headed SQL file of `kind`: every field of FIELDS[kind] written out in its order, then the SQL."""
+    # the one header reader, the metric catalog's, imported late: the catalog reaches its macros through this module
+    from alignment.catalog import parse_header
+
     fields, columns, sql = parse_header(text)
     where = f"{path.name}: " if path else ""
     written = [key for key in re.findall(r"^-- (\w+):", text, flags=re.MULTILINE) if key in fields or key == "columns"]
@@ -106,6 +109,11 @@ def folder(directory: Path, kind: Kind) -> dict[str, SqlFile]:
     return files
 
 
+def query(name: str) -> str:
+    """The SQL of one of the statements the core runs itself (sql/queries/<name>.sql); values are bound by name."""
+    return folder(SQL_DIR / "queries", "query")[name].sql
+
+
 def create_table(file: SqlFile) -> str:
     """`CREATE OR REPLACE TABLE name AS` the file's query (a derived table)."""
     return "CREATE OR REPLACE TABLE " + quote(file.name) + " AS\n" + file.sql
@@ -113,6 +121,94 @@ def create_table(file: SqlFile) -> str:
 
 def create_macro(file: SqlFile, *, temporary: bool = False) -> str:
     """The file's expression (scalar) or query (table) as a macro taking its declared arguments."""
-    head = "CREATE OR REPLACE " + ("TEMP " if temporary else "") + "MACRO " + quote(file.name)
-    arguments = "(" + ", ".join(file.arguments) + ")"
-    return head + arguments + (" AS TABLE\n" if file.returns == "table" else " AS\n") + file.sql
+    return macro_statement(file.name, file.arguments, file.sql, table=file.returns == "table", temporary=temporary)
+
+
+def macro_statement(name: str, arguments: tuple[str, ...], body: str, *, table: bool, temporary: bool = False) -> str:
+    """`CREATE OR REPLACE [TEMP] MACRO name(arguments) AS [TABLE] body` (the catalog's per-metric macros are made so
+    from the metric files)."""
+    head = "CREATE OR REPLACE " + ("TEMP " if temporary else "") + "MACRO " + quote(name)
+    return head + "(" + ", ".join(arguments) + ")" + (" AS TABLE\n" if table else " AS\n") + body
+
+
+QUARTER_BOUNDS = ("quarter_start", "quarter_end")
+
+
+def trend_lateral(macro: str, parameters: tuple[str, ...]) -> str:
+    """(quarter_index, value) rows of a metric's table macro for every quarter of the bound lists $quarter_starts and
+    $quarter_ends, in one query joining the quarters LATERALly; its other parameters are bound under their names."""
+    arguments = ", ".join("q." + p if p in QUARTER_BOUNDS else "$" + p for p in parameters)
+    return ("WITH quarters AS (SELECT unnest(range(len($quarter_starts))) AS quarter_index, "
+            "unnest($quarter_starts) AS quarter_start, unnest($quarter_ends) AS quarter_end) "
+            "SELECT q.quarter_index, m.value FROM quarters q, LATERAL " + quote(macro) + "(" + arguments + ") m")
+
+
+def trend_union(macro: str, parameters: tuple[str, ...], quarters: int) -> str:
+    """The same rows from one expansion of the macro per quarter, UNION ALL BY NAME (for a metric DuckDB cannot
+    decorrelate); quarter i's bounds are bound as $quarter_start_i and $quarter_end_i."""
+    expansions = []
+    for index in range(quarters):
+        arguments = ", ".join("$" + p + ("_" + str(index) if p in QUARTER_BOUNDS else "") for p in parameters)
+        expansions.append("SELECT " + str(index) + " AS quarter_index, value FROM " + quote(macro) + "(" + arguments
+                          + ")")
+    return " UNION ALL BY NAME ".join(expansions)
+
+
+def in_dependency_order(files: dict[str, SqlFile]) -> list[SqlFile]:
+    """The files, each after the ones of the same set it reads (its header's `reads:`), otherwise in name order: the
+    order to create derived tables and macros in. A cycle is refused, naming it."""
+    ordered: list[SqlFile] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in path:
+            cycle = " → ".join(path[path.index(name):] + (name,))
+            raise ValueError(f"{cycle} read each other in a cycle; one of them must stop reading the next")
+        for read in files[name].reads:
+            if read in files and read != name:
+                visit(read, path + (name,))
+        done.add(name)
+        ordered.append(files[name])
+
+    for name in sorted(files):
+        visit(name, ())
+    return ordered
+
+
+def call(file: SqlFile) -> str:
+    """A query of a table macro's rows, each of its declared arguments bound as the parameter of the same name."""
+    if file.returns != "table":
+        raise ValueError(f"{file.name} is not a table macro")
+    return "SELECT * FROM " + quote(file.name) + "(" + ", ".join("$" + argument for argument in file.arguments) + ")"
+
+
+def count_rows(table: str) -> str:
+    """How many rows a table holds."""
+    return "SELECT count(*) FROM " + quote(table)
+
+
+def create_empty_table(table: str, columns: list[tuple[str, str, bool]]) -> str:
+    """An empty table of (name, SQL type, whether NOT NULL) columns: the DDL of a contract."""
+    body = ",\n  ".join(quote(name) + " " + sql_type + (" NOT NULL" if not_null else "")
+                        for name, sql_type, not_null in columns)
+    return "CREATE TABLE " + quote(table) + " (\n  " + body + "\n)"
+
+
+def attach_in_memory(database: str) -> str:
+    """A new in-memory database attached under a name."""
+    return "ATTACH ':memory:' AS " + quote(database)
+
+
+def detach(database: str) -> str:
+    return "DETACH " + quote(database)
+
+
+def use(database: str) -> str:
+    """Make a database the default one of a connection."""
+    return "USE " + quote(database)
+
+
+def drop_view(view: str) -> str:
+    return "DROP VIEW " + quote(view)

@@ -33,7 +33,7 @@ reported AS (
          sum(value) FILTER (WHERE replace(lower(trim(metric)), ' ', '_') = 'site_visits') AS site_visits
   FROM awareness_metrics
   WHERE period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
-    AND ($region IS NULL OR region = $region) AND list_contains($awareness_channels, lower(trim(channel)))
+    AND ($region IS NULL OR region = $region) AND campaign_role(NULL, channel, $awareness_channels) = 'awareness'
   GROUP BY ALL
 ),
 final AS (

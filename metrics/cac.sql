@@ -17,12 +17,8 @@
 WITH spend AS (
   SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
 ),
-first_wins AS (
-  SELECT account_id, min(closed_at) AS first_won_at
-  FROM deals() WHERE is_won AND account_id IS NOT NULL GROUP BY account_id
-),
 customers AS (
-  SELECT count(*) AS new_customers FROM first_wins
+  SELECT count(*) AS new_customers FROM account_first_wins()
   WHERE first_won_at >= $quarter_start AND first_won_at < $quarter_end
 ),
 final AS (

@@ -43,7 +43,7 @@ stage_counts AS (
 ),
 cohort_deals AS (
   SELECT DISTINCT c.split_value, d.opportunity_id, d.amount, d.is_won AND d.closed_at IS NOT NULL AS is_won
-  FROM cohort c JOIN person_deals() pd ON pd.person_id = c.person_id
+  FROM cohort c JOIN person_deals pd ON pd.person_id = c.person_id
   JOIN deals() d ON d.opportunity_id = pd.opportunity_id
 ),
 deal_values AS (

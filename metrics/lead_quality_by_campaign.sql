@@ -19,14 +19,11 @@
 --   mqls: MQLs of the quarter the campaign touched at or before their mql_at
 --   sales_ready_mqls: of them, sales-ready
 --   lead_quality: sales_ready_mqls / mqls, as a fraction
-WITH mqls AS (
-  SELECT * FROM period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
-                                   $sales_ready_personas)
+WITH touched AS (
+  SELECT campaign_id, channel, person_id, is_sales_ready
+  FROM touched_mqls($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
+                    $sales_ready_personas)
   WHERE in_scope(region, segment, $region, $segment)
-),
-touched AS (
-  SELECT t.campaign_id, t.channel, m.person_id, m.is_sales_ready
-  FROM mqls m JOIN touches t ON t.person_id = m.person_id AND t.touch_at <= m.mql_at
 ),
 final AS (
   SELECT t.campaign_id, any_value(c.name) AS campaign_name, any_value(t.channel) AS channel,

@@ -12,12 +12,8 @@
 -- needs: opportunities, deal_accounts
 -- columns:
 --   value: accounts whose earliest won close_date is in the quarter
-WITH first_wins AS (
-  SELECT account_id, any_value(region) AS region, any_value(segment) AS segment, min(closed_at) AS first_won_at
-  FROM deals() WHERE is_won AND account_id IS NOT NULL GROUP BY account_id
-),
-final AS (
-  SELECT count(*) AS value FROM first_wins
+WITH final AS (
+  SELECT count(*) AS value FROM account_first_wins()
   WHERE first_won_at >= $quarter_start AND first_won_at < $quarter_end
     AND in_scope(region, segment, $region, $segment)
 )

@@ -276,8 +276,7 @@ def test_weekly_campaign_spend_by_hand():
 
 def test_the_campaign_plan_by_hand():
     con = _company_with_plan().connect()
-    for statement in warehouse.META_DDL:
-        con.execute(statement)
+    warehouse.create_meta(con)
     con.execute("INSERT INTO _import (latest_record_at) VALUES ('2024-02-10 12:00:00')")
     frame = plan.campaign_plan(con, ["2024-Q1"])
     rows = {r["campaign_id"]: r for r in frame.to_dict("records")}

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from alignment import names
+from alignment import macros, names, sqlfiles
 from metric_fixtures import Company, run
 
 SAMPLES = ["Paid Search", "paid_search", "paid-search", " PAID  SEARCH ", "Paid__Search", "\tpaid - search\n",
@@ -24,7 +24,7 @@ def test_the_normal_form(name, expected):
 
 def _sql_keys(values: list) -> list:
     con = duckdb.connect()
-    con.execute(names.sql_macro())
+    con.execute(sqlfiles.create_macro(macros.file("name_key")))
     return [row[0] for row in con.execute("SELECT name_key(v) FROM unnest($values) WITH ORDINALITY AS t(v, i) "
                                           "ORDER BY i", {"values": values}).fetchall()]
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from alignment import defaults, schema
+from alignment import schema
 from alignment.ingest.adapters import (
     AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source, pass_through,
     resolve_columns, stage_canonical, stage_part,
@@ -415,7 +415,6 @@ class HubSpotAdapter:
         for table, contract in schema.TABLES.items():
             empty_stage(con, table, contract)
         params = {
-            "email_role": defaults.funnel_role("email"),
             "default_stage_ids": list(DEFAULT_STAGES),
             "default_stage_labels": [label for label, _, _ in DEFAULT_STAGES.values()],
             "default_stage_closed": [closed for _, closed, _ in DEFAULT_STAGES.values()],
@@ -651,7 +650,7 @@ TRANSFORMS = [
        SELECT * FROM stage_campaigns
        UNION ALL BY NAME
        SELECT _file, _row, campaign_id, coalesce(name, subject, 'HubSpot email ' || campaign_id) AS name,
-              'email' AS channel, $email_role AS funnel_role,
+              'email' AS channel, CAST(NULL AS VARCHAR) AS funnel_role,
               subject AS content
        FROM stage_hs_email_campaigns""",
     # --- members: one per contact per email; an unfiltered open or click is the response ----------------------

@@ -13,7 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic import ValidationInfo, create_model, field_validator
 
-from alignment import defaults, schema
+from alignment import schema
 from alignment.ingest.adapters import (
     AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
 )
@@ -535,12 +535,8 @@ class MappingAdapter:
         people = ", ".join(schema.column_names(schema.Person))
         con.execute("CREATE TEMP TABLE canon_people AS SELECT _file, _row, " + people + " FROM stage_map_people")
         con.execute(LIFECYCLE_SQL)
-        con.execute(
-            "CREATE TEMP TABLE canon_campaigns AS SELECT * REPLACE (coalesce(funnel_role, CASE WHEN channel IN "
-            "(SELECT unnest($awareness::VARCHAR[])) THEN 'awareness' ELSE 'demand_gen' END) AS funnel_role) "
-            "FROM stage_campaigns", {"awareness": list(defaults.AWARENESS_CHANNELS)})
         for table in schema.TABLES:
-            if table not in ("people", "lifecycle_events", "campaigns"):
+            if table not in ("people", "lifecycle_events"):
                 pass_through(con, table)
 
     def _stage(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,

@@ -10,7 +10,7 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel
 
-from alignment import defaults, schema
+from alignment import schema
 from alignment.ingest.adapters import (
     AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, drop_source, empty_stage, id_columns,
     load_source,
@@ -329,8 +329,7 @@ class SalesforceAdapter:
             if callable(statement):
                 statement(con)
                 continue
-            con.execute(statement, {"awareness": list(defaults.AWARENESS_CHANNELS)} if "$awareness" in statement
-                        else None)
+            con.execute(statement)
         if campaign_members(con):
             run.unique_keys.add("campaign_members")
         for table in ("accounts", "opportunities", "opportunity_contacts", "users", "campaign_spend",
@@ -450,9 +449,7 @@ TRANSFORMS: list = [
     """CREATE TEMP TABLE canon_campaigns AS
        SELECT * FROM stage_campaigns
        UNION ALL BY NAME
-       SELECT _file, _row, campaign_id, name, channel, coalesce(funnel_role,
-                CASE WHEN channel IN (SELECT unnest($awareness::VARCHAR[])) THEN 'awareness' ELSE 'demand_gen' END)
-                AS funnel_role,
+       SELECT _file, _row, campaign_id, name, channel, funnel_role,
               objective, coalesce(content, description) AS content, targeting, start_date, end_date,
               budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id
        FROM (SELECT * REPLACE (coalesce(snake_text(channel), snake_text(type), 'unspecified') AS channel)

@@ -1,0 +1,35 @@
+-- name: mql_follow_ups
+-- title: The MQLs of a period and their first follow-up, the first activity at or after mql_at (DESIGN §4.2, §4.8)
+-- arguments: use_backfill, q_start, q_end
+-- returns: table
+-- reads: person_stages_followed_up
+-- columns:
+--   person_id: the person
+--   kind: lead or contact
+--   account_id: their account
+--   region: their account's region
+--   segment: their account's segment
+--   is_target_account: whether their account is a target account
+--   owner_id: who owns them
+--   persona: their persona in its normal form
+--   lead_source: their lead source as the CRM wrote it
+--   inquiry_at: when they were created
+--   mql_recorded_at: their first recorded MQL date
+--   sal_recorded_at: their first recorded SAL date
+--   sql_recorded_at: their first recorded SQL date
+--   opportunity_recorded_at: when the earliest deal linked to them was created
+--   won_recorded_at: the close date of the earliest won deal linked to them
+--   rejected_at: their first rejection
+--   rejection_reason: its reason
+--   disqualified_at: their first disqualification
+--   disqualification_reason: its reason
+--   mql_at: the MQL date under the stage policy, in [q_start, q_end)
+--   sal_at: the SAL date under the stage policy
+--   sql_at: the SQL date under the stage policy
+--   opportunity_at: the opportunity date under the stage policy
+--   won_at: the won date
+--   followed_up_at: the first sales activity at or after mql_at (empty: never followed up)
+--   hours_to_follow_up: hours from mql_at to followed_up_at
+SELECT * EXCLUDE (first_follow_up_at, responded_touch_times), first_follow_up_at AS followed_up_at,
+       (epoch(first_follow_up_at) - epoch(mql_at)) / 3600.0 AS hours_to_follow_up
+FROM person_stages_followed_up(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end

@@ -1,0 +1,29 @@
+-- name: opportunity_sources
+-- title: Every deal with its resolved source (precomputed at import) and the source's category under the charter's
+--   map (DESIGN §4.3, §4.8)
+-- arguments: source_names, source_categories
+-- returns: table
+-- reads: opportunity_facts, source_category
+-- columns:
+--   opportunity_id: the deal
+--   account_id: its account
+--   region: its account's region
+--   segment: its account's segment
+--   owner_id: who owns it
+--   created_at: when it was opened
+--   closed_at: midnight UTC of its close date
+--   amount: its amount, 0 when empty
+--   is_closed: whether it is closed
+--   is_won: whether it is won
+--   lead_source: its own lead source as the CRM wrote it
+--   primary_campaign_id: the primary campaign it names
+--   primary_campaign_channel: that campaign's channel (empty when it names none, or one not loaded)
+--   source: its resolved lead source (DESIGN §4.8: own, else its converted lead's, else its primary contact's)
+--   source_from: where source came from: opportunity, converted lead or primary contact
+--   latest_contact_touch_at: its linked people's latest touch at or before it was opened
+--   latest_contact_touch_by_close_at: their latest touch before the end of its close date
+--   latest_account_touch_at: the latest touch of anyone at its account at or before it was opened
+--   latest_account_touch_by_close_at: their latest touch before the end of its close date
+--   source_category: the category of source under the charter's map
+SELECT *, source_category(source, source_names, source_categories) AS source_category
+FROM opportunity_facts

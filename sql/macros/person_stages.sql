@@ -1,0 +1,32 @@
+-- name: person_stages
+-- title: The stage dates alone (the first follow-up belongs to mql_follow_ups, the touch times to
+--   period_mql_quality)
+-- arguments: use_backfill
+-- returns: table
+-- reads: person_stages_followed_up
+-- columns:
+--   person_id: the person
+--   kind: lead or contact
+--   account_id: their account
+--   region: their account's region
+--   segment: their account's segment
+--   is_target_account: whether their account is a target account
+--   owner_id: who owns them
+--   persona: their persona in its normal form
+--   lead_source: their lead source as the CRM wrote it
+--   inquiry_at: when they were created
+--   mql_recorded_at: their first recorded MQL date
+--   sal_recorded_at: their first recorded SAL date
+--   sql_recorded_at: their first recorded SQL date
+--   opportunity_recorded_at: when the earliest deal linked to them was created
+--   won_recorded_at: the close date of the earliest won deal linked to them
+--   rejected_at: their first rejection
+--   rejection_reason: its reason
+--   disqualified_at: their first disqualification
+--   disqualification_reason: its reason
+--   mql_at: the MQL date under the stage policy
+--   sal_at: the SAL date under the stage policy
+--   sql_at: the SQL date under the stage policy
+--   opportunity_at: the opportunity date under the stage policy
+--   won_at: the won date
+SELECT * EXCLUDE (first_follow_up_at, responded_touch_times) FROM person_stages_followed_up(use_backfill)

@@ -1,0 +1,13 @@
+-- name: checkpoint_table
+-- title: The sign-off ledger's latest record per quarter when the warehouse was imported (alignment.signoff),
+--   carried from one import to the next: a copy of the heads outside the ledger file
+-- reads:
+-- writes: _checkpoints
+-- parameters:
+-- columns:
+--   quarter: the quarter
+--   position: the record's position in the quarter's ledger
+--   head: the record's hash
+--   checkpointed_at: when it was copied
+--   mac: its authentication under the server key
+CREATE TABLE _checkpoints (quarter VARCHAR, position BIGINT, head VARCHAR, checkpointed_at VARCHAR, mac VARCHAR)

@@ -1,0 +1,12 @@
+-- name: checkpoints
+-- title: The ledger heads a warehouse was imported with
+-- reads: _checkpoints
+-- writes:
+-- parameters:
+-- columns:
+--   quarter: the quarter
+--   position: the record's position
+--   head: its hash
+--   checkpointed_at: when it was copied
+--   mac: its authentication
+SELECT quarter, position, head, checkpointed_at, mac FROM _checkpoints ORDER BY quarter, position

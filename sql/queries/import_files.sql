@@ -1,0 +1,12 @@
+-- name: import_files
+-- title: The files the import read, by name
+-- reads: _import_files
+-- writes:
+-- parameters:
+-- columns:
+--   file: the file's name
+--   rows: its rows
+--   fingerprint: its content's fingerprint
+--   read_as: how it was read
+--   assumptions: what the reader assumed
+SELECT file, rows, fingerprint, read_as, assumptions FROM _import_files ORDER BY file

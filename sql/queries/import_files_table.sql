@@ -1,0 +1,12 @@
+-- name: import_files_table
+-- title: The files an import read
+-- reads:
+-- writes: _import_files
+-- parameters:
+-- columns:
+--   file: the file's name
+--   rows: its rows
+--   fingerprint: a fingerprint of its content
+--   read_as: how it was read (delimiter, encoding, layouts)
+--   assumptions: what the reader assumed, to be reported back
+CREATE TABLE _import_files (file VARCHAR, rows BIGINT, fingerprint VARCHAR, read_as VARCHAR, assumptions VARCHAR[])

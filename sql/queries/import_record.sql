@@ -1,0 +1,14 @@
+-- name: import_record
+-- title: The import a warehouse file was made by
+-- reads: _import
+-- writes:
+-- parameters:
+-- columns:
+--   imported_at: when
+--   imported_by: who
+--   source_format: the export's format
+--   data_fingerprint: a fingerprint of the files' content
+--   latest_record_at: the data's "as of"
+--   warnings: what the import warned about
+--   demo_mark: the demo builder's mark, else empty (absent from warehouses written before the mark existed)
+SELECT * FROM _import

@@ -1,0 +1,12 @@
+-- name: record_checkpoint
+-- title: Copy one ledger head into the warehouse
+-- reads:
+-- writes: _checkpoints
+-- parameters: quarter, position, head, checkpointed_at, mac
+-- columns:
+--   quarter: the quarter
+--   position: the record's position
+--   head: its hash
+--   checkpointed_at: when it was copied
+--   mac: its authentication
+INSERT INTO _checkpoints VALUES ($quarter, $position, $head, $checkpointed_at, $mac)

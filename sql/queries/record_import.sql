@@ -1,0 +1,14 @@
+-- name: record_import
+-- title: Record the import a warehouse file was made by
+-- reads:
+-- writes: _import
+-- parameters: at, by, format, fingerprint, latest, warnings, demo_mark
+-- columns:
+--   imported_at: when
+--   imported_by: who
+--   source_format: the export's format
+--   data_fingerprint: a fingerprint of the files' content
+--   latest_record_at: the data's "as of" (latest_record_at)
+--   warnings: what the import warned about
+--   demo_mark: the demo builder's mark, else empty
+INSERT INTO _import VALUES ($at, $by, $format, $fingerprint, $latest, $warnings, $demo_mark)

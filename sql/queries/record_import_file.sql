@@ -1,0 +1,12 @@
+-- name: record_import_file
+-- title: Record one file an import read
+-- reads:
+-- writes: _import_files
+-- parameters: file, rows, fingerprint, read_as, assumptions
+-- columns:
+--   file: the file's name
+--   rows: its rows
+--   fingerprint: its content's fingerprint
+--   read_as: how it was read
+--   assumptions: what the reader assumed
+INSERT INTO _import_files VALUES ($file, $rows, $fingerprint, $read_as, $assumptions)
