@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 from metric_fixtures import Company
 
 from alignment import catalog, warehouse
@@ -59,3 +60,32 @@ def test_each_persons_first_touch_and_touch_times_are_worked_out_at_import():
         ("P1", "C1", ["2026-03-01 09:00:00", "2026-03-01 09:00:00", "2026-03-10 12:00:00"]),
         ("P2", "C1", ["2026-03-02 08:00:00", "2026-04-20 15:00:00", "2026-04-21 00:00:00"]),
     ]
+
+
+def test_campaign_roles_stored_from_the_default_channels_are_forgotten_by_the_upgrade(salesforce_extract, tmp_path):
+    # Up to format 5 an import stored each campaign's role, its channel's under the default awareness channels when
+    # the CRM gave none: CMP2 (billboard) was stored as awareness, CMP1 (a webinar) as demand_gen, and a charter's
+    # awareness channels changed nothing. Here CMP1's CRM says awareness, against its channel's default, and CMP3
+    # (email) was stored demand_gen like its channel.
+    db = tmp_path / "warehouse.duckdb"
+    import_extracts([salesforce_extract().folder], db_path=db)
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO campaigns (campaign_id, name, channel) VALUES ('CMP3', 'Newsletter', 'email')")
+    con.execute("UPDATE campaigns SET funnel_role = CASE WHEN campaign_id IN ('CMP1', 'CMP2') THEN 'awareness' "
+                "ELSE 'demand_gen' END")
+    con.execute("UPDATE _format SET version = 5")
+    con.close()
+
+    assert warehouse.upgrade(db) is True
+    upgraded = warehouse.Reader(db)
+    try:
+        roles = dict(upgraded.execute("SELECT campaign_id, funnel_role FROM campaigns").fetchall())
+        # CMP1's role differs from its channel's default, so the CRM gave it: kept. The others follow the charter.
+        assert roles == {"CMP1": "awareness", "CMP2": None, "CMP3": None}
+        email_only = catalog.Definitions(awareness_channels=("email",))
+        # 2024-Q1: CMP1 4,200 (awareness by its CRM); CMP2's spend rows 18,000.50 (billboard: awareness by default
+        # only); CMP3 has no cost.
+        assert catalog.value(upgraded, "awareness_spend", {"quarter": "2024-Q1"}) == pytest.approx(22_200.5)
+        assert catalog.value(upgraded, "awareness_spend", {"quarter": "2024-Q1"}, email_only) == pytest.approx(4200)
+    finally:
+        upgraded.close()
