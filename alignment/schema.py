@@ -199,7 +199,9 @@ class Campaign(CanonicalTable):
     campaign_id: Id
     name: Annotated[str, Field(min_length=1)]
     channel: Annotated[str, Field(min_length=1)]
-    funnel_role: Literal["awareness", "demand_gen"] | None = None
+    funnel_role: Literal["awareness", "demand_gen"] | None = Field(
+        None, description="the role the CRM gives the campaign; empty: its channel's under the charter's awareness "
+                          "channels, decided when the numbers are read")
     objective: str | None = None
     content: str | None = None
     targeting: str | None = None

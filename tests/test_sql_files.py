@@ -1,0 +1,98 @@
+"""The headed SQL files outside the catalog say what they are: each header's `reads:` names exactly the tables and
+macros its SQL reads (the order derived tables and macros are created in follows them), and its columns are the ones
+the SQL returns, in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from metric_fixtures import Company
+
+from alignment import attribution, catalog, macros, schema, sqlfiles, warehouse
+
+DERIVED = sqlfiles.folder(sqlfiles.SQL_DIR / "derived", "derived")
+MACROS = macros.files()
+QUERIES = sqlfiles.folder(sqlfiles.SQL_DIR / "queries", "query")
+META = ("_import", "_checkpoints", "_import_files", "_format")
+TABLES = set(schema.TABLES) | set(DERIVED) | set(META)
+FUNCTIONS = set(MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
+# A value for every argument and parameter name the files use, to ask DuckDB what each returns.
+SAMPLES = {
+    "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
+    "quarter_start": dt.datetime(2026, 4, 1), "quarter_end": dt.datetime(2026, 7, 1), "window_days": 90,
+    "min_touches": 2, "ready_personas": ["decision_maker"], "split_by": "source_category", "source_names": ["web"],
+    "source_categories": ["marketing"], "wanted_region": None, "wanted_segment": None, "region": None,
+    "segment": None, "by_account": False, "primary_credit": True, "lookback_hours": 8760, "is_bookings": False,
+    "half_life_days": 7.0, "has_decay": True, "has_markov": False,
+    "wanted_models": attribution.model_weights(("linear",)), "markov_channels": [""], "markov_effects": [0.0],
+    "by_touch": True, "awareness_channels": ["tv"], "channels": ["tv"], "name": "people", "dimension": "region",
+}
+
+
+def _body(file: sqlfiles.SqlFile) -> str:
+    return re.sub(r"--[^\n]*", "", file.sql)
+
+
+def _read(file: sqlfiles.SqlFile) -> set[str]:
+    body = _body(file)
+    tables = {name for name in re.findall(r"\b(?:FROM|JOIN)\s+(\w+)\b(?!\s*\()", body, re.IGNORECASE)
+              if name in TABLES}
+    functions = {name for name in re.findall(r"\b(\w+)\s*\(", body) if name in FUNCTIONS}
+    return (tables | functions) - {file.name}
+
+
+@pytest.mark.parametrize("file", [*DERIVED.values(), *MACROS.values(), *QUERIES.values()],
+                         ids=lambda file: f"{file.kind} {file.name}")
+def test_reads_names_exactly_what_the_sql_reads(file):
+    written = set(re.findall(r"\b(?:INTO|UPDATE|TABLE)\s+(\w+)", _body(file), re.IGNORECASE))
+    updated = set(re.findall(r"\bUPDATE\s+(\w+)", _body(file), re.IGNORECASE))  # an update reads its table too
+    assert set(file.reads) == (_read(file) - written) | updated
+    assert set(file.writes) >= written & TABLES
+
+
+def test_a_cycle_of_reads_is_refused():
+    def macro(name: str, reads: str) -> sqlfiles.SqlFile:
+        return sqlfiles.parse(f"-- name: {name}\n-- title: reads {reads}\n-- arguments:\n-- returns: scalar\n"
+                              f"-- reads: {reads}\n-- columns:\n{reads}()\n", "macro")
+
+    files = {"a": macro("a", "b"), "b": macro("b", "c"), "c": macro("c", "a")}
+    with pytest.raises(ValueError, match="a → b → c → a read each other in a cycle"):
+        sqlfiles.in_dependency_order(files)
+    files["c"] = macro("c", "d")
+    assert [f.name for f in sqlfiles.in_dependency_order(files)] == ["c", "b", "a"]
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = Company().connect()
+    warehouse.create_meta(con)
+    return con
+
+
+def _columns(con, sql: str, parameters: list[str]) -> list[str]:
+    missing = [name for name in parameters if name not in SAMPLES]
+    assert not missing, f"add a sample value for {missing} to SAMPLES"
+    cursor = catalog.cursor(con)
+    try:
+        cursor.execute("SELECT * FROM (" + sql + ") LIMIT 0", {name: SAMPLES[name] for name in parameters})
+        return [column[0] for column in cursor.description]
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize("file", DERIVED.values(), ids=lambda file: file.name)
+def test_a_derived_tables_columns_are_its_headers(con, file):
+    assert _columns(con, "SELECT * FROM " + sqlfiles.quote(file.name), []) == list(file.columns)
+
+
+@pytest.mark.parametrize("file", [m for m in MACROS.values() if m.returns == "table"], ids=lambda file: file.name)
+def test_a_table_macros_columns_are_its_headers(con, file):
+    assert _columns(con, sqlfiles.call(file), list(file.arguments)) == list(file.columns)
+
+
+@pytest.mark.parametrize("file", [q for q in QUERIES.values() if re.match(r"\s*(SELECT|WITH)\b", q.sql)],
+                         ids=lambda file: file.name)
+def test_a_querys_columns_are_its_headers(con, file):
+    assert _columns(con, file.sql, list(file.parameters)) == list(file.columns)
