@@ -135,7 +135,8 @@ deal_models AS (
   FROM deal_spread s LEFT JOIN deal_markov dm ON dm.opportunity_id = s.opportunity_id),
 weighted AS (
   -- the small per-deal tables are joined to the units before the models multiply them (see unit_channels), so
-  -- the hash tables are built on the small side
+  -- the hash tables are built on the small side; on the deal's number, not its id's text, since DuckDB's estimates
+  -- do not always put the per-deal side on the build side and integers hash and compare faster either way
   SELECT u.*, d.model, d.model_order, d.touch_count, d.amount, d.total_weight,
          d.w_ft * u.n_ft + d.w_mt * u.n_mt + d.w_ot * u.n_ot + d.w_ct * u.n_ct + d.w_last * u.n_last
          + CASE WHEN d.spread_count > 0
@@ -151,7 +152,7 @@ weighted AS (
          + CASE WHEN d.w_markov > 0 THEN d.w_markov * u.channel_effect * u.n / u.channel_count ELSE 0 END
            AS raw_weight
   FROM unit_channels u
-  JOIN deal_models d ON d.opportunity_id = u.opportunity_id),
+  JOIN deal_models d ON d.deal_order = u.deal_order),
 shares AS (
   SELECT *,
          -- every weight 0 (data_driven with no effect on the deal's channels): equal shares
