@@ -8,22 +8,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from alignment import sqlfiles
 from alignment.sqlite_files import open_private
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS imports (
-  import_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  started_at TEXT NOT NULL,
-  finished_at TEXT NOT NULL,
-  user TEXT NOT NULL,
-  format TEXT NOT NULL,
-  status TEXT NOT NULL,          -- loaded | refused
-  files TEXT NOT NULL,           -- JSON: [{file, rows, fingerprint, read_as, assumptions}]
-  tables TEXT NOT NULL,          -- JSON: {table: rows}
-  messages TEXT NOT NULL         -- JSON: warnings when loaded, errors when refused
-)
-"""
-
 
 def path_for(db_path: Path) -> Path:
     """data/warehouse.duckdb → data/warehouse.history.sqlite (kept apart from the file imports replace)."""
@@ -34,7 +20,7 @@ def path_for(db_path: Path) -> Path:
 def _connect(db_path: Path) -> sqlite3.Connection:
     con = open_private(path_for(db_path), timeout=30)
     con.execute("PRAGMA journal_mode=WAL")
-    con.execute(SCHEMA)
+    con.execute(sqlfiles.sqlite("import_history_table"))
     return con
 
 
@@ -43,12 +29,10 @@ def record(db_path: Path, *, started_at: dt.datetime, user: str, format: str, st
     """Append one import attempt."""
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with closing(_connect(db_path)) as con, con:
-        con.execute(
-            "INSERT INTO imports (started_at, finished_at, user, format, status, files, tables, messages) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (started_at.isoformat(timespec="seconds"), finished.isoformat(timespec="seconds"), user, format, status,
-             json.dumps(files), json.dumps(tables), json.dumps(warnings)),
-        )
+        con.execute(sqlfiles.sqlite("record_import_attempt"), {
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "finished_at": finished.isoformat(timespec="seconds"), "user": user, "format": format, "status": status,
+            "files": json.dumps(files), "tables": json.dumps(tables), "messages": json.dumps(warnings)})
 
 
 def list_imports(db_path: Path, limit: int = 200) -> list[dict]:
@@ -57,7 +41,7 @@ def list_imports(db_path: Path, limit: int = 200) -> list[dict]:
         return []
     with closing(_connect(db_path)) as con:
         con.row_factory = sqlite3.Row
-        rows = con.execute("SELECT * FROM imports ORDER BY import_id DESC LIMIT ?", (limit,)).fetchall()
+        rows = con.execute(sqlfiles.sqlite("import_attempts"), {"limit": limit}).fetchall()
     return [
         {**dict(row), "files": json.loads(row["files"]), "tables": json.loads(row["tables"]),
          "messages": json.loads(row["messages"])}

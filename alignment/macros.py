@@ -1,4 +1,4 @@
-"""The rules every query shares (sql/macros: stage dates, sources, roles, cost, attribution) installed as DuckDB macros."""
+"""The rules every query shares (sql/macros: stage dates, sources, roles, cost, attribution) as DuckDB macros."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import demo, keys, quality, warehouse
+from alignment import demo, keys, quality, sqlfiles, warehouse
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
 from alignment.sqlite_files import open_private
@@ -22,27 +22,15 @@ from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, requir
 GENESIS = "0" * 64
 """The `previous_hash` of a quarter's first record."""
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS ledger (
-         record_id INTEGER PRIMARY KEY AUTOINCREMENT,
-         quarter TEXT NOT NULL,
-         position INTEGER NOT NULL,      -- 1, 2, … within the quarter's chain
-         kind TEXT NOT NULL,             -- charter | propose | sign | reopen
-         recorded_at TEXT NOT NULL,      -- UTC, ISO 8601
-         user TEXT NOT NULL,
-         role TEXT NOT NULL,
-         comment TEXT NOT NULL,
-         payload TEXT NOT NULL,          -- canonical JSON
-         previous_hash TEXT NOT NULL,    -- hash of the quarter's record before this one (GENESIS for the first)
-         hash TEXT NOT NULL,             -- SHA-256 over the canonical JSON of every field above but record_id
-         mac TEXT,                       -- HMAC-SHA256 of the hash under the server key (files alone cannot make it)
-         UNIQUE (quarter, position))""",
-    # Refuse edits through the application's own connections; verify() still catches edits made with these dropped.
-    """CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
-       BEGIN SELECT RAISE(ABORT, 'the sign-off ledger is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
-       BEGIN SELECT RAISE(ABORT, 'the sign-off ledger is append-only'); END""",
-]
+SCHEMA_STATEMENTS = ("ledger_table", "ledger_no_update", "ledger_no_delete")
+"""The ledger's table and the triggers that refuse edits through the application's own connections (sql/sqlite);
+verify() still catches edits made with them dropped."""
+
+
+def schema() -> tuple[str, ...]:
+    """The statements that make (or keep) the ledger's table and its triggers."""
+    return tuple(sqlfiles.sqlite(name) for name in SCHEMA_STATEMENTS)
+
 
 Kind = Literal["charter", "propose", "sign", "reopen"]
 State = Literal["draft", "proposed", "signed_by_one", "signed_by_both"]
@@ -291,10 +279,10 @@ class Ledger:
             raise self._damaged(error) from None
         try:
             con.execute("PRAGMA journal_mode=WAL")
-            for statement in SCHEMA:
+            for statement in schema():
                 con.execute(statement)
             if "mac" not in {row[1] for row in con.execute("PRAGMA table_info(ledger)")}:
-                con.execute("ALTER TABLE ledger ADD COLUMN mac TEXT")  # a ledger written before records were signed
+                con.execute(sqlfiles.sqlite("ledger_mac_column"))  # a ledger written before records were signed
         except sqlite3.DatabaseError as error:
             con.close()
             raise self._damaged(error) from None
@@ -307,8 +295,7 @@ class Ledger:
     def _read(self, con: sqlite3.Connection, quarter: str | None) -> list[Record]:
         con.row_factory = sqlite3.Row
         try:
-            rows = con.execute("SELECT * FROM ledger WHERE ($quarter IS NULL OR quarter = $quarter) "
-                               "ORDER BY record_id", {"quarter": quarter}).fetchall()
+            rows = con.execute(sqlfiles.sqlite("ledger_records"), {"quarter": quarter}).fetchall()
         except sqlite3.DatabaseError as error:
             raise self._damaged(error) from None
         records = []
@@ -411,11 +398,8 @@ class Ledger:
                           "previous_hash": records[-1].hash if records else GENESIS}
                 fields["hash"] = sha256(fields)
                 fields["mac"] = _mac(key, ["record", fields["hash"]])
-                cursor = con.execute(
-                    "INSERT INTO ledger (quarter, position, kind, recorded_at, user, role, comment, payload, "
-                    "previous_hash, hash, mac) VALUES ($quarter, $position, $kind, $recorded_at, $user, $role, "
-                    "$comment, $payload, $previous_hash, $hash, $mac)",
-                    {**fields, "payload": canonical_json(fields["payload"])})
+                cursor = con.execute(sqlfiles.sqlite("record_ledger_entry"),
+                                     {**fields, "payload": canonical_json(fields["payload"])})
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -611,10 +595,10 @@ class Ledger:
                 if broken:
                     raise LedgerTampered(f"the sign-off ledger is not intact, so it is not authenticated: {broken[0]}")
                 missing = [r for r in records if not r.mac]
-                con.execute("DROP TRIGGER IF EXISTS ledger_no_update")
-                con.executemany("UPDATE ledger SET mac = ? WHERE record_id = ?",
-                                [(_mac(key, ["record", r.hash]), r.record_id) for r in missing])
-                for statement in SCHEMA:
+                con.execute(sqlfiles.sqlite("drop_ledger_no_update"))
+                con.executemany(sqlfiles.sqlite("authenticate_ledger_entry"),
+                                [{"mac": _mac(key, ["record", r.hash]), "record_id": r.record_id} for r in missing])
+                for statement in schema():
                     con.execute(statement)
                 con.execute("COMMIT")
             except BaseException:

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
 """sql/derived (tables an import computes), sql/macros (rules every query shares), sql/audits (data-quality queries
 that should return no rows), sql/records (what Explore shows behind a bar), sql/queries (the statements the core runs
-itself: warehouse metadata, look-ups), sql/inputs.sql; the import's transforms live beside the adapters, in
+itself: warehouse metadata, look-ups), sql/sqlite (the import history's and the sign-off ledger's statements),
+sql/inputs.sql; the import's transforms live beside the adapters, in
 alignment/ingest/sql/<format>/."""
 
 Kind = Literal["derived", "macro", "audit", "records", "transform", "query"]
@@ -112,6 +113,12 @@ def folder(directory: Path, kind: Kind) -> dict[str, SqlFile]:
 def query(name: str) -> str:
     """The SQL of one of the statements the core runs itself (sql/queries/<name>.sql); values are bound by name."""
     return folder(SQL_DIR / "queries", "query")[name].sql
+
+
+def sqlite(name: str) -> str:
+    """The SQL of one statement on the SQLite files beside the warehouse (sql/sqlite/<name>.sql: the import history
+    and the sign-off ledger), in SQLite's dialect; values are bound by name."""
+    return folder(SQL_DIR / "sqlite", "query")[name].sql
 
 
 def create_table(file: SqlFile) -> str:

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 
 import pytest
 from metric_fixtures import Company
 
-from alignment import attribution, catalog, macros, schema, sqlfiles, warehouse
+from alignment import attribution, catalog, macros, schema, signoff, sqlfiles, warehouse
 
 DERIVED = sqlfiles.folder(sqlfiles.SQL_DIR / "derived", "derived")
 MACROS = macros.files()
 QUERIES = sqlfiles.folder(sqlfiles.SQL_DIR / "queries", "query")
+SQLITE = sqlfiles.folder(sqlfiles.SQL_DIR / "sqlite", "query")
 META = ("_import", "_checkpoints", "_import_files", "_format")
-TABLES = set(schema.TABLES) | set(DERIVED) | set(META)
+TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger"}
 FUNCTIONS = set(MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
 SAMPLES = {
@@ -28,6 +30,7 @@ SAMPLES = {
     "half_life_days": 7.0, "has_decay": True, "has_markov": False,
     "wanted_models": attribution.model_weights(("linear",)), "markov_channels": [""], "markov_effects": [0.0],
     "by_touch": True, "awareness_channels": ["tv"], "channels": ["tv"], "name": "people", "dimension": "region",
+    "limit": 10, "quarter": "2026-Q3",
 }
 
 
@@ -43,11 +46,11 @@ def _read(file: sqlfiles.SqlFile) -> set[str]:
     return (tables | functions) - {file.name}
 
 
-@pytest.mark.parametrize("file", [*DERIVED.values(), *MACROS.values(), *QUERIES.values()],
+@pytest.mark.parametrize("file", [*DERIVED.values(), *MACROS.values(), *QUERIES.values(), *SQLITE.values()],
                          ids=lambda file: f"{file.kind} {file.name}")
 def test_reads_names_exactly_what_the_sql_reads(file):
     written = set(re.findall(r"\b(?:INTO|UPDATE|TABLE)\s+(\w+)", _body(file), re.IGNORECASE))
-    updated = set(re.findall(r"\bUPDATE\s+(\w+)", _body(file), re.IGNORECASE))  # an update reads its table too
+    updated = set(re.findall(r"\bUPDATE\s+(\w+)", _body(file), re.IGNORECASE)) & TABLES  # an update reads it too
     assert set(file.reads) == (_read(file) - written) | updated
     assert set(file.writes) >= written & TABLES
 
@@ -96,3 +99,13 @@ def test_a_table_macros_columns_are_its_headers(con, file):
                          ids=lambda file: file.name)
 def test_a_querys_columns_are_its_headers(con, file):
     assert _columns(con, file.sql, list(file.parameters)) == list(file.columns)
+
+
+@pytest.mark.parametrize("file", [q for q in SQLITE.values() if re.match(r"\s*SELECT\b", q.sql)],
+                         ids=lambda file: file.name)
+def test_a_sqlite_querys_columns_are_its_headers(file):
+    con = sqlite3.connect(":memory:")
+    for statement in (sqlfiles.sqlite("import_history_table"), *signoff.schema()):
+        con.execute(statement)
+    cursor = con.execute(file.sql, {name: SAMPLES[name] for name in file.parameters})
+    assert [column[0] for column in cursor.description] == list(file.columns)

@@ -253,7 +253,7 @@ def test_the_sign_off_ledger_and_its_log_are_owner_only_and_an_older_readable_on
                                                                                                shared_umask):
     ledger = signoff.Ledger(tmp_path / "warehouse.charter.sqlite")
     with closing(sqlite3.connect(ledger.path)) as con:  # a ledger an earlier version left readable by all
-        for statement in signoff.SCHEMA:
+        for statement in signoff.schema():
             con.execute(statement)
     os.chmod(ledger.path, 0o644)
     ledger.propose(User(name="ana", role="analyst"), "2026-Q3", "Ready for the review")

@@ -1,0 +1,19 @@
+-- name: ledger_records
+-- title: The ledger's records of one quarter (or of all, without one), in the order they were written
+-- reads: ledger
+-- writes:
+-- parameters: quarter
+-- columns:
+--   record_id: the record's number in the file
+--   quarter: its quarter
+--   position: its place in the quarter's chain
+--   kind: charter, propose, sign or reopen
+--   recorded_at: when
+--   user: who
+--   role: their role
+--   comment: what they wrote
+--   payload: canonical JSON
+--   previous_hash: the hash of the record before it
+--   hash: its hash
+--   mac: its authentication (empty in a ledger written before records were authenticated)
+SELECT * FROM ledger WHERE ($quarter IS NULL OR quarter = $quarter) ORDER BY record_id
