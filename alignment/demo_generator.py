@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from alignment import sqlfiles
 from alignment.awareness import geometric_adstock, hill
 
 
@@ -40,32 +41,14 @@ SCALES = {
 _TEST_SCALES = {"XS": DemoScale(accounts=400, people=8_000, touches=60_000, opportunities=1_600,
                                 team_size=1, campaign_density=1)}
 
-HEADERS = {
-    "Account.csv": ("Id", "Name", "Industry", "Segment__c", "Region__c", "NumberOfEmployees", "AnnualRevenue",
-                    "Is_Target_Account__c", "OwnerId", "CreatedDate"),
-    "Contact.csv": ("Id", "AccountId", "FirstName", "LastName", "Title", "Persona__c", "LeadSource", "OwnerId",
-                    "CreatedDate", "MailingCountry", "MQL_Date__c", "SAL_Date__c", "SQL_Date__c", "Rejected_Date__c",
-                    "Rejection_Reason__c", "Disqualified_Date__c", "Disqualification_Reason__c"),
-    "Lead.csv": ("Id", "FirstName", "LastName", "Company", "Title", "Persona__c", "LeadSource", "OwnerId", "CreatedDate",
-                 "Country", "Status", "IsConverted", "ConvertedDate", "ConvertedContactId", "ConvertedAccountId",
-                 "ConvertedOpportunityId", "MQL_Date__c", "SAL_Date__c", "SQL_Date__c", "Rejected_Date__c",
-                 "Rejection_Reason__c", "Disqualified_Date__c", "Disqualification_Reason__c"),
-    "Opportunity.csv": ("Id", "AccountId", "Name", "OwnerId", "CreatedDate", "CloseDate", "Amount", "StageName",
-                        "IsClosed", "IsWon", "Type", "LeadSource", "CampaignId"),
-    "OpportunityHistory.csv": ("Id", "OpportunityId", "StageName", "Amount", "CreatedDate"),
-    "OpportunityContactRole.csv": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
-    "Campaign.csv": ("Id", "Name", "Type", "Channel__c", "Description", "Targeting__c", "Objective__c", "Status",
-                     "StartDate", "EndDate", "BudgetedCost", "ActualCost", "ParentId", "OwnerId", "Sales_Sponsor__c",
-                     "Region__c"),
-    "CampaignMember.csv": ("Id", "CampaignId", "LeadId", "ContactId", "Status", "CreatedDate", "HasResponded",
-                           "FirstRespondedDate"),
-    "Task.csv": ("Id", "WhoId", "Type", "Subject", "OwnerId", "ActivityDate", "CompletedDateTime", "CreatedDate",
-                 "Status"),
-    "Event.csv": ("Id", "WhoId", "Type", "Subject", "OwnerId", "ActivityDateTime", "ActivityDate", "CreatedDate"),
-    "User.csv": ("Id", "Name", "Title", "Department", "Team__c", "Region__c", "ManagerId", "IsActive"),
-    "campaign_spend.csv": ("campaign_id", "period_start", "amount"),
-    "awareness_metrics.csv": ("period_start", "channel", "metric", "value", "region"),
-}
+EXTRACTS = {"Account.csv": "account", "Contact.csv": "contact", "Lead.csv": "lead", "Opportunity.csv": "opportunity",
+            "OpportunityHistory.csv": "opportunity_history", "OpportunityContactRole.csv": "opportunity_contact_role",
+            "Campaign.csv": "campaign", "CampaignMember.csv": "campaign_member", "Task.csv": "task", "Event.csv": "event",
+            "User.csv": "user", "campaign_spend.csv": "campaign_spend", "awareness_metrics.csv": "awareness_metrics"}
+"""Each extract the demo writes → the query (sql/demo/<name>.sql) that formats its rows as the export does."""
+DEMO_SQL = sqlfiles.SQL_DIR / "demo"
+HEADERS = {file_name: tuple(sqlfiles.folder(DEMO_SQL, "query")[name].columns) for file_name, name in EXTRACTS.items()}
+"""Each extract's header row (the columns its query declares)."""
 
 # The four stories the demo must tell; tests and the app's tour look these campaigns up by name.
 SPIN_DOCTOR_CAMPAIGN = "Paid Social — Always-on Lead Gen"
@@ -1230,90 +1213,6 @@ class _DemoCompany:
         self.acc_created = np.fmax(np.fmin(self.acc_created, before), self.tl.day0 - 365 * DAY)
 
 
-_SQL_MACROS = """
-CREATE OR REPLACE MACRO sf_id(prefix, number) AS prefix || lpad(CAST(number AS VARCHAR), 12, '0');
-CREATE OR REPLACE MACRO sf_ts(seconds) AS strftime(make_timestamp(seconds * 1000000), '%Y-%m-%dT%H:%M:%S.000+0000');
-CREATE OR REPLACE MACRO sf_date(epoch_day) AS CAST(DATE '1970-01-01' + CAST(epoch_day AS INTEGER) AS VARCHAR);
-"""
-
-_SELECT = {
-    "User.csv": """
-        SELECT sf_id('005', no) AS Id, name AS Name, title AS Title, department AS Department, team AS Team__c,
-               region AS Region__c, sf_id('005', manager_no) AS ManagerId, is_active AS IsActive
-        FROM src""",
-    "Account.csv": """
-        SELECT sf_id('001', no) AS Id, name AS Name, industry AS Industry, segment AS Segment__c,
-               region AS Region__c, employees AS NumberOfEmployees, revenue AS AnnualRevenue,
-               is_target AS Is_Target_Account__c, sf_id('005', owner_no) AS OwnerId, sf_ts(created) AS CreatedDate
-        FROM src""",
-    "Campaign.csv": """
-        SELECT sf_id('701', no) AS Id, name AS Name, type AS Type, channel AS Channel__c,
-               description AS Description, targeting AS Targeting__c, objective AS Objective__c, status AS Status,
-               sf_date(first_day) AS StartDate, sf_date(last_day) AS EndDate,
-               CAST(budget AS DECIMAL(14, 2)) AS BudgetedCost, CAST(actual AS DECIMAL(14, 2)) AS ActualCost,
-               sf_id('701', parent_no) AS ParentId, sf_id('005', owner_no) AS OwnerId,
-               sf_id('005', sponsor_no) AS Sales_Sponsor__c, region AS Region__c
-        FROM src""",
-    "Lead.csv": """
-        SELECT sf_id('00Q', no) AS Id, first_name AS FirstName, last_name AS LastName, company AS Company,
-               title AS Title, persona AS Persona__c, lead_source AS LeadSource, sf_id('005', owner_no) AS OwnerId,
-               sf_ts(created) AS CreatedDate, country AS Country, status AS Status, is_converted AS IsConverted,
-               sf_date(converted_day) AS ConvertedDate, sf_id('003', contact_no) AS ConvertedContactId,
-               sf_id('001', account_no) AS ConvertedAccountId, sf_id('006', opportunity_no) AS ConvertedOpportunityId,
-               sf_ts(mql) AS MQL_Date__c, sf_ts(sal) AS SAL_Date__c, sf_ts(sql) AS SQL_Date__c,
-               sf_ts(rejected) AS Rejected_Date__c, rejection_reason AS Rejection_Reason__c,
-               sf_ts(dq) AS Disqualified_Date__c, dq_reason AS Disqualification_Reason__c
-        FROM src""",
-    "Contact.csv": """
-        SELECT sf_id('003', no) AS Id, sf_id('001', account_no) AS AccountId, first_name AS FirstName,
-               last_name AS LastName, title AS Title, persona AS Persona__c, lead_source AS LeadSource,
-               sf_id('005', owner_no) AS OwnerId, sf_ts(created) AS CreatedDate, country AS MailingCountry,
-               sf_ts(mql) AS MQL_Date__c, sf_ts(sal) AS SAL_Date__c, sf_ts(sql) AS SQL_Date__c,
-               sf_ts(rejected) AS Rejected_Date__c, rejection_reason AS Rejection_Reason__c,
-               sf_ts(dq) AS Disqualified_Date__c, dq_reason AS Disqualification_Reason__c
-        FROM src""",
-    "Opportunity.csv": """
-        SELECT sf_id('006', no) AS Id, sf_id('001', account_no) AS AccountId, name AS Name,
-               sf_id('005', owner_no) AS OwnerId, sf_ts(created) AS CreatedDate, sf_date(close_day) AS CloseDate,
-               CAST(amount AS DECIMAL(14, 2)) AS Amount, stage AS StageName, is_closed AS IsClosed, is_won AS IsWon,
-               type AS Type, lead_source AS LeadSource, sf_id('701', campaign_no) AS CampaignId
-        FROM src""",
-    "OpportunityHistory.csv": """
-        SELECT sf_id('008', no) AS Id, sf_id('006', opportunity_no) AS OpportunityId, stage AS StageName,
-               CAST(amount AS DECIMAL(14, 2)) AS Amount, sf_ts(created) AS CreatedDate
-        FROM src""",
-    "OpportunityContactRole.csv": """
-        SELECT sf_id('00k', no) AS Id, sf_id('006', opportunity_no) AS OpportunityId,
-               sf_id('003', contact_no) AS ContactId, role AS Role, is_primary AS IsPrimary
-        FROM src""",
-    "CampaignMember.csv": """
-        SELECT sf_id('00v', no) AS Id, sf_id('701', campaign_no) AS CampaignId, sf_id('00Q', lead_no) AS LeadId,
-               sf_id('003', contact_no) AS ContactId, status AS Status, sf_ts(created) AS CreatedDate,
-               has_responded AS HasResponded, sf_date(responded_day) AS FirstRespondedDate
-        FROM src""",
-    "Task.csv": """
-        SELECT sf_id('00T', no) AS Id,
-               CASE WHEN who_is_lead THEN sf_id('00Q', who_no) ELSE sf_id('003', who_no) END AS WhoId,
-               type AS Type, subject AS Subject,
-               sf_id('005', owner_no) AS OwnerId, sf_date(activity_day) AS ActivityDate,
-               sf_ts(completed) AS CompletedDateTime, sf_ts(created) AS CreatedDate, status AS Status
-        FROM src""",
-    "Event.csv": """
-        SELECT sf_id('00U', no) AS Id,
-               CASE WHEN who_is_lead THEN sf_id('00Q', who_no) ELSE sf_id('003', who_no) END AS WhoId,
-               type AS Type, subject AS Subject,
-               sf_id('005', owner_no) AS OwnerId, sf_ts(activity_at) AS ActivityDateTime,
-               sf_date(activity_day) AS ActivityDate, sf_ts(created) AS CreatedDate
-        FROM src""",
-    "campaign_spend.csv": """
-        SELECT sf_id('701', campaign_no) AS campaign_id, sf_date(month_day) AS period_start,
-               CAST(amount AS DECIMAL(14, 2)) AS amount
-        FROM src""",
-    "awareness_metrics.csv": """
-        SELECT sf_date(week_day) AS period_start, channel, metric, value, region
-        FROM src""",
-}
-
 _SUBJECTS = {  # (kind, purpose) -> three subjects; purpose 0 follow-up, 1 later work, 2 outbound, 3 deal meeting
     0: (("Intro call", "Follow-up call: campaign response", "Call: qualification"),
         ("Discovery call", "Check-in call", "Left voicemail"),
@@ -1365,7 +1264,8 @@ class _ExtractWriter:
         self.out_dir = out_dir
         self.report = report
         self.con = duckdb.connect()
-        self.con.execute(_SQL_MACROS)
+        for macro in sqlfiles.folder(DEMO_SQL / "macros", "macro").values():
+            self.con.execute(sqlfiles.create_macro(macro))
         self.counts: dict[str, int] = {}
 
     def write_all(self) -> dict[str, int]:
@@ -1401,7 +1301,7 @@ class _ExtractWriter:
         batches = (pa.RecordBatch.from_pydict(build(part)) for part in parts)
         first = next(batches)
         self.con.register("src", pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches)))
-        relation = self.con.sql(_SELECT[file_name])
+        relation = self.con.sql(sqlfiles.folder(DEMO_SQL, "query")[EXTRACTS[file_name]].sql)
         if tuple(relation.columns) != HEADERS[file_name]:
             raise AssertionError(f"{file_name}: columns {relation.columns} differ from {HEADERS[file_name]}")
         relation.write_csv(str(self.out_dir / file_name), header=True)

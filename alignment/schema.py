@@ -10,6 +10,8 @@ from typing import Annotated, ClassVar, Literal
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field
 
+from alignment import sqlfiles
+
 STAGES = ("inquiry", "mql", "sal", "sql", "rejected", "disqualified", "recycled")
 WATERFALL_STAGES = ("inquiry", "mql", "sal", "sql", "opportunity", "won")
 """The waterfall's stages in order (DESIGN §4.1): what a stage count may count."""
@@ -359,8 +361,5 @@ def column_names(model: type[BaseModel]) -> list[str]:
 
 def create_table_sql(model: type[CanonicalTable]) -> str:
     """DDL of a canonical table (identifiers come from the contract, never from user input)."""
-    body = ",\n  ".join(
-        f"{c.name} {c.sql_type}{'' if c.nullable or not (c.required or c.default is not None) else ' NOT NULL'}"
-        for c in columns(model)
-    )
-    return f"CREATE TABLE {model.table} (\n  {body}\n)"
+    return sqlfiles.create_empty_table(model.table, [
+        (c.name, c.sql_type, not c.nullable and (c.required or c.default is not None)) for c in columns(model)])

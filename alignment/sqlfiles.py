@@ -14,7 +14,7 @@ SQL_DIR = ROOT / "sql"
 """sql/derived (tables an import computes), sql/macros (rules every query shares), sql/audits (data-quality queries
 that should return no rows), sql/records (what Explore shows behind a bar), sql/queries (the statements the core runs
 itself: warehouse metadata, look-ups), sql/sqlite (the import history's and the sign-off ledger's statements),
-sql/inputs.sql; the import's transforms live beside the adapters, in
+sql/demo (the demo company's extracts), sql/inputs.sql; the import's transforms live beside the adapters, in
 alignment/ingest/sql/<format>/."""
 
 Kind = Literal["derived", "macro", "audit", "records", "transform", "query"]

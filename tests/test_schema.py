@@ -103,13 +103,14 @@ def test_rows_are_immutable():
 def _ddl_columns(model) -> dict[str, str]:
     """column → 'TYPE' or 'TYPE NOT NULL', read back from the compiled DDL."""
     body = re.search(r"\((.*)\)", schema.create_table_sql(model), re.S).group(1)
-    return {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in (part.strip() for part in body.split(","))}
+    return {line.split(" ", 1)[0].strip('"'): line.split(" ", 1)[1]
+            for line in (part.strip() for part in body.split(","))}
 
 
 def test_compiled_ddl_of_opportunities():
     # Required non-null columns, and columns with a default (is_won false), are NOT NULL; the rest may be empty (an
     # empty amount stays empty: numbers count it as 0, data quality lists it apart from an amount of 0).
-    assert schema.create_table_sql(schema.Opportunity).startswith("CREATE TABLE opportunities (")
+    assert schema.create_table_sql(schema.Opportunity).startswith('CREATE TABLE "opportunities" (')
     assert _ddl_columns(schema.Opportunity) == {
         "opportunity_id": "VARCHAR NOT NULL",
         "account_id": "VARCHAR",

@@ -17,9 +17,12 @@ DERIVED = sqlfiles.folder(sqlfiles.SQL_DIR / "derived", "derived")
 MACROS = macros.files()
 QUERIES = sqlfiles.folder(sqlfiles.SQL_DIR / "queries", "query")
 SQLITE = sqlfiles.folder(sqlfiles.SQL_DIR / "sqlite", "query")
+# The demo's extracts, formatted from its generated rows (src); each run checks their columns against the header's.
+DEMO = sqlfiles.folder(sqlfiles.SQL_DIR / "demo", "query")
+DEMO_MACROS = sqlfiles.folder(sqlfiles.SQL_DIR / "demo" / "macros", "macro")
 META = ("_import", "_checkpoints", "_import_files", "_format")
-TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger"}
-FUNCTIONS = set(MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
+TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger", "src"}
+FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
 SAMPLES = {
     "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
@@ -46,8 +49,8 @@ def _read(file: sqlfiles.SqlFile) -> set[str]:
     return (tables | functions) - {file.name}
 
 
-@pytest.mark.parametrize("file", [*DERIVED.values(), *MACROS.values(), *QUERIES.values(), *SQLITE.values()],
-                         ids=lambda file: f"{file.kind} {file.name}")
+@pytest.mark.parametrize("file", [*DERIVED.values(), *MACROS.values(), *QUERIES.values(), *SQLITE.values(),
+                                  *DEMO.values(), *DEMO_MACROS.values()], ids=lambda file: f"{file.kind} {file.name}")
 def test_reads_names_exactly_what_the_sql_reads(file):
     written = set(re.findall(r"\b(?:INTO|UPDATE|TABLE)\s+(\w+)", _body(file), re.IGNORECASE))
     updated = set(re.findall(r"\bUPDATE\s+(\w+)", _body(file), re.IGNORECASE)) & TABLES  # an update reads it too

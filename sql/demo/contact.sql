@@ -1,0 +1,31 @@
+-- name: contact
+-- title: The demo company's Contact.csv, as a Salesforce API export writes it, from the generated
+--   rows (src)
+-- reads: src, sf_id, sf_ts
+-- writes:
+-- parameters:
+-- columns:
+--   Id: the record's Salesforce id (its object's prefix and its number in creation order)
+--   AccountId: the account
+--   FirstName: the person's first name
+--   LastName: the person's last name
+--   Title: the person's job title
+--   Persona__c: the person's decision role (custom field)
+--   LeadSource: where the lead came from
+--   OwnerId: the owning user
+--   CreatedDate: when it was created (Salesforce's timestamp layout, UTC)
+--   MailingCountry: the contact's country
+--   MQL_Date__c: when it became an MQL (custom field)
+--   SAL_Date__c: when sales accepted it (custom field)
+--   SQL_Date__c: when it became an SQL (custom field)
+--   Rejected_Date__c: when sales rejected it (custom field)
+--   Rejection_Reason__c: why (custom field)
+--   Disqualified_Date__c: when sales disqualified it (custom field)
+--   Disqualification_Reason__c: why (custom field)
+SELECT sf_id('003', no) AS Id, sf_id('001', account_no) AS AccountId, first_name AS FirstName,
+       last_name AS LastName, title AS Title, persona AS Persona__c, lead_source AS LeadSource,
+       sf_id('005', owner_no) AS OwnerId, sf_ts(created) AS CreatedDate, country AS MailingCountry,
+       sf_ts(mql) AS MQL_Date__c, sf_ts(sal) AS SAL_Date__c, sf_ts(sql) AS SQL_Date__c,
+       sf_ts(rejected) AS Rejected_Date__c, rejection_reason AS Rejection_Reason__c,
+       sf_ts(dq) AS Disqualified_Date__c, dq_reason AS Disqualification_Reason__c
+FROM src

@@ -1,0 +1,22 @@
+-- name: task
+-- title: The demo company's Task.csv, as a Salesforce API export writes it, from the generated
+--   rows (src)
+-- reads: src, sf_date, sf_id, sf_ts
+-- writes:
+-- parameters:
+-- columns:
+--   Id: the record's Salesforce id (its object's prefix and its number in creation order)
+--   WhoId: the lead or contact worked
+--   Type: its type
+--   Subject: what the activity was
+--   OwnerId: the owning user
+--   ActivityDate: its day
+--   CompletedDateTime: when the task was completed
+--   CreatedDate: when it was created (Salesforce's timestamp layout, UTC)
+--   Status: its status
+SELECT sf_id('00T', no) AS Id,
+       CASE WHEN who_is_lead THEN sf_id('00Q', who_no) ELSE sf_id('003', who_no) END AS WhoId,
+       type AS Type, subject AS Subject,
+       sf_id('005', owner_no) AS OwnerId, sf_date(activity_day) AS ActivityDate,
+       sf_ts(completed) AS CompletedDateTime, sf_ts(created) AS CreatedDate, status AS Status
+FROM src
