@@ -93,7 +93,8 @@ class Definitions(BaseModel):
     @field_validator("sales_ready_personas")
     @classmethod
     def _personas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(re.sub(r"[ -]", "_", _normalise(persona)) for persona in value)
+        # held in their normal form, the one persona_key gives the data's personas (sql/macros/persona_key.sql)
+        return tuple(names.keys(value))
 
     def target_for(self, name: str) -> float | None:
         """The target of a metric: an explicit one, else the acceptance target or the bought-lead benchmark."""

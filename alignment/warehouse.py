@@ -71,13 +71,13 @@ class Reader:
         self.identity = identity(self.path)
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET TimeZone = 'UTC'")
-        self._con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(self.path)})
+        self._con.execute(sqlfiles.query("attach_warehouse"), {"path": str(self.path)})
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own (DuckDB connections must not be shared across threads) reading the warehouse."""
         cursor = self._con.cursor()
         cursor.execute("SET TimeZone = 'UTC'")
-        cursor.execute("USE warehouse")
+        cursor.execute(sqlfiles.use("warehouse"))
         return cursor
 
     def execute(self, sql: str, params: dict | list | None = None) -> duckdb.DuckDBPyConnection:

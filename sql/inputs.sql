@@ -40,8 +40,7 @@ WITH final AS (
          EXISTS (SELECT 1 FROM opportunities WHERE is_closed AND NOT coalesce(is_won, false)) AS lost_deals,
          EXISTS (SELECT 1 FROM opportunity_stage_history) AS stage_history,
          EXISTS (SELECT 1 FROM opportunities WHERE account_id IS NOT NULL) AS deal_accounts,
-         EXISTS (SELECT 1 FROM people WHERE converted_opportunity_id IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM opportunity_contacts) AS deal_people,
+         EXISTS (SELECT 1 FROM person_deals) AS deal_people,
          EXISTS (SELECT 1 FROM opportunity_facts WHERE nullif(trim(source), '') IS NOT NULL)
            OR EXISTS (SELECT 1 FROM people WHERE nullif(trim(lead_source), '') IS NOT NULL) AS lead_sources,
          EXISTS (SELECT 1 FROM touches) AS touches,
