@@ -83,7 +83,7 @@ grouped_units AS (
   SELECT any_value(opportunity_id) AS opportunity_id, deal_order, campaign_id, any_value(channel) AS channel,
          count(*) AS n, sum(is_ft::INT) AS n_ft, sum(is_mt::INT) AS n_mt, sum(is_ot::INT) AS n_ot,
          sum(is_ct::INT) AS n_ct, sum(is_last::INT) AS n_last, sum(slotted)::BIGINT AS slotted,
-         sum(decay) AS decay_sum,
+         sum(decay ORDER BY position) AS decay_sum,
          -- by touch, each unit is one touch: what it is (by campaign these are NULL and cost nothing)
          any_value(CASE WHEN by_touch THEN person_id END) AS person_id,
          any_value(CASE WHEN by_touch THEN touch_at END) AS touch_at,
@@ -97,14 +97,15 @@ units AS MATERIALIZED (
   LEFT JOIN (SELECT campaign_id, row_number() OVER (ORDER BY campaign_id) AS campaign_order FROM campaigns) c
          ON c.campaign_id = u.campaign_id),
 deal_decay AS (
-  SELECT opportunity_id, sum(decay_sum) AS decay_total FROM units WHERE has_decay GROUP BY opportunity_id),
+  SELECT opportunity_id, sum(decay_sum ORDER BY campaign_id, position) AS decay_total FROM units WHERE has_decay
+  GROUP BY opportunity_id),
 channel_counts AS (
   -- data_driven only: a channel's share is split evenly over the deal's touches of that channel
   SELECT opportunity_id, channel, sum(n) AS channel_count,
          coalesce(any_value(markov_effects[list_position(markov_channels, channel)]), 0) AS channel_effect
   FROM units WHERE has_markov GROUP BY opportunity_id, channel),
 deal_markov AS (
-  SELECT opportunity_id, sum(channel_effect) AS markov_total FROM channel_counts GROUP BY opportunity_id),
+  SELECT opportunity_id, sum(channel_effect ORDER BY channel) AS markov_total FROM channel_counts GROUP BY opportunity_id),
 unit_channels AS (
   SELECT u.*, cc.channel_count, cc.channel_effect
   FROM units u
