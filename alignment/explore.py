@@ -15,7 +15,6 @@ region. "Cost per MQL by region" is refused, for campaign cost carries no region
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from typing import Any
 
@@ -23,7 +22,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import catalog, macros, names, schema
+from alignment import catalog, names
 from alignment.catalog import Definitions, Filters, MetricSpec
 from alignment.periods import Quarter, QuarterField
 
@@ -323,42 +322,10 @@ class NotMeasured(NotApplicable):
 
 # ---- what a metric measures ---------------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"--[^\n]*")
-_MACRO_HEAD = re.compile(r"CREATE OR REPLACE MACRO\s+(\w+)\s*\(")
-
-
-@functools.cache
-def _macro_bodies() -> dict[str, str]:
-    bodies = {}
-    for statement in macros.MACROS:
-        if match := _MACRO_HEAD.search(statement):
-            bodies[match.group(1)] = _COMMENT.sub("", statement[match.end():])
-    return bodies
-
-
-@functools.cache
-def _tables_read(name: str) -> frozenset[str]:
-    """The measured tables a metric's SQL reads, directly or through the macros it calls (and those they call)."""
-    bodies = _macro_bodies()
-    texts, seen, pending = [], set(), [_COMMENT.sub("", catalog.spec(name).sql)]
-    while pending:
-        text = pending.pop()
-        texts.append(text)
-        for called in re.findall(r"\b(\w+)\s*\(", text):
-            if called in bodies and called not in seen:
-                seen.add(called)
-                pending.append(bodies[called])
-    tables = set(ROW_VALUES) | set(schema.TABLES) | {"touches"}
-    return frozenset(t for t in tables
-                     if any(re.search(r"\b(?:FROM|JOIN)\s+" + t + r"\b", text, re.IGNORECASE) for text in texts))
-
-
 def measured_tables(metric: MetricSpec) -> frozenset[str]:
-    """The tables whose rows a metric counts or sums (campaigns read only to look up a role are not measured)."""
-    tables = _tables_read(metric.name) - LOOKUPS
-    if "campaigns" in tables and not tables & {"campaign_spend"}:
-        tables = tables - {"campaigns"}
-    return tables
+    """The tables whose rows a metric counts or sums: its header's `measures:` (campaigns read only to look up a
+    role are not measured)."""
+    return frozenset(metric.measures)
 
 
 def why_not(metric: MetricSpec, dimension: str) -> str | None:

@@ -23,7 +23,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "derived": ("name", "title", "grain", "reads", "columns"),
     "macro": ("name", "title", "arguments", "returns", "reads", "columns"),
     "audit": ("name", "title", "description", "severity", "reads", "columns"),
-    "records": ("name", "title", "grain", "reads", "parameters", "columns"),
+    "records": ("name", "title", "grain", "anchors", "reads", "parameters", "columns"),
     "transform": ("name", "title", "reads", "writes", "parameters", "columns"),
 }
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -40,6 +40,17 @@ def _names(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
 
 
+def _anchors(text: str, where: str) -> dict[str, str]:
+    anchors = {}
+    for item in (part.strip() for part in text.split(";")):
+        name, equals, phrase = (piece.strip() for piece in item.partition("="))
+        if not (equals and IDENTIFIER.match(name) and phrase):
+            raise ValueError(f"{where}anchors: '{item}' is not 'name = what its records are called' (e.g. 'mql = people "
+                             "who became MQLs'), items separated by ';'")
+        anchors[name] = phrase
+    return anchors
+
+
 class SqlFile(BaseModel):
     """One headed SQL file: what it is called and computes (grain), what it reads, one comment per output column."""
 
@@ -53,6 +64,9 @@ class SqlFile(BaseModel):
     severity: Literal["warning", "info"] | None = None
     arguments: tuple[str, ...] = ()
     returns: Literal["scalar", "table"] | None = None
+    anchors: dict[str, str] = Field(default_factory=dict, description="records: each event that puts a record in "
+                                    "the period ($anchor), with what its records are called (`mql = people who became "
+                                    "MQLs; …`)")
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     parameters: tuple[str, ...] = ()
@@ -70,6 +84,9 @@ class SqlFile(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> "SqlFile":
+        if self.kind == "records" and not self.anchors:
+            raise ValueError(f"{self.name}: name the event that puts a record in the period and what its records are "
+                             "called (anchors: name = phrase; …)")
         if self.returns != "scalar" and not self.columns:
             raise ValueError(f"{self.name}: describe every output column under columns (`--   name: what it holds`)")
         used = set(PARAMETER.findall("\n".join(line for line in self.sql.splitlines()
@@ -90,6 +107,8 @@ def parse(text: str, kind: Kind, path: Path | None = None) -> SqlFile:
     for listed in ("arguments", "reads", "writes", "parameters"):
         if listed in fields:
             fields[listed] = _names(fields[listed])
+    if "anchors" in fields:
+        fields["anchors"] = _anchors(fields["anchors"], where)
     fields = {key: value for key, value in fields.items() if value != ""}
     return SqlFile(kind=kind, **fields, columns=columns, sql=sql, path=path)
 

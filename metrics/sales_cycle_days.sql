@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won
 -- columns:
 --   value: median of fractional days from created_at to midnight UTC of close_date, over won deals closing in the
 --     quarter

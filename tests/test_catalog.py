@@ -124,7 +124,8 @@ def header(**changes: str) -> str:
     fields = {"name": "demo_metric", "title": "Demo", "definition": "People who did something in the quarter.",
               "unit": "count", "owner": "marketing", "funnel_role": "demand_gen", "direction": "up",
               "pairs_with": "pipeline", "grain": "one row for the quarter", "kind": "headline",
-              "parameters": "quarter_start, quarter_end", "needs": "people"}
+              "parameters": "quarter_start, quarter_end", "needs": "people", "uses": "",
+              "measures": "person_stage_dates", "records": "people inquiry"}
     fields.update(changes)
     lines = [f"-- {key}: {text}" for key, text in fields.items()]
     return "\n".join(lines + ["-- columns:", "--   value: how many", "SELECT count(*) AS value FROM people",
