@@ -147,6 +147,8 @@ def test_a_valid_header_parses():
     ({"parameters": "quarter_start, quarter_end, colour"}, "unknown parameters"),
     ({"definition": "Two sentences. Not one."}, "one plain sentence"),
     ({"name": "Bad Name"}, "pattern"),
+    ({"measures": ""}, "names the tables it measures"),
+    ({"records": ""}, "the records behind its number"),
 ])
 def test_an_invalid_header_says_what_to_fix(changes, message):
     with pytest.raises(ValidationError, match=message):
