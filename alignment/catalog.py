@@ -10,7 +10,7 @@ import re
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Protocol
 
 import duckdb
 import pandas as pd
@@ -79,7 +79,7 @@ class Definitions(BaseModel):
     markov_effects: dict[str, float] = Field(
         default_factory=dict, exclude=True,
         description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "
-                    "model runs (alignment.campaigns.learnt); not a charter choice")
+                    "model runs (alignment.campaigns.results); not a charter choice")
 
     @field_validator("lead_source_categories")
     @classmethod
@@ -100,6 +100,13 @@ class Definitions(BaseModel):
         """The target of a metric: an explicit one, else the acceptance target or the bought-lead benchmark."""
         built_in = {"acceptance_rate": self.acceptance_target, "cost_per_sales_ready_lead": self.bought_lead_price}
         return self.targets.get(name, built_in.get(name))
+
+
+class Source(Protocol):
+    """What the catalog reads: a warehouse Reader or a DuckDB connection; each query takes a cursor of its own (a
+    connection must not be shared between threads)."""
+
+    def cursor(self) -> duckdb.DuckDBPyConnection: ...
 
 
 class Filters(BaseModel):
@@ -383,9 +390,9 @@ class MetricSpec(BaseModel):
             raise ValueError(f"{self.name}: the SQL calls the metrics {sorted(called)} but the header's uses lists "
                              f"{sorted(self.uses)}; list exactly the metrics whose macros (metric_<name>) it calls")
         if self.kind == "headline" and not (self.measures and self.records):
-            raise ValueError(f"{self.name}: a headline metric names the tables it measures (measures: opportunity_facts, "
-                             "…) and the records behind its number (records: deals created, …), so that Explore can "
-                             "cut it and show what it counts")
+            raise ValueError(f"{self.name}: a headline metric names the tables it measures (measures: "
+                             "opportunity_facts, …) and the records behind its number (records: deals created, …), "
+                             "so that Explore can cut it and show what it counts")
         return self
 
     def not_measured(self, missing: dict[str, str]) -> str | None:
@@ -475,8 +482,9 @@ def bind(metric: MetricSpec, filters: Filters, definitions: Definitions) -> dict
 
 
 # Every metric is also installed as a table macro taking its declared parameters, so that one query can evaluate it
-# for several quarters and a metric can build on another (`uses:`, calling metric_<name>). Macro parameters shadow column names, hence the prefix (a metric's SQL reads
-# columns called region and segment and takes $region and $segment).
+# for several quarters and a metric can build on another (`uses:`, calling metric_<name>). Macro parameters shadow
+# column names, hence the prefix (a metric's SQL reads columns called region and segment and takes $region and
+# $segment).
 MACRO_PARAMETER_PREFIX = "param_"
 
 
@@ -502,7 +510,7 @@ def _metric_macros(directory: Path) -> tuple[str, ...]:
     return tuple(macro_statement(specs[name]) for name in dependency_order(specs))
 
 
-def cursor(source: Any) -> duckdb.DuckDBPyConnection:
+def cursor(source: Source) -> duckdb.DuckDBPyConnection:
     """A fresh cursor on a Reader or a DuckDB connection, in UTC, that sees the shared and the per-metric macros."""
     fresh = source.cursor()
     fresh.execute("SET TimeZone = 'UTC'")
@@ -513,16 +521,12 @@ def cursor(source: Any) -> duckdb.DuckDBPyConnection:
         installer.close()
 
 
-def _filters(filters: Filters | dict | None, quarter: Quarter | str | None = None) -> Filters:
-    if isinstance(filters, Filters):
-        return filters if quarter is None else filters.model_copy(update={"quarter": Filters(quarter=quarter).quarter})
-    values = dict(filters or {})
-    if quarter is not None:
-        values["quarter"] = quarter
-    return Filters(**values)
+def _filters(filters: Filters | dict) -> Filters:
+    """The filters every call of the catalog takes: a Filters, or its fields as a dict (the quarter among them)."""
+    return filters if isinstance(filters, Filters) else Filters(**filters)
 
 
-def run(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
+def run(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
     """Run one catalog metric for the filters; every value reaches the SQL as a bound, named parameter."""
     metric = spec(name)
     metric_cursor = cursor(source)
@@ -543,7 +547,7 @@ def _plain(value: Any) -> float | int | None:
 _missing_cache: "weakref.WeakKeyDictionary[Any, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
-def missing_inputs(source: Any) -> dict[str, str]:
+def missing_inputs(source: Source) -> dict[str, str]:
     """The inputs the loaded data lacks, each with the reason a metric needing it is not measured (asked once per
     read-only snapshot of the warehouse)."""
     try:
@@ -573,7 +577,7 @@ class Measure(BaseModel):
     not_measured: str | None = None
 
 
-def measure(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Measure:
+def measure(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Measure:
     """A headline metric's value for the filters, or the reason it cannot be measured on the loaded data."""
     metric = spec(name)
     if metric.kind != "headline":
@@ -585,7 +589,7 @@ def measure(source: Any, name: str, filters: Filters | dict, definitions: Defini
     return Measure(name=name, value=_plain(frame["value"].iloc[0]) if len(frame) else None)
 
 
-def value(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
+def value(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
     """The `value` of a headline metric (None when the quarter has nothing to measure, or the data lacks what it
     needs: `measure` says which)."""
     return measure(source, name, filters, definitions).value
@@ -710,17 +714,16 @@ def _trend_quarters(base: Filters) -> list[Quarter]:
     return [base.quarter.shift(-offset) for offset in range(7, -1, -1)]
 
 
-def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | dict | None = None,
-            definitions: Definitions | None = None) -> Comparison:
+def compare(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Comparison:
     """The quarter's value, last quarter's, the same quarter last year's and the 8-quarter trend, in the core."""
-    return scorecard(source, quarter, filters, definitions, names=[name])[0]
+    return scorecard(source, filters, definitions, names=[name])[0]
 
 
-def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
-              definitions: Definitions | None = None, names: list[str] | None = None) -> list[Comparison]:
+def scorecard(source: Source, filters: Filters | dict, definitions: Definitions | None = None,
+              names: list[str] | None = None) -> list[Comparison]:
     """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack."""
     definitions = definitions or Definitions()
-    base = _filters(filters, quarter)
+    base = _filters(filters)
     quarters = _trend_quarters(base)
     wanted = names or [m.name for m in headline_metrics()]
     for name in wanted:
@@ -750,11 +753,11 @@ def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | Non
             for name, values in zip(wanted, per_metric)]
 
 
-def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
-                        definitions: Definitions | None = None) -> list[dict[str, Any]]:
+def metrics_for_quarter(source: Source, filters: Filters | dict, definitions: Definitions | None = None
+                        ) -> list[dict[str, Any]]:
     """One row per headline catalog metric: name, title, value, unit, and why it is not measured when the data lacks
     what it needs (for `python -m alignment metrics`)."""
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     rows = []
     for m in headline_metrics():
         measured = measure(source, m.name, scoped, definitions)
@@ -763,28 +766,28 @@ def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | 
     return rows
 
 
-def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: Filters | dict | None = None,
-           definitions: Definitions | None = None) -> pd.DataFrame:
+def funnel(source: Source, filters: Filters | dict, view: str = "period", definitions: Definitions | None = None
+           ) -> pd.DataFrame:
     """The waterfall for a quarter: one row per stage (and split value) with volume, ratio, velocity and value; the
     "deals" view is the deal-stage funnel, its cohort and its period rows (funnel_deals)."""
     if view not in FUNNEL_VIEWS:
         raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     frame = run(source, f"funnel_{view}", scoped, definitions)
     return frame.drop(columns=["split_value"]) if scoped.split == "none" else frame
 
 
-def deal_funnel(source: Any, quarter: Quarter | str, view: str = "cohort", filters: Filters | dict | None = None,
-                definitions: Definitions | None = None) -> pd.DataFrame:
+def deal_funnel(source: Source, filters: Filters | dict, view: str = "cohort", definitions: Definitions | None = None
+                ) -> pd.DataFrame:
     """The deal-stage funnel's rows of one view: the deals created in the quarter ("cohort") or the deals entering
     each stage during it ("period")."""
     if view not in ("period", "cohort"):
         raise ValueError(f"the deal-stage funnel's view is 'period' or 'cohort', not '{view}'")
-    frame = funnel(source, quarter, "deals", filters, definitions)
+    frame = funnel(source, filters, "deals", definitions)
     return frame[frame["view"] == view].drop(columns=["view"]).reset_index(drop=True)
 
 
-def funnel_unavailable(source: Any, view: str) -> str | None:
+def funnel_unavailable(source: Source, view: str) -> str | None:
     """Why the loaded data cannot give a funnel view (None: it can); the page and the command line say it."""
     if view not in FUNNEL_VIEWS:
         raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
@@ -800,11 +803,11 @@ def funnel_unavailable(source: Any, view: str) -> str | None:
     return None if counts_only else "period view needs people or stage counts per period (neither was loaded)"
 
 
-def has_data(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None) -> bool:
+def has_data(source: Source, filters: Filters | dict) -> bool:
     """Whether anything was recorded in the quarter under the region and segment filters: a person created, a stage
     reached, a deal created or closed, a responded touch (people and deals are scoped through their account), a
     stage count of a period starting in it."""
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
                   for name in ("quarter_start", "quarter_end", "region", "segment")}
     sql = """

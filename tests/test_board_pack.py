@@ -109,7 +109,7 @@ def test_the_decks_charts_are_native_and_hold_the_catalogs_numbers(files, reader
     # The chart's part embeds its data as a workbook, so PowerPoint can edit it.
     assert pipeline.part.chart_workbook.xlsx_part is not None
     waterfall = _chart(slides, f"People reaching each stage in {QUARTER}")
-    funnel = catalog.funnel(reader, QUARTER).sort_values("stage_order")
+    funnel = catalog.funnel(reader, {"quarter": QUARTER}).sort_values("stage_order")
     assert list(waterfall.plots[0].series[0].values) == [float(p) for p in funnel["people"]]
 
 

@@ -36,7 +36,8 @@ def header(name: str, uses: str, sql: str, parameters: str = "quarter_start, qua
               "unit": "count", "owner": "sales", "funnel_role": "sales", "direction": "up", "pairs_with": "",
               "grain": "one row for the quarter", "kind": "headline", "parameters": parameters, "needs": "people",
               "uses": uses, "measures": "person_stage_dates", "records": "people inquiry"}
-    return "\n".join([f"-- {key}: {text}" for key, text in fields.items()] + ["-- columns:", "--   value: how many", sql])
+    lines = [f"-- {key}: {text}" for key, text in fields.items()]
+    return "\n".join(lines + ["-- columns:", "--   value: how many", sql])
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
@@ -60,7 +61,8 @@ def test_ratios_read_their_bases():
 
 
 @pytest.mark.parametrize(("uses", "sql", "message"), [
-    ("", "SELECT value FROM metric_mqls($quarter_start, $quarter_end, NULL, NULL, true)", r"calls the metrics \['mqls'\]"),
+    ("", "SELECT value FROM metric_mqls($quarter_start, $quarter_end, NULL, NULL, true)",
+     r"calls the metrics \['mqls'\]"),
     ("mqls", "SELECT count(*) AS value FROM people WHERE created_at >= $quarter_start AND created_at < $quarter_end",
      r"uses lists \['mqls'\]"),
 ])
@@ -91,7 +93,8 @@ def test_a_metric_built_on_itself_is_a_cycle(tmp_path):
 def test_a_metric_used_with_the_wrong_arguments_or_missing_is_refused(tmp_path):
     write(tmp_path, "base", "", "SELECT count(*) AS value FROM people "
                                 "WHERE created_at >= $quarter_start AND created_at < $quarter_end")
-    write(tmp_path, "ratio", "base", "SELECT 1 / value AS value FROM metric_base($quarter_start) WHERE $quarter_end IS NOT NULL")
+    write(tmp_path, "ratio", "base",
+          "SELECT 1 / value AS value FROM metric_base($quarter_start) WHERE $quarter_end IS NOT NULL")
     with pytest.raises(ValueError, match=r"metric_base takes 2 arguments, its parameters in order \(quarter_start, "
                                          r"quarter_end\), but is called with 1"):
         catalog.load_catalog(tmp_path)
@@ -117,7 +120,8 @@ def company():
     """Q3 2026: a webinar costing 920 over its 92 days (all in Q3), two people, one at EMEA, both MQLs, one SAL; a deal
     of 600 created and won in the quarter at EMEA (its account's first win)."""
     company = Company().account("A1", region="EMEA").account("A2", region="NA")
-    company.person("P1", "2026-07-02", account_id="A1").event("P1", "mql", "2026-07-03").event("P1", "sal", "2026-07-04")
+    company.person("P1", "2026-07-02", account_id="A1").event("P1", "mql", "2026-07-03")
+    company.event("P1", "sal", "2026-07-04")
     company.person("P2", "2026-07-05", account_id="A2").event("P2", "mql", "2026-07-06")
     company.opportunity("O1", "2026-07-10", account_id="A1", amount=600, close_date="2026-08-01", is_closed=True,
                         is_won=True)
@@ -138,6 +142,6 @@ def test_ratios_built_on_bases_worked_by_hand(company):
     assert catalog.value(company, "average_deal_size", quarter) == 600.0
     assert catalog.value(company, "average_deal_size", {**quarter, "region": "NA"}) is None
     # The 8-quarter trend evaluates the ratio through its macro, which reads the bases' macros, in one query.
-    trend = catalog.compare(company, "cost_per_mql", "2026-Q3")
+    trend = catalog.compare(company, "cost_per_mql", quarter)
     assert [point.value for point in trend.trend] == [None] * 7 + [460.0]
     assert catalog.trend_strategy["cost_per_mql"] == "lateral"

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from alignment import catalog, demo, quadrant, quality, warehouse
+from alignment import catalog, quadrant, quality, warehouse
 from alignment import plan as campaign_plans
 from alignment.board import formats, palette
 from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
@@ -62,12 +62,12 @@ class Inputs:
         definitions = charter.definitions
         filters = catalog.Filters(quarter=quarter)
         tasks: dict[str, Callable[[], Any]] = {
-            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, quarter, filters, definitions,
+            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, filters, definitions,
                                                                          names=board_metric_names(charter))},
             "info": lambda: warehouse.dataset_info(source),
         }
         if "waterfall" in parts:
-            tasks["funnel"] = lambda: catalog.funnel(source, quarter, "period", filters, definitions)
+            tasks["funnel"] = lambda: catalog.funnel(source, filters, "period", definitions)
         if "pipeline" in parts:
             tasks["by_source"] = lambda: catalog.run(source, "pipeline_by_source", filters, definitions)
         if "plan" in parts:
@@ -513,6 +513,6 @@ def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | 
         quarter=str(quarter), title=f"Sales & marketing alignment, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
         data_as_of=inputs.info.latest_record_at, data_fingerprint=inputs.info.data_fingerprint,
-        is_demo=demo.is_demo(inputs.info), signoff=signoff, definitions=charter.definitions,
+        is_demo=inputs.info.is_demo, signoff=signoff, definitions=charter.definitions,
         sections=[build[part]() for part in chosen])
 
