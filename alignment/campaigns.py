@@ -10,14 +10,6 @@ from alignment import attribution, catalog
 from alignment.periods import Quarter
 
 
-def learnt(source: Any, definitions: catalog.Definitions) -> catalog.Definitions:
-    """The definitions with data_driven's removal effects learnt from the warehouse when it is the model of record
-    (the catalog binds them as parameters; a rule-based model needs none)."""
-    if definitions.model_of_record != "data_driven" or definitions.markov_effects:
-        return definitions
-    return definitions.model_copy(update={"markov_effects": _markov(source, definitions).removal_effects})
-
-
 def options(definitions: catalog.Definitions, basis: str = "pipeline", quarter: Quarter | str | None = None,
             model: str | None = None) -> attribution.AttributionOptions:
     """The attribution options the definitions stand for (their model card)."""

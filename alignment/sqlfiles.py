@@ -45,8 +45,8 @@ def _anchors(text: str, where: str) -> dict[str, str]:
     for item in (part.strip() for part in text.split(";")):
         name, equals, phrase = (piece.strip() for piece in item.partition("="))
         if not (equals and IDENTIFIER.match(name) and phrase):
-            raise ValueError(f"{where}anchors: '{item}' is not 'name = what its records are called' (e.g. 'mql = people "
-                             "who became MQLs'), items separated by ';'")
+            raise ValueError(f"{where}anchors: '{item}' is not 'name = what its records are called' (e.g. "
+                             "'mql = people who became MQLs'), items separated by ';'")
         anchors[name] = phrase
     return anchors
 

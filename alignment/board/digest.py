@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from alignment import attribution, catalog, demo, warehouse
+from alignment import attribution, catalog, warehouse
 from alignment.board import formats, layout, palette
 from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
 from alignment.catalog import Definitions
@@ -206,5 +206,5 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
     return BoardPack(
         quarter=str(quarter), title=f"{title}, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), data_as_of=info.latest_record_at,
-        data_fingerprint=info.data_fingerprint, is_demo=demo.is_demo(info), signoff=signoff or SignoffStatus(),
+        data_fingerprint=info.data_fingerprint, is_demo=info.is_demo, signoff=signoff or SignoffStatus(),
         definitions=definitions, sections=[section])
