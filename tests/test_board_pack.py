@@ -16,9 +16,10 @@ from pptx.enum.chart import XL_CHART_TYPE
 from streamlit.testing.v1 import AppTest
 
 from alignment import attribution, catalog, cli, plan, warehouse
-from alignment.board import csvs, digest, formats, pdf, pptx, xlsx
+from alignment.board import csvs, digest, pdf, pptx, xlsx
 from alignment.board import pack as packs
-from alignment.board.spec import TimelineSpec
+from alignment.presentation import formats
+from alignment.presentation.specs import TimelineSpec
 from tests.conftest import sign_in
 from ui import charts
 from ui.text import literal

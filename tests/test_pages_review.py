@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from alignment import catalog, warehouse
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
 from ui import charts, context
-from ui import format as fmt
 from tests.conftest import sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

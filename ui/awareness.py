@@ -10,8 +10,8 @@ import streamlit as st
 
 from alignment import awareness, plan, warehouse
 from alignment.catalog import Definitions, Filters
+from alignment.presentation import formats as fmt
 from ui import cached, context, numbers
-from ui import format as fmt
 from ui.text import literal
 
 TARGET_UNITS = {"pipeline": "currency", "inquiries": "count"}

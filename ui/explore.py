@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 from alignment import explore, warehouse
 from alignment.catalog import Definitions, Filters
-from ui import cached, charts, context, numbers, theme
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import cached, charts, context, numbers
 from ui.text import chart_text, literal
 
 PAGE = "pages/analyse_explore.py"
@@ -153,7 +154,7 @@ def chart(found: explore.Result, role: str, picked: str | None = None) -> go.Fig
     """The metric by group: bars sorted largest on top (periods in time order, as columns), in the metric's funnel
     colour, each labelled with its value; a click on one shows its records."""
     return bars(pd.DataFrame([g.model_dump() for g in found.groups]), unit=found.unit, title=found.title,
-                by=found.by, colour=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL), picked=picked)
+                by=found.by, colour=palette.FUNNEL_COLOURS.get(role, palette.NEUTRAL), picked=picked)
 
 
 def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str, picked: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
 from ui import filters
-from ui import format as fmt
-from ui import theme
 from ui.context import quality_checks
 from ui.text import literal
 
@@ -23,9 +23,9 @@ TABLE_LABELS = {
 
 def role_heading(role: str) -> None:
     """A column heading in the funnel role's fixed colour (awareness, demand generation, sales)."""
-    # Only constants from ui.theme reach this HTML: never user text.
-    st.html(f'<div style="border-left:4px solid {theme.FUNNEL_COLOURS[role]};padding:2px 0 2px 10px;'
-            f'font-weight:600;font-size:1.05rem">{theme.FUNNEL_LABELS[role]}</div>')
+    # Only constants of the palette reach this HTML: never user text.
+    st.html(f'<div style="border-left:4px solid {palette.FUNNEL_COLOURS[role]};padding:2px 0 2px 10px;'
+            f'font-weight:600;font-size:1.05rem">{palette.FUNNEL_LABELS[role]}</div>')
 
 
 def quality_notes(names: list[str]) -> None:

@@ -9,10 +9,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from alignment import attribution, catalog, warehouse
-from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
+from alignment.board import layout
+from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Definitions
 from alignment.periods import Quarter, QuarterField
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
 ROWS = 6
 """Rows per digest table: a page a rep reads in a minute."""

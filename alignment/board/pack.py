@@ -10,11 +10,12 @@ import pandas as pd
 
 from alignment import catalog, quadrant, quality, warehouse
 from alignment import plan as campaign_plans
-from alignment.board import formats, palette
-from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
+from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
 from alignment.charter import Charter, carry_forward
 from alignment.periods import Quarter
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
 PARTS: dict[str, str] = {
     "summary": "Executive summary",
