@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from alignment import attribution, catalog
@@ -24,7 +22,7 @@ def model_card(definitions: catalog.Definitions, basis: str = "pipeline") -> str
     return options(definitions, basis).card(half_life=True)  # named even where it plays no part
 
 
-def results(source: Any, name: str, filters: catalog.Filters | dict,
+def results(source: catalog.Source, name: str, filters: catalog.Filters | dict,
             definitions: catalog.Definitions | None = None) -> pd.DataFrame:
     """An attribution metric of the catalog (campaign_results, channel_results) under the definitions' model, with
     its model card (and data_driven's caveat) in `attrs`."""
@@ -39,11 +37,11 @@ def results(source: Any, name: str, filters: catalog.Filters | dict,
     return frame
 
 
-def _markov(source: Any, definitions: catalog.Definitions) -> attribution.MarkovModel:
+def _markov(source: catalog.Source, definitions: catalog.Definitions) -> attribution.MarkovModel:
     return attribution.markov_model(source, options(definitions, model="data_driven"))
 
 
-def models_side_by_side(source: Any, quarter: Quarter | str, campaign_ids: list[str],
+def models_side_by_side(source: catalog.Source, quarter: Quarter | str, campaign_ids: list[str],
                         definitions: catalog.Definitions | None = None, basis: str = "pipeline") -> pd.DataFrame:
     """Credited pipeline (or bookings) of the chosen campaigns under every model: one row per campaign, one column per
     model, computed in one pass over the touches. `attrs` carries the card and data_driven's caveat."""

@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alignment import catalog, sqlfiles
-from alignment.catalog import Definitions, Filters, MetricSpec
+from alignment.catalog import Definitions, Filters, MetricSpec, Source
 from alignment.periods import Quarter, QuarterField
 
 NONE = "(none)"
@@ -301,7 +301,7 @@ def _scope(cursor: duckdb.DuckDBPyConnection, slot: str, values: dict[str, tuple
 class _Session:
     """One cursor with the shadows installed; every query of one Explore answer runs on it, then it is closed."""
 
-    def __init__(self, source: Any, definitions: Definitions):
+    def __init__(self, source: Source, definitions: Definitions):
         self.cursor = catalog.cursor(source)
         self.db = _database(self.cursor)
         self.definitions = definitions
@@ -346,7 +346,7 @@ def _filters_for(metric: MetricSpec, request: Request, region: str | None, segme
     return kept, notes
 
 
-def dimension_values(source: Any, dimension: str, definitions: Definitions | None = None) -> list[tuple[str, str]]:
+def dimension_values(source: Source, dimension: str, definitions: Definitions | None = None) -> list[tuple[str, str]]:
     """Every (key, label) of a non-time dimension in the warehouse, by label; (none) last."""
     if dimension not in _VALUES_SQL:
         raise ValueError(f"“{_shown(dimension)}” has no list of values")
@@ -391,7 +391,7 @@ def _run(session: _Session, metric: MetricSpec, quarter: Quarter, start: dt.date
     return None if pd.isna(value) else float(value)
 
 
-def explore(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+def explore(source: Source, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
             segment: str | None = None) -> Result:
     """The metric's value for each group of `request.by` under the filters (and the filter bar's region and
     segment), each computed by the metric's own SQL on the group's rows."""
@@ -448,7 +448,7 @@ class Records(BaseModel):
     frame: Any
 
 
-def records(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+def records(source: Source, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
             segment: str | None = None) -> Records:
     """The people, deals, campaigns or awareness numbers behind the metric for the picked group (the whole view when
     nothing is picked), with their key fields; at most MAX_RECORDS rows, `total` counts them all."""

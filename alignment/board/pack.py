@@ -57,7 +57,7 @@ def board_metric_names(charter: Charter) -> list[str]:
 class Inputs:
     """Everything the sections read, fetched once and concurrently (each task on its own cursors)."""
 
-    def __init__(self, source: Any, quarter: Quarter, charter: Charter, parts: list[str]):
+    def __init__(self, source: catalog.Source, quarter: Quarter, charter: Charter, parts: list[str]):
         self.quarter, self.definitions = quarter, charter.definitions
         self.board = charter.by_funnel_role()
         definitions = charter.definitions
@@ -489,7 +489,7 @@ def _signoff(signoff: SignoffStatus, quarter: Quarter) -> Section:
 
 # --- the pack ------------------------------------------------------------------------------------------------------
 
-def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | None = None,
+def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: SignoffStatus | None = None,
                charter: Charter | None = None, parts: list[str] | None = None,
                now: dt.datetime | None = None) -> BoardPack:
     """The quarter's pack under its charter (default: the default definitions and metrics), all parts or `parts` in
