@@ -475,11 +475,12 @@ def records(source: Source, request: Request, definitions: Definitions | None = 
     try:
         session.constrain("filter", filters)
         session.constrain("group", group)
-        params = {name: catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
-                  for name in record_set.parameters if name != "anchor"}
-        params.update(quarter_start=start, quarter_end=end)
-        if "anchor" in record_set.parameters:
-            params["anchor"] = behind.anchor
+        # Exactly the parameters the record set declares: the picked period's bounds, the metric's anchor, the rest
+        # as the catalog binds them.
+        given = {"quarter_start": start, "quarter_end": end, "anchor": behind.anchor}
+        params = {name: given[name] if name in given else
+                  catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
+                  for name in record_set.parameters}
         total = session.cursor.execute("SELECT count(*) FROM (" + sql + ")", params).fetchall()[0][0]
         frame = session.cursor.execute(sql + " LIMIT $record_limit", {**params, "record_limit": MAX_RECORDS}).df()
     finally:
