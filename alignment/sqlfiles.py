@@ -22,7 +22,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # every header field a kind of file writes out, in this order
     "derived": ("name", "title", "grain", "reads", "columns"),
     "macro": ("name", "title", "arguments", "returns", "reads", "columns"),
-    "audit": ("name", "title", "description", "severity", "reads", "columns"),
+    "audit": ("name", "title", "description", "severity", "reads", "import_warning", "columns"),
     "records": ("name", "title", "grain", "reads", "parameters", "columns"),
     "transform": ("name", "title", "reads", "writes", "parameters", "columns"),
 }
@@ -51,6 +51,8 @@ class SqlFile(BaseModel):
     grain: str | None = None
     description: str | None = None
     severity: Literal["warning", "info"] | None = None
+    # An audit of rows the import warns about too: the column the warning names (of the first table it reads).
+    import_warning: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     arguments: tuple[str, ...] = ()
     returns: Literal["scalar", "table"] | None = None
     reads: tuple[str, ...] = ()
@@ -77,6 +79,8 @@ class SqlFile(BaseModel):
         if used != set(self.parameters):
             raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
                              f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
+        if len(self.writes) > 1:
+            raise ValueError(f"{self.name}: a transform writes one table; split it into one file per table")
         return self
 
 
@@ -111,8 +115,42 @@ def create_table(file: SqlFile) -> str:
     return "CREATE OR REPLACE TABLE " + quote(file.name) + " AS\n" + file.sql
 
 
+def create_transform(file: SqlFile) -> str:
+    """`CREATE OR REPLACE TEMP TABLE writes AS` the file's query (a step of an import)."""
+    (table,) = file.writes
+    return "CREATE OR REPLACE TEMP TABLE " + quote(table) + " AS\n" + file.sql
+
+
 def create_macro(file: SqlFile, *, temporary: bool = False) -> str:
     """The file's expression (scalar) or query (table) as a macro taking its declared arguments."""
     head = "CREATE OR REPLACE " + ("TEMP " if temporary else "") + "MACRO " + quote(file.name)
     arguments = "(" + ", ".join(file.arguments) + ")"
     return head + arguments + (" AS TABLE\n" if file.returns == "table" else " AS\n") + file.sql
+
+
+def bound(file: SqlFile, params: dict | None) -> dict | None:
+    """The parameters a file's SQL uses, taken from `params` (DuckDB refuses any it does not use)."""
+    return {name: (params or {})[name] for name in file.parameters} or None
+
+
+def count_of(query: str) -> str:
+    """How many rows a query (a file's SQL) returns."""
+    return "SELECT count(*) FROM (" + query + ")"
+
+
+def first_rows(query: str) -> str:
+    """A query's first `$limit` rows."""
+    return "SELECT * FROM (" + query + ") LIMIT $limit"
+
+
+def has_rows(relation: str) -> str:
+    """Whether a relation (a table's quoted name, a table function) holds any row, reading at most one."""
+    return "SELECT count(*) FROM (SELECT 1 FROM " + relation + " LIMIT 1)"
+
+
+def drop_table(table: str) -> str:
+    return "DROP TABLE IF EXISTS " + quote(table)
+
+
+def rename_table(table: str, new_name: str) -> str:
+    return "ALTER TABLE " + quote(table) + " RENAME TO " + quote(new_name)

@@ -15,7 +15,8 @@ from pydantic import ValidationInfo, create_model, field_validator
 
 from alignment import defaults, schema
 from alignment.ingest.adapters import (
-    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
+    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, run_steps, stage_canonical,
+    stage_part,
 )
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SourceFile, normalize_header, read_through
@@ -458,14 +459,6 @@ MappedPerson = create_model(
     **{f"{stage}_at": (dt.datetime | None, None) for stage in schema.STAGES},
     **{f"{stage}_reason": (str | None, None) for stage in schema.STAGES},
 )
-LIFECYCLE_SQL = """CREATE TEMP TABLE canon_lifecycle_events AS
-   SELECT * FROM stage_lifecycle_events
-   UNION ALL BY NAME """ + "\n   UNION ALL BY NAME ".join(
-    # Stage names come from the schema's own constant, never from the mapping file.
-    f"SELECT _file, _row, person_id, '{stage}' AS stage, {stage}_at AS occurred_at, {stage}_reason AS reason "
-    f"FROM stage_map_people WHERE {stage}_at IS NOT NULL" for stage in schema.STAGES)
-
-
 class MappingAdapter:
     """Reads the files a validated mapping file names, each into the canonical table it fills."""
 
@@ -532,13 +525,7 @@ class MappingAdapter:
         self._look_up(con, staged, run)
         if run.has_errors:
             return
-        people = ", ".join(schema.column_names(schema.Person))
-        con.execute("CREATE TEMP TABLE canon_people AS SELECT _file, _row, " + people + " FROM stage_map_people")
-        con.execute(LIFECYCLE_SQL)
-        con.execute(
-            "CREATE TEMP TABLE canon_campaigns AS SELECT * REPLACE (coalesce(funnel_role, CASE WHEN channel IN "
-            "(SELECT unnest($awareness::VARCHAR[])) THEN 'awareness' ELSE 'demand_gen' END) AS funnel_role) "
-            "FROM stage_campaigns", {"awareness": list(defaults.AWARENESS_CHANNELS)})
+        run_steps(con, "mapping", {"awareness": list(defaults.AWARENESS_CHANNELS)})
         for table in schema.TABLES:
             if table not in ("people", "lifecycle_events", "campaigns"):
                 pass_through(con, table)

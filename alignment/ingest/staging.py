@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
 from pydantic import BaseModel
 
-from alignment import schema
+from alignment import schema, sqlfiles
 from alignment.ingest.problems import Example, Problem
 from alignment.ingest.readers import SourceFile, read_through
+
+q = sqlfiles.quote
 
 # Date-time layouts tried on every date column, in order of preference when several read every value.
 DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
@@ -111,76 +114,25 @@ TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number"
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
-MACROS = r"""
-CREATE OR REPLACE TEMP MACRO _money_core(s) AS
-  regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
--- An accountant's negative is written in brackets: (1,200) is -1200 (which the amount rule then refuses).
-CREATE OR REPLACE TEMP MACRO _money_sign(s) AS CASE WHEN _money_core(s) LIKE '(%)' THEN -1 ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO _money_body(s) AS
-  CASE WHEN _money_core(s) LIKE '(%)' THEN _money_core(s)[2:-2] ELSE _money_core(s) END;
-CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
-  CASE right(_money_body(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
-  CASE WHEN right(_money_body(s), 1) IN ('K', 'M', 'B') THEN left(_money_body(s), length(_money_body(s)) - 1)
-       ELSE _money_body(s) END;
-CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
--- The number the text writes, NaN and infinities included (staging refuses those by a rule of their own).
-CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
-  TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
-CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
--- An ISO date starts with its year: DuckDB's cast would also read 23/01/23 (as the year 23), which is 23 January
--- 2023 in a day-first export. Text whose first number has one or two digits is left to the other layouts.
-CREATE OR REPLACE TEMP MACRO iso_text(s) AS
-  CASE WHEN substr(s, 2, 1) NOT IN ('/', '.', '-') AND substr(s, 3, 1) NOT IN ('/', '.', '-') THEN s END;
-CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(iso_text(s) AS TIMESTAMPTZ) AS TIMESTAMP);
--- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
--- it is the instant's microseconds since 1970 as they are.
-CREATE OR REPLACE TEMP MACRO utc_timestamp(tz) AS
-  CASE WHEN tz >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND tz < TIMESTAMPTZ '10000-01-01 00:00:00+00'
-       THEN make_timestamp(epoch_us(tz)) ELSE TRY_CAST(tz AS TIMESTAMP) END;
-CREATE OR REPLACE TEMP MACRO parse_epoch_ms(s) AS
-  CASE WHEN regexp_full_match(s, '\d{11,13}') THEN make_timestamp(TRY_CAST(s AS BIGINT) * 1000) END;
--- NULLIF(trim(s), '') without trim's copy in the usual case: an all-ASCII value (as many bytes as characters) that
--- neither starts nor ends with a space has nothing trim removes (trim strips only space separators, and ' ' is the
--- only ASCII one).
-CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
-  CASE WHEN s <> '' AND NOT (starts_with(s, ' ') OR suffix(s, ' ')) AND strlen(s) = length(s) THEN s
-       ELSE NULLIF(trim(s), '') END;
-CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
-"""
-# Currency codes and symbols written before or after an amount (USD 1,200; 1.200 €; R$ 100.000,00), and the separators
-# spreadsheets put between thousands: the no-break and thin spaces (U+00A0, U+2009, U+202F).
-MONEY_CODES = ("USD", "EUR", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "BRL", "MXN", "INR", "SEK", "NOK", "DKK",
-               "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD")
-MACROS = MACROS.replace("@CODES@", "|".join(MONEY_CODES)).replace("@SYMBOLS@", "$€£¥₹").replace(
-    "@SPACES@", r"\x{00A0}\x{2009}\x{202F}")
-# Salesforce's 18-character id is its 15-character, case-sensitive id and a checksum of three characters: for each
-# block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
-# … fifth character that is a capital.
-SALESFORCE_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-MACROS += f"""
-CREATE OR REPLACE TEMP MACRO _capital(s, i, weight) AS
-  CASE WHEN substr(s, i, 1) BETWEEN 'A' AND 'Z' THEN weight ELSE 0 END;
-CREATE OR REPLACE TEMP MACRO _checksum_letter(s, start) AS substr('{SALESFORCE_CHECKSUM}', 1 + _capital(s, start, 1)
-  + _capital(s, start + 1, 2) + _capital(s, start + 2, 4) + _capital(s, start + 3, 8) + _capital(s, start + 4, 16), 1);
--- An 18-character Salesforce id whose checksum holds, as its 15-character id: an id from an API export then equals
--- the same record's id in a report export. Anything else (a checksum that fails, other text) stays as it is. The
--- checksum is compared before the pattern: it fails on almost all other text, and costs less.
-CREATE OR REPLACE TEMP MACRO salesforce_id(s) AS
-  CASE WHEN strlen(s) = 18
-            AND right(s, 3) = _checksum_letter(s, 1) || _checksum_letter(s, 6) || _checksum_letter(s, 11)
-            AND regexp_full_match(s, '[0-9A-Za-z]{{18}}')
-       THEN left(s, 15) ELSE s END;
-"""
+MACROS = Path(__file__).resolve().parent / "sql" / "macros"
+"""The parsing macros (money and number text, dates, trimmed and snake-case text, Salesforce ids), in the order they
+build on each other."""
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the parsing macros on this connection (all times are read as UTC)."""
+    """Prepare a connection for staging: all times read as UTC, progress left to the caller's callback (not
+    printed), the parsing macros defined, and the table where staging records which header fed each column."""
     con.execute("SET TimeZone = 'UTC'")
-    for statement in MACROS.split(";"):
-        if statement.strip():
-            con.execute(statement)
+    con.execute("SET enable_progress_bar = false")
+    for macro in sqlfiles.folder(MACROS, "macro").values():
+        con.execute(sqlfiles.create_macro(macro, temporary=True))
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _staged_headers (file VARCHAR, column_name VARCHAR, header VARCHAR)")
+
+
+def recorded_headers(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """(file, canonical column) → the header that fed it, as staging recorded it."""
+    return {(file, column): header for file, column, header in con.execute(
+        "SELECT file, column_name, header FROM _staged_headers").fetchall()}
 
 
 @dataclass
@@ -249,7 +201,6 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
                                            examples=[Example(row=1)]))
         return result
     # Which header fed which column, so later checks (keys, references) can name the column as the file does.
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS _staged_headers (file VARCHAR, column_name VARCHAR, header VARCHAR)")
     if part.columns:
         con.executemany("INSERT INTO _staged_headers VALUES (?, ?, ?)", [(file, c, h) for c, h in part.columns.items()])
 
@@ -533,7 +484,7 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
             # "1,200" (one group of three) votes for neither.
             # The patterns are the code's constants, written in as literals so the regular expressions compile once.
             for key, votes in (("comma_votes", COMMA_VOTES), ("point_votes", POINT_VOTES)):
-                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(_money_digits(" + t + "), '"
+                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(money_digits(" + t + "), '"
                                + votes + "'))"))
     if not probes:
         return formats
@@ -714,3 +665,87 @@ def _with_unknown(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -
         return f"CASE WHEN {spec.name} IS NOT NULL AND {spec.name} NOT IN ({allowed}) THEN $unknown_{spec.name} " \
                f"ELSE {spec.name} END"
     return spec.name
+
+
+# --- the canonical tables an adapter built: their rules checked again, then written ------------------------------
+
+def canon(table: str) -> str:
+    """The temporary table (or view) an adapter builds a canonical table in, quoted."""
+    return q("canon_" + table)
+
+
+def canonical_view(table: str) -> str:
+    """canon_<table> as stage_<table> unchanged (the file was already in canonical form): a view, not a copy."""
+    return "CREATE OR REPLACE TEMP VIEW " + canon(table) + " AS SELECT * FROM " + q("stage_" + table)
+
+
+def built_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The temporary tables and views on the connection."""
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+                                            "SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()}
+
+
+def canonical_value_rules(spec: schema.ColumnSpec, prefix: str) -> list[tuple[str, str, dict]]:
+    """(failing condition, rule, parameters named `prefix`_…) of the contract's value rules on one column."""
+    c, rules = q(spec.name), []
+    if spec.required and not spec.nullable:
+        rules.append((c + " IS NULL", "is empty but required", {}))
+    if spec.allowed:
+        rules.append(("NOT list_contains($" + prefix + "_allowed::VARCHAR[], " + c + ")",
+                      f"must be one of {', '.join(spec.allowed)}", {prefix + "_allowed": list(spec.allowed)}))
+    if spec.minimum is not None:
+        rules.append((c + " < $" + prefix + "_minimum", f"must be at least {spec.minimum:g}",
+                      {prefix + "_minimum": spec.minimum}))
+    if spec.maximum is not None:
+        rules.append((c + " > $" + prefix + "_maximum", f"must be at most {spec.maximum:g}",
+                      {prefix + "_maximum": spec.maximum}))
+    return rules
+
+
+def rule_counts(table: str, conditions: list[str]) -> str:
+    """How many rows of canon_<table> fail each condition, in one pass."""
+    return "SELECT " + ", ".join("count(*) FILTER (WHERE " + condition + ")" for condition in conditions) \
+        + " FROM " + canon(table)
+
+
+def rule_rows(table: str, failing: list[tuple[int, str, str]]) -> str:
+    """(rule's index, file, row, value) of every row of canon_<table> failing one of the (index, column, condition)
+    rules."""
+    return " UNION ALL ".join(
+        "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + q(column) + " AS VARCHAR) AS value FROM "
+        + canon(table) + " WHERE " + condition for index, column, condition in failing
+    ) + " ORDER BY rule, _file, _row"
+
+
+def key_repeats(table: str, key: tuple[str, ...]) -> str:
+    """Whether any key of canon_<table> repeats (a grouping, stopped at the first)."""
+    return "SELECT count(*) FROM (SELECT 1 FROM " + canon(table) + " GROUP BY " + ", ".join(map(q, key)) \
+        + " HAVING count(*) > 1 LIMIT 1)"
+
+
+def repeated_key_rows(table: str, key: tuple[str, ...]) -> str:
+    """(file, times its key appears, row, the key) of every row of canon_<table> whose key repeats."""
+    columns = ", ".join(map(q, key))
+    return ("SELECT _file, count(*) OVER (PARTITION BY " + columns + ") AS n, _row, concat_ws(' / ', " + columns
+            + ") FROM " + canon(table) + " QUALIFY n > 1 ORDER BY _file, _row")
+
+
+def unknown_references(table: str, column: str, target_table: str, target_column: str) -> str:
+    """(file, 0, row, value) of every row of canon_<table> whose `column` names no row of the target table."""
+    return ("SELECT s._file, 0, s._row, s." + q(column) + " FROM " + canon(table) + " s ANTI JOIN "
+            + canon(target_table) + " t ON t." + q(target_column) + " = s." + q(column) + " WHERE s." + q(column)
+            + " IS NOT NULL ORDER BY s._file, s._row")
+
+
+def finding_rows(audit: sqlfiles.SqlFile, key: tuple[str, ...]) -> str:
+    """(file, 0, row, value of the column its warning names) of the canon_ rows an audit finds in the canonical
+    table it reads first, once written: the same rows, found by their key."""
+    columns = ", ".join(map(q, key))
+    return ("SELECT _file, 0, _row, CAST(" + q(audit.import_warning) + " AS VARCHAR) FROM " + canon(audit.reads[0])
+            + " WHERE (" + columns + ") IN (SELECT " + columns + " FROM (" + audit.sql + ")) ORDER BY _file, _row")
+
+
+def materialise(model: type[schema.CanonicalTable]) -> str:
+    """Insert canon_<table>'s rows into the canonical table, without their lineage columns."""
+    return ("INSERT INTO " + q(model.table) + " SELECT " + ", ".join(map(q, schema.column_names(model))) + " FROM "
+            + canon(model.table))
