@@ -148,6 +148,11 @@ def has_rows(relation: str) -> str:
     return "SELECT count(*) FROM (SELECT 1 FROM " + relation + " LIMIT 1)"
 
 
+def row_count(relation: str) -> str:
+    """How many rows a relation (a table's quoted name, a table function) holds."""
+    return "SELECT count(*) FROM " + relation
+
+
 def drop_table(table: str) -> str:
     return "DROP TABLE IF EXISTS " + quote(table)
 

@@ -10,7 +10,16 @@
 --   name: its name, else its subject, else HubSpot email and its id
 --   channel: email
 --   funnel_role: the email channel's funnel role
+--   objective: empty (an email says none)
 --   content: its subject
+--   targeting: empty (an email says none)
+--   start_date: empty (an email says none)
+--   end_date: empty (an email says none)
+--   budgeted_cost: empty (an email says none)
+--   actual_cost: empty (an email says none)
+--   parent_campaign_id: empty (an email says none)
+--   owner_id: empty (an email says none)
+--   sales_sponsor_id: empty (an email says none)
 SELECT * FROM stage_campaigns
 UNION ALL BY NAME
 SELECT _file, _row, campaign_id, coalesce(name, subject, 'HubSpot email ' || campaign_id) AS name,
