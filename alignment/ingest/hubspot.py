@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from alignment import defaults, schema, sqlfiles
+from alignment import schema, sqlfiles
 from alignment.ingest.adapters import (
     TRANSFORMS, AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source,
     pass_through, resolve_columns, run_steps, stage_canonical, stage_part,
@@ -415,7 +415,6 @@ class HubSpotAdapter:
         for table, contract in schema.TABLES.items():
             empty_stage(con, table, contract)
         params = {
-            "email_role": defaults.funnel_role("email"),
             "default_stage_ids": list(DEFAULT_STAGES),
             "default_stage_labels": [label for label, _, _ in DEFAULT_STAGES.values()],
             "default_stage_closed": [closed for _, closed, _ in DEFAULT_STAGES.values()],

@@ -13,7 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic import ValidationInfo, create_model, field_validator
 
-from alignment import defaults, schema
+from alignment import schema
 from alignment.ingest.adapters import (
     AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, run_steps, stage_canonical,
     stage_part,
@@ -526,9 +526,9 @@ class MappingAdapter:
         self._look_up(con, staged, run)
         if run.has_errors:
             return
-        run_steps(con, "mapping", {"awareness": list(defaults.AWARENESS_CHANNELS)})
+        run_steps(con, "mapping")
         for table in schema.TABLES:
-            if table not in ("people", "lifecycle_events", "campaigns"):
+            if table not in ("people", "lifecycle_events"):
                 pass_through(con, table)
 
     def _stage(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,

@@ -10,7 +10,7 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel
 
-from alignment import defaults, schema, sqlfiles
+from alignment import schema, sqlfiles
 from alignment.ingest.adapters import (
     AdapterRun, LifecycleDates, Progress, canonical_table_for, check, date_formats, drop_source, empty_stage,
     id_columns, load_source, pass_through, resolve_columns, run_steps, run_transform, stage_canonical, stage_part,
@@ -331,8 +331,7 @@ class SalesforceAdapter:
                 run.unique_keys.add("campaign_members")
 
         # Functions looked up when the import runs, so that a bench can time them.
-        run_steps(con, "salesforce", {"awareness": list(defaults.AWARENESS_CHANNELS)},
-                  chosen={"lead_people": lead_people, "canon_campaign_members": members})
+        run_steps(con, "salesforce", chosen={"lead_people": lead_people, "canon_campaign_members": members})
         for table in ("accounts", "opportunities", "opportunity_contacts", "users", "campaign_spend",
                       "awareness_metrics"):
             pass_through(con, table)

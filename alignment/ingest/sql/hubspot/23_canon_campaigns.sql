@@ -2,14 +2,15 @@
 -- title: Campaigns: the canonical file's rows, then every marketing email
 -- reads: stage_campaigns, stage_hs_email_campaigns
 -- writes: canon_campaigns
--- parameters: email_role
+-- parameters:
 -- columns:
 --   _file: the file the row came from
 --   _row: its spreadsheet row
 --   campaign_id: the email
 --   name: its name, else its subject, else HubSpot email and its id
 --   channel: email
---   funnel_role: the email channel's funnel role
+--   funnel_role: empty (HubSpot gives an email no funnel role): the charter's channel roles decide it when a number
+--      is asked for
 --   objective: empty (an email says none)
 --   content: its subject
 --   targeting: empty (an email says none)
@@ -23,6 +24,5 @@
 SELECT * FROM stage_campaigns
 UNION ALL BY NAME
 SELECT _file, _row, campaign_id, coalesce(name, subject, 'HubSpot email ' || campaign_id) AS name,
-       'email' AS channel, $email_role AS funnel_role,
-       subject AS content
+       'email' AS channel, subject AS content
 FROM stage_hs_email_campaigns
