@@ -16,6 +16,11 @@ SQL_DIR = ROOT / "sql"
 """sql/derived (tables an import computes), sql/macros (rules every query shares), sql/audits (data-quality queries
 that should return no rows), sql/records (what Explore shows behind a bar), sql/inputs.sql; the import's transforms
 live beside the adapters, in alignment/ingest/sql/<format>/."""
+IMPORT_SQL_DIR = ROOT / "alignment" / "ingest" / "sql"
+"""The import's own files, beside the adapters: <format>/NN_step.sql, an adapter's steps run in file-name order (files
+sharing a step number are alternatives the adapter chooses between; a file with no number is a check it runs by
+name), <format>/audits/ (rows an import left out or read another way, reported with it), and macros/, the parsing
+macros staging installs."""
 
 Kind = Literal["derived", "macro", "audit", "records", "transform"]
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ import pytest
 
 from alignment import quality, schema, sqlfiles, warehouse
 from alignment.ingest import adapters, salesforce
-from alignment.ingest.adapters import TRANSFORMS, AdapterRun, transforms
+from alignment.ingest.adapters import AdapterRun, transforms
 from alignment.ingest.load import adapter_for, collect_files, import_extracts
 from alignment.ingest.staging import MACROS, install_macros
 from tests.conftest import crm_export, write_csv
@@ -25,7 +25,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def every_file() -> list[sqlfiles.SqlFile]:
     """Every headed file of the import and every audit (loading them validates their headers)."""
     files = [file for format in FORMATS for file in transforms(format).values()]
-    files += sqlfiles.folder(TRANSFORMS / "hubspot" / "audits", "audit").values()
+    files += sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "hubspot" / "audits", "audit").values()
     files += sqlfiles.folder(MACROS, "macro").values()
     return files + list(quality.AUDITS)
 
@@ -153,7 +153,7 @@ def test_the_mapping_files_lifecycle_dates_become_events_of_every_stage():
 
 def test_hubspot_s_reports_give_the_rows_they_describe(hubspot_run):
     con, _ = hubspot_run
-    for audit in sqlfiles.folder(TRANSFORMS / "hubspot" / "audits", "audit").values():
+    for audit in sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "hubspot" / "audits", "audit").values():
         assert columns_of(con, audit.sql) == set(audit.columns), audit.path.name
         # a row left out is named by its file and row, then the value the warning shows
         assert list(audit.columns)[:2] == ["_file", "_row"] and len(audit.columns) == 3, audit.path.name

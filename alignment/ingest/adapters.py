@@ -17,10 +17,6 @@ from alignment.ingest.readers import SourceFile, count_rows, normalize_header, r
 from alignment.ingest.staging import Part, canonical_view, stage, staging_ddl
 
 Progress = Callable[[float, str], None]
-TRANSFORMS = Path(__file__).resolve().parent / "sql"
-"""The import's SQL files: <format>/NN_step.sql, the steps of an adapter run in file-name order (files sharing a
-step number are alternatives the adapter chooses between; a file with no number is a check it runs by name), and
-macros/, the parsing macros staging installs."""
 
 
 class LifecycleDates(BaseModel):
@@ -175,7 +171,7 @@ def pass_through(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def transforms(format: str) -> dict[str, sqlfiles.SqlFile]:
     """The transforms of a source format, by name, in file-name order."""
-    return sqlfiles.folder(TRANSFORMS / format, "transform")
+    return sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / format, "transform")
 
 
 def run_transform(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile, params: dict | None = None) -> None:
@@ -183,9 +179,9 @@ def run_transform(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile, params
     con.execute(sqlfiles.create_transform(file), sqlfiles.bound(file, params))
 
 
-def check(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile, params: dict | None = None):
+def check(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile):
     """The one value a check (a transform that writes nothing) returns."""
-    return con.execute(file.sql, sqlfiles.bound(file, params)).fetchall()[0][0]
+    return con.execute(file.sql).fetchall()[0][0]
 
 
 def run_steps(con: duckdb.DuckDBPyConnection, format: str, params: dict | None = None,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from alignment import schema, sqlfiles
 from alignment.ingest.adapters import (
-    TRANSFORMS, AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source,
     pass_through, resolve_columns, run_steps, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Example, Problem
@@ -469,7 +469,7 @@ class HubSpotAdapter:
     def _report(self, con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
         """Say what was left out (the rows, as warnings) or read another way (counted, as assumptions), so nothing
         disappears silently."""
-        for audit in sqlfiles.folder(TRANSFORMS / "hubspot" / "audits", "audit").values():
+        for audit in sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "hubspot" / "audits", "audit").values():
             if audit.severity == "info":
                 count = con.execute(sqlfiles.count_of(audit.sql)).fetchall()[0][0]
                 if count:

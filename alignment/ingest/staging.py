@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
@@ -114,7 +113,7 @@ TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number"
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
-MACROS = Path(__file__).resolve().parent / "sql" / "macros"
+MACROS = sqlfiles.IMPORT_SQL_DIR / "macros"
 """The parsing macros (money and number text, dates, trimmed and snake-case text, Salesforce ids), in the order they
 build on each other."""
 
