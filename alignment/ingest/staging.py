@@ -1,4 +1,5 @@
-"""Compile a contract into DuckDB: parse text columns into typed staging tables and check every rule in one pass."""
+"""The import's generated SQL, in one place: contracts compiled into DuckDB (text parsed into typed staging tables,
+every rule checked in one pass) and the statements a file's layout, a mapping file and the canonical rules give."""
 
 from __future__ import annotations
 
