@@ -16,13 +16,18 @@ SQL_DIR = ROOT / "sql"
 """sql/derived (tables an import computes), sql/macros (rules every query shares), sql/audits (data-quality queries
 that should return no rows), sql/records (what Explore shows behind a bar), sql/inputs.sql; the import's transforms
 live beside the adapters, in alignment/ingest/sql/<format>/."""
+IMPORT_SQL_DIR = ROOT / "alignment" / "ingest" / "sql"
+"""The import's own files, beside the adapters: <format>/NN_step.sql, an adapter's steps run in file-name order (files
+sharing a step number are alternatives the adapter chooses between; a file with no number is a check it runs by
+name), <format>/audits/ (rows an import left out or read another way, reported with it), and macros/, the parsing
+macros staging installs."""
 
 Kind = Literal["derived", "macro", "audit", "records", "transform"]
 FIELDS: dict[str, tuple[str, ...]] = {
     # every header field a kind of file writes out, in this order
     "derived": ("name", "title", "grain", "reads", "columns"),
     "macro": ("name", "title", "arguments", "returns", "reads", "columns"),
-    "audit": ("name", "title", "description", "severity", "reads", "columns"),
+    "audit": ("name", "title", "description", "severity", "reads", "import_warning", "columns"),
     "records": ("name", "title", "grain", "anchors", "reads", "parameters", "columns"),
     "transform": ("name", "title", "reads", "writes", "parameters", "columns"),
 }
@@ -62,6 +67,8 @@ class SqlFile(BaseModel):
     grain: str | None = None
     description: str | None = None
     severity: Literal["warning", "info"] | None = None
+    # An audit of rows the import warns about too: the column the warning names (of the first table it reads).
+    import_warning: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     arguments: tuple[str, ...] = ()
     returns: Literal["scalar", "table"] | None = None
     anchors: dict[str, str] = Field(default_factory=dict, description="records: each event that puts a record in "
@@ -94,6 +101,8 @@ class SqlFile(BaseModel):
         if used != set(self.parameters):
             raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
                              f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
+        if len(self.writes) > 1:
+            raise ValueError(f"{self.name}: a transform writes one table; split it into one file per table")
         return self
 
 
@@ -130,8 +139,47 @@ def create_table(file: SqlFile) -> str:
     return "CREATE OR REPLACE TABLE " + quote(file.name) + " AS\n" + file.sql
 
 
+def create_transform(file: SqlFile) -> str:
+    """`CREATE OR REPLACE TEMP TABLE writes AS` the file's query (a step of an import)."""
+    (table,) = file.writes
+    return "CREATE OR REPLACE TEMP TABLE " + quote(table) + " AS\n" + file.sql
+
+
 def create_macro(file: SqlFile, *, temporary: bool = False) -> str:
     """The file's expression (scalar) or query (table) as a macro taking its declared arguments."""
     head = "CREATE OR REPLACE " + ("TEMP " if temporary else "") + "MACRO " + quote(file.name)
     arguments = "(" + ", ".join(file.arguments) + ")"
     return head + arguments + (" AS TABLE\n" if file.returns == "table" else " AS\n") + file.sql
+
+
+def bound(file: SqlFile, params: dict | None) -> dict | None:
+    """The parameters a file's SQL uses, taken from `params` (DuckDB refuses any it does not use)."""
+    return {name: (params or {})[name] for name in file.parameters} or None
+
+
+def count_of(query: str) -> str:
+    """How many rows a query (a file's SQL) returns."""
+    return "SELECT count(*) FROM (" + query + ")"
+
+
+def first_rows(query: str) -> str:
+    """A query's first `$limit` rows."""
+    return "SELECT * FROM (" + query + ") LIMIT $limit"
+
+
+def has_rows(relation: str) -> str:
+    """Whether a relation (a table's quoted name, a table function) holds any row, reading at most one."""
+    return "SELECT count(*) FROM (SELECT 1 FROM " + relation + " LIMIT 1)"
+
+
+def row_count(relation: str) -> str:
+    """How many rows a relation (a table's quoted name, a table function) holds."""
+    return "SELECT count(*) FROM " + relation
+
+
+def drop_table(table: str) -> str:
+    return "DROP TABLE IF EXISTS " + quote(table)
+
+
+def rename_table(table: str, new_name: str) -> str:
+    return "ALTER TABLE " + quote(table) + " RENAME TO " + quote(new_name)

@@ -91,11 +91,11 @@ EXPECTED: dict[str, list[tuple]] = {
     "campaigns": [
         # campaign_id, name, channel, funnel_role, objective, content, targeting, start_date, end_date,
         # budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id.
-        # CMP1 has no Channel__c: its Type "Webinar" is the channel (demand generation); CMP2's billboard is
-        # awareness by default. Content falls back to the Description.
-        ("CMP1", "Spring Webinar", "webinar", "demand_gen", None, "Product webinar series", None,
+        # CMP1 has no Channel__c: its Type "Webinar" is the channel. No funnel role is given (no Funnel_Role__c):
+        # the charter's channel roles decide it when a number is asked for. Content falls back to the Description.
+        ("CMP1", "Spring Webinar", "webinar", None, None, "Product webinar series", None,
          dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0, None, "U2", "U1"),
-        ("CMP2", "City Billboards", "billboard", "awareness", None, None, None,
+        ("CMP2", "City Billboards", "billboard", None, None, None, None,
          dt.date(2024, 2, 1), dt.date(2024, 4, 30), 20_000.0, 18_000.5, None, "U2", None),
     ],
     "campaign_members": [
@@ -291,7 +291,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
                        "sf_user_role_data.csv"]
     rows = canonical_rows(db_path)
     assert rows["campaigns"][0] == (
-        "camp001AAA000001", "Q1 Webinar Campaign", "webinar", "demand_gen", None,
+        "camp001AAA000001", "Q1 Webinar Campaign", "webinar", None, None,
         "Q1 webinar campaign for lead generation", None, dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0,
         None, None, None)
     assert rows["campaign_members"][0] == (
