@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from alignment import attribution, catalog
 from alignment.periods import Quarter
-
-
-def learnt(source: Any, definitions: catalog.Definitions) -> catalog.Definitions:
-    """The definitions with data_driven's removal effects learnt from the warehouse when it is the model of record
-    (the catalog binds them as parameters; a rule-based model needs none)."""
-    if definitions.model_of_record != "data_driven" or definitions.markov_effects:
-        return definitions
-    return definitions.model_copy(update={"markov_effects": _markov(source, definitions).removal_effects})
 
 
 def options(definitions: catalog.Definitions, basis: str = "pipeline", quarter: Quarter | str | None = None,
@@ -32,7 +22,7 @@ def model_card(definitions: catalog.Definitions, basis: str = "pipeline") -> str
     return options(definitions, basis).card(half_life=True)  # named even where it plays no part
 
 
-def results(source: Any, name: str, filters: catalog.Filters | dict,
+def results(source: catalog.Source, name: str, filters: catalog.Filters | dict,
             definitions: catalog.Definitions | None = None) -> pd.DataFrame:
     """An attribution metric of the catalog (campaign_results, channel_results) under the definitions' model, with
     its model card (and data_driven's caveat) in `attrs`."""
@@ -47,11 +37,11 @@ def results(source: Any, name: str, filters: catalog.Filters | dict,
     return frame
 
 
-def _markov(source: Any, definitions: catalog.Definitions) -> attribution.MarkovModel:
+def _markov(source: catalog.Source, definitions: catalog.Definitions) -> attribution.MarkovModel:
     return attribution.markov_model(source, options(definitions, model="data_driven"))
 
 
-def models_side_by_side(source: Any, quarter: Quarter | str, campaign_ids: list[str],
+def models_side_by_side(source: catalog.Source, quarter: Quarter | str, campaign_ids: list[str],
                         definitions: catalog.Definitions | None = None, basis: str = "pipeline") -> pd.DataFrame:
     """Credited pipeline (or bookings) of the chosen campaigns under every model: one row per campaign, one column per
     model, computed in one pass over the touches. `attrs` carries the card and data_driven's caveat."""

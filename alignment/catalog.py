@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+import graphlib
 from concurrent.futures import ThreadPoolExecutor
 import math
 import re
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Protocol
 
 import duckdb
 import pandas as pd
@@ -21,7 +22,7 @@ from alignment.periods import Quarter, QuarterField
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
 HEADER_FIELDS = ("name", "title", "definition", "unit", "owner", "funnel_role", "direction", "pairs_with", "grain",
-                 "kind", "parameters", "needs", "columns")
+                 "kind", "parameters", "needs", "uses", "measures", "records", "columns")
 FUNNEL_STAGES = schema.WATERFALL_STAGES
 FUNNEL_VIEWS = ("period", "cohort", "deals")
 """The funnel's views: people (or stage counts) reaching each stage in the quarter, the quarter's inquiries followed
@@ -78,7 +79,7 @@ class Definitions(BaseModel):
     markov_effects: dict[str, float] = Field(
         default_factory=dict, exclude=True,
         description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "
-                    "model runs (alignment.campaigns.learnt); not a charter choice")
+                    "model runs (alignment.campaigns.results); not a charter choice")
 
     @field_validator("lead_source_categories")
     @classmethod
@@ -100,6 +101,13 @@ class Definitions(BaseModel):
         """The target of a metric: an explicit one, else the acceptance target or the bought-lead benchmark."""
         built_in = {"acceptance_rate": self.acceptance_target, "cost_per_sales_ready_lead": self.bought_lead_price}
         return self.targets.get(name, built_in.get(name))
+
+
+class Source(Protocol):
+    """What the catalog reads: a warehouse Reader or a DuckDB connection; each query takes a cursor of its own (a
+    connection must not be shared between threads)."""
+
+    def cursor(self) -> duckdb.DuckDBPyConnection: ...
 
 
 class Filters(BaseModel):
@@ -181,7 +189,8 @@ def sql_parameters(sql: str) -> set[str]:
 
 
 HEADER_LINE = re.compile(r"^--\s(\w+):\s*(.*)$")
-COLUMN_LINE = re.compile(r"^--\s{3}(\w+):\s*(.*)$")
+# A column is a name, or a label in double quotes (the records Explore shows are labelled for people: "Lead source").
+COLUMN_LINE = re.compile(r'^--\s{3}(\w+|"[^"]+"):\s*(.*)$')
 CONTINUATION_LINE = re.compile(r"^--\s{3,}(.*)$")
 
 
@@ -201,7 +210,7 @@ def parse_header(text: str) -> tuple[dict[str, str], dict[str, str], str]:
             body_start = number
             break
         if key == "columns" and (match := COLUMN_LINE.match(line)):
-            column = match.group(1)
+            column = match.group(1).strip('"')
             columns[column] = match.group(2).strip()
         elif match := HEADER_LINE.match(line):
             key = match.group(1)
@@ -230,6 +239,81 @@ def _list(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
 
 
+METRIC_CALL = re.compile(r"\bmetric_([a-z][a-z0-9_]*)\s*\(")
+
+
+def _code(sql: str) -> str:
+    """The SQL without its comments (a comment may name a metric or a parameter it does not use)."""
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def metric_calls(sql: str) -> list[str]:
+    """The metrics whose macros (metric_<name>) a SQL text calls, in the order it first calls them."""
+    return list(dict.fromkeys(METRIC_CALL.findall(_code(sql))))
+
+
+def call_arguments(sql: str, called: str) -> list[int]:
+    """How many arguments each call of metric_<called> in a SQL text passes (commas at the call's own depth)."""
+    counts = []
+    code = _code(sql)
+    for match in re.finditer(r"\bmetric_" + called + r"\s*\(", code):
+        depth, commas, quoted, empty = 1, 0, False, True
+        for char in code[match.end():]:
+            if char == "'":
+                quoted = not quoted
+            elif quoted:
+                continue
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif char == "," and depth == 1:
+                commas += 1
+            if not char.isspace() and depth >= 1:
+                empty = False
+        counts.append(0 if empty else commas + 1)
+    return counts
+
+
+class RecordsRef(BaseModel):
+    """The records behind a headline metric's number: a record set of sql/records, the event that puts a record in
+    the quarter (its anchor), and, when the metric counts only some of them, how to say which and the condition on
+    the records' columns that keeps them.
+
+    Written in the header as `records: deals won` or `records: deals won; sourced by marketing; "Source category" =
+    'marketing'`. The condition is fixed text from the catalog, never user input; values in it are literals.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    records: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    anchor: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    phrase: str | None = None
+    condition: str | None = None
+
+    @field_validator("condition")
+    @classmethod
+    def _plain_condition(cls, value: str | None) -> str | None:
+        if value is not None and re.search(r";|--|\$|/\*", value):
+            raise ValueError("a records condition is one expression over the records' columns: no ';', comments or "
+                             "$parameters")
+        return value
+
+    @classmethod
+    def parse(cls, text: str) -> "RecordsRef":
+        """`<record set> <anchor>[; <phrase>; <condition>]`."""
+        parts = [part.strip() for part in text.split(";", 2)]
+        head = parts[0].split()
+        if len(head) != 2 or len(parts) == 2:
+            raise ValueError(f"records: '{text}' is not '<record set> <anchor>' optionally followed by "
+                             "'; <phrase>; <condition>' (e.g. 'deals won; sourced by marketing; \"Source category\" "
+                             "= \'marketing\'')")
+        return cls(records=head[0], anchor=head[1], phrase=parts[1] if len(parts) > 1 else None,
+                   condition=parts[2] if len(parts) > 2 else None)
+
+
 class MetricSpec(BaseModel):
     """One catalog entry: the header people sign off, plus the SQL that computes it."""
 
@@ -249,6 +333,11 @@ class MetricSpec(BaseModel):
     parameters: tuple[str, ...]
     needs: tuple[str, ...] = Field((), description="the inputs (sql/inputs.sql) without which the metric is not "
                                                    "measured: its value is then empty, with the reason")
+    uses: tuple[str, ...] = Field((), description="the metrics this one builds on: exactly those whose macros "
+                                                  "(metric_<name>) its SQL calls")
+    measures: tuple[str, ...] = Field((), description="the tables whose rows the metric counts or sums (Explore cuts "
+                                                      "it by what every one of them carries)")
+    records: RecordsRef | None = Field(None, description="the records behind a headline metric's number (Explore)")
     columns: dict[str, str]
     sql: str
     path: Path | None = None
@@ -266,6 +355,14 @@ class MetricSpec(BaseModel):
         unknown = sorted(set(value) - set(PARAMETERS))
         if unknown:
             raise ValueError(f"unknown parameters {unknown}; bindable ones are {sorted(PARAMETERS)}")
+        return value
+
+    @field_validator("uses", "measures")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [name for name in value if not re.match(r"^[a-z][a-z0-9_]*$", name)]
+        if bad:
+            raise ValueError(f"{bad} are not names: write lower-case names separated by commas")
         return value
 
     @field_validator("needs")
@@ -289,6 +386,14 @@ class MetricSpec(BaseModel):
         if self.kind == "headline" and not self.needs:
             raise ValueError(f"{self.name}: a headline metric names the inputs it needs (needs: people, …) so that it "
                              "is shown as not measured, never as a number, when the data lacks them")
+        called = set(metric_calls(self.sql))
+        if called != set(self.uses):
+            raise ValueError(f"{self.name}: the SQL calls the metrics {sorted(called)} but the header's uses lists "
+                             f"{sorted(self.uses)}; list exactly the metrics whose macros (metric_<name>) it calls")
+        if self.kind == "headline" and not (self.measures and self.records):
+            raise ValueError(f"{self.name}: a headline metric names the tables it measures (measures: "
+                             "opportunity_facts, …) and the records behind its number (records: deals created, …), "
+                             "so that Explore can cut it and show what it counts")
         return self
 
     def not_measured(self, missing: dict[str, str]) -> str | None:
@@ -311,6 +416,9 @@ def parse_metric(text: str, path: Path | None = None) -> MetricSpec:
         raise ValueError(f"{where}unknown header fields {unknown}; the header has {list(HEADER_FIELDS)}")
     fields["parameters"] = _list(fields.get("parameters"))
     fields["needs"] = _list(fields.get("needs"))
+    fields["uses"] = _list(fields.get("uses"))
+    fields["measures"] = _list(fields.get("measures"))
+    fields["records"] = RecordsRef.parse(fields["records"]) if fields.get("records") else None
     fields["pairs_with"] = fields.get("pairs_with") or None
     return MetricSpec(**fields, columns=columns, sql=sql, path=path)
 
@@ -323,7 +431,29 @@ def _load(directory: Path) -> dict[str, MetricSpec]:
         if spec.name != path.stem:
             raise ValueError(f"{path.name}: the header names '{spec.name}'; name the file {spec.name}.sql")
         specs[spec.name] = spec
+    dependency_order(specs)
     return specs
+
+
+def dependency_order(specs: dict[str, MetricSpec]) -> list[str]:
+    """The metrics' names, each after every metric it uses (so their macros can be created in this order); a metric
+    using one that does not exist, with the wrong number of arguments, or in a cycle is refused, naming it."""
+    for spec in specs.values():
+        for used in spec.uses:
+            if used not in specs:
+                raise ValueError(f"{spec.name}: uses '{used}', which is not a metric of the catalog")
+            wanted = len(specs[used].parameters)
+            for given in call_arguments(spec.sql, used):
+                if given != wanted:
+                    raise ValueError(f"{spec.name}: metric_{used} takes {wanted} arguments, its parameters in order "
+                                     f"({', '.join(specs[used].parameters)}), but is called with {given}")
+    sorter = graphlib.TopologicalSorter({name: specs[name].uses for name in sorted(specs)})
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError as error:
+        cycle = error.args[1]
+        raise ValueError("metrics cannot build on each other in a cycle: " + " uses ".join(reversed(cycle))
+                         + "; make one of them read the tables instead") from None
 
 
 @functools.cache
@@ -352,9 +482,10 @@ def bind(metric: MetricSpec, filters: Filters, definitions: Definitions) -> dict
     return {name: PARAMETERS[name].value(filters, definitions) for name in metric.parameters}
 
 
-# A headline metric is also installed as a table macro taking its declared parameters, so that one query can
-# evaluate it for several quarters. Macro parameters shadow column names, hence the prefix (a metric's SQL reads
-# columns called region and segment and takes $region and $segment).
+# Every metric is also installed as a table macro taking its declared parameters, so that one query can evaluate it
+# for several quarters and a metric can build on another (`uses:`, calling metric_<name>). Macro parameters shadow
+# column names, hence the prefix (a metric's SQL reads columns called region and segment and takes $region and
+# $segment).
 MACRO_PARAMETER_PREFIX = "param_"
 
 
@@ -375,10 +506,12 @@ def macro_statement(metric: MetricSpec) -> str:
 
 @functools.cache
 def _metric_macros(directory: Path) -> tuple[str, ...]:
-    return tuple(macro_statement(m) for m in _load(directory).values() if m.kind == "headline")
+    # Every metric is a macro, created after the metrics it uses: a ratio reads its bases through theirs.
+    specs = _load(directory)
+    return tuple(macro_statement(specs[name]) for name in dependency_order(specs))
 
 
-def cursor(source: Any) -> duckdb.DuckDBPyConnection:
+def cursor(source: Source) -> duckdb.DuckDBPyConnection:
     """A fresh cursor on a Reader or a DuckDB connection, in UTC, that sees the shared and the per-metric macros."""
     fresh = source.cursor()
     fresh.execute("SET TimeZone = 'UTC'")
@@ -389,16 +522,12 @@ def cursor(source: Any) -> duckdb.DuckDBPyConnection:
         installer.close()
 
 
-def _filters(filters: Filters | dict | None, quarter: Quarter | str | None = None) -> Filters:
-    if isinstance(filters, Filters):
-        return filters if quarter is None else filters.model_copy(update={"quarter": Filters(quarter=quarter).quarter})
-    values = dict(filters or {})
-    if quarter is not None:
-        values["quarter"] = quarter
-    return Filters(**values)
+def _filters(filters: Filters | dict) -> Filters:
+    """The filters every call of the catalog takes: a Filters, or its fields as a dict (the quarter among them)."""
+    return filters if isinstance(filters, Filters) else Filters(**filters)
 
 
-def run(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
+def run(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
     """Run one catalog metric for the filters; every value reaches the SQL as a bound, named parameter."""
     metric = spec(name)
     metric_cursor = cursor(source)
@@ -419,7 +548,7 @@ def _plain(value: Any) -> float | int | None:
 _missing_cache: "weakref.WeakKeyDictionary[Any, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
-def missing_inputs(source: Any) -> dict[str, str]:
+def missing_inputs(source: Source) -> dict[str, str]:
     """The inputs the loaded data lacks, each with the reason a metric needing it is not measured (asked once per
     read-only snapshot of the warehouse)."""
     try:
@@ -449,7 +578,7 @@ class Measure(BaseModel):
     not_measured: str | None = None
 
 
-def measure(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Measure:
+def measure(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Measure:
     """A headline metric's value for the filters, or the reason it cannot be measured on the loaded data."""
     metric = spec(name)
     if metric.kind != "headline":
@@ -461,7 +590,7 @@ def measure(source: Any, name: str, filters: Filters | dict, definitions: Defini
     return Measure(name=name, value=_plain(frame["value"].iloc[0]) if len(frame) else None)
 
 
-def value(source: Any, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
+def value(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Any:
     """The `value` of a headline metric (None when the quarter has nothing to measure, or the data lacks what it
     needs: `measure` says which)."""
     return measure(source, name, filters, definitions).value
@@ -573,17 +702,16 @@ def _trend_quarters(base: Filters) -> list[Quarter]:
     return [base.quarter.shift(-offset) for offset in range(7, -1, -1)]
 
 
-def compare(source: Any, name: str, quarter: Quarter | str, filters: Filters | dict | None = None,
-            definitions: Definitions | None = None) -> Comparison:
+def compare(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> Comparison:
     """The quarter's value, last quarter's, the same quarter last year's and the 8-quarter trend, in the core."""
-    return scorecard(source, quarter, filters, definitions, names=[name])[0]
+    return scorecard(source, filters, definitions, names=[name])[0]
 
 
-def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
-              definitions: Definitions | None = None, names: list[str] | None = None) -> list[Comparison]:
+def scorecard(source: Source, filters: Filters | dict, definitions: Definitions | None = None,
+              names: list[str] | None = None) -> list[Comparison]:
     """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack."""
     definitions = definitions or Definitions()
-    base = _filters(filters, quarter)
+    base = _filters(filters)
     quarters = _trend_quarters(base)
     wanted = names or [m.name for m in headline_metrics()]
     for name in wanted:
@@ -613,11 +741,11 @@ def scorecard(source: Any, quarter: Quarter | str, filters: Filters | dict | Non
             for name, values in zip(wanted, per_metric)]
 
 
-def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None,
-                        definitions: Definitions | None = None) -> list[dict[str, Any]]:
+def metrics_for_quarter(source: Source, filters: Filters | dict, definitions: Definitions | None = None
+                        ) -> list[dict[str, Any]]:
     """One row per headline catalog metric: name, title, value, unit, and why it is not measured when the data lacks
     what it needs (for `python -m alignment metrics`)."""
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     rows = []
     for m in headline_metrics():
         measured = measure(source, m.name, scoped, definitions)
@@ -626,28 +754,28 @@ def metrics_for_quarter(source: Any, quarter: Quarter | str, filters: Filters | 
     return rows
 
 
-def funnel(source: Any, quarter: Quarter | str, view: str = "period", filters: Filters | dict | None = None,
-           definitions: Definitions | None = None) -> pd.DataFrame:
+def funnel(source: Source, filters: Filters | dict, view: str = "period", definitions: Definitions | None = None
+           ) -> pd.DataFrame:
     """The waterfall for a quarter: one row per stage (and split value) with volume, ratio, velocity and value; the
     "deals" view is the deal-stage funnel, its cohort and its period rows (funnel_deals)."""
     if view not in FUNNEL_VIEWS:
         raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     frame = run(source, f"funnel_{view}", scoped, definitions)
     return frame.drop(columns=["split_value"]) if scoped.split == "none" else frame
 
 
-def deal_funnel(source: Any, quarter: Quarter | str, view: str = "cohort", filters: Filters | dict | None = None,
-                definitions: Definitions | None = None) -> pd.DataFrame:
+def deal_funnel(source: Source, filters: Filters | dict, view: str = "cohort", definitions: Definitions | None = None
+                ) -> pd.DataFrame:
     """The deal-stage funnel's rows of one view: the deals created in the quarter ("cohort") or the deals entering
     each stage during it ("period")."""
     if view not in ("period", "cohort"):
         raise ValueError(f"the deal-stage funnel's view is 'period' or 'cohort', not '{view}'")
-    frame = funnel(source, quarter, "deals", filters, definitions)
+    frame = funnel(source, filters, "deals", definitions)
     return frame[frame["view"] == view].drop(columns=["view"]).reset_index(drop=True)
 
 
-def funnel_unavailable(source: Any, view: str) -> str | None:
+def funnel_unavailable(source: Source, view: str) -> str | None:
     """Why the loaded data cannot give a funnel view (None: it can); the page and the command line say it."""
     if view not in FUNNEL_VIEWS:
         raise ValueError(f"view is 'deals', 'period' or 'cohort', not '{view}'")
@@ -663,11 +791,11 @@ def funnel_unavailable(source: Any, view: str) -> str | None:
     return None if counts_only else "period view needs people or stage counts per period (neither was loaded)"
 
 
-def has_data(source: Any, quarter: Quarter | str, filters: Filters | dict | None = None) -> bool:
+def has_data(source: Source, filters: Filters | dict) -> bool:
     """Whether anything was recorded in the quarter under the region and segment filters: a person created, a stage
     reached, a deal created or closed, a responded touch (people and deals are scoped through their account), a
     stage count of a period starting in it."""
-    scoped = _filters(filters, quarter)
+    scoped = _filters(filters)
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
                   for name in ("quarter_start", "quarter_end", "region", "segment")}
     query_cursor = cursor(source)

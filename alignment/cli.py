@@ -122,7 +122,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     from alignment import catalog
 
-    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), args.quarter, _filters_from(args),
+    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), _filters_from(args),
                                        _definitions_from(args))
     _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit", "not_measured"]), args.format)
     return EXIT_OK
@@ -148,7 +148,7 @@ def cmd_funnel(args: argparse.Namespace) -> int:
         _print(f"note: velocity needs stage history: {missing['stage_history']}", file=sys.stderr)
     elif args.view == "period" and "people" in missing:
         _print("note: counted from the stage counts per period (only stage counts were loaded)", file=sys.stderr)
-    frame = catalog.funnel(reader, args.quarter, args.view, filters, _definitions_from(args))
+    frame = catalog.funnel(reader, filters, args.view, _definitions_from(args))
     _print_frame(frame, args.format)
     return EXIT_OK
 

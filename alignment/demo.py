@@ -14,7 +14,6 @@ from alignment.ingest.load import ImportReport, import_extracts
 
 DEMO_USER = "demo"
 """Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
-DEMO_LABEL = "Demo company — generated data, not yours"
 
 
 def _within(progress: Progress | None, low: float, high: float) -> Progress | None:
@@ -81,8 +80,3 @@ def holds_demo(db_path: Path | None) -> bool:
         return warehouse.dataset_info(reader).is_demo
     finally:
         reader.close()
-
-
-def is_demo(info: warehouse.DatasetInfo) -> bool:
-    """Whether the loaded data is the demo company."""
-    return info.is_demo

@@ -15,7 +15,6 @@ region. "Cost per MQL by region" is refused, for campaign cost carries no region
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from typing import Any
 
@@ -23,8 +22,8 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alignment import catalog, macros, names, schema
-from alignment.catalog import Definitions, Filters, MetricSpec
+from alignment import catalog, sqlfiles
+from alignment.catalog import Definitions, Filters, MetricSpec, Source
 from alignment.periods import Quarter, QuarterField
 
 NONE = "(none)"
@@ -66,8 +65,10 @@ FILTER_DIMENSIONS = tuple(name for name, d in DIMENSIONS.items() if not d.is_tim
 
 # What each measured table's rows carry, as an SQL expression over the row (alias t). The lookups read the
 # warehouse's own tables ({db} is its catalog, from DuckDB's), never the shadows.
-_SOURCE_CATEGORY = ("coalesce((SELECT m.category FROM explore_source_map m "
-                    "WHERE m.source_name = name_key({column})), 'other')")
+# A source's category is the catalog's own rule (the source_category macro) under the charter's map, which the view
+# reads from a temporary table since a view cannot hold bound parameters.
+_SOURCE_CATEGORY = ("source_category({column}, (SELECT source_names FROM explore_source_map), "
+                    "(SELECT source_categories FROM explore_source_map))")
 _ACCOUNT_INDUSTRY = "(SELECT a.industry FROM {db}.accounts a WHERE a.account_id = t.account_id)"
 _CAMPAIGN_CHANNEL = "(SELECT c.channel FROM {db}.campaigns c WHERE c.campaign_id = t.{column})"
 ROW_VALUES: dict[str, dict[str, str]] = {
@@ -109,114 +110,26 @@ _VALUES_SQL: dict[str, str] = {
              "UNION SELECT owner_id FROM {db}.opportunity_facts)",
 }
 
-# The records behind a number. Each reads the same (shadowed) tables as the metrics, with bound parameters only.
-_PEOPLE_SQL = """
-SELECT s.person_id AS "Person", s.kind AS "Kind", a.account_name AS "Account", s.region AS "Region",
-       s.segment AS "Segment", u.name AS "Owner", s.persona AS "Persona", s.lead_source AS "Lead source",
-       fc.name AS "First-touch campaign", fc.channel AS "First-touch channel",
-       campaign_role(fc.funnel_role, fc.channel, $awareness_channels) AS "First-touch role",
-       s.is_target_account AS "Target account",
-       s.inquiry_at AS "Inquiry", s.mql_at AS "MQL", s.sal_at AS "SAL", s.sql_at AS "SQL",
-       s.opportunity_at AS "Opportunity", s.won_at AS "Won", s.first_follow_up_at AS "Followed up",
-       days_between(s.mql_at, s.first_follow_up_at) * 24 AS "Hours to follow-up",
-       q.interest_touches AS "Interest touches", q.is_sales_ready AS "Sales-ready",
-       s.rejected_at AS "Rejected", s.rejection_reason AS "Rejection reason", s.disqualified_at AS "Disqualified",
-       s.disqualification_reason AS "Disqualification reason"
-FROM person_stages_followed_up($backfill) s
-LEFT JOIN period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
-                             $sales_ready_personas) q ON q.person_id = s.person_id
-LEFT JOIN {db}.accounts a ON a.account_id = s.account_id
-LEFT JOIN {db}.users u ON u.user_id = s.owner_id
-LEFT JOIN (SELECT p.person_id, c.name, c.channel, c.funnel_role FROM {db}.person_stage_dates p
-           JOIN {db}.campaigns c ON c.campaign_id = p.first_touch_campaign_id) fc ON fc.person_id = s.person_id
-WHERE s.{anchor} >= $quarter_start AND s.{anchor} < $quarter_end
-"""
-_DEALS_SQL = """
-SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "Account", d.region AS "Region",
-       d.segment AS "Segment", u.name AS "Owner", d.amount AS "Amount", d.created_at AS "Opened",
-       d.closed_at AS "Close date", d.is_closed AS "Closed", d.is_won AS "Won", d.source AS "Source",
-       d.source_category AS "Source category", d.primary_campaign_channel AS "Primary campaign channel",
-       i.is_influenced AS "Marketing-influenced",
-       coalesce(d.is_won AND d.closed_at = fw.first_won_at, false) AS "Account's first win"
-FROM opportunity_sources($source_names, $source_categories) d
-JOIN influenced_deals($by_account, $primary_credit, $lookback_hours) i
-  ON i.opportunity_id = d.opportunity_id
-LEFT JOIN (SELECT account_id, min(closed_at) AS first_won_at FROM opportunity_facts WHERE is_won
-           GROUP BY account_id) fw ON fw.account_id = d.account_id
-LEFT JOIN {db}.opportunities o ON o.opportunity_id = d.opportunity_id
-LEFT JOIN {db}.accounts a ON a.account_id = d.account_id
-LEFT JOIN {db}.users u ON u.user_id = d.owner_id
-WHERE {where}
-"""
-_CAMPAIGNS_SQL = """
-SELECT k.campaign_id AS "Campaign ID", k.name AS "Campaign", k.channel AS "Channel",
-       campaign_role(k.funnel_role, k.channel, $awareness_channels) AS "Funnel role", k.cost_basis AS "Cost from",
-       k.cost AS "Cost in the period"
-FROM campaign_costs($quarter_start, $quarter_end) k
-WHERE k.cost <> 0
-"""
-_AWARENESS_SQL = """
-SELECT m.period_start AS "Period start", m.channel AS "Channel", m.region AS "Region", m.metric AS "Measure",
-       m.value AS "Value"
-FROM awareness_metrics m
-WHERE m.period_start >= CAST($quarter_start AS DATE) AND m.period_start < CAST($quarter_end AS DATE)
-"""
-_DEALS_WHERE = {"deals_created": "d.created_at >= $quarter_start AND d.created_at < $quarter_end",
-                "deals_won": "d.is_won AND d.closed_at >= $quarter_start AND d.closed_at < $quarter_end",
-                "deals_closed": "d.is_closed AND d.closed_at >= $quarter_start AND d.closed_at < $quarter_end"}
-_STAGE_COLUMNS = {"inquiry": "Inquiry", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opportunity",
-                  "won": "Won"}
-# record set → (noun, SQL, ORDER BY over its column names)
-RECORDS: dict[str, tuple[str, str, str]] = {
-    **{f"people_{stage}": ("people", _PEOPLE_SQL.replace("{anchor}", f"{stage}_at"), f'"{column}", "Person"')
-       for stage, column in _STAGE_COLUMNS.items()},
-    **{name: ("deals", _DEALS_SQL.replace("{where}", where), '"Amount" DESC, "Opportunity"')
-       for name, where in _DEALS_WHERE.items()},
-    "campaign_costs": ("campaigns", _CAMPAIGNS_SQL, '"Cost in the period" DESC, "Campaign ID"'),
-    "awareness_numbers": ("awareness numbers", _AWARENESS_SQL, '"Period start", "Channel", "Region", "Measure"'),
-}
-RECORD_PHRASES = {
-    "people_inquiry": "people who became inquiries", "people_mql": "people who became MQLs",
-    "people_sal": "people accepted by sales (SALs)", "people_sql": "people who became SQLs",
-    "people_opportunity": "people who joined a deal", "people_won": "people whose deal was won",
-    "deals_created": "deals opened", "deals_won": "deals won", "deals_closed": "deals closed",
-    "campaign_costs": "campaigns with cost", "awareness_numbers": "awareness numbers reported"}
-# The records behind each headline metric: the people, deals, campaigns or awareness numbers it counts, narrowed by
-# a condition on the record columns when the metric counts only some of them (fixed text, with its phrase).
-_MARKETING = ('"Source category" = \'marketing\'', "sourced by marketing")
-_INFLUENCED = ('"Marketing-influenced"', "influenced by marketing")
-METRIC_RECORDS: dict[str, tuple[str, tuple[str, str] | None]] = {
-    **dict.fromkeys(("inquiries", "cost_per_inquiry"), ("people_inquiry", None)),
-    "awareness_sourced_inquiries": ("people_inquiry", ('"First-touch role" = \'awareness\'',
-                                                       "first touched by an awareness campaign")),
-    **dict.fromkeys(("mqls", "acceptance_rate", "median_hours_to_follow_up", "sla_met_share", "lead_quality",
-                     "cost_per_mql", "cost_per_sales_ready_lead"), ("people_mql", None)),
-    "never_followed_up": ("people_mql", ('"Followed up" IS NULL', "never followed up")),
-    "sales_ready_mqls": ("people_mql", ('"Sales-ready"', "sales-ready")),
-    **dict.fromkeys(("sals", "cost_per_sal"), ("people_sal", None)),
-    **dict.fromkeys(("sqls", "cost_per_sql"), ("people_sql", None)),
-    "opportunities": ("people_opportunity", None), "won": ("people_won", None),
-    "rejected": ("people_mql", ('"Rejected" IS NOT NULL AND "SAL" IS NULL', "rejected by sales and never accepted")),
-    "disqualified": ("people_mql", ('"Disqualified" IS NOT NULL', "disqualified by sales")),
-    **dict.fromkeys(("opportunities_created", "pipeline", "share_sourced_by_marketing", "cost_per_opportunity",
-                     "pipeline_roi"), ("deals_created", None)),
-    "marketing_sourced_pipeline": ("deals_created", _MARKETING),
-    "marketing_influenced_pipeline": ("deals_created", _INFLUENCED),
-    **dict.fromkeys(("bookings", "average_deal_size", "sales_cycle_days", "bookings_roi"), ("deals_won", None)),
-    "marketing_sourced_bookings": ("deals_won", _MARKETING),
-    "marketing_influenced_bookings": ("deals_won", _INFLUENCED),
-    **dict.fromkeys(("new_customers", "cac"), ("deals_won", ('"Account\'s first win"',
-                                                             "that were their account's first win"))),
-    **dict.fromkeys(("win_rate_count", "win_rate_value"), ("deals_closed", None)),
-    "marketing_spend": ("campaign_costs", None),
-    "awareness_spend": ("campaign_costs", ('"Funnel role" = \'awareness\'', "in the awareness role")),
-    **{name: ("awareness_numbers", (f"replace(lower(trim(\"Measure\")), ' ', '_') = '{name}'",
-                                    name.replace("_", " "))) for name in ("impressions", "reach", "site_visits")},
-}
-_RECORD_PARAMETERS = {"backfill", "source_names", "source_categories", "by_account", "primary_credit",
-                      "lookback_hours",
-                      "awareness_channels", "quarter_start", "quarter_end", "interest_window_days",
-                      "interest_touches", "sales_ready_personas"}
+RECORDS_DIR = sqlfiles.SQL_DIR / "records"
+"""The records behind a number (sql/records): each reads the same (shadowed) tables as the metrics, with bound
+parameters only; a headline metric's `records:` header names the set, its anchor and the condition it counts."""
+
+
+def record_sets() -> dict[str, sqlfiles.SqlFile]:
+    """Every record set Explore can show, by name."""
+    return sqlfiles.folder(RECORDS_DIR, "records")
+
+
+def records_of(metric: MetricSpec) -> tuple[sqlfiles.SqlFile, catalog.RecordsRef]:
+    """The record set behind a headline metric, and what its header says of it (anchor, condition)."""
+    behind = metric.records
+    if behind is None:
+        raise NotApplicable(f"{metric.title} is a breakdown; it has no single set of records behind a number")
+    found = record_sets().get(behind.records)
+    if found is None or behind.anchor not in found.anchors:
+        raise LookupError(f"{metric.name}: records '{behind.records} {behind.anchor}' is not a record set of "
+                          f"sql/records with that anchor")
+    return found, behind
 
 
 class Request(BaseModel):
@@ -323,37 +236,10 @@ class NotMeasured(NotApplicable):
 
 # ---- what a metric measures ---------------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"--[^\n]*")
-
-
-@functools.cache
-def _macro_bodies() -> dict[str, str]:
-    return {name: _COMMENT.sub("", macro.sql) for name, macro in macros.files().items()}
-
-
-@functools.cache
-def _tables_read(name: str) -> frozenset[str]:
-    """The measured tables a metric's SQL reads, directly or through the macros it calls (and those they call)."""
-    bodies = _macro_bodies()
-    texts, seen, pending = [], set(), [_COMMENT.sub("", catalog.spec(name).sql)]
-    while pending:
-        text = pending.pop()
-        texts.append(text)
-        for called in re.findall(r"\b(\w+)\s*\(", text):
-            if called in bodies and called not in seen:
-                seen.add(called)
-                pending.append(bodies[called])
-    tables = set(ROW_VALUES) | set(schema.TABLES) | {"touches"}
-    return frozenset(t for t in tables
-                     if any(re.search(r"\b(?:FROM|JOIN)\s+" + t + r"\b", text, re.IGNORECASE) for text in texts))
-
-
 def measured_tables(metric: MetricSpec) -> frozenset[str]:
-    """The tables whose rows a metric counts or sums (campaigns read only to look up a role are not measured)."""
-    tables = _tables_read(metric.name) - LOOKUPS
-    if "campaigns" in tables and not tables & {"campaign_spend"}:
-        tables = tables - {"campaigns"}
-    return tables
+    """The tables whose rows a metric counts or sums: its header's `measures:` (campaigns read only to look up a
+    role are not measured)."""
+    return frozenset(metric.measures)
 
 
 def why_not(metric: MetricSpec, dimension: str) -> str | None:
@@ -415,16 +301,18 @@ def _scope(cursor: duckdb.DuckDBPyConnection, slot: str, values: dict[str, tuple
 class _Session:
     """One cursor with the shadows installed; every query of one Explore answer runs on it, then it is closed."""
 
-    def __init__(self, source: Any, definitions: Definitions):
+    def __init__(self, source: Source, definitions: Definitions):
         self.cursor = catalog.cursor(source)
         self.db = _database(self.cursor)
         self.definitions = definitions
         self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_scope (slot VARCHAR, dimension VARCHAR, "
                             "value VARCHAR)")
-        self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_source_map AS SELECT unnest($names) AS "
-                            "source_name, unnest($categories) AS category",
-                            {"names": [names.key(s) or "" for s in definitions.lead_source_categories] or [""],
-                             "categories": list(definitions.lead_source_categories.values()) or [""]})
+        # The charter's source map, bound as the catalog binds it (it does not depend on the filters).
+        charter_map = {name: catalog.PARAMETERS[name].value(None, definitions)
+                       for name in ("source_names", "source_categories")}
+        self.cursor.execute("CREATE OR REPLACE TEMP TABLE explore_source_map AS SELECT "
+                            "CAST($source_names AS VARCHAR[]) AS source_names, "
+                            "CAST($source_categories AS VARCHAR[]) AS source_categories", charter_map)
         self.constrained: dict[str, set[str]] = {}
 
     def constrain(self, slot: str, values: dict[str, tuple[str, ...]]) -> None:
@@ -458,7 +346,7 @@ def _filters_for(metric: MetricSpec, request: Request, region: str | None, segme
     return kept, notes
 
 
-def dimension_values(source: Any, dimension: str, definitions: Definitions | None = None) -> list[tuple[str, str]]:
+def dimension_values(source: Source, dimension: str, definitions: Definitions | None = None) -> list[tuple[str, str]]:
     """Every (key, label) of a non-time dimension in the warehouse, by label; (none) last."""
     if dimension not in _VALUES_SQL:
         raise ValueError(f"“{_shown(dimension)}” has no list of values")
@@ -503,7 +391,7 @@ def _run(session: _Session, metric: MetricSpec, quarter: Quarter, start: dt.date
     return None if pd.isna(value) else float(value)
 
 
-def explore(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+def explore(source: Source, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
             segment: str | None = None) -> Result:
     """The metric's value for each group of `request.by` under the filters (and the filter bar's region and
     segment), each computed by the metric's own SQL on the group's rows."""
@@ -560,15 +448,15 @@ class Records(BaseModel):
     frame: Any
 
 
-def records(source: Any, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
+def records(source: Source, request: Request, definitions: Definitions | None = None, *, region: str | None = None,
             segment: str | None = None) -> Records:
     """The people, deals, campaigns or awareness numbers behind the metric for the picked group (the whole view when
     nothing is picked), with their key fields; at most MAX_RECORDS rows, `total` counts them all."""
     definitions = definitions or Definitions()
     metric = catalog.spec(request.metric)
-    record_set, condition = METRIC_RECORDS[metric.name]
-    noun, sql, order = RECORDS[record_set]
-    sql = "SELECT * FROM (" + sql + ") WHERE " + (condition[0] if condition else "true") + " ORDER BY " + order
+    record_set, behind = records_of(metric)
+    # The condition is fixed text from the metric's header (catalog-validated), never from the request.
+    sql = "SELECT * FROM (" + record_set.sql + ") AS records WHERE " + (behind.condition or "true")
     filters, _ = _filters_for(metric, request, region, segment)
     start, end = request.quarter.start, request.quarter.end
     group: dict[str, tuple[str, ...]] = {}
@@ -587,15 +475,15 @@ def records(source: Any, request: Request, definitions: Definitions | None = Non
     try:
         session.constrain("filter", filters)
         session.constrain("group", group)
-        db = session.db + ".main"
-        text = sql.replace("{db}", db)
-        params = {name: catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
-                  for name in sorted(_RECORD_PARAMETERS) if "$" + name in text}
-        if "quarter_start" in params:
-            params["quarter_start"], params["quarter_end"] = start, end
-        total = session.cursor.execute("SELECT count(*) FROM (" + text + ")", params).fetchall()[0][0]
-        frame = session.cursor.execute(text + " LIMIT $record_limit", {**params, "record_limit": MAX_RECORDS}).df()
+        # Exactly the parameters the record set declares: the picked period's bounds, the metric's anchor, the rest
+        # as the catalog binds them.
+        given = {"quarter_start": start, "quarter_end": end, "anchor": behind.anchor}
+        params = {name: given[name] if name in given else
+                  catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
+                  for name in record_set.parameters}
+        total = session.cursor.execute("SELECT count(*) FROM (" + sql + ")", params).fetchall()[0][0]
+        frame = session.cursor.execute(sql + " LIMIT $record_limit", {**params, "record_limit": MAX_RECORDS}).df()
     finally:
         session.close()
-    what = RECORD_PHRASES[record_set] + (f", {condition[1]}" if condition else "")
-    return Records(noun=noun, what=what, period=where, total=int(total), frame=frame)
+    what = record_set.anchors[behind.anchor] + (f", {behind.phrase}" if behind.phrase else "")
+    return Records(noun=record_set.title.lower(), what=what, period=where, total=int(total), frame=frame)

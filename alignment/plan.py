@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 
 from alignment import catalog, warehouse
-from alignment.board.spec import TimelineRow, TimelineSpec
 from alignment.periods import Quarter
+from alignment.presentation.specs import TimelineRow, TimelineSpec
 
 STATUSES = ("planned", "running", "done")
 """A campaign's status on the data's as-of day: not started yet, under way, or over."""

@@ -103,10 +103,10 @@ class Person(CanonicalTable):
     grain: ClassVar[str] = "one row per lead or contact"
     key: ClassVar[tuple[str, ...]] = ("person_id",)
     person_id: Id
-    kind: Literal["lead", "contact"]
+    kind: Literal[PERSON_KINDS]
     account_id: str | None = refers_to("accounts.account_id")
     title: str | None = None
-    persona: Literal["decision_maker", "influencer", "user", "other"] | None = None
+    persona: Literal[PERSONAS] | None = None
     lead_source: str | None = None
     owner_id: str | None = refers_to("users.user_id")
     created_at: dt.datetime
@@ -121,7 +121,7 @@ class LifecycleEvent(CanonicalTable):
     table: ClassVar[str] = "lifecycle_events"
     grain: ClassVar[str] = "one row per stage reached"
     person_id: str = refers_to("people.person_id", strict=True, required=True)
-    stage: Literal["inquiry", "mql", "sal", "sql", "rejected", "disqualified", "recycled"]
+    stage: Literal[STAGES]
     occurred_at: dt.datetime
     reason: str | None = None
     actor_id: str | None = None
@@ -201,7 +201,7 @@ class Campaign(CanonicalTable):
     campaign_id: Id
     name: Annotated[str, Field(min_length=1)]
     channel: Annotated[str, Field(min_length=1)]
-    funnel_role: Literal["awareness", "demand_gen"] | None = Field(
+    funnel_role: Literal[FUNNEL_ROLES] | None = Field(
         None, description="the role the CRM gives the campaign; empty: its channel's under the charter's awareness "
                           "channels, decided when the numbers are read")
     objective: str | None = None

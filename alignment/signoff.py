@@ -14,6 +14,7 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alignment import demo, keys, quality, sqlfiles, warehouse
+from alignment.catalog import Source
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
 from alignment.sqlite_files import open_private
@@ -707,22 +708,22 @@ def check_chain(records: list[Record]) -> list[str]:
 
 # --- the content a quarter is signed over, taken from the warehouse ---------------------------------------------------
 
-def data_fingerprint(source: Any) -> str:
+def data_fingerprint(source: Source) -> str:
     """The fingerprint of the loaded extracts (the same files give the same fingerprint)."""
     return warehouse.dataset_info(source).data_fingerprint
 
 
-def current_content(source: Any, charter: Charter) -> Content:
+def current_content(source: Source, charter: Charter) -> Content:
     return Content(charter=charter, values=metric_values(source, charter), data_fingerprint=data_fingerprint(source))
 
 
-def checklist(source: Any) -> list[dict[str, Any]]:
+def checklist(source: Source) -> list[dict[str, Any]]:
     """The data-quality checklist shown before signing: every audit with how many records it finds."""
     return [{"name": c.name, "title": c.title, "count": c.count, "severity": c.severity}
             for c in quality.run_checks(source)]
 
 
-def sign(ledger: Ledger, user: User, source: Any, quarter: Quarter | str, *, comment: str,
+def sign(ledger: Ledger, user: User, source: Source, quarter: Quarter | str, *, comment: str,
          acknowledged_checklist: bool, shown_signature: str | None = None) -> Record:
     """Sign the quarter's charter in force over the warehouse as it is now; refused when the numbers are not the ones
     the signer was shown (`shown_signature`)."""

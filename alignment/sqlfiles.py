@@ -16,14 +16,19 @@ that should return no rows), sql/records (what Explore shows behind a bar), sql/
 itself: warehouse metadata, look-ups), sql/sqlite (the import history's and the sign-off ledger's statements),
 sql/demo (the demo company's extracts), sql/inputs.sql; the import's transforms live beside the adapters, in
 alignment/ingest/sql/<format>/."""
+IMPORT_SQL_DIR = ROOT / "alignment" / "ingest" / "sql"
+"""The import's own files, beside the adapters: <format>/NN_step.sql, an adapter's steps run in file-name order (files
+sharing a step number are alternatives the adapter chooses between; a file with no number is a check it runs by
+name), <format>/audits/ (rows an import left out or read another way, reported with it), and macros/, the parsing
+macros staging installs."""
 
 Kind = Literal["derived", "macro", "audit", "records", "transform", "query"]
 FIELDS: dict[str, tuple[str, ...]] = {
     # every header field a kind of file writes out, in this order
     "derived": ("name", "title", "grain", "reads", "columns"),
     "macro": ("name", "title", "arguments", "returns", "reads", "columns"),
-    "audit": ("name", "title", "description", "severity", "reads", "columns"),
-    "records": ("name", "title", "grain", "reads", "parameters", "columns"),
+    "audit": ("name", "title", "description", "severity", "reads", "import_warning", "columns"),
+    "records": ("name", "title", "grain", "anchors", "reads", "parameters", "columns"),
     "transform": ("name", "title", "reads", "writes", "parameters", "columns"),
     "query": ("name", "title", "reads", "writes", "parameters", "columns"),
 }
@@ -41,6 +46,17 @@ def _names(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
 
 
+def _anchors(text: str, where: str) -> dict[str, str]:
+    anchors = {}
+    for item in (part.strip() for part in text.split(";")):
+        name, equals, phrase = (piece.strip() for piece in item.partition("="))
+        if not (equals and IDENTIFIER.match(name) and phrase):
+            raise ValueError(f"{where}anchors: '{item}' is not 'name = what its records are called' (e.g. "
+                             "'mql = people who became MQLs'), items separated by ';'")
+        anchors[name] = phrase
+    return anchors
+
+
 class SqlFile(BaseModel):
     """One headed SQL file: what it is called and computes (grain), what it reads, one comment per output column."""
 
@@ -52,8 +68,13 @@ class SqlFile(BaseModel):
     grain: str | None = None
     description: str | None = None
     severity: Literal["warning", "info"] | None = None
+    # An audit of rows the import warns about too: the column the warning names (of the first table it reads).
+    import_warning: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     arguments: tuple[str, ...] = ()
     returns: Literal["scalar", "table"] | None = None
+    anchors: dict[str, str] = Field(default_factory=dict, description="records: each event that puts a record in "
+                                    "the period ($anchor), with what its records are called (`mql = people who became "
+                                    "MQLs; …`)")
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     parameters: tuple[str, ...] = ()
@@ -71,6 +92,9 @@ class SqlFile(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> "SqlFile":
+        if self.kind == "records" and not self.anchors:
+            raise ValueError(f"{self.name}: name the event that puts a record in the period and what its records are "
+                             "called (anchors: name = phrase; …)")
         if self.returns != "scalar" and not self.columns:
             raise ValueError(f"{self.name}: describe every output column under columns (`--   name: what it holds`)")
         used = set(PARAMETER.findall("\n".join(line for line in self.sql.splitlines()
@@ -78,6 +102,8 @@ class SqlFile(BaseModel):
         if used != set(self.parameters):
             raise ValueError(f"{self.name}: the SQL uses {sorted(used)} but the header declares "
                              f"{sorted(self.parameters)}; list exactly the parameters the SQL uses")
+        if len(self.writes) > 1:
+            raise ValueError(f"{self.name}: a transform writes one table; split it into one file per table")
         return self
 
 
@@ -94,6 +120,8 @@ def parse(text: str, kind: Kind, path: Path | None = None) -> SqlFile:
     for listed in ("arguments", "reads", "writes", "parameters"):
         if listed in fields:
             fields[listed] = _names(fields[listed])
+    if "anchors" in fields:
+        fields["anchors"] = _anchors(fields["anchors"], where)
     fields = {key: value for key, value in fields.items() if value != ""}
     return SqlFile(kind=kind, **fields, columns=columns, sql=sql, path=path)
 
@@ -124,6 +152,12 @@ def sqlite(name: str) -> str:
 def create_table(file: SqlFile) -> str:
     """`CREATE OR REPLACE TABLE name AS` the file's query (a derived table)."""
     return "CREATE OR REPLACE TABLE " + quote(file.name) + " AS\n" + file.sql
+
+
+def create_transform(file: SqlFile) -> str:
+    """`CREATE OR REPLACE TEMP TABLE writes AS` the file's query (a step of an import)."""
+    (table,) = file.writes
+    return "CREATE OR REPLACE TEMP TABLE " + quote(table) + " AS\n" + file.sql
 
 
 def create_macro(file: SqlFile, *, temporary: bool = False) -> str:
@@ -191,11 +225,6 @@ def call(file: SqlFile) -> str:
     return "SELECT * FROM " + quote(file.name) + "(" + ", ".join("$" + argument for argument in file.arguments) + ")"
 
 
-def count_rows(table: str) -> str:
-    """How many rows a table holds."""
-    return "SELECT count(*) FROM " + quote(table)
-
-
 def create_empty_table(table: str, columns: list[tuple[str, str, bool]]) -> str:
     """An empty table of (name, SQL type, whether NOT NULL) columns: the DDL of a contract."""
     body = ",\n  ".join(quote(name) + " " + sql_type + (" NOT NULL" if not_null else "")
@@ -219,3 +248,36 @@ def use(database: str) -> str:
 
 def drop_view(view: str) -> str:
     return "DROP VIEW " + quote(view)
+
+
+def bound(file: SqlFile, params: dict | None) -> dict | None:
+    """The parameters a file's SQL uses, taken from `params` (DuckDB refuses any it does not use)."""
+    return {name: (params or {})[name] for name in file.parameters} or None
+
+
+def count_of(query: str) -> str:
+    """How many rows a query (a file's SQL) returns."""
+    return "SELECT count(*) FROM (" + query + ")"
+
+
+def first_rows(query: str) -> str:
+    """A query's first `$limit` rows."""
+    return "SELECT * FROM (" + query + ") LIMIT $limit"
+
+
+def has_rows(relation: str) -> str:
+    """Whether a relation (a table's quoted name, a table function) holds any row, reading at most one."""
+    return "SELECT count(*) FROM (SELECT 1 FROM " + relation + " LIMIT 1)"
+
+
+def row_count(relation: str) -> str:
+    """How many rows a relation (a table's quoted name, a table function) holds."""
+    return "SELECT count(*) FROM " + relation
+
+
+def drop_table(table: str) -> str:
+    return "DROP TABLE IF EXISTS " + quote(table)
+
+
+def rename_table(table: str, new_name: str) -> str:
+    return "ALTER TABLE " + quote(table) + " RENAME TO " + quote(new_name)

@@ -145,7 +145,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     from alignment import schema
 
     cursor = con.cursor()
-    return {t: cursor.execute(sqlfiles.count_rows(t)).fetchall()[0][0] for t in schema.TABLES}
+    return {t: cursor.execute(sqlfiles.row_count(sqlfiles.quote(t))).fetchall()[0][0] for t in schema.TABLES}
 
 
 FILTER_DIMENSIONS = ("region", "segment")

@@ -95,18 +95,11 @@ def timed_phases() -> Iterator[dict[str, list[float]]]:
             if name.startswith("alignment") and getattr(holder, function_name, None) is original:
                 setattr(holder, function_name, wrapper)
                 undo.append((holder, function_name, original))
-        if module.__name__ == "alignment.ingest.salesforce" and function_name == "lead_people":
-            transforms = module.TRANSFORMS
-            transforms[transforms.index(original)] = wrapper
-            undo.append((None, transforms, (wrapper, original)))
     try:
         yield totals
     finally:
         for holder, name, original in reversed(undo):
-            if holder is None:
-                name[name.index(original[0])] = original[1]
-            else:
-                setattr(holder, name, original)
+            setattr(holder, name, original)
 
 
 class _TimedConnection:

@@ -215,8 +215,10 @@ def compute(f: dict[str, pd.DataFrame], quarters: list[Quarter]) -> dict[str, li
         bookings = float(won["amount"].sum())
         put("bookings", bookings)
         put("average_deal_size", _ratio(bookings, len(won)))
-        cycle = (won["closed_at"] - won["created_at"]).dt.total_seconds() / 86400
-        put("sales_cycle_days", float(cycle.median()) if len(won) else None)
+        # Calendar days, as the catalog counts them (a close date has no hour); a close before the opening gives none.
+        cycle = (won["closed_at"].dt.normalize() - won["created_at"].dt.normalize()).dt.days
+        cycle = cycle.where(cycle >= 0)
+        put("sales_cycle_days", float(cycle.median()) if cycle.notna().any() else None)
         closed = deals[deals["is_closed"] & inside(deals["closed_at"])]
         put("win_rate_count", _ratio(closed["is_won"].sum(), len(closed)))
         put("win_rate_value", _ratio(closed.loc[closed["is_won"], "amount"].sum(), closed["amount"].sum()))

@@ -91,7 +91,7 @@ def _scanned(node: object, scans: list[tuple[str, list[str], str]]) -> None:
 
 def scanned_columns(reader: warehouse.Reader, quarter: str, names: list[str]) -> dict[str, list[str]]:
     """The tables and columns the scorecard's queries for `names` read, from DuckDB's own plans of them."""
-    base = catalog._filters(None, quarter)
+    base = catalog._filters({"quarter": quarter})
     quarters = catalog._trend_quarters(base)
     scans: list[tuple[str, list[str], str]] = []
     plan_cursor = catalog.cursor(reader)
@@ -149,8 +149,8 @@ def main() -> None:
     for label, names in ((f"all {len(headline)} headline metrics", headline),
                          (f"the {len(in_pandas)} in the pandas version", in_pandas)):
         scanned = scanned_columns(reader, args.quarter, names)
-        card, cards = timed(lambda names=names: catalog.scorecard(reader, args.quarter, names=names), args.repeats,
-                             label)
+        card, cards = timed(lambda names=names: catalog.scorecard(reader, {"quarter": args.quarter}, names=names),
+                             args.repeats, label)
         scan, _ = timed(lambda scanned=scanned: bare_scan(reader, scanned), args.repeats, label + " scan")
         rows.append((label, card, scan, cards, scanned))
         print(f"scorecard, {label} (median of {args.repeats}, warm): {card:.3f} s; bare scan of the "

@@ -55,7 +55,7 @@ def main() -> None:
     for quarter in args.quarter or ["2026-Q2"]:
         for case, (filters, choices) in CASES.items():
             definitions = catalog.Definitions(**choices)
-            cards = catalog.scorecard(reader, quarter, filters, definitions)
+            cards = catalog.scorecard(reader, {**filters, "quarter": quarter}, definitions)
             for card in cards:
                 dumped[f"{quarter} | {case} | {card.name}"] = [point.value for point in card.trend]
                 if args.skip_per_file:

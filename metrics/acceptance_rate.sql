@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, mql_dates, sal_dates
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql
 -- columns:
 --   value: accepted / (accepted + rejected), as a fraction (empty when no MQL was accepted or rejected)
 --   accepted: MQLs of the quarter with a SAL date (at any time)

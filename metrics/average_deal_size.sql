@@ -10,19 +10,17 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, amounts
+-- uses: bookings
+-- measures: opportunity_facts
+-- records: deals won
 -- columns:
 --   value: bookings / won deals closing in the quarter (empty when none was won)
 --   bookings: sum of amount of won opportunities closing in the quarter
 --   won_deals: how many won opportunities close in the quarter
 WITH won AS (
-  SELECT * FROM deals()
-  WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
-    AND in_scope(region, segment, $region, $segment)
-),
-totals AS (
-  SELECT coalesce(sum(amount), 0) AS bookings, count(*) AS won_deals FROM won
+  SELECT value AS bookings, won_deals FROM metric_bookings($quarter_start, $quarter_end, $region, $segment)
 ),
 final AS (
-  SELECT CAST(bookings AS DOUBLE) / nullif(won_deals, 0) AS value, bookings, won_deals FROM totals
+  SELECT CAST(bookings AS DOUBLE) / nullif(won_deals, 0) AS value, bookings, won_deals FROM won
 )
 SELECT * FROM final

@@ -12,6 +12,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, awareness_channels
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   channel: the awareness channel
 --   campaigns: its campaigns with cost in the quarter

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, awareness_channels
 -- needs: people, touches
+-- uses:
+-- measures: person_stage_dates
+-- records: people inquiry; first touched by an awareness campaign; "First-touch role" = 'awareness'
 -- columns:
 --   value: inquiries of the quarter whose earliest responded touch (ties by campaign id) is an awareness campaign
 WITH inquiries AS (

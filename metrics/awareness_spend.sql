@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, awareness_channels
 -- needs: spend
+-- uses:
+-- measures: campaign_spend, campaigns
+-- records: campaign_costs in_period; in the awareness role; "Funnel role" = 'awareness'
 -- columns:
 --   value: cost of awareness-role campaigns falling in the quarter
 --   cost_from_budget: the part of it taken from budgeted cost because no actual cost was recorded (flagged)

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, amounts
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won
 -- columns:
 --   value: sum of amount (empty = 0) of won opportunities whose close_date is in the quarter
 --   won_deals: how many such opportunities

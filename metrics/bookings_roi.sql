@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches, spend
+-- uses: marketing_spend
+-- measures: campaign_spend, campaigns, opportunity_facts
+-- records: deals won
 -- columns:
 --   value: attributed_bookings / marketing_spend (empty when nothing was spent)
 --   attributed_bookings: amount of opportunities won in the quarter with an eligible touch before the end of their
@@ -22,7 +25,7 @@ WITH credited AS (
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
 ),
 spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 final AS (
   SELECT CAST(attributed_bookings AS DOUBLE) / nullif(marketing_spend, 0) AS value, attributed_bookings,

@@ -10,16 +10,18 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end
 -- needs: opportunities, deal_accounts, spend
+-- uses: marketing_spend, new_customers
+-- measures: campaign_spend, campaigns, opportunity_facts
+-- records: deals won; that were their account's first win; "Account's first win"
 -- columns:
 --   value: marketing spend / new customers (empty when no new customer was won)
 --   marketing_spend: cost of every campaign falling in the quarter
---   new_customers: accounts whose earliest won close_date is in the quarter
+--   new_customers: accounts whose earliest won close_date is in the quarter, in every region and segment
 WITH spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 customers AS (
-  SELECT count(*) AS new_customers FROM account_first_wins()
-  WHERE first_won_at >= $quarter_start AND first_won_at < $quarter_end
+  SELECT value AS new_customers FROM metric_new_customers($quarter_start, $quarter_end, NULL, NULL)
 ),
 final AS (
   SELECT CAST(marketing_spend AS DOUBLE) / nullif(new_customers, 0) AS value, marketing_spend, new_customers

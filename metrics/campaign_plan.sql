@@ -12,6 +12,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

@@ -16,6 +16,9 @@
 --   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
 --   attribution_models, markov_channels, markov_effects
 -- needs:
+-- uses: lead_quality_by_campaign
+-- measures:
+-- records:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name
@@ -56,17 +59,11 @@ responses AS (
   SELECT campaign_id, count(*) AS responses FROM touches
   WHERE touch_at >= $quarter_start AND touch_at < $quarter_end GROUP BY campaign_id
 ),
-mqls AS (
-  SELECT person_id, mql_at, is_sales_ready
-  FROM period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
-                          $sales_ready_personas)
-),
 quality AS (
-  -- as lead_quality_by_campaign: the quarter's MQLs the campaign touched at or before their mql_at
-  SELECT t.campaign_id, count(DISTINCT m.person_id) AS mqls,
-         count(DISTINCT m.person_id) FILTER (WHERE m.is_sales_ready) AS sales_ready_mqls
-  FROM mqls m JOIN touches t ON t.person_id = m.person_id AND t.touch_at <= m.mql_at
-  GROUP BY t.campaign_id
+  -- the quarter's MQLs the campaign touched at or before their mql_at, company-wide
+  SELECT campaign_id, mqls, sales_ready_mqls
+  FROM metric_lead_quality_by_campaign($quarter_start, $quarter_end, NULL, NULL, $backfill, $interest_window_days,
+                                       $interest_touches, $sales_ready_personas)
 ),
 influenced AS (
   SELECT campaign_id, count(*) AS influenced_deals, sum(amount) AS influenced_pipeline

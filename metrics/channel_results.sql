@@ -15,6 +15,9 @@
 --   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
 --   attribution_models, markov_channels, markov_effects
 -- needs:
+-- uses: lead_quality_by_channel
+-- measures:
+-- records:
 -- columns:
 --   channel: the channel ('(unattributed)': deals no campaign touched)
 --   funnel_role: awareness or demand_gen (the channel's under the charter's mapping)
@@ -32,16 +35,11 @@ WITH costs AS (
   SELECT channel, count(*) FILTER (WHERE cost > 0) AS campaigns, coalesce(sum(cost), 0) AS cost
   FROM campaign_costs($quarter_start, $quarter_end) GROUP BY channel
 ),
-mqls AS (
-  SELECT person_id, mql_at, is_sales_ready
-  FROM period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
-                          $sales_ready_personas)
-),
 quality AS (
-  SELECT t.channel, count(DISTINCT m.person_id) AS mqls,
-         count(DISTINCT m.person_id) FILTER (WHERE m.is_sales_ready) AS sales_ready_mqls
-  FROM mqls m JOIN touches t ON t.person_id = m.person_id AND t.touch_at <= m.mql_at
-  GROUP BY t.channel
+  -- the quarter's MQLs a campaign of the channel touched at or before their mql_at, company-wide
+  SELECT channel, mqls, sales_ready_mqls
+  FROM metric_lead_quality_by_channel($quarter_start, $quarter_end, NULL, NULL, $backfill, $interest_window_days,
+                                      $interest_touches, $sales_ready_personas)
 ),
 credit AS (
   SELECT coalesce(c.channel, '(unattributed)') AS channel,

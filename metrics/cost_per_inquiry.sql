@@ -8,18 +8,20 @@
 -- pairs_with: cac
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end, backfill
+-- parameters: quarter_start, quarter_end
 -- needs: people, spend
+-- uses: marketing_spend, inquiries
+-- measures: campaign_spend, campaigns, person_stage_dates
+-- records: people inquiry
 -- columns:
 --   value: marketing spend / people whose inquiry date is in the quarter (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter
---   people: people whose inquiry date (back-filled under the back-fill policy) is in the quarter
+--   people: inquiries of the quarter, in every region and segment
 WITH spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 reached AS (
-  SELECT count(*) AS people FROM person_stages($backfill)
-  WHERE inquiry_at >= $quarter_start AND inquiry_at < $quarter_end
+  SELECT value AS people FROM metric_inquiries($quarter_start, $quarter_end, NULL, NULL)
 ),
 final AS (
   SELECT CAST(marketing_spend AS DOUBLE) / nullif(people, 0) AS value, marketing_spend, people FROM spend, reached

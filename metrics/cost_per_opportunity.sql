@@ -10,15 +10,18 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end
 -- needs: opportunities, spend
+-- uses: marketing_spend, opportunities_created
+-- measures: campaign_spend, campaigns, opportunity_facts
+-- records: deals created
 -- columns:
 --   value: marketing spend / opportunities created in the quarter (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter
---   deals: opportunities created in the quarter
+--   deals: opportunities created in the quarter, in every region and segment
 WITH spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 created AS (
-  SELECT count(*) AS deals FROM deals() WHERE created_at >= $quarter_start AND created_at < $quarter_end
+  SELECT value AS deals FROM metric_opportunities_created($quarter_start, $quarter_end, NULL, NULL)
 ),
 final AS (
   SELECT CAST(marketing_spend AS DOUBLE) / nullif(deals, 0) AS value, marketing_spend, deals FROM spend, created

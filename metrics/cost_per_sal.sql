@@ -10,16 +10,19 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, backfill
 -- needs: people, sal_dates, spend
+-- uses: marketing_spend, sals
+-- measures: campaign_spend, campaigns, person_stage_dates
+-- records: people sal
 -- columns:
 --   value: marketing spend / people whose sal date is in the quarter (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter
---   people: people whose sal date (back-filled under the back-fill policy) is in the quarter
+--   people: sals of the quarter, in every region and segment (people whose sal date, back-filled under
+--     the back-fill policy, is in it)
 WITH spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 reached AS (
-  SELECT count(*) AS people FROM person_stages($backfill)
-  WHERE sal_at >= $quarter_start AND sal_at < $quarter_end
+  SELECT value AS people FROM metric_sals($quarter_start, $quarter_end, NULL, NULL, $backfill)
 ),
 final AS (
   SELECT CAST(marketing_spend AS DOUBLE) / nullif(people, 0) AS value, marketing_spend, people FROM spend, reached

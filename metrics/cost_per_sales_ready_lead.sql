@@ -11,17 +11,21 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, backfill, interest_window_days, interest_touches, sales_ready_personas
 -- needs: people, mql_dates, target_accounts, personas, touches, spend
+-- uses: marketing_spend, sales_ready_mqls
+-- measures: campaign_spend, campaigns, person_stage_dates
+-- records: people mql
 -- columns:
 --   value: marketing spend / sales-ready MQLs (empty when there is none)
 --   marketing_spend: cost of every campaign falling in the quarter
---   sales_ready_mqls: MQLs of the quarter at a target account, with a decision persona and enough interest
+--   sales_ready_mqls: MQLs of the quarter at a target account, with a decision persona and enough interest, in every
+--     region and segment
 WITH spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 ready AS (
-  SELECT count(*) FILTER (WHERE is_sales_ready) AS sales_ready_mqls
-  FROM period_mql_quality($backfill, $quarter_start, $quarter_end, $interest_window_days, $interest_touches,
-                          $sales_ready_personas)
+  SELECT value AS sales_ready_mqls
+  FROM metric_sales_ready_mqls($quarter_start, $quarter_end, NULL, NULL, $backfill, $interest_window_days,
+                               $interest_touches, $sales_ready_personas)
 ),
 final AS (
   SELECT CAST(marketing_spend AS DOUBLE) / nullif(sales_ready_mqls, 0) AS value, marketing_spend, sales_ready_mqls

@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   opportunity_id: the deal
 --   name: its name

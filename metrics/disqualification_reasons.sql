@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   reason: the reason recorded with the person's first disqualification ('(no reason given)' when empty)
 --   people: disqualified MQLs of the quarter with this reason

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, mql_dates, disqualifications
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql; disqualified by sales; "Disqualified" IS NOT NULL
 -- columns:
 --   value: MQLs of the quarter with a disqualification date (at any time)
 WITH mqls AS (

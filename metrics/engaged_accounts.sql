@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   account_id: the account
 --   account_name: its name

@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   person_id: the person
 --   title: their job title

@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   region: the region of the MQL's account ('(none)' without one)
 --   owner_id: the MQL's owner ('(none)' without one)

@@ -10,6 +10,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   band: time from mql_at to the first follow-up (upper bounds inclusive), or 'never'
 --   band_order: 1 (fastest) to 6 (never), for sorting

@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   split_value: the value of the split dimension ('(all)' without a split; '(none)' when a person or deal has none)
 --   stage_order: 1 (inquiry) to 6 (won)

@@ -13,6 +13,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
 -- needs: opportunities
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   view: 'cohort' (the deals created in the quarter, followed to the data's as-of date) or 'period' (the deals
 --     entering each stage during the quarter, whenever they were created)

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region
 -- needs: impressions
+-- uses:
+-- measures: awareness_metrics
+-- records: awareness_numbers reported; impressions; replace(lower(trim("Measure")), ' ', '_') = 'impressions'
 -- columns:
 --   value: sum of the 'impressions' awareness numbers whose period starts in the quarter
 WITH reported AS (

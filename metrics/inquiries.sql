@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: people
+-- uses:
+-- measures: person_stage_dates
+-- records: people inquiry
 -- columns:
 --   value: people created in the quarter
 WITH final AS (

@@ -12,6 +12,9 @@
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
 -- needs: people, mql_dates, target_accounts, personas, touches
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql
 -- columns:
 --   value: sales-ready MQLs / MQLs, as a fraction (empty when there is no MQL)
 --   sales_ready_mqls: MQLs at a target account, with a decision persona and enough responded touches before mql_at

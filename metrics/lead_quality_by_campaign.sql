@@ -12,6 +12,9 @@
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   campaign_id: the campaign
 --   campaign_name: its name

@@ -12,6 +12,9 @@
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   channel: the campaign channel
 --   mqls: MQLs of the quarter touched by the channel at or before their mql_at (each person once per channel)

@@ -11,6 +11,9 @@
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   owner_id: the MQL's owner ('(none)' without one)
 --   owner_name: the owner's name from users

@@ -11,6 +11,9 @@
 -- parameters: quarter_start, quarter_end, region, segment, backfill, interest_window_days, interest_touches,
 --   sales_ready_personas
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   segment: the segment of the MQL's account ('(none)' without an account or segment)
 --   mqls: MQLs of the quarter

@@ -12,6 +12,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won; influenced by marketing; "Marketing-influenced"
 -- columns:
 --   value: sum of amount of opportunities won with close date in the quarter that were influenced
 --   deals: how many such opportunities

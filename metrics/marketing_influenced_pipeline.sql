@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches
+-- uses:
+-- measures: opportunity_facts
+-- records: deals created; influenced by marketing; "Marketing-influenced"
 -- columns:
 --   value: sum of amount of opportunities created in the quarter with an eligible touch in the pipeline-basis window
 --   deals: how many such opportunities

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
 -- needs: opportunities, amounts, lead_sources
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won; sourced by marketing; "Source category" = 'marketing'
 -- columns:
 --   value: sum of amount of won opportunities closing in the quarter whose source category is marketing
 --   won_deals: how many such opportunities

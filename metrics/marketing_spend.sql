@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end
 -- needs: spend
+-- uses:
+-- measures: campaign_spend, campaigns
+-- records: campaign_costs in_period
 -- columns:
 --   value: cost of every campaign falling in the quarter
 --   cost_from_budget: the part of it taken from budgeted cost because no actual cost was recorded (flagged)

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, mql_dates, sales_activities
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql
 -- columns:
 --   value: median hours from mql_at to the first sales activity at or after it (empty when none was followed up)
 --   followed_up: MQLs of the quarter with a follow-up (at any time, even after the quarter)

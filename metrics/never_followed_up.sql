@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, mql_dates, sales_activities
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql; never followed up; "Followed up" IS NULL
 -- columns:
 --   value: MQLs of the quarter with no sales activity at or after mql_at
 WITH follow_ups AS (

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, deal_accounts
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won; that were their account's first win; "Account's first win"
 -- columns:
 --   value: accounts whose earliest won close_date is in the quarter
 WITH final AS (

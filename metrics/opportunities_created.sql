@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities
+-- uses:
+-- measures: opportunity_facts
+-- records: deals created
 -- columns:
 --   value: opportunities whose created_at is in the quarter
 WITH final AS (

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, amounts
+-- uses:
+-- measures: opportunity_facts
+-- records: deals created
 -- columns:
 --   value: sum of amount (empty = 0) of opportunities created in the quarter
 --   deals: how many opportunities were created in the quarter

@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   source_category: marketing, sales, partner or other (the deal's source after the fallback)
 --   deals_created: opportunities created in the quarter

@@ -11,17 +11,21 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, by_account, primary_credit, lookback_hours
 -- needs: opportunities, amounts, touches, spend
+-- uses: marketing_influenced_pipeline, marketing_spend
+-- measures: campaign_spend, campaigns, opportunity_facts
+-- records: deals created
 -- columns:
 --   value: attributed_pipeline / marketing_spend (empty when nothing was spent)
---   attributed_pipeline: amount of opportunities created in the quarter credited to campaigns (not unattributed)
+--   attributed_pipeline: amount of opportunities created in the quarter credited to campaigns (not unattributed):
+--     the marketing-influenced pipeline, in every region and segment
 --   marketing_spend: cost of every campaign falling in the quarter
 WITH credited AS (
-  SELECT coalesce(sum(amount) FILTER (WHERE is_influenced), 0) AS attributed_pipeline
-  FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
-  WHERE created_at >= $quarter_start AND created_at < $quarter_end
+  SELECT value AS attributed_pipeline
+  FROM metric_marketing_influenced_pipeline($quarter_start, $quarter_end, NULL, NULL, $by_account, $primary_credit,
+                                            $lookback_hours)
 ),
 spend AS (
-  SELECT coalesce(sum(cost), 0) AS marketing_spend FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
 ),
 final AS (
   SELECT CAST(attributed_pipeline AS DOUBLE) / nullif(marketing_spend, 0) AS value, attributed_pipeline,

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region
 -- needs: reach
+-- uses:
+-- measures: awareness_metrics
+-- records: awareness_numbers reported; reach; replace(lower(trim("Measure")), ' ', '_') = 'reach'
 -- columns:
 --   value: sum of the 'reach' awareness numbers whose period starts in the quarter
 WITH reported AS (

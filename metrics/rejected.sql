@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, mql_dates, rejections
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql; rejected by sales and never accepted; "Rejected" IS NOT NULL AND "SAL" IS NULL
 -- columns:
 --   value: MQLs of the quarter with a rejection date and no SAL date
 WITH mqls AS (

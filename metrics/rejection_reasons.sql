@@ -10,6 +10,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   reason: the reason recorded with the person's first rejection ('(no reason given)' when empty)
 --   people: rejected MQLs of the quarter (never accepted) with this reason

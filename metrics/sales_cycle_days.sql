@@ -11,9 +11,12 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities
+-- uses:
+-- measures: opportunity_facts
+-- records: deals won
 -- columns:
---   value: median of fractional days from created_at to midnight UTC of close_date, over won deals closing in the
---     quarter
+--   value: median of calendar days from created_at to close_date, over won deals closing in the quarter (a deal
+--     closing before it was created gives no duration)
 --   won_deals: how many won opportunities close in the quarter
 WITH won AS (
   SELECT * FROM deals()

@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, sal_dates
+-- uses:
+-- measures: person_stage_dates
+-- records: people sal
 -- columns:
 --   value: people whose sal date (back-filled from the next stage reached, under the back-fill policy) is in the
 --     quarter

@@ -10,22 +10,24 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, source_names, source_categories
 -- needs: opportunities, amounts, lead_sources
+-- uses: marketing_sourced_pipeline, pipeline
+-- measures: opportunity_facts
+-- records: deals created
 -- columns:
 --   value: marketing-sourced pipeline / pipeline, as a fraction (empty when the pipeline is 0)
 --   marketing_sourced_pipeline: sum of amount of the quarter's opportunities whose source category is marketing
 --   pipeline: sum of amount of the quarter's opportunities
-WITH created AS (
-  SELECT * FROM opportunity_sources($source_names, $source_categories)
-  WHERE created_at >= $quarter_start AND created_at < $quarter_end AND in_scope(region, segment, $region, $segment)
+WITH sourced AS (
+  SELECT value AS marketing_sourced_pipeline
+  FROM metric_marketing_sourced_pipeline($quarter_start, $quarter_end, $region, $segment, $source_names,
+                                         $source_categories)
 ),
-totals AS (
-  SELECT coalesce(sum(amount) FILTER (WHERE source_category = 'marketing'), 0) AS marketing_sourced_pipeline,
-         coalesce(sum(amount), 0) AS pipeline
-  FROM created
+created AS (
+  SELECT value AS pipeline FROM metric_pipeline($quarter_start, $quarter_end, $region, $segment)
 ),
 final AS (
   SELECT CAST(marketing_sourced_pipeline AS DOUBLE) / nullif(pipeline, 0) AS value, marketing_sourced_pipeline,
          pipeline
-  FROM totals
+  FROM sourced, created
 )
 SELECT * FROM final

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region
 -- needs: site_visits
+-- uses:
+-- measures: awareness_metrics
+-- records: awareness_numbers reported; site visits; replace(lower(trim("Measure")), ' ', '_') = 'site_visits'
 -- columns:
 --   value: sum of the 'site_visits' awareness numbers whose period starts in the quarter
 WITH reported AS (

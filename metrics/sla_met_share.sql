@@ -11,6 +11,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill, sla_hours
 -- needs: people, mql_dates, sales_activities
+-- uses:
+-- measures: person_stage_dates
+-- records: people mql
 -- columns:
 --   value: MQLs followed up within sla_hours (inclusive) / all MQLs of the quarter, as a fraction
 --   within_sla: MQLs followed up within sla_hours

@@ -12,6 +12,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   week_start: the Monday of the week the reported period starts in
 --   channel: the channel, lower case

@@ -13,6 +13,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end, awareness_channels
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   week_start: the Monday the week starts on
 --   funnel_role: awareness or demand_gen, the campaign's own or its channel's under the charter's mapping

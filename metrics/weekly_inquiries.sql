@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   week_start: the Monday the week starts on
 --   inquiries: people created in the week

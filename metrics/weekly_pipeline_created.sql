@@ -11,6 +11,9 @@
 -- kind: breakdown
 -- parameters: quarter_start, quarter_end
 -- needs:
+-- uses:
+-- measures:
+-- records:
 -- columns:
 --   week_start: the Monday the week starts on
 --   pipeline: sum of amount (empty = 0) of the opportunities created in the week

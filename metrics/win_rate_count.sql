@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, lost_deals
+-- uses:
+-- measures: opportunity_facts
+-- records: deals closed
 -- columns:
 --   value: won / (won + lost) among closed opportunities with close_date in the quarter, as a fraction
 --   won_deals: closed and won opportunities closing in the quarter

@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment
 -- needs: opportunities, amounts, lost_deals
+-- uses:
+-- measures: opportunity_facts
+-- records: deals closed
 -- columns:
 --   value: won amount / closed amount among closed opportunities with close_date in the quarter, as a fraction
 --   won_amount: amount of the closed and won ones

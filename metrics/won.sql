@@ -10,6 +10,9 @@
 -- kind: headline
 -- parameters: quarter_start, quarter_end, region, segment, backfill
 -- needs: people, opportunities, deal_people
+-- uses:
+-- measures: person_stage_dates
+-- records: people won
 -- columns:
 --   value: people whose won date (back-filled from the next stage reached, under the back-fill policy) is in the
 --     quarter

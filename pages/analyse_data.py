@@ -3,8 +3,8 @@
 import streamlit as st
 
 from alignment import history
+from alignment.presentation import formats as fmt
 from ui import context, import_report, imports, layout
-from ui import format as fmt
 from ui.footer import source_name
 from ui.text import literal
 

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from alignment import catalog, explore
+from alignment.presentation import formats as fmt
 from ui import context, figures, filters, tables
 from ui import explore as state
-from ui import format as fmt
 from ui.text import literal
 
 ROLE_LABELS = {"awareness": "Awareness", "demand_gen": "Demand gen", "sales": "Sales"}

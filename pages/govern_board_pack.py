@@ -4,8 +4,8 @@ import streamlit as st
 
 from alignment.board import export
 from alignment.board import pack as packs
+from alignment.presentation import formats as fmt
 from ui import board, context, filters
-from ui import format as fmt
 from ui.text import literal
 
 DOWNLOADS = [("pptx", "PowerPoint", ":material/slideshow:"), ("pdf", "PDF", ":material/picture_as_pdf:"),

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from alignment import awareness
+from alignment.presentation import formats as fmt
 from ui import awareness as estimates
 from ui import charts, figures, filters, numbers, tables
-from ui import format as fmt
 from ui.text import literal
 
 TARGETS = {"pipeline": "Pipeline created", "inquiries": "Inquiries"}

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from alignment.board import csvs
-from ui import campaigns, charts, figures, filters, layout, numbers, tables, theme, tiles
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import campaigns, charts, figures, filters, layout, numbers, tables, tiles
 from ui.text import literal
 
 TILES = ["marketing_influenced_pipeline", "marketing_influenced_bookings", "cost_per_sales_ready_lead",
@@ -70,7 +71,7 @@ if demand.empty:
 else:
     figures.plotly_chart(charts.ranked_bars,
         demand, label="campaign_name", value="attributed_pipeline", unit="currency",
-        x_title=f"Pipeline created in {view.quarter} credited to the campaign", colour=theme.DEMAND_GEN, limit=TOP,
+        x_title=f"Pipeline created in {view.quarter} credited to the campaign", colour=palette.DEMAND_GEN, limit=TOP,
         hover={"cost": ("Cost in the quarter", "currency"), "pipeline_roi": ("Pipeline ROI", "ratio"),
                "attributed_bookings": ("Attributed bookings", "currency")}, key="campaigns_pipeline_bars")
 st.markdown(f"**Pipeline ROI by channel** · {results.attrs['model_card']}", help=tiles.definition("channel_results"))
@@ -80,7 +81,7 @@ if returning.empty:
 else:
     figures.plotly_chart(charts.ranked_bars,
         returning, label="channel", value="pipeline_roi", unit="ratio",
-        x_title="Attributed pipeline per $1 of the channel's cost in the quarter", colour=theme.DEMAND_GEN,
+        x_title="Attributed pipeline per $1 of the channel's cost in the quarter", colour=palette.DEMAND_GEN,
         hover={"cost": ("Cost", "currency"), "attributed_pipeline": ("Attributed pipeline", "currency"),
                "attributed_bookings": ("Attributed bookings", "currency"),
                "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")},

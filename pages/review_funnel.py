@@ -3,8 +3,9 @@ Forrester's four measures per stage."""
 
 import streamlit as st
 
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
 from ui import charts, context, explore, figures, filters, layout, numbers, tables, tiles
-from ui import format as fmt
 
 VIEWS = {"period": "Period", "cohort": "Cohort"}
 STAGE_METRICS = {"inquiry": "inquiries", "mql": "mqls", "sal": "sals", "sql": "sqls", "opportunity": "opportunities",
@@ -75,7 +76,7 @@ if people_loaded or counts_loaded:
                     st.caption("Open a stage's people in Explore:", help="As the period view counts them: the people "
                                "who reached the stage in the quarter.")
                     for stage, metric in STAGE_METRICS.items():
-                        explore.link(metric, view, label=charts.STAGE_LABELS[stage],
+                        explore.link(metric, view, label=palette.STAGE_LABELS[stage],
                                      by=None if split == "none" else split)
 
             st.subheader("Four measures per stage", anchor=False,

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from alignment.board import csvs
-from ui import charts, context, figures, filters, layout, numbers, tables, theme, tiles
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import charts, context, figures, filters, layout, numbers, tables, tiles
 from ui.text import literal
 
 TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
@@ -42,7 +43,7 @@ with outcome_column:
     st.caption(f"What sales did with the {view.quarter} MQLs it has decided on: rejection happens before contact, "
                "disqualification after it; they are reported apart.")
     figures.plotly_chart(charts.outcome_bars, outcomes, label="outcome", value="people", x_title="MQLs",
-                         colours=[theme.SALES, charts.MISS, theme.NEUTRAL], key="leads_outcomes")
+                         colours=[palette.SALES, palette.MISS, palette.NEUTRAL], key="leads_outcomes")
 
 rejected_column, disqualified_column = st.columns(2, gap="large")
 for column, name, verb in ((rejected_column, "rejection_reasons", "rejected"),
@@ -55,7 +56,7 @@ for column, name, verb in ((rejected_column, "rejection_reasons", "rejected"),
         else:
             figures.plotly_chart(charts.ranked_bars,
                 reasons, label="reason", value="people", unit="count", x_title="MQLs (people)",
-                colour=theme.SALES, hover={"share": ("Share", "percent")}, key=f"leads_{name}")
+                colour=palette.SALES, hover={"share": ("Share", "percent")}, key=f"leads_{name}")
 
 # --- follow-up -----------------------------------------------------------------------------------------------------
 st.subheader(f"Follow-up against the {sla} SLA", anchor=False, help=tiles.definition("sla_met_share"))
@@ -90,7 +91,7 @@ else:
                "followed up within the SLA and the MQLs never followed up.")
     figures.plotly_chart(charts.ranked_bars,
         by_owner, label=["owner_name", "region"], value="median_hours", unit="hours",
-        x_title="Median hours to first follow-up", colour=theme.SALES, reference=definitions.sla_hours,
+        x_title="Median hours to first follow-up", colour=palette.SALES, reference=definitions.sla_hours,
         reference_label=f"SLA {sla}", highlight_over=definitions.sla_hours,
         hover={"mqls": ("MQLs", "count"), "sla_met_share": ("Within SLA", "percent"),
                "never_followed_up": ("Never followed up", "count")}, key="leads_follow_up_owners")
@@ -125,7 +126,7 @@ if quality.empty:
 else:
     figures.plotly_chart(charts.ranked_bars,
         quality, label=label, value="lead_quality", unit="percent", x_title="Sales-ready share of MQLs",
-        colour=theme.DEMAND_GEN, limit=TOP, keep_largest="mqls",
+        colour=palette.DEMAND_GEN, limit=TOP, keep_largest="mqls",
         hover={"mqls": ("MQLs", "count"), "sales_ready_mqls": ("Sales-ready", "count")},
         key="leads_quality_chart")
 if many:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import charts, figures, filters, layout, numbers, theme, tiles
+from alignment.presentation import palette
+from ui import charts, figures, filters, layout, numbers, tiles
 
 HEADLINES = ["pipeline", "marketing_sourced_pipeline", "share_sourced_by_marketing", "bookings"]
 DEALS = ["win_rate_count", "win_rate_value", "average_deal_size", "sales_cycle_days"]
@@ -12,7 +13,8 @@ SERIES = {"pipeline": "All pipeline", "marketing_sourced_pipeline": "Marketing-s
           "share_sourced_by_marketing": "Share sourced by marketing",
           "win_rate_count": "By deals", "win_rate_value": "By value",
           "average_deal_size": "Average deal size", "sales_cycle_days": "Sales cycle (days)"}
-TOTAL_VS_MARKETING = {"All pipeline": theme.SALES, "All bookings": theme.SALES, "Marketing-sourced": theme.DEMAND_GEN}
+TOTAL_VS_MARKETING = {"All pipeline": palette.SALES, "All bookings": palette.SALES,
+                      "Marketing-sourced": palette.DEMAND_GEN}
 
 view = filters.current()
 st.caption(filters.describe(view))
@@ -55,12 +57,12 @@ with win_column:
                  help=f"{tiles.definition('win_rate_count')}\n\n{tiles.definition('win_rate_value')}")
     figures.plotly_chart(charts.trend_lines,
         trend(["win_rate_count", "win_rate_value"]), unit="percent", y_title="Won / (won + lost)",
-        colours={"By deals": theme.SALES, "By value": theme.NAVY}, key="win_rate_trend")
+        colours={"By deals": palette.SALES, "By value": palette.NAVY}, key="win_rate_trend")
 with size_column:
     st.subheader("Deal size and sales cycle", anchor=False,
                  help=f"{tiles.definition('average_deal_size')}\n\n{tiles.definition('sales_cycle_days')}")
     figures.plotly_chart(charts.trend_bars,
-        trend(["average_deal_size"]), unit="currency", colours={"Average deal size": theme.SALES},
+        trend(["average_deal_size"]), unit="currency", colours={"Average deal size": palette.SALES},
         y_title="Average deal size", line=trend(["sales_cycle_days"]), line_unit="days",
         line_title="Sales cycle (days)", key="deal_size_trend")
 
@@ -72,5 +74,5 @@ if by_source.empty:
 else:
     figures.plotly_chart(charts.stacked_bars,
         by_source, category="source_category", measures={"pipeline": "Pipeline created", "bookings": "Bookings"},
-        unit="currency", colours=charts.SOURCE_COLOURS, x_title=f"Amount, {view.quarter}",
+        unit="currency", colours=palette.SOURCE_COLOURS, x_title=f"Amount, {view.quarter}",
         key="pipeline_by_source")

@@ -4,9 +4,10 @@ import streamlit as st
 
 from alignment import plan
 from alignment.periods import Quarter
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
 from ui import awareness as estimates
-from ui import charts, context, figures, filters, tables, theme
-from ui import format as fmt
+from ui import charts, context, figures, filters, tables
 from ui.text import literal
 
 
@@ -29,8 +30,8 @@ st.caption(f"{period} · every campaign whose dates overlap the quarters; campai
 with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="plan_filters"):
     channels = st.multiselect("Channel", sorted(campaigns["channel"].dropna().unique()), key="plan_channels",
                               format_func=lambda c: c.replace("_", " "), placeholder="All channels", width=260)
-    roles = st.multiselect("Funnel role", list(theme.FUNNEL_LABELS)[:2], key="plan_roles",
-                           format_func=theme.FUNNEL_LABELS.get, placeholder="Both roles", width=260)
+    roles = st.multiselect("Funnel role", list(palette.FUNNEL_LABELS)[:2], key="plan_roles",
+                           format_func=palette.FUNNEL_LABELS.get, placeholder="Both roles", width=260)
     statuses = st.multiselect("Status", list(plan.STATUSES), key="plan_statuses", placeholder="Any status",
                               width=220)
     unsponsored = st.toggle("Only campaigns without a sales sponsor", key="plan_unsponsored")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from alignment import catalog
+from alignment.presentation import formats as fmt
 from ui import awareness as awareness_estimates
 from ui import charter_view, context, filters, layout, numbers, tiles
 from ui import explore as explore_links
-from ui import format as fmt
 
 snapshot = context.snapshot()
 view = filters.current()

@@ -16,9 +16,10 @@ from pptx.enum.chart import XL_CHART_TYPE
 from streamlit.testing.v1 import AppTest
 
 from alignment import attribution, catalog, cli, plan, warehouse
-from alignment.board import csvs, digest, formats, pdf, pptx, xlsx
+from alignment.board import csvs, digest, pdf, pptx, xlsx
 from alignment.board import pack as packs
-from alignment.board.spec import TimelineSpec
+from alignment.presentation import formats
+from alignment.presentation.specs import TimelineSpec
 from tests.conftest import sign_in
 from ui import charts
 from ui.text import literal
@@ -109,7 +110,7 @@ def test_the_decks_charts_are_native_and_hold_the_catalogs_numbers(files, reader
     # The chart's part embeds its data as a workbook, so PowerPoint can edit it.
     assert pipeline.part.chart_workbook.xlsx_part is not None
     waterfall = _chart(slides, f"People reaching each stage in {QUARTER}")
-    funnel = catalog.funnel(reader, QUARTER).sort_values("stage_order")
+    funnel = catalog.funnel(reader, {"quarter": QUARTER}).sort_values("stage_order")
     assert list(waterfall.plots[0].series[0].values) == [float(p) for p in funnel["people"]]
 
 

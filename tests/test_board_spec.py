@@ -16,12 +16,13 @@ from pptx.enum.dml import MSO_FILL_TYPE
 from pydantic import ValidationError
 
 from alignment import warehouse
-from alignment.board import csvs, digest, formats, pdf, pptx, xlsx
+from alignment.board import csvs, digest, pdf, pptx, xlsx
 from alignment.board.pack import biggest_moves, move_sentence, target_status
-from alignment.board.spec import (BoardPack, ChartSpec, Column, Section, Series, Signature, SignoffStatus,
-                                  TableSpec, TimelineRow, TimelineSpec)
+from alignment.board.spec import BoardPack, Section, Signature, SignoffStatus
 from alignment.catalog import Comparison, TrendPoint
 from alignment.ingest.load import import_extracts
+from alignment.presentation import formats
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec, TimelineRow, TimelineSpec
 from ui import charts
 
 RED, BLUE = "#C44E52", "#1F4E79"

@@ -124,7 +124,8 @@ def header(**changes: str) -> str:
     fields = {"name": "demo_metric", "title": "Demo", "definition": "People who did something in the quarter.",
               "unit": "count", "owner": "marketing", "funnel_role": "demand_gen", "direction": "up",
               "pairs_with": "pipeline", "grain": "one row for the quarter", "kind": "headline",
-              "parameters": "quarter_start, quarter_end", "needs": "people"}
+              "parameters": "quarter_start, quarter_end", "needs": "people", "uses": "",
+              "measures": "person_stage_dates", "records": "people inquiry"}
     fields.update(changes)
     lines = [f"-- {key}: {text}" for key, text in fields.items()]
     return "\n".join(lines + ["-- columns:", "--   value: how many", "SELECT count(*) AS value FROM people",
@@ -146,6 +147,8 @@ def test_a_valid_header_parses():
     ({"parameters": "quarter_start, quarter_end, colour"}, "unknown parameters"),
     ({"definition": "Two sentences. Not one."}, "one plain sentence"),
     ({"name": "Bad Name"}, "pattern"),
+    ({"measures": ""}, "names the tables it measures"),
+    ({"records": ""}, "the records behind its number"),
 ])
 def test_an_invalid_header_says_what_to_fix(changes, message):
     with pytest.raises(ValidationError, match=message):
@@ -198,7 +201,7 @@ def trend() -> duckdb.DuckDBPyConnection:
 
 
 def test_compare_gives_last_quarter_last_year_and_eight_quarters(trend):
-    comparison = catalog.compare(trend, "mqls", "2026-Q3")
+    comparison = catalog.compare(trend, "mqls", {"quarter": "2026-Q3"})
     assert (comparison.value, comparison.last_quarter, comparison.same_quarter_last_year) == (5, 3, 2)
     assert (comparison.change_vs_last_quarter, comparison.change_vs_last_year) == (2, 3)
     assert [(p.quarter, p.value) for p in comparison.trend] == [
@@ -207,16 +210,16 @@ def test_compare_gives_last_quarter_last_year_and_eight_quarters(trend):
     assert comparison.target is None
     # Acceptance: P1..P11 alternate SAL (odd) / rejected (even). 2026-Q3 holds P7..P11 → P7, P9, P11 accepted = 3/5;
     # 2026-Q2 holds P4..P6 → P5 accepted = 1/3; 2025-Q4 had no MQL → empty, and so is the change.
-    acceptance = catalog.compare(trend, "acceptance_rate", "2026-Q3")
+    acceptance = catalog.compare(trend, "acceptance_rate", {"quarter": "2026-Q3"})
     assert acceptance.value == pytest.approx(3 / 5) and acceptance.last_quarter == pytest.approx(1 / 3)
     assert acceptance.target == 0.9
-    assert catalog.compare(trend, "acceptance_rate", "2025-Q4").change_vs_last_quarter is None
+    assert catalog.compare(trend, "acceptance_rate", {"quarter": "2025-Q4"}).change_vs_last_quarter is None
     with pytest.raises(ValueError, match="breakdown"):
-        catalog.compare(trend, "funnel_period", "2026-Q3")
+        catalog.compare(trend, "funnel_period", {"quarter": "2026-Q3"})
 
 
 def test_metrics_for_quarter_lists_every_headline_metric(trend):
-    rows = catalog.metrics_for_quarter(trend, "2026-Q3")
+    rows = catalog.metrics_for_quarter(trend, {"quarter": "2026-Q3"})
     headlines = [m.name for m in catalog.headline_metrics()]
     assert [r["name"] for r in rows] == headlines
     assert all(set(r) == {"name", "title", "value", "unit", "not_measured"} for r in rows)
@@ -227,11 +230,11 @@ def test_metrics_for_quarter_lists_every_headline_metric(trend):
 
 
 def test_funnel_for_the_cli(trend):
-    frame = catalog.funnel(trend, "2026-Q3", view="period")
+    frame = catalog.funnel(trend, {"quarter": "2026-Q3"}, view="period")
     assert list(frame["stage"]) == list(catalog.FUNNEL_STAGES)
     assert list(frame["people"]) == [0, 5, 3, 0, 0, 0]  # P7..P11 became MQLs; P7, P9, P11 SALs
     with pytest.raises(ValueError, match="period' or 'cohort"):
-        catalog.funnel(trend, "2026-Q3", view="sideways")
+        catalog.funnel(trend, {"quarter": "2026-Q3"}, view="sideways")
 
 
 def test_metrics_run_on_the_read_only_warehouse_from_many_threads(tmp_path):

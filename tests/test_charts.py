@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ui import charts, theme
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import charts
 
 
 def test_a_change_is_signed_and_in_the_metric_unit():
@@ -22,7 +23,7 @@ def test_the_waterfall_labels_each_stage_with_the_catalogs_ratio_and_colours_it_
     bars = charts.waterfall(frame).data[0]
     assert list(bars.y) == [100, 40]  # in stage order, whatever the frame's order
     assert bars.x[1] == "<b>MQLs</b><br>flow ratio 40.0%"
-    assert list(bars.marker.color) == [theme.DEMAND_GEN, theme.DEMAND_GEN]
+    assert list(bars.marker.color) == [palette.DEMAND_GEN, palette.DEMAND_GEN]
 
 
 def test_ranked_bars_keep_the_largest_then_sort_largest_on_top():
@@ -37,7 +38,7 @@ def test_bands_meeting_the_sla_are_amber_and_never_is_red():
     frame = pd.DataFrame({"band": ["never", "up to 1 h", "24 to 72 h"], "band_order": [6, 1, 4],
                           "people": [5, 10, 3], "share": [0.28, 0.55, 0.17], "within_sla": [0, 10, 0]})
     assert charts.band_colours(frame) == {"up to 1 h": charts.WITHIN[0], "24 to 72 h": charts.BEYOND[0],
-                                          "never": charts.MISS}
+                                          "never": palette.MISS}
 
 
 @pytest.mark.parametrize("builder", [

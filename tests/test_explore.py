@@ -114,6 +114,40 @@ def test_records_behind_a_bar_worked_by_hand(con):
     assert list(mqls.frame["Person"]) == ["p3"]
 
 
+@pytest.mark.parametrize("metric", [m.name for m in catalog.headline_metrics()])
+def test_every_headline_metric_says_what_it_measures_and_which_records_it_counts(con, metric):
+    spec = catalog.spec(metric)
+    record_set, behind = explore.records_of(spec)
+    assert behind.anchor in record_set.anchors
+    assert spec.measures and set(spec.measures) <= set(explore.ROW_VALUES)
+    # The records' columns are the ones the set declares, and the metric's condition reads them.
+    found = explore.records(con, explore.Request(metric=metric, by="quarter", quarter=Q, pick=Q))
+    assert list(found.frame.columns) == list(record_set.columns)
+    assert found.what.startswith(record_set.anchors[behind.anchor])
+
+
+def test_records_worked_by_hand_follow_the_headers_condition(con):
+    # No sales activity at all: the three MQLs were never followed up, listed by MQL date.
+    never = explore.records(con, explore.Request(metric="never_followed_up", by="region", quarter=Q))
+    assert never.what == "people who became MQLs, never followed up"
+    assert list(never.frame["Person"]) == ["p1", "p2", "p3"]
+    # The deals have no lead source, no converted lead and no contact role: none is sourced by marketing.
+    sourced = explore.records(con, explore.Request(metric="marketing_sourced_pipeline", by="region", quarter=Q))
+    assert (sourced.what, sourced.total) == ("deals opened, sourced by marketing", 0)
+    spend = explore.records(con, explore.Request(metric="marketing_spend", by="channel", quarter=Q, pick="webinar"))
+    assert (spend.noun, spend.what, list(spend.frame["Campaign ID"])) == ("campaigns", "campaigns with cost", ["W1"])
+
+
+def test_a_record_set_or_condition_that_is_not_one_is_refused():
+    with pytest.raises(ValidationError, match="no ';', comments or"):
+        catalog.RecordsRef.parse("deals won; sourced; 1 = 1; DROP TABLE people")
+    with pytest.raises(ValueError, match="is not '<record set> <anchor>'"):
+        catalog.RecordsRef.parse("deals")
+    bogus = catalog.spec("pipeline").model_copy(update={"records": catalog.RecordsRef.parse("deals lost")})
+    with pytest.raises(LookupError, match="not a record set of sql/records with that anchor"):
+        explore.records_of(bogus)
+
+
 def test_explore_leaves_no_trace_on_the_connection(con):
     before = catalog.value(con, "pipeline", {"quarter": Q})
     explore.explore(con, explore.Request(metric="pipeline", by="region", quarter=Q, filters={"owner": ["u2"]}))
@@ -205,3 +239,20 @@ def test_sessions_exploring_at_once_each_see_only_their_own_groups(reader):
         answers = list(pool.map(lambda job: job(), jobs))
     assert answers[0::2] == alone * 2
     assert answers[1::2] == [total] * 16
+
+
+def test_hours_to_follow_up_in_the_records_are_the_slas_hours_not_calendar_days():
+    # MQL at 10:00, first activity at 13:30 the same day: 3.5 hours, as the SLA metrics count them (counting calendar
+    # days gave 0); an activity the next morning at 09:00 is 23 hours.
+    company = Company().account("A1", region="EMEA")
+    company.person("p1", "2026-07-01", account_id="A1").event("p1", "mql", "2026-07-06 10:00")
+    company.person("p2", "2026-07-01", account_id="A1").event("p2", "mql", "2026-07-06 10:00")
+    company.activity("a1", "p1", "2026-07-06 13:30").activity("a2", "p2", "2026-07-07 09:00")
+    connection = company.connect()
+    try:
+        found = explore.records(connection, explore.Request(metric="mqls", by="quarter", quarter=Q, pick=Q))
+        hours = dict(zip(found.frame["Person"], found.frame["Hours to follow-up"]))
+        assert hours == {"p1": 3.5, "p2": 23.0}
+        assert catalog.value(connection, "median_hours_to_follow_up", {"quarter": Q}) == pytest.approx((3.5 + 23) / 2)
+    finally:
+        connection.close()

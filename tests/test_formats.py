@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from alignment.board import formats
+from alignment.presentation import formats
 
 
 @pytest.mark.parametrize("unit, value, shown", [

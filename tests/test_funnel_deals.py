@@ -76,7 +76,7 @@ def rows_of(rows: list[dict], view: str) -> list[dict]:
 
 
 def test_the_deal_cohort_from_stage_history(history):
-    frame = catalog.funnel(history, QUARTER, "deals")
+    frame = catalog.funnel(history, {"quarter": QUARTER}, "deals")
     assert list(frame.columns) == HISTORY_COLUMNS
     cohort = rows_of(run(history, "funnel_deals"), "cohort")
     assert column(cohort, "stage") == ["Discovery", "Proposal", "Negotiation", "won", "lost"]
@@ -162,15 +162,16 @@ def test_deals_without_stage_history_count_at_their_current_stage():
 
 
 def test_the_deal_funnel_splits_by_lead_source_in_its_normal_form(history):
-    frame = catalog.deal_funnel(history, QUARTER, "cohort", {"split": "lead_source"})
+    frame = catalog.deal_funnel(history, {"quarter": QUARTER, "split": "lead_source"}, "cohort")
     by_source = {value: list(part["deals"]) for value, part in frame.groupby("split_value")}
     # "Paid Search" (D1) and "paid_search" (D2) are one source; D3, D4 are Webinar; D5 (no source) is not in the
     # cohort.
     assert by_source == {"paid_search": [2, 2, 2, 1, 0], "webinar": [2, 2, 0, 0, 1]}
-    assert list(catalog.deal_funnel(history, QUARTER, "period", {"split": "lead_source"})["split_value"].unique()) \
-        == ["(none)", "paid_search", "webinar"]
+    period = catalog.deal_funnel(history, {"quarter": QUARTER, "split": "lead_source"}, "period")
+    assert list(period["split_value"].unique()) == ["(none)", "paid_search", "webinar"]
     # The region filter reaches deals through their account: NA holds D3 and D4.
-    assert list(catalog.deal_funnel(history, QUARTER, "cohort", {"region": "NA"})["deals"]) == [2, 2, 0, 0, 1]
+    north_america = catalog.deal_funnel(history, {"quarter": QUARTER, "region": "NA"}, "cohort")
+    assert list(north_america["deals"]) == [2, 2, 0, 0, 1]
 
 
 def test_the_people_funnel_splits_by_lead_source():
@@ -180,7 +181,7 @@ def test_the_people_funnel_splits_by_lead_source():
     company.person("P3", "2026-07-05", lead_source=" Webinar ").person("P4", "2026-07-06")
     con = company.connect()
     for view in ("period", "cohort"):
-        frame = catalog.funnel(con, QUARTER, view, {"split": "lead_source"})
+        frame = catalog.funnel(con, {"quarter": QUARTER, "split": "lead_source"}, view)
         inquiries = frame[frame["stage"] == "inquiry"].set_index("split_value")["people"].to_dict()
         assert inquiries == {"(none)": 1, "paid_search": 2, "webinar": 1}
         assert frame[(frame["stage"] == "mql")].set_index("split_value")["people"]["paid_search"] == 1
@@ -226,23 +227,24 @@ def test_stage_counts_imported_through_a_mapping_give_the_period_view(counted):
         stored = reader.execute("SELECT stage, sum(count) FROM stage_counts GROUP BY stage ORDER BY stage").fetchall()
         # "MQL" is read as mql (stages are read in snake case), the other words through the value map.
         assert stored == [("inquiry", 1199), ("mql", 50), ("won", 2)]
-        frame = catalog.funnel(reader, QUARTER, "period")
+        frame = catalog.funnel(reader, {"quarter": QUARTER}, "period")
         # Weeks starting in Q3: inquiries 120 + 80 = 200 (the 999 of the week of 06-30 belong to Q2); MQLs 30 + 20;
         # won 2. Flow ratios 50/200 = 0.25, 0/50; velocity needs dates per person: empty.
         assert list(frame["people"]) == [200, 50, 0, 0, 0, 2]
         assert list(frame["ratio"].iloc[1:3]) == [0.25, 0.0]
         assert frame["velocity_days"].isna().all()
-        split = catalog.funnel(reader, QUARTER, "period", {"split": "lead_source"})
+        split = catalog.funnel(reader, {"quarter": QUARTER, "split": "lead_source"}, "period")
         inquiries = split[split["stage"] == "inquiry"].set_index("split_value")["people"].to_dict()
         assert inquiries == {"(none)": 0, "paid_search": 120, "webinar": 80}
-        assert list(catalog.funnel(reader, QUARTER, "period", {"region": "NA"})["people"]) == [80, 20, 0, 0, 0, 0]
-        assert catalog.funnel(reader, "2026-Q2", "period")["people"].iloc[0] == 999
+        north_america = catalog.funnel(reader, {"quarter": QUARTER, "region": "NA"}, "period")
+        assert list(north_america["people"]) == [80, 20, 0, 0, 0, 0]
+        assert catalog.funnel(reader, {"quarter": "2026-Q2"}, "period")["people"].iloc[0] == 999
         # No cohort without ids: the rows are empty and the reason is said.
-        assert catalog.funnel(reader, QUARTER, "cohort").empty
+        assert catalog.funnel(reader, {"quarter": QUARTER}, "cohort").empty
         assert catalog.funnel_unavailable(reader, "cohort") == \
             "cohort view needs people with ids (only stage counts were loaded)"
         assert catalog.funnel_unavailable(reader, "period") is None
-        assert catalog.has_data(reader, QUARTER) and not catalog.has_data(reader, "2026-Q4")
+        assert catalog.has_data(reader, {"quarter": QUARTER}) and not catalog.has_data(reader, {"quarter": "2026-Q4"})
         # Inputs no headline metric needs are no data-quality finding.
         assert not any(c.name.startswith("not_measured_stage") for c in quality.run_checks(reader))
     finally:
@@ -251,7 +253,7 @@ def test_stage_counts_imported_through_a_mapping_give_the_period_view(counted):
 
 def test_people_win_over_stage_counts():
     company = Company().person("P1", "2026-07-02").stage_count("2026-07-01", "inquiry", 500)
-    assert list(catalog.funnel(company.connect(), QUARTER, "period")["people"]) == [1, 0, 0, 0, 0, 0]
+    assert list(catalog.funnel(company.connect(), {"quarter": QUARTER}, "period")["people"]) == [1, 0, 0, 0, 0, 0]
 
 
 def test_a_stage_counts_file_in_the_canonical_layout_loads_and_a_bad_stage_is_refused(tmp_path):
@@ -279,10 +281,11 @@ def test_an_older_warehouse_gains_the_stage_counts_table_on_upgrade(tmp_path):
     assert warehouse.upgrade(db) is True
     reader = warehouse.open_reader(db)
     try:
-        assert list(catalog.funnel(reader, QUARTER, "period")["stage"]) == []  # no people, no counts: no rows
+        # No people, no counts: no rows.
+        assert list(catalog.funnel(reader, {"quarter": QUARTER}, "period")["stage"]) == []
         assert catalog.funnel_unavailable(reader, "period") == \
             "period view needs people or stage counts per period (neither was loaded)"
-        assert len(catalog.deal_funnel(reader, QUARTER, "cohort")) == 5
+        assert len(catalog.deal_funnel(reader, {"quarter": QUARTER}, "cohort")) == 5
     finally:
         reader.close()
 

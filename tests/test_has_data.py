@@ -11,7 +11,7 @@ QUARTER = "2026-Q3"  # [2026-07-01, 2026-10-01) UTC
 
 
 def _has_data(company: Company, quarter: str = QUARTER, **filters) -> bool:
-    return catalog.has_data(company.connect(), quarter, filters)
+    return catalog.has_data(company.connect(), {**filters, "quarter": quarter})
 
 
 def _company() -> Company:

@@ -66,8 +66,8 @@ def test_fivetran_seeds_import_with_orphans_as_warnings(tmp_path):
     assert any("form submissions name no campaign" in w.rule for w in report.warnings
                if w.file == "contact_form_submission_data.csv")
     assert "3 contact(s) merged into another contact in HubSpot were read as that contact" in report.assumptions
-    # Email campaign 2 has neither name nor subject.
-    assert ("2", "HubSpot email 2", "email", "demand_gen") == next(r[:4] for r in rows["campaigns"] if r[0] == "2")
+    # Email campaign 2 has neither name nor subject; HubSpot gives an email no funnel role.
+    assert ("2", "HubSpot email 2", "email", None) == next(r[:4] for r in rows["campaigns"] if r[0] == "2")
     # Deal 1521493450 is owned by 37790786, an owner whose first and last names are hashes.
     deal = next(r for r in rows["opportunities"] if r[0] == "1521493450")
     assert deal[3] == "37790786" and deal[4] == T(2020, 2, 6, 4, 12, 22)
@@ -281,7 +281,7 @@ def test_ui_export_into_exact_canonical_rows(tmp_path):
         ("Ana Alvarez", "Ana Alvarez", None, None, None), ("Ben Brook", "Ben Brook", None, None, None),
         ("Cy Chen", "Cy Chen", None, None, None)]
     assert [r[:4] for r in rows["campaigns"]] == [
-        ("9001", "March Newsletter", "email", "demand_gen"), ("9002", "Webinar invite", "email", "demand_gen")]
+        ("9001", "March Newsletter", "email", None), ("9002", "Webinar invite", "email", None)]
     assert rows["campaign_members"] == [
         ("9001", "201", "Clicked", T(2024, 3, 1, 9), True, T(2024, 3, 2, 11)),
         ("9001", "202", "Sent", T(2024, 3, 1, 9), False, None),

@@ -91,9 +91,8 @@ EXPECTED: dict[str, list[tuple]] = {
     "campaigns": [
         # campaign_id, name, channel, funnel_role, objective, content, targeting, start_date, end_date,
         # budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id.
-        # CMP1 has no Channel__c: its Type "Webinar" is the channel. Content falls back to the Description. Neither
-        # campaign has a Funnel_Role__c, so no role is stored: the charter's awareness channels give each its role
-        # when a metric reads it (campaign_role), never the defaults frozen in at import.
+        # CMP1 has no Channel__c: its Type "Webinar" is the channel. No funnel role is given (no Funnel_Role__c):
+        # the charter's channel roles decide it when a number is asked for. Content falls back to the Description.
         ("CMP1", "Spring Webinar", "webinar", None, None, "Product webinar series", None,
          dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0, None, "U2", "U1"),
         ("CMP2", "City Billboards", "billboard", None, None, None, None,
@@ -292,7 +291,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
                        "sf_user_role_data.csv"]
     rows = canonical_rows(db_path)
     assert rows["campaigns"][0] == (
-        "camp001AAA000001", "Q1 Webinar Campaign", "webinar", None, None,  # no role given: the charter's decides
+        "camp001AAA000001", "Q1 Webinar Campaign", "webinar", None, None,
         "Q1 webinar campaign for lead generation", None, dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0,
         None, None, None)
     assert rows["campaign_members"][0] == (

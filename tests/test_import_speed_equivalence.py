@@ -16,7 +16,7 @@ from pydantic import BaseModel, create_model
 
 from alignment import demo, schema
 from alignment.ingest import salesforce
-from alignment.ingest.adapters import AdapterRun, canonical_aliases, resolve_columns
+from alignment.ingest.adapters import AdapterRun, canonical_aliases, resolve_columns, run_transform, transforms
 from alignment.ingest.load import collect_files, import_extracts
 from alignment.ingest.problems import ImportRejected
 from alignment.ingest.readers import read_source
@@ -277,17 +277,17 @@ def test_people_and_memberships_equal_the_grouped_joins(case):
     con = connection()
     salesforce_stage(con, rnd, leads=300, contacts=120, members=3_000, repeat_ids=case == "an id twice",
                      repeat_pairs=case == "ids once, pairs repeat", canonical_members=case == "with a canonical file")
-    con.execute(salesforce.TRANSFORMS[0])  # person_ids
+    run_transform(con, transforms("salesforce")["person_ids"])
     if case in ("ids once, pairs once", "with a canonical file"):  # one row of each person in each campaign
         con.execute("DELETE FROM stage_sf_members WHERE _row IN (SELECT _row FROM (" + MEMBER_ROWS + ") "
                     "WHERE place > 1)")
     repeats = con.execute("SELECT count(*) FROM (" + MEMBER_ROWS + ") WHERE place > 1").fetchall()[0][0]
     assert (repeats > 0) == (case in ("ids once, pairs repeat", "an id twice"))  # both paths are taken
     if case != "an id twice":  # the membership rows with their people, before any merge, equal both ways
-        assert differing(con, salesforce.MEMBER_PEOPLE.split(" AS", 1)[1],
-                         salesforce.MEMBER_PEOPLE_IDS_UNIQUE.split(" AS", 1)[1]) == (0, 0)
+        assert differing(con, transforms("salesforce")["member_people"].sql,
+                         transforms("salesforce")["member_people_ids_unique"].sql) == (0, 0)
     salesforce.lead_people(con)
-    assert differing(con, "SELECT * FROM lead_people", salesforce.MERGED_LEADS.split(" AS", 1)[1]) == (0, 0)
+    assert differing(con, "SELECT * FROM lead_people", transforms("salesforce")["lead_people"].sql) == (0, 0)
     con.execute("CREATE TABLE before AS SELECT *, count(*) OVER (PARTITION BY campaign_id, person_id) AS n FROM ("
                 + MEMBERS_BEFORE + ")")
     built_unique = salesforce.campaign_members(con)
@@ -309,7 +309,7 @@ def test_the_demo_company_s_people_and_memberships_equal_the_grouped_joins(demo_
     run = AdapterRun()
     salesforce.SalesforceAdapter().build(con, collect_files([demo_extracts]), run)
     assert not run.has_errors and run.unique_keys == {"campaign_members"}
-    assert differing(con, "SELECT * FROM lead_people", salesforce.MERGED_LEADS.split(" AS", 1)[1]) == (0, 0)
+    assert differing(con, "SELECT * FROM lead_people", transforms("salesforce")["lead_people"].sql) == (0, 0)
     before = "SELECT * FROM (" + MEMBERS_BEFORE + ")"
     assert differing(con, before, "SELECT * FROM canon_campaign_members") == (0, 0)
 

@@ -82,7 +82,7 @@ def test_example_folder_imports_into_exact_canonical_rows(tmp_path):
         ("D-2", "Prospecting", T(2024, 2, 15), 12500.75),
     ]
     assert rows["opportunity_contacts"] == [("D-1", "P-1", "Decision Maker", True), ("D-2", "P-2", "Evaluator", False)]
-    # The mapping gives no funnel_role, so none is stored: the charter's awareness channels decide at query time.
+    # The mapping gives no funnel_role: the charter's channel roles decide it when a number is asked for.
     assert rows["campaigns"] == [
         ("C-1", "Spring Webinar", "webinar", None, None, None, None, D(2024, 1, 1), D(2024, 3, 31), 5000.0,
          4200.0, None, "U2", None),

@@ -49,7 +49,7 @@ def column(rows: list[dict], name: str) -> list:
 
 
 def test_period_view_back_fill(waterfall):
-    rows = catalog.funnel(waterfall, "2026-Q3", "period")
+    rows = catalog.funnel(waterfall, {"quarter": "2026-Q3"}, "period")
     assert list(rows.columns) == ["stage_order", "stage", "people", "ratio", "ratio_label", "velocity_days", "value"]
     rows = run(waterfall, "funnel_period")
     assert column(rows, "stage") == STAGES
@@ -146,7 +146,7 @@ def test_region_filter_and_split(waterfall):
     values = {(r["split_value"], r["stage"]): r["value"] for r in rows if r["stage"] in ("opportunity", "won")}
     assert values == {("(none)", "opportunity"): 0.0, ("(none)", "won"): 0.0, ("EMEA", "opportunity"): 1000.0,
                       ("EMEA", "won"): 1000.0, ("NA", "opportunity"): 0.0, ("NA", "won"): 0.0}
-    split = catalog.funnel(waterfall, "2026-Q3", "cohort", {"split": "segment"})
+    split = catalog.funnel(waterfall, {"quarter": "2026-Q3", "split": "segment"}, "cohort")
     assert split.columns[0] == "split_value"
     assert sorted(set(split["split_value"])) == ["(none)", "Enterprise", "SMB"]
 
@@ -154,7 +154,7 @@ def test_region_filter_and_split(waterfall):
 def test_empty_quarter_has_no_rows_and_zero_counts(waterfall):
     assert run(waterfall, "funnel_period", "2030-Q1") == []
     assert run(waterfall, "funnel_cohort", "2030-Q1") == []
-    assert catalog.funnel(waterfall, "2030-Q1", "cohort").empty
+    assert catalog.funnel(waterfall, {"quarter": "2030-Q1"}, "cohort").empty
     assert value(waterfall, "mqls", "2030-Q1") == 0
 
 
@@ -229,7 +229,7 @@ def test_audit_back_fill_leaves_no_gap_in_the_chain(waterfall):
 
 @pytest.mark.parametrize("quarter", ["2026-Q2", "2026-Q3", "2026-Q4"])
 def test_audit_cohort_counts_never_rise_under_back_fill(waterfall, quarter):
-    frame = catalog.funnel(waterfall, quarter, "cohort", {"split": "region"})
+    frame = catalog.funnel(waterfall, {"quarter": quarter, "split": "region"}, "cohort")
     assert duckdb.sql("""
         SELECT split_value, stage FROM frame
         QUALIFY people > lag(people) OVER (PARTITION BY split_value ORDER BY stage_order)""").fetchall() == []

@@ -102,7 +102,7 @@ def test_cost_per_sales_ready_lead_against_the_bought_lead_price(leads):
     # W cost 600 falls wholly in Q3; 2 sales-ready MQLs → 300 each; the benchmark is the bought-lead price.
     assert run(leads, "cost_per_sales_ready_lead") == [
         {"value": 300.0, "marketing_spend": 600.0, "sales_ready_mqls": 2}]
-    comparison = catalog.compare(leads, "cost_per_sales_ready_lead", "2026-Q3",
+    comparison = catalog.compare(leads, "cost_per_sales_ready_lead", {"quarter": "2026-Q3"},
                                  definitions=catalog.Definitions(bought_lead_price=275))
     assert comparison.target == 275
 

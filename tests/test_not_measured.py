@@ -83,7 +83,7 @@ def test_each_metric_lacking_an_input_is_empty_with_its_reason(lacking):
         assert catalog.run(reader, "acceptance_rate", {"quarter": QUARTER})["value"].iloc[0] == 1.0
         assert catalog.run(reader, "sla_met_share", {"quarter": QUARTER})["value"].iloc[0] == 0.0
         assert catalog.run(reader, "win_rate_count", {"quarter": QUARTER})["value"].iloc[0] == 1.0
-        comparisons = {c.name: c for c in catalog.scorecard(reader, QUARTER, names=list(EXPECTED))}
+        comparisons = {c.name: c for c in catalog.scorecard(reader, {"quarter": QUARTER}, names=list(EXPECTED))}
     finally:
         reader.close()
     for name, comparison in comparisons.items():
@@ -96,7 +96,8 @@ def test_a_target_is_never_judged_on_what_was_not_measured(lacking):
     reader = warehouse.open_reader(lacking)
     try:
         definitions = catalog.Definitions(acceptance_target=0.9)
-        [acceptance] = catalog.scorecard(reader, QUARTER, names=["acceptance_rate"], definitions=definitions)
+        [acceptance] = catalog.scorecard(reader, {"quarter": QUARTER}, names=["acceptance_rate"],
+                                         definitions=definitions)
     finally:
         reader.close()
     assert acceptance.target == 0.9 and acceptance.target_met is None

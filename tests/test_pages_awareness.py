@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from alignment import awareness, plan, warehouse
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
 from tests.test_awareness import DEMO_END, _xs_warehouse
 from ui import filters
-from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 AWARENESS = str(ROOT / "pages" / "review_awareness.py")

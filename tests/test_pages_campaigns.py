@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from alignment import catalog, quadrant, warehouse
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
 from tests.conftest import sign_in
 from ui import charts
-from ui import format as fmt
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/review_campaigns.py"

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from alignment import catalog, warehouse
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
 from ui import charts, context
-from ui import format as fmt
 from tests.conftest import sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -117,7 +117,7 @@ def test_the_scorecard_sets_awareness_demand_gen_and_sales_side_by_side(app, rea
     assert f"Feeds **SALs**: {_shown(reader, 'sals')}" in texts
     assert f"Feeds **Pipeline**: {_shown(reader, 'pipeline')}" in texts
     # Both changes on one line, named by their quarters, explained one hover away; the target where one exists.
-    mqls = catalog.compare(reader, "mqls", END_QUARTER)
+    mqls = catalog.compare(reader, "mqls", {"quarter": END_QUARTER})
     assert (f":green[{fmt.change(mqls.change_vs_last_quarter, 'count')}] vs 2026-Q2 · "
             f":green[{fmt.change(mqls.change_vs_last_year, 'count')}] vs 2025-Q3") in texts
     assert any("vs same quarter last year (2025-Q3)" in (c.proto.help or "") for c in at.caption)
@@ -151,7 +151,7 @@ def test_the_funnel_shows_the_period_waterfall_and_its_four_measures(app, reader
     at = _open(app, FUNNEL)
     assert "Waterfall, period view" in [s.value for s in at.subheader]
     assert "back-filled" in _texts(at)  # the stage policy in force is named
-    expected = catalog.funnel(reader, END_QUARTER, "period", Filters(quarter=END_QUARTER)).set_index("stage")
+    expected = catalog.funnel(reader, Filters(quarter=END_QUARTER), "period").set_index("stage")
     table = _table(at, "Volume (people)").set_index("Stage")
     assert list(table.columns) == ["Volume (people)", "Flow ratio", "Velocity (median days from the stage before)",
                                    "Value"]
@@ -168,7 +168,7 @@ def test_the_funnel_switches_to_the_cohort_view(app, reader):
     at.segmented_control(key="funnel_view").set_value("cohort").run()
     assert not at.exception
     assert "Waterfall, cohort view" in [s.value for s in at.subheader]
-    expected = catalog.funnel(reader, END_QUARTER, "cohort", Filters(quarter=END_QUARTER)).set_index("stage")
+    expected = catalog.funnel(reader, Filters(quarter=END_QUARTER), "cohort").set_index("stage")
     table = _table(at, "Volume (people)").set_index("Stage")
     assert "Conversion" in table.columns and "Flow ratio" not in table.columns
     assert table.loc["SALs", "Conversion"] == fmt.percent(expected.loc["sal", "ratio"])
@@ -180,7 +180,7 @@ def test_the_funnel_splits_into_small_multiples(app, reader):
     at.segmented_control(key="funnel_split").set_value("source_category").run()
     assert not at.exception
     assert "By source category" in [s.value for s in at.subheader]
-    split = catalog.funnel(reader, END_QUARTER, "period", Filters(quarter=END_QUARTER, split="source_category"))
+    split = catalog.funnel(reader, Filters(quarter=END_QUARTER, split="source_category"), "period")
     small_multiples = _charts(at)[1]
     assert len(small_multiples["data"]) == split["split_value"].nunique()
     table = _table(at, "Source category")
@@ -192,7 +192,7 @@ def test_the_funnel_split_by_channel_names_each_channel_as_people_write_it(app, 
     at.segmented_control(key="funnel_split").set_value("channel").run()
     assert not at.exception
     panels = [a["text"] for a in _charts(at)[1]["layout"]["annotations"]]
-    split = catalog.funnel(reader, END_QUARTER, "period", Filters(quarter=END_QUARTER, split="channel"))
+    split = catalog.funnel(reader, Filters(quarter=END_QUARTER, split="channel"), "period")
     assert sorted(panels) == sorted(charts.category_label("channel", v) for v in split["split_value"].unique())
     assert "Paid search" in panels and "No campaign touch" in panels and not any("_" in p for p in panels)
     assert "Paid search" in set(_table(at, "Channel")["Channel"])
@@ -202,7 +202,7 @@ def test_the_funnel_follows_the_segment_filter(app, reader):
     at = _open(app, FUNNEL)
     at.selectbox(key="filter_segment").set_value("SMB").run()
     assert not at.exception
-    expected = catalog.funnel(reader, END_QUARTER, "period", Filters(quarter=END_QUARTER, segment="SMB"))
+    expected = catalog.funnel(reader, Filters(quarter=END_QUARTER, segment="SMB"), "period")
     table = _table(at, "Volume (people)").set_index("Stage")
     assert table.loc["Inquiries", "Volume (people)"] == fmt.count(expected.set_index("stage").loc["inquiry", "people"])
 
@@ -223,7 +223,7 @@ def test_the_pipeline_page_shows_sourced_against_total(app, reader):
     assert [trace["name"] for trace in pipeline_trend] == ["All pipeline", "Marketing-sourced",
                                                            "Share sourced by marketing"]
     assert len(pipeline_trend[0]["x"]) == 8 and pipeline_trend[0]["x"][-1] == END_QUARTER
-    comparison = catalog.compare(reader, "pipeline", END_QUARTER)
+    comparison = catalog.compare(reader, "pipeline", {"quarter": END_QUARTER})
     assert _data(pipeline_trend[0]["y"]) == [p.value for p in comparison.trend]
 
 

@@ -44,7 +44,7 @@ def scorecard_dump(reader) -> dict[str, list]:
     """Every headline metric's trend under every case, keyed "case | metric"."""
     dumped = {}
     for case, (filters, choices) in CASES.items():
-        for card in catalog.scorecard(reader, QUARTER, filters, catalog.Definitions(**choices)):
+        for card in catalog.scorecard(reader, {**filters, "quarter": QUARTER}, catalog.Definitions(**choices)):
             dumped[f"{case} | {card.name}"] = [point.value for point in card.trend]
     return dumped
 

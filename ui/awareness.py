@@ -10,8 +10,8 @@ import streamlit as st
 
 from alignment import awareness, plan, warehouse
 from alignment.catalog import Definitions, Filters
-from ui import context, numbers
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from ui import cached, context, numbers
 from ui.text import literal
 
 TARGET_UNITS = {"pipeline": "currency", "inquiries": "count"}
@@ -26,46 +26,39 @@ class Outcome:
     refusal: str | None
 
 
-def _key(view: Filters) -> tuple[str, tuple[int, int, int] | None, str]:
-    """The warehouse version and the quarter's definitions (its charter's channel → role mapping), as cache keys."""
-    path = context.warehouse_path()
-    return str(path), warehouse.identity(path), numbers.definitions(view).model_dump_json()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _outcome(path: str, identity, definitions: str, quarter: str, target: str) -> Outcome:
+@cached.data(max_entries=32)
+def _outcome(reader: warehouse.Reader, in_force: Definitions, quarter: str, target: str) -> Outcome:
     try:
-        return Outcome(awareness.for_quarter(context.reader(), quarter, target=target,
-                                             definitions=Definitions.model_validate_json(definitions)), None)
+        return Outcome(awareness.for_quarter(reader, quarter, target=target, definitions=in_force), None)
     except awareness.NotEstimable as refusal:
         return Outcome(None, str(refusal))
 
 
 def quarter_estimate(view: Filters, target: str = "pipeline") -> Outcome:
     """What awareness contributed to the quarter's pipeline created (or inquiries), with its interval; company-wide,
-    so the region and segment filters do not change it. Cached per warehouse version, charter, quarter and target."""
-    return _outcome(*_key(view), str(view.quarter), target)
+    so the region and segment filters do not change it. Cached per warehouse version, charter (its channel → role
+    mapping), quarter and target."""
+    return _outcome(context.reader(), numbers.definitions(view), str(view.quarter), target)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _touch_credit(path: str, identity, definitions: str, quarter: str, target: str) -> pd.Series:
-    return awareness.touch_credit(context.reader(), quarter, target=target,
-                                  definitions=Definitions.model_validate_json(definitions))
+@cached.data(max_entries=32)
+def _touch_credit(reader: warehouse.Reader, in_force: Definitions, quarter: str, target: str) -> pd.Series:
+    return awareness.touch_credit(reader, quarter, target=target, definitions=in_force)
 
 
 def touch_credit(view: Filters, target: str = "pipeline") -> pd.Series:
     """What touch-level attribution gives awareness channels in the quarter (awareness.touch_credit), cached."""
-    return _touch_credit(*_key(view), str(view.quarter), target)
+    return _touch_credit(context.reader(), numbers.definitions(view), str(view.quarter), target)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _plan(path: str, identity, definitions: str, quarters: tuple[str, ...]) -> pd.DataFrame:
-    return plan.campaign_plan(context.reader(), quarters, Definitions.model_validate_json(definitions))
+@cached.data(max_entries=32)
+def _plan(reader: warehouse.Reader, in_force: Definitions, quarters: tuple[str, ...]) -> pd.DataFrame:
+    return plan.campaign_plan(reader, quarters, in_force)
 
 
 def campaign_plan(view: Filters, quarters: list[str]) -> pd.DataFrame:
     """Every campaign running in the quarters (alignment.plan.campaign_plan) under the view's definitions, cached."""
-    return _plan(*_key(view), tuple(quarters))
+    return _plan(context.reader(), numbers.definitions(view), tuple(quarters))
 
 
 def interval_text(low: float, high: float, unit: str) -> str:

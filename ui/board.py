@@ -11,7 +11,7 @@ from alignment.board import pack as packs
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Definitions, Filters
 from alignment.charter import Charter
-from ui import charts, context, figures, numbers, tables
+from ui import cached, charts, context, figures, numbers, tables
 from ui.text import literal
 
 RENDERERS = {"pptx": pptx.render, "pdf": pdf.render, "xlsx": xlsx.render, "csv": csvs.bundle}
@@ -20,78 +20,68 @@ MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.pr
         "csv": "application/zip"}
 
 
-def _key() -> tuple[str, tuple[int, int, int] | None]:
-    path = context.warehouse_path()
-    return str(path), warehouse.identity(path)
-
-
-def _governance(quarter: str) -> tuple[str, str]:
-    """The quarter's charter in force and its sign-off status as the pack prints it, as JSON (cache keys)."""
+def _governance(quarter: str) -> tuple[Charter, SignoffStatus]:
+    """The quarter's charter in force and its sign-off status as the pack prints it."""
     view = Filters(quarter=quarter)
-    return (numbers.charter(view).model_dump_json(),
-            export.pack_status(numbers.signoff_status(view)).model_dump_json())
+    return numbers.charter(view), export.pack_status(numbers.signoff_status(view))
 
 
-# Keyed on the warehouse file's identity (an import is never served a stale pack), the quarter, the parts, the charter
-# in force and the sign-off status (a charter edit or a signature is never served the old pack).
-@st.cache_data(show_spinner=False, max_entries=8)
-def _pack(path: str, identity, quarter: str, parts: tuple[str, ...], in_force: str, status: str) -> BoardPack:
-    return packs.build_pack(context.reader(), quarter, parts=list(parts), charter=Charter.model_validate_json(in_force),
-                            signoff=SignoffStatus.model_validate_json(status))
+# Keyed on the warehouse's version (an import is never served a stale pack), the quarter, the parts, the charter in
+# force and the sign-off status (a charter edit or a signature is never served the old pack).
+@cached.data(max_entries=8)
+def _pack(reader: warehouse.Reader, quarter: str, parts: tuple[str, ...], in_force: Charter,
+          status: SignoffStatus) -> BoardPack:
+    return packs.build_pack(reader, quarter, parts=list(parts), charter=in_force, signoff=status)
 
 
 def pack(quarter: str, parts: list[str]) -> BoardPack:
     """The quarter's pack with the chosen parts, under its charter and with its sign-off status."""
-    return _pack(*_key(), quarter, tuple(parts), *_governance(quarter))
+    return _pack(context.reader(), quarter, tuple(parts), *_governance(quarter))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _file(path: str, identity, quarter: str, parts: tuple[str, ...], in_force: str, status: str, kind: str) -> bytes:
-    return RENDERERS[kind](_pack(path, identity, quarter, parts, in_force, status))
+@cached.data(max_entries=16)
+def _file(reader: warehouse.Reader, quarter: str, parts: tuple[str, ...], in_force: Charter, status: SignoffStatus,
+          kind: str) -> bytes:
+    return RENDERERS[kind](_pack(reader, quarter, parts, in_force, status))
 
 
 def file(quarter: str, parts: list[str], kind: str) -> bytes:
     """The pack rendered as pptx, pdf, xlsx or a zip of CSVs (cached like the pack)."""
-    return _file(*_key(), quarter, tuple(parts), *_governance(quarter), kind)
+    return _file(context.reader(), quarter, tuple(parts), *_governance(quarter), kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _reps(path: str, identity, quarter: str) -> pd.DataFrame:
-    return digest.reps(context.reader(), quarter)
+@cached.data(max_entries=8)
+def _reps(reader: warehouse.Reader, quarter: str) -> pd.DataFrame:
+    return digest.reps(reader, quarter)
 
 
 def reps(quarter: str) -> pd.DataFrame:
     """Who a digest can be for in the quarter: owners of its deals or MQLs."""
-    return _reps(*_key(), quarter)
+    return _reps(context.reader(), quarter)
 
 
-def _in_force(quarter: str) -> str:
-    return numbers.definitions(Filters(quarter=quarter)).model_dump_json()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _digest(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str,
-            status: str) -> BoardPack:
-    return digest.build_digest(context.reader(), digest.DigestRequest(quarter=quarter, owner_id=owner_id,
-                                                                      region=region),
-                               Definitions.model_validate_json(in_force),
-                               signoff=SignoffStatus.model_validate_json(status))
+@cached.data(max_entries=32)
+def _digest(reader: warehouse.Reader, request: digest.DigestRequest, in_force: Definitions,
+            status: SignoffStatus) -> BoardPack:
+    return digest.build_digest(reader, request, in_force, signoff=status)
 
 
 def digest_pack(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> BoardPack:
     """The digest for one rep or one region, under the quarter's charter, with the quarter's sign-off status."""
-    return _digest(*_key(), quarter, owner_id, region, _in_force(quarter), _governance(quarter)[1])
+    return _digest(context.reader(), digest.DigestRequest(quarter=quarter, owner_id=owner_id, region=region),
+                   numbers.definitions(Filters(quarter=quarter)), _governance(quarter)[1])
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _digest_pdf(path: str, identity, quarter: str, owner_id: str | None, region: str | None, in_force: str,
-                status: str) -> bytes:
-    return pdf.render_page(_digest(path, identity, quarter, owner_id, region, in_force, status))
+@cached.data(max_entries=32)
+def _digest_pdf(reader: warehouse.Reader, request: digest.DigestRequest, in_force: Definitions,
+                status: SignoffStatus) -> bytes:
+    return pdf.render_page(_digest(reader, request, in_force, status))
 
 
 def digest_pdf(quarter: str, *, owner_id: str | None = None, region: str | None = None) -> bytes:
     """The digest as a one-page PDF."""
-    return _digest_pdf(*_key(), quarter, owner_id, region, _in_force(quarter), _governance(quarter)[1])
+    return _digest_pdf(context.reader(), digest.DigestRequest(quarter=quarter, owner_id=owner_id, region=region),
+                       numbers.definitions(Filters(quarter=quarter)), _governance(quarter)[1])
 
 
 def section(section: Section, *, key: str, quarter: str) -> None:

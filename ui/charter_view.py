@@ -11,9 +11,9 @@ from alignment import catalog, signoff
 from alignment.board.pack import definition_rows
 from alignment.catalog import Comparison
 from alignment.charter import Charter
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
 from alignment.users import ROLE_TITLES
-from ui import format as fmt
-from ui import theme
 from ui.text import literal
 
 POLICIES = {"backfill": "back-filled", "strict": "left empty"}
@@ -58,7 +58,7 @@ def signed_values_table(content: signoff.Content, missing: dict[str, str]) -> pd
         metric = catalog.spec(name)
         value, target = content.values.get(name), content.charter.target(name)
         not_measured = metric.not_measured(missing)
-        rows.append({"Metric": metric.title, "Role": theme.FUNNEL_LABELS[metric.funnel_role],
+        rows.append({"Metric": metric.title, "Role": palette.FUNNEL_LABELS[metric.funnel_role],
                      "Actual": "Not measured" if not_measured else fmt.by_unit(value, metric.unit),
                      "Target": fmt.by_unit(target, metric.unit),
                      "Target met": f"not measured: {not_measured}" if not_measured

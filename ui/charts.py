@@ -9,20 +9,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from alignment.board.palette import (  # noqa: F401 - the stage and colour names pages read as ui.charts.*
-    INK, MISS, QUADRANT_COLOURS, RULE, SOURCE_COLOURS, STAGE_LABELS, STAGE_ROLES, ink,
-)
 from alignment import plan as campaign_plans
-from alignment.board.spec import ChartSpec, TimelineSpec
-from ui import format as fmt
-from ui import theme
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from alignment.presentation.specs import ChartSpec, TimelineSpec
 from ui.text import chart_text
 
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won",
                "lost": "Lost"}
 
-FONT = dict(family="sans-serif", size=13, color=INK)
-GRID = RULE
+FONT = dict(family="sans-serif", size=13, color=palette.INK)
+GRID = palette.RULE
 
 _THOUSANDS = sorted({*range(1, 31), *range(5, 101, 5), *range(10, 1000, 10)})
 """Every number of thousands a money tick can show: ticks step by 1, 2 or 5 × a power of ten, a dozen at most, and
@@ -30,7 +27,7 @@ plotly writes them in thousands only between $10K and $1M."""
 
 MONEY_TICKS = dict(tickprefix="$", exponentformat="B", separatethousands=True,
                    labelalias={f"${sign}{n}k": f"${sign}{n}K" for n in _THOUSANDS for sign in ("", "−")})
-"""Money ticks as ui.format and the exports write money: $5,000 · $40K · $1.2M · $1.5B (plotly's own would read
+"""Money ticks as the pages and the exports write money: $5,000 · $40K · $1.2M · $1.5B (plotly's own would read
 $40k, and d3's SI prefixes $1.5G). Below zero plotly writes $−40K."""
 
 AXIS_FORMATS: dict[str, dict] = {
@@ -41,12 +38,7 @@ AXIS_FORMATS: dict[str, dict] = {
     "days": dict(tickformat=",.0f"),
     "hours": dict(tickformat=",.0f"),
 }
-"""Axis tick formats per catalog unit, matching ui.format (currency compact: $72.9M)."""
-
-
-def formatter(unit: str):
-    """The display format of a unit (ui.format), for labels and hovers."""
-    return fmt.BY_UNIT[unit]
+"""Axis tick formats per catalog unit, matching the formats (currency compact: $72.9M)."""
 
 
 def _missing(value) -> bool:
@@ -61,8 +53,8 @@ def _layout(figure: go.Figure, *, height: int, x_title: str | None = None, y_tit
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
         hoverlabel=dict(bgcolor="white", font_size=13), separators=".,",
     )
-    figure.update_xaxes(title_text=x_title, automargin=True, showgrid=False, linecolor="#B8C1CC")
-    figure.update_yaxes(title_text=y_title, automargin=True, gridcolor=GRID, zeroline=True, zerolinecolor="#B8C1CC")
+    figure.update_xaxes(title_text=x_title, automargin=True, showgrid=False, linecolor=palette.AXIS)
+    figure.update_yaxes(title_text=y_title, automargin=True, gridcolor=GRID, zeroline=True, zerolinecolor=palette.AXIS)
     return figure
 
 
@@ -88,7 +80,7 @@ def empty(message: str, *, height: int = 160) -> go.Figure:
     """A blank chart that says why it is blank (a quarter without data), so exports keep their layout."""
     figure = go.Figure()
     figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                          font=dict(size=14, color="#5B6775"))
+                          font=dict(size=14, color=palette.MUTED))
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return _layout(figure, height=height, legend=False)
@@ -98,7 +90,7 @@ def empty(message: str, *, height: int = 160) -> go.Figure:
 
 def stage_label(stage: str) -> str:
     """A stage as people read it: the waterfall's by its name (mql → MQLs), a deal stage as the data writes it."""
-    return STAGE_LABELS.get(stage, str(stage))
+    return palette.STAGE_LABELS.get(stage, str(stage))
 
 
 def waterfall(frame: pd.DataFrame, *, height: int = 380, volume: str = "people", volume_title: str = "People") \
@@ -119,9 +111,9 @@ def waterfall(frame: pd.DataFrame, *, height: int = 380, volume: str = "people",
         else:
             labels.append(f"{name}<br>{row.ratio_label} {fmt.percent(row.ratio)}")
     hover = [_stage_hover(row, volume, volume_title) for row in rows.itertuples()]
-    roles = [STAGE_ROLES.get(s, "sales") for s in rows["stage"]]
+    roles = [palette.STAGE_ROLES.get(s, "sales") for s in rows["stage"]]
     figure = go.Figure(go.Bar(
-        x=labels, y=rows[volume], marker_color=[theme.FUNNEL_COLOURS[role] for role in roles],
+        x=labels, y=rows[volume], marker_color=[palette.FUNNEL_COLOURS[role] for role in roles],
         text=[fmt.count(v) for v in rows[volume]], textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", showlegend=False,
     ))
@@ -146,8 +138,8 @@ def _stage_hover(row, volume: str = "people", volume_title: str = "People") -> s
 def _role_legend(figure: go.Figure, roles: Iterable[str]) -> None:
     """Legend entries for the funnel-role colours (the bars themselves carry no legend)."""
     for role in roles:
-        figure.add_trace(go.Bar(x=[None], y=[None], marker_color=theme.FUNNEL_COLOURS[role],
-                                name=theme.FUNNEL_LABELS[role], showlegend=True, hoverinfo="skip"))
+        figure.add_trace(go.Bar(x=[None], y=[None], marker_color=palette.FUNNEL_COLOURS[role],
+                                name=palette.FUNNEL_LABELS[role], showlegend=True, hoverinfo="skip"))
     figure.update_layout(showlegend=True, margin=dict(t=36))
 
 
@@ -172,7 +164,7 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
         part = frame[frame[split] == group].sort_values("stage_order")
         figure.add_trace(go.Bar(
             x=[chart_text(STAGE_SHORT.get(s, s)) for s in part["stage"]], y=part[volume],
-            marker_color=[theme.FUNNEL_COLOURS[STAGE_ROLES.get(s, "sales")] for s in part["stage"]],
+            marker_color=[palette.FUNNEL_COLOURS[palette.STAGE_ROLES.get(s, "sales")] for s in part["stage"]],
             hovertext=[_stage_hover(row, volume, volume_title) for row in part.itertuples()], hoverinfo="text",
             showlegend=False,
         ), row=index // columns + 1, col=index % columns + 1)
@@ -201,22 +193,22 @@ def trend_frame(comparisons: Iterable, *, labels: dict[str, str] | None = None) 
 
 def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_title: str,
                line: pd.DataFrame | None = None, line_unit: str | None = None, line_title: str | None = None,
-               line_colour: str = theme.NAVY, height: int = 360) -> go.Figure:
+               line_colour: str = palette.NAVY, height: int = 360) -> go.Figure:
     """Grouped bars by quarter (one colour per series), optionally a line on a second axis (e.g. a share)."""
     figure = make_subplots(specs=[[{"secondary_y": line is not None}]])
     for series, part in frame.groupby("series", sort=False):
         figure.add_trace(go.Bar(
             x=part["quarter"], y=part["value"], name=chart_text(series),
-            marker_color=colours.get(series, theme.NEUTRAL),
+            marker_color=colours.get(series, palette.NEUTRAL),
             hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
-            customdata=[formatter(unit)(v) for v in part["value"]],
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]],
         ), secondary_y=False)
     if line is not None:
         for series, part in line.groupby("series", sort=False):
             figure.add_trace(go.Scatter(
                 x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
                 line=dict(color=line_colour, width=2.5), marker=dict(size=7),
-                customdata=[formatter(line_unit)(v) for v in part["value"]],
+                customdata=[fmt.BY_UNIT[line_unit](v) for v in part["value"]],
                 hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
             ), secondary_y=True)
     _layout(figure, height=height, y_title=y_title)
@@ -236,21 +228,21 @@ def trend_lines(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_ti
     for series, part in frame.groupby("series", sort=False):
         figure.add_trace(go.Scatter(
             x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
-            line=dict(color=colours.get(series, theme.NEUTRAL), width=2.5), marker=dict(size=7),
-            customdata=[formatter(unit)(v) for v in part["value"]],
+            line=dict(color=colours.get(series, palette.NEUTRAL), width=2.5), marker=dict(size=7),
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]],
             hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
         ))
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])
     _value_axis(figure, unit, range=[0, _top(frame["value"], 1.15)])
     if target is not None:
-        figure.add_hline(y=target, line=dict(color="#5B6775", dash="dash", width=1.5),
-                         annotation_text=target_label or f"target {formatter(unit)(target)}",
-                         annotation_position="top left", annotation_font=dict(size=12, color="#5B6775"))
+        figure.add_hline(y=target, line=dict(color=palette.MUTED, dash="dash", width=1.5),
+                         annotation_text=target_label or f"target {fmt.BY_UNIT[unit](target)}",
+                         annotation_position="top left", annotation_font=dict(size=12, color=palette.MUTED))
     return figure
 
 
-def sparkline(values: Iterable[float | None], *, colour: str = theme.SALES, height: int = 60,
+def sparkline(values: Iterable[float | None], *, colour: str = palette.SALES, height: int = 60,
               width: int = 200) -> go.Figure:
     """A bare 8-quarter line for a tile in an export (the screen uses the metric's own sparkline)."""
     points = [None if _missing(v) else v for v in values]
@@ -264,11 +256,11 @@ def sparkline(values: Iterable[float | None], *, colour: str = theme.SALES, heig
 
 
 def tile_sparkline(quarters: Iterable[str], values: Iterable[float | None], *, unit: str,
-                   colour: str = theme.SALES, width: int = 72, height: int = 30) -> dict:
+                   colour: str = palette.SALES, width: int = 72, height: int = 30) -> dict:
     """A bare 8-quarter line, no axes, the latest quarter dotted, each point's quarter and value on hover: a
     Vega-Lite spec for a Scorecard tile (st.vega_lite_chart), because a plotly chart on screen is never drawn narrower
     than 150 pixels and a tile has room for half that."""
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     points = [{"quarter": str(q), "value": None if _missing(v) else float(v), "label": f"{q}: {show(v)}"}
               for q, v in zip(quarters, values)]
     known = [p["value"] for p in points if p["value"] is not None]
@@ -316,7 +308,7 @@ def _label_text(frame: pd.DataFrame, label: str | list[str]) -> list[str]:
 
 
 def ranked_bars(frame: pd.DataFrame, *, label: str | list[str], value: str, unit: str, x_title: str,
-                colour: str = theme.SALES, limit: int | None = None, keep_largest: str | None = None,
+                colour: str = palette.SALES, limit: int | None = None, keep_largest: str | None = None,
                 hover: dict[str, tuple[str, str]] | None = None, reference: float | None = None,
                 reference_label: str | None = None, highlight_over: float | None = None) -> go.Figure:
     """Horizontal bars sorted largest on top, each labelled with its value.
@@ -332,14 +324,14 @@ def ranked_bars(frame: pd.DataFrame, *, label: str | list[str], value: str, unit
         rows = rows.sort_values(keep_largest or value, ascending=False, kind="stable").head(limit)
     rows = rows.sort_values(value, ascending=True, kind="stable", na_position="first")
     names = [chart_text(name) for name in _label_text(rows, label)]
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     hover_lines = []
     for _, row in rows.iterrows():
         parts = [f"{x_title}: {show(row[value])}"]
         for column, (caption, column_unit) in (hover or {}).items():
-            parts.append(f"{caption}: {formatter(column_unit)(row[column])}")
+            parts.append(f"{caption}: {fmt.BY_UNIT[column_unit](row[column])}")
         hover_lines.append("<br>".join(parts))
-    colours = [MISS if highlight_over is not None and not _missing(v) and v > highlight_over else colour
+    colours = [palette.MISS if highlight_over is not None and not _missing(v) and v > highlight_over else colour
                for v in rows[value]]
     figure = go.Figure(go.Bar(
         x=rows[value], y=names, orientation="h", marker_color=colours, text=[show(v) for v in rows[value]],
@@ -354,9 +346,9 @@ def ranked_bars(frame: pd.DataFrame, *, label: str | list[str], value: str, unit
     _value_axis(figure, unit, axis="x", range=[0, (top or 1) * 1.18], gridcolor=GRID, showgrid=True)
     figure.update_yaxes(showgrid=False, zeroline=False, type="category")
     if reference is not None:
-        figure.add_vline(x=reference, line=dict(color="#5B6775", dash="dash", width=1.5),
-                         annotation_text=reference_label or formatter(unit)(reference),
-                         annotation_position="top", annotation_font=dict(size=12, color="#5B6775"))
+        figure.add_vline(x=reference, line=dict(color=palette.MUTED, dash="dash", width=1.5),
+                         annotation_text=reference_label or fmt.BY_UNIT[unit](reference),
+                         annotation_position="top", annotation_font=dict(size=12, color=palette.MUTED))
         figure.update_layout(margin=dict(t=40))
     return figure
 
@@ -366,7 +358,7 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, measures: dict[str, str]
     """One horizontal bar per measure (e.g. pipeline, bookings), stacked by category (e.g. source category)."""
     if frame.empty:
         return empty("No data for this quarter", height=height)
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     figure = go.Figure()
     names = list(measures.values())[::-1]  # the first measure on top
     widest = max(float(frame[column].sum()) for column in measures) or 1.0
@@ -375,10 +367,10 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, measures: dict[str, str]
         values = [getattr(row, column) for column in list(measures)[::-1]]
         figure.add_trace(go.Bar(
             y=names, x=values, orientation="h", name=chart_text(str(name).capitalize()),
-            marker_color=colours.get(name, theme.NEUTRAL),
+            marker_color=colours.get(name, palette.NEUTRAL),
             text=[show(v) if not _missing(v) and v >= 0.07 * widest else "" for v in values],
             customdata=[show(v) for v in values], textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont=dict(color=ink(colours.get(name, theme.NEUTRAL))),
+            textfont=dict(color=palette.ink(colours.get(name, palette.NEUTRAL))),
             hovertemplate="%{y} · " + chart_text(name) + ": %{customdata}<extra></extra>",
         ))
     figure.update_layout(barmode="stack", legend_traceorder="normal")
@@ -388,8 +380,8 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, measures: dict[str, str]
     return figure
 
 
-WITHIN = ["#B86A12", theme.SALES, "#E8B26A", "#F2D3A6"]
-BEYOND = ["#8D99AE", "#B8C1CC", "#D5DBE3"]
+WITHIN = ["#B86A12", palette.SALES, "#E8B26A", "#F2D3A6"]
+BEYOND = [palette.NEUTRAL, palette.AXIS, "#D5DBE3"]
 
 
 def band_colours(frame: pd.DataFrame, *, band: str = "band", order: str = "band_order", good: str = "within_sla",
@@ -400,7 +392,7 @@ def band_colours(frame: pd.DataFrame, *, band: str = "band", order: str = "band_
     for row in frame.sort_values(order).drop_duplicates(band).itertuples(index=False):
         name = getattr(row, band)
         if name == never:
-            colours[name] = MISS
+            colours[name] = palette.MISS
         elif (getattr(row, good) or 0) > 0:
             colours[name] = next(within, WITHIN[-1])
         else:
@@ -441,10 +433,10 @@ def share_stacks(frame: pd.DataFrame, *, row: str, segment: str, order: str, sha
         part = frame[frame[segment] == name].set_index(row).reindex(rows)
         figure.add_trace(go.Bar(
             y=[chart_text(r) for r in rows], x=part[share], orientation="h", name=chart_text(name),
-            marker_color=colours.get(name, theme.NEUTRAL),
+            marker_color=colours.get(name, palette.NEUTRAL),
             text=[fmt.percent(v) if not _missing(v) and v >= 0.08 else "" for v in part[share]],
             textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont=dict(color=ink(colours.get(name, theme.NEUTRAL)), size=12),
+            textfont=dict(color=palette.ink(colours.get(name, palette.NEUTRAL)), size=12),
             customdata=list(zip([fmt.percent(v) for v in part[share]], [fmt.count(v) for v in part[value]])),
             hovertemplate="%{y} · " + chart_text(name) + ": %{customdata[0]} (%{customdata[1]} MQLs)<extra></extra>",
         ))
@@ -483,7 +475,7 @@ def figure(spec: ChartSpec | TimelineSpec, *, height: int | None = None) -> go.F
         return _timeline(spec, height=height)
     if spec.is_empty:
         return empty("No data for this quarter", height=height or 200)
-    show = formatter(spec.unit)
+    show = fmt.BY_UNIT[spec.unit]
     horizontal = spec.kind in ("bar", "stacked_bar")
     categories = [chart_text(c) for c in spec.categories]
     figure = go.Figure()
@@ -560,7 +552,7 @@ def quadrant_scatter(frame: pd.DataFrame, *, label: str, x: str = "traceability"
     high = max(float(values.max()), y_threshold or float(values.max())) * 2
     largest = max(float(pd.to_numeric(rows[size]).max()), 1.0) if size else 1.0
     figure = go.Figure()
-    for name, colour in QUADRANT_COLOURS.items():
+    for name, colour in palette.QUADRANT_COLOURS.items():
         part = rows[rows[quadrant] == name].sort_values(y)
         if part.empty:
             continue
@@ -585,27 +577,27 @@ def quadrant_scatter(frame: pd.DataFrame, *, label: str, x: str = "traceability"
     ticks = _log_ticks(low, high)
     figure.update_yaxes(type="log", range=[math.log10(low), math.log10(high)], tickvals=ticks,
                         ticktext=[fmt.currency(t) if t >= 1 else f"${t:.1f}" for t in ticks], zeroline=False)
-    figure.add_vline(x=x_threshold, line=dict(color="#5B6775", dash="dash", width=1.5),
+    figure.add_vline(x=x_threshold, line=dict(color=palette.MUTED, dash="dash", width=1.5),
                      annotation_text=f"traceability {fmt.percent(x_threshold)}", annotation_position="bottom right",
-                     annotation_font=dict(size=12, color="#5B6775"))
+                     annotation_font=dict(size=12, color=palette.MUTED))
     if y_threshold:
-        figure.add_hline(y=y_threshold, line=dict(color="#5B6775", dash="dash", width=1.5))
+        figure.add_hline(y=y_threshold, line=dict(color=palette.MUTED, dash="dash", width=1.5))
         # an annotation on a log axis is placed by the logarithm of its value
         figure.add_annotation(text=f"bar: {fmt.currency(y_threshold)} per $1", x=0, xref="paper",
                               y=math.log10(y_threshold), yref="y", xanchor="left", yanchor="top", showarrow=False,
-                              font=dict(size=12, color="#5B6775"))
+                              font=dict(size=12, color=palette.MUTED))
     corners = {"Aligned": (1.0, 1.0, "right", "top"), "Spin doctor": (1.0, 0.0, "right", "bottom"),
                "Silent operative": (0.0, 1.0, "left", "top"), "Mis-aligned": (0.0, 0.0, "left", "bottom")}
     for name, (corner_x, corner_y, x_anchor, y_anchor) in corners.items():
         figure.add_annotation(text=f"<b>{name}</b>", x=corner_x, y=corner_y, xref="paper", yref="paper",
                               xanchor=x_anchor, yanchor=y_anchor, showarrow=False,
-                              font=dict(size=13, color=QUADRANT_COLOURS[name]), opacity=0.85)
+                              font=dict(size=13, color=palette.QUADRANT_COLOURS[name]), opacity=0.85)
     return figure
 
 
 # --- awareness: the plan and the estimate ---------------------------------------------------------------------------
 
-NO_SPONSOR = MISS
+NO_SPONSOR = palette.MISS
 """The outline of a campaign without a sales sponsor on the plan's timeline."""
 
 CHANNEL_ABBREVIATIONS = {"tv": "TV", "pr": "PR", "abm": "ABM"}
@@ -668,7 +660,7 @@ def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = T
             "<b>none — every initiative should have one</b>"
         hover.append("<br>".join([
             f"<b>{chart_text(row.label)}</b>",
-            chart_text(f"{channel_label(row.channel)} · {theme.FUNNEL_LABELS.get(row.role, row.role)}"
+            chart_text(f"{channel_label(row.channel)} · {palette.FUNNEL_LABELS.get(row.role, row.role)}"
                        f" · {row.status or fmt.MISSING}"), f"{fmt.day(row.start)} – {fmt.day(row.end)}",
             f"Sales sponsor: {sponsor}",
             f"Budget {fmt.currency(row.budget)} · actual {fmt.currency(row.actual_cost)}"]))
@@ -678,8 +670,8 @@ def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = T
         figure.add_trace(go.Bar(
             y=[labels[i] for i in part], base=[start[i] for i in part],
             x=[(finish[i] - start[i]).total_seconds() * 1000 for i in part], orientation="h",
-            name=theme.FUNNEL_LABELS.get(role, str(role)),
-            marker=dict(color=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL),
+            name=palette.FUNNEL_LABELS.get(role, str(role)),
+            marker=dict(color=palette.FUNNEL_COLOURS.get(role, palette.NEUTRAL),
                         line=dict(color=[NO_SPONSOR if not spec.rows[i].has_sales_sponsor else "white" for i in part],
                                   width=[2.5 if not spec.rows[i].has_sales_sponsor else 0.5 for i in part])),
             hovertext=[hover[i] for i in part], hoverinfo="text"))
@@ -691,7 +683,7 @@ def _timeline(spec: TimelineSpec, *, height: int | None = None, titled: bool = T
     first, end = pd.Timestamp(spec.period_start), pd.Timestamp(spec.period_end)
     figure.update_xaxes(type="date", showgrid=True, gridcolor=GRID, title_text=None, range=[first, end])
     for day in spec.quarter_starts:
-        figure.add_vline(x=pd.Timestamp(day), line=dict(color="#5B6775", dash="dot", width=1))
+        figure.add_vline(x=pd.Timestamp(day), line=dict(color=palette.MUTED, dash="dot", width=1))
     figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], showgrid=False,
                         zeroline=False, tickfont=dict(size=12))
     if titled:  # the title on its own line, the legend under it
@@ -706,7 +698,7 @@ def awareness_weekly(weekly: pd.DataFrame, *, unit: str, y_title: str, height: i
     awareness_high)."""
     if weekly.empty:
         return empty("No weeks to show", height=height)
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     weeks = pd.to_datetime(weekly["week_start"])
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=weeks, y=weekly["awareness_high"], mode="lines", line=dict(width=0),
@@ -715,11 +707,11 @@ def awareness_weekly(weekly: pd.DataFrame, *, unit: str, y_title: str, height: i
                                 fill="tonexty", fillcolor="rgba(126,107,196,0.18)", name="Interval",
                                 hoverinfo="skip"))
     figure.add_trace(go.Scatter(
-        x=weeks, y=weekly["awareness"], mode="lines", line=dict(color=theme.AWARENESS, width=2.5),
+        x=weeks, y=weekly["awareness"], mode="lines", line=dict(color=palette.AWARENESS, width=2.5),
         name="Estimated part from awareness", customdata=[show(v) for v in weekly["awareness"]],
         hovertemplate="Week of %{x|%-d %b %Y}: %{customdata}<extra>from awareness (estimate)</extra>"))
     figure.add_trace(go.Scatter(
-        x=weeks, y=weekly["actual"], mode="lines", line=dict(color=theme.NEUTRAL, width=1.5),
+        x=weeks, y=weekly["actual"], mode="lines", line=dict(color=palette.NEUTRAL, width=1.5),
         name="Recorded", customdata=[show(v) for v in weekly["actual"]],
         hovertemplate="Week of %{x|%-d %b %Y}: %{customdata}<extra>recorded</extra>"))
     _layout(figure, height=height, y_title=y_title)
@@ -734,7 +726,7 @@ def response_curves(curves: pd.DataFrame, *, unit: str, y_title: str, columns: i
     spend, response, response_low, response_high, current_spend, current_response)."""
     if curves.empty:
         return empty("No channel to show")
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     channels = list(dict.fromkeys(curves["channel"]))
     columns = max(1, min(columns, len(channels)))
     rows = math.ceil(len(channels) / columns)
@@ -749,12 +741,12 @@ def response_curves(curves: pd.DataFrame, *, unit: str, y_title: str, columns: i
                                     fill="tonexty", fillcolor="rgba(126,107,196,0.18)", hoverinfo="skip",
                                     showlegend=False), **where)
         figure.add_trace(go.Scatter(
-            x=part["spend"], y=part["response"], mode="lines", line=dict(color=theme.AWARENESS, width=2.5),
+            x=part["spend"], y=part["response"], mode="lines", line=dict(color=palette.AWARENESS, width=2.5),
             showlegend=False, customdata=[[fmt.currency(s), show(r)] for s, r in zip(part["spend"], part["response"])],
             hovertemplate="%{customdata[0]} a week → %{customdata[1]} a week<extra></extra>"), **where)
         current, at_current = float(part["current_spend"].iloc[0]), float(part["current_response"].iloc[0])
         figure.add_trace(go.Scatter(
-            x=[current], y=[at_current], mode="markers", marker=dict(color=theme.SALES, size=10, line=dict(
+            x=[current], y=[at_current], mode="markers", marker=dict(color=palette.SALES, size=10, line=dict(
                 color="white", width=1.5)), showlegend=False,
             hovertemplate=f"Spend in the quarter: {fmt.currency(current)} a week → {show(at_current)} a week"
                           "<extra></extra>"), **where)
@@ -773,17 +765,17 @@ def estimate_beside_attribution(frame: pd.DataFrame, *, unit: str, x_title: str,
     touch-level attribution credits it. `frame` has channel, estimate, estimate_low, estimate_high, touch_credit."""
     if frame.empty:
         return empty("No awareness channel to show", height=height or 200)
-    show = formatter(unit)
+    show = fmt.BY_UNIT[unit]
     rows = frame.iloc[::-1]
     names = [chart_text(channel_label(c)) for c in rows["channel"]]
     figure = go.Figure()
     figure.add_trace(go.Bar(
-        y=names, x=rows["touch_credit"], orientation="h", name=touch_label, marker_color=theme.NEUTRAL,
+        y=names, x=rows["touch_credit"], orientation="h", name=touch_label, marker_color=palette.NEUTRAL,
         customdata=[show(v) for v in rows["touch_credit"]], hovertemplate="%{y}: %{customdata}<extra>"
         + touch_label + "</extra>"))
     figure.add_trace(go.Bar(
         y=names, x=rows["estimate"], orientation="h", name="Estimated contribution (90% interval)",
-        marker_color=theme.AWARENESS,
+        marker_color=palette.AWARENESS,
         error_x=dict(type="data", symmetric=False, array=(rows["estimate_high"] - rows["estimate"]).clip(lower=0),
                      arrayminus=(rows["estimate"] - rows["estimate_low"]).clip(lower=0), color="#2E2A5A",
                      thickness=1.5, width=5),

@@ -11,6 +11,7 @@ import streamlit as st
 
 from alignment import schema, signoff, warehouse
 from alignment.periods import last_full_quarter, quarters_between
+from ui import cached
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,7 @@ class Snapshot:
 
     @property
     def is_demo(self) -> bool:
-        from alignment import demo
-
-        return demo.is_demo(self.info)
+        return self.info.is_demo
 
     @property
     def as_of(self) -> dt.datetime | None:
@@ -62,15 +61,14 @@ def reader() -> warehouse.Reader:
     return _open(str(path), identity)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _snapshot(path: str, identity: tuple[int, int, int]) -> Snapshot:
-    con = _open(path, identity)
+@cached.data(max_entries=8)
+def _snapshot(con: warehouse.Reader) -> Snapshot:
     info = warehouse.dataset_info(con)
     first, last = warehouse.data_span(con)
     newest = _plausible(info.latest_record_at or last)
     quarters = [str(q) for q in quarters_between(first, newest)]
     return Snapshot(
-        path=Path(path), info=info, counts=warehouse.table_counts(con),
+        path=con.path, info=info, counts=warehouse.table_counts(con),
         regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
         quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters),
     )
@@ -95,11 +93,7 @@ def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str]) -> str:
 
 def snapshot() -> Snapshot:
     """Source, freshness, counts and filter values of the warehouse as it is now (cached per file version)."""
-    path = warehouse_path()
-    identity = warehouse.identity(path)
-    if identity is None:
-        raise FileNotFoundError(f"no warehouse at {path}")
-    return _snapshot(str(path), identity)
+    return _snapshot(reader())
 
 
 @st.cache_resource(show_spinner=False)
@@ -176,27 +170,25 @@ def _build_demo(path: Path) -> None:
     st.rerun()  # start over on the dashboard itself, now that there is data
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _quality(path: str, identity: tuple[int, int, int]) -> list:
+@cached.data(max_entries=8)
+def _quality(con: warehouse.Reader) -> list:
     from alignment import quality
 
-    return quality.run_checks(_open(path, identity))
+    return quality.run_checks(con)
 
 
 def quality_checks() -> list:
     """The data-quality audits of the warehouse as it is now, with how many records each finds (cached)."""
-    path = warehouse_path()
-    return _quality(str(path), warehouse.identity(path))
+    return _quality(reader())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _quality_rows(path: str, identity: tuple[int, int, int], name: str):
+@cached.data(max_entries=64)
+def _quality_rows(con: warehouse.Reader, name: str):
     from alignment import quality
 
-    return quality.check_rows(_open(path, identity), name)
+    return quality.check_rows(con, name)
 
 
 def quality_rows(name: str):
     """The records one data-quality audit finds (at most a thousand)."""
-    path = warehouse_path()
-    return _quality_rows(str(path), warehouse.identity(path), name)
+    return _quality_rows(reader(), name)

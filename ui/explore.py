@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from pydantic import ValidationError
 
-from alignment import catalog, explore, warehouse
-from alignment.catalog import Filters
-from ui import charts, context, numbers, theme
-from ui import format as fmt
+from alignment import explore, warehouse
+from alignment.catalog import Definitions, Filters
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import cached, charts, context, numbers
 from ui.text import chart_text, literal
 
 PAGE = "pages/analyse_explore.py"
@@ -109,41 +110,34 @@ def write_url(request: explore.Request, view: Filters) -> None:
             st.query_params[name] = value
 
 
-def _key(view: Filters) -> tuple:
-    path = context.warehouse_path()
-    return (str(path), warehouse.identity(path), numbers.definitions(view).model_dump_json(), view.region,
-            view.segment)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _explore(path: str, identity, in_force: str, region, segment, request: str) -> explore.Result:
-    return explore.explore(context.reader(), explore.Request.model_validate_json(request),
-                           catalog.Definitions.model_validate_json(in_force), region=region, segment=segment)
+@cached.data(max_entries=128)
+def _explore(reader: warehouse.Reader, request: explore.Request, in_force: Definitions, region: str | None,
+             segment: str | None) -> explore.Result:
+    return explore.explore(reader, request, in_force, region=region, segment=segment)
 
 
 def result(request: explore.Request, view: Filters) -> explore.Result:
-    return _explore(*_key(view), request.model_dump_json())
+    return _explore(context.reader(), request, numbers.definitions(view), view.region, view.segment)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _records(path: str, identity, in_force: str, region, segment, request: str) -> explore.Records:
-    return explore.records(context.reader(), explore.Request.model_validate_json(request),
-                           catalog.Definitions.model_validate_json(in_force), region=region, segment=segment)
+@cached.data(max_entries=64)
+def _records(reader: warehouse.Reader, request: explore.Request, in_force: Definitions, region: str | None,
+             segment: str | None) -> explore.Records:
+    return explore.records(reader, request, in_force, region=region, segment=segment)
 
 
 def records(request: explore.Request, view: Filters) -> explore.Records:
-    return _records(*_key(view), request.model_dump_json())
+    return _records(context.reader(), request, numbers.definitions(view), view.region, view.segment)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _values(path: str, identity, in_force: str, dimension: str) -> list[tuple[str, str]]:
-    return explore.dimension_values(context.reader(), dimension, catalog.Definitions.model_validate_json(in_force))
+@cached.data(max_entries=64)
+def _values(reader: warehouse.Reader, in_force: Definitions, dimension: str) -> list[tuple[str, str]]:
+    return explore.dimension_values(reader, dimension, in_force)
 
 
 def values(dimension: str, view: Filters) -> list[tuple[str, str]]:
     """Every (key, label) of a dimension in the loaded data."""
-    path = context.warehouse_path()
-    return _values(str(path), warehouse.identity(path), numbers.definitions(view).model_dump_json(), dimension)
+    return _values(context.reader(), numbers.definitions(view), dimension)
 
 
 def group_label(dimension: str, label: str) -> str:
@@ -160,7 +154,7 @@ def chart(found: explore.Result, role: str, picked: str | None = None) -> go.Fig
     """The metric by group: bars sorted largest on top (periods in time order, as columns), in the metric's funnel
     colour, each labelled with its value; a click on one shows its records."""
     return bars(pd.DataFrame([g.model_dump() for g in found.groups]), unit=found.unit, title=found.title,
-                by=found.by, colour=theme.FUNNEL_COLOURS.get(role, theme.NEUTRAL), picked=picked)
+                by=found.by, colour=palette.FUNNEL_COLOURS.get(role, palette.NEUTRAL), picked=picked)
 
 
 def bars(frame: pd.DataFrame, *, unit: str, title: str, by: str, colour: str, picked: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.catalog import Filters
-from ui import format as fmt
+from alignment.presentation import formats as fmt
 from ui import numbers
 from ui.context import Snapshot
 from ui.text import literal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import format as fmt
+from alignment.presentation import formats as fmt
 from ui import imports
 from ui.context import Snapshot
 

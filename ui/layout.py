@@ -1,15 +1,14 @@
-"""Small building blocks the pages share: the "what this page will hold" note, count tiles, role columns."""
+"""Small building blocks the pages share: table names, role columns, quality notes, facts and empty states."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from alignment import schema
 from alignment.catalog import Filters
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
 from ui import filters
-from ui import format as fmt
-from ui import theme
-from ui.context import Snapshot, quality_checks
+from ui.context import quality_checks
 from ui.text import literal
 
 TABLE_LABELS = {
@@ -22,25 +21,11 @@ TABLE_LABELS = {
 }
 
 
-def planned(summary: str) -> None:
-    """Say plainly what the finished page will hold."""
-    st.info(summary, icon=":material/construction:")
-
-
-def count_tiles(snapshot: Snapshot, tables: list[str], *, stacked: bool = False) -> None:
-    """One tile per canonical table: how many records are loaded (all quarters, before any filter)."""
-    slots = [st.container() for _ in tables] if stacked else st.columns(len(tables))
-    for slot, table in zip(slots, tables):
-        slot.metric(TABLE_LABELS[table], fmt.count(snapshot.counts.get(table, 0)), border=True,
-                    help=f"Records loaded in `{table}`, {schema.TABLES[table].grain}; all quarters, regions and "
-                         "segments.")
-
-
 def role_heading(role: str) -> None:
     """A column heading in the funnel role's fixed colour (awareness, demand generation, sales)."""
-    # Only constants from ui.theme reach this HTML: never user text.
-    st.html(f'<div style="border-left:4px solid {theme.FUNNEL_COLOURS[role]};padding:2px 0 2px 10px;'
-            f'font-weight:600;font-size:1.05rem">{theme.FUNNEL_LABELS[role]}</div>')
+    # Only constants of the palette reach this HTML: never user text.
+    st.html(f'<div style="border-left:4px solid {palette.FUNNEL_COLOURS[role]};padding:2px 0 2px 10px;'
+            f'font-weight:600;font-size:1.05rem">{palette.FUNNEL_LABELS[role]}</div>')
 
 
 def quality_notes(names: list[str]) -> None:
@@ -51,11 +36,6 @@ def quality_notes(names: list[str]) -> None:
     st.caption("Data quality notes for this page (details on the Data page):")
     for check in found:
         st.caption(f"• {check.title}: {fmt.count(check.count)}. {check.description}")
-
-
-def records_note() -> None:
-    st.caption("Counts are the records loaded in total, before the quarter, region and segment filters; the "
-               "filtered metrics arrive with the metric catalog.")
 
 
 def facts(items: dict[str, str]) -> None:

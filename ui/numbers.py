@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-import streamlit as st
 
 from alignment import catalog, signoff, warehouse
 from alignment.catalog import Comparison, Definitions, Filters
 from alignment.charter import Charter
-from ui import context
-
-# Every cached function is keyed on the warehouse file's identity, so an import (a new file) is never served stale
-# numbers; on the view as plain values (quarter, region, segment, split); and on the definitions in force as JSON,
-# so a charter edit is never served numbers computed under the old definitions.
-_View = tuple[str, str | None, str | None, str]
+from ui import cached, context
 
 
-# Keyed on the ledger's token (its files' identities), so a new record is read at once by every session, while a
-# page run that asks several times reads the file once.
-@st.cache_data(show_spinner=False, max_entries=64)
-def _charter(ledger_path: str, token: tuple, quarter: str) -> Charter:
-    return signoff.Ledger(Path(ledger_path)).charter_in_force(quarter)
+@cached.data(max_entries=64)
+def _charter(ledger: signoff.Ledger, quarter: str) -> Charter:
+    return ledger.charter_in_force(quarter)
 
 
 def charter(view: Filters) -> Charter:
     """The charter in force for the view's quarter (its saved version, else carried forward, else the defaults)."""
-    ledger = context.ledger()
-    return _charter(str(ledger.path), ledger.token(), str(view.quarter))
+    return _charter(context.ledger(), str(view.quarter))
 
 
 def definitions(view: Filters) -> Definitions:
@@ -37,61 +26,45 @@ def definitions(view: Filters) -> Definitions:
     return charter(view).definitions_for(view.region, view.segment)
 
 
-def _key(view: Filters) -> tuple[str, tuple[int, int, int] | None, _View, str]:
-    path = context.warehouse_path()
-    return (str(path), warehouse.identity(path), (str(view.quarter), view.region, view.segment, view.split),
-            definitions(view).model_dump_json())
-
-
-def _filters(view: _View) -> Filters:
-    quarter, region, segment, split = view
-    return Filters(quarter=quarter, region=region, segment=segment, split=split)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _comparisons(path: str, identity, view: _View, in_force: str, names: tuple[str, ...]) -> dict[str, Comparison]:
-    filters = _filters(view)
-    return {c.name: c for c in catalog.scorecard(context.reader(), filters.quarter, filters,
-                                                 Definitions.model_validate_json(in_force), names=list(names))}
+@cached.data(max_entries=64)
+def _comparisons(reader: warehouse.Reader, view: Filters, in_force: Definitions,
+                 names: tuple[str, ...]) -> dict[str, Comparison]:
+    return {c.name: c for c in catalog.scorecard(reader, view, in_force, names=list(names))}
 
 
 def comparisons(view: Filters, names: list[str]) -> dict[str, Comparison]:
     """Each metric for the quarter beside target, last quarter, a year before and its 8-quarter trend, by name."""
-    return _comparisons(*_key(view), tuple(dict.fromkeys(names)))
+    return _comparisons(context.reader(), view, definitions(view), tuple(dict.fromkeys(names)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _funnel(path: str, identity, view: _View, in_force: str, kind: str) -> pd.DataFrame:
-    filters = _filters(view)
-    return catalog.funnel(context.reader(), filters.quarter, kind, filters, Definitions.model_validate_json(in_force))
+@cached.data(max_entries=64)
+def _funnel(reader: warehouse.Reader, view: Filters, in_force: Definitions, kind: str) -> pd.DataFrame:
+    return catalog.funnel(reader, view, kind, in_force)
 
 
 def funnel(view: Filters, kind: str) -> pd.DataFrame:
     """The waterfall (period or cohort view) for the view, split when `view.split` says so."""
-    return _funnel(*_key(view), kind)
+    return _funnel(context.reader(), view, definitions(view), kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _deal_funnel(path: str, identity, view: _View, in_force: str, kind: str) -> pd.DataFrame:
-    filters = _filters(view)
-    return catalog.deal_funnel(context.reader(), filters.quarter, kind, filters,
-                               Definitions.model_validate_json(in_force))
+@cached.data(max_entries=64)
+def _deal_funnel(reader: warehouse.Reader, view: Filters, in_force: Definitions, kind: str) -> pd.DataFrame:
+    return catalog.deal_funnel(reader, view, kind, in_force)
 
 
 def deal_funnel(view: Filters, kind: str) -> pd.DataFrame:
     """The deal-stage funnel (its period or cohort rows) for the view, split when `view.split` says so."""
-    return _deal_funnel(*_key(view), kind)
+    return _deal_funnel(context.reader(), view, definitions(view), kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _missing_inputs(path: str, identity) -> dict[str, str]:
-    return catalog.missing_inputs(context.reader())
+@cached.data(max_entries=8)
+def _missing_inputs(reader: warehouse.Reader) -> dict[str, str]:
+    return catalog.missing_inputs(reader)
 
 
 def missing_inputs() -> dict[str, str]:
-    """The inputs the loaded data lacks, each with its reason (sql/inputs.sql)."""
-    path = context.warehouse_path()
-    return _missing_inputs(str(path), warehouse.identity(path))
+    """The inputs the loaded data lacks, each with why the metrics needing it are not measured (sql/inputs.sql)."""
+    return _missing_inputs(context.reader())
 
 
 def funnel_unavailable(kind: str) -> str | None:
@@ -99,67 +72,41 @@ def funnel_unavailable(kind: str) -> str | None:
     return catalog.funnel_unavailable(context.reader(), kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _rows(path: str, identity, view: _View, in_force: str, name: str) -> pd.DataFrame:
-    return catalog.run(context.reader(), name, _filters(view), Definitions.model_validate_json(in_force))
+@cached.data(max_entries=256)
+def _rows(reader: warehouse.Reader, view: Filters, in_force: Definitions, name: str) -> pd.DataFrame:
+    return catalog.run(reader, name, view, in_force)
 
 
 def rows(name: str, view: Filters) -> pd.DataFrame:
     """A catalog metric's rows (a breakdown, or a headline metric's value with its base counts)."""
-    return _rows(*_key(view), name)
+    return _rows(context.reader(), view, definitions(view), name)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _value(path: str, identity, view: _View, in_force: str, name: str):
-    return catalog.value(context.reader(), name, _filters(view), Definitions.model_validate_json(in_force))
-
-
-def value(name: str, view: Filters):
-    """A headline metric's value for the view (None when there is nothing to measure)."""
-    return _value(*_key(view), name)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _missing_inputs(path: str, identity) -> dict[str, str]:
-    return catalog.missing_inputs(context.reader())
-
-
-def missing_inputs() -> dict[str, str]:
-    """The inputs the loaded data lacks, each with why the metrics needing it are not measured."""
-    path = context.warehouse_path()
-    return _missing_inputs(str(path), warehouse.identity(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _has_data(path: str, identity, view: _View) -> bool:
-    filters = _filters(view)
-    return catalog.has_data(context.reader(), filters.quarter, filters)
+@cached.data(max_entries=64)
+def _has_data(reader: warehouse.Reader, view: Filters) -> bool:
+    return catalog.has_data(reader, view)
 
 
 def has_data(view: Filters) -> bool:
     """Whether anything was recorded in the view's quarter under its region and segment (else: "no data")."""
-    return _has_data(*_key(view)[:3])
+    return _has_data(context.reader(), view)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _content(path: str, identity, in_force: str) -> signoff.Content:
-    return signoff.current_content(context.reader(), Charter.model_validate_json(in_force))
+@cached.data(max_entries=32)
+def _content(reader: warehouse.Reader, quarter_charter: Charter) -> signoff.Content:
+    return signoff.current_content(reader, quarter_charter)
 
 
 def signed_content(quarter_charter: Charter) -> signoff.Content:
     """What a signature of the quarter covers right now: the charter, its metrics' whole-company values, the data."""
-    path = context.warehouse_path()
-    return _content(str(path), warehouse.identity(path), quarter_charter.model_dump_json())
+    return _content(context.reader(), quarter_charter)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _status(ledger_path: str, token: tuple, path: str, identity, in_force: str) -> signoff.Status:
-    quarter_charter = Charter.model_validate_json(in_force)
-    return signoff.Ledger(Path(ledger_path)).status(quarter_charter.quarter, _content(path, identity, in_force))
+@cached.data(max_entries=64)
+def _status(ledger: signoff.Ledger, reader: warehouse.Reader, quarter_charter: Charter) -> signoff.Status:
+    return ledger.status(quarter_charter.quarter, _content(reader, quarter_charter))
 
 
 def signoff_status(view: Filters) -> signoff.Status:
     """Where the view's quarter stands: draft, proposed, signed by one or both, and whether it changed since."""
-    ledger, path = context.ledger(), context.warehouse_path()
-    return _status(str(ledger.path), ledger.token(), str(path), warehouse.identity(path),
-                   charter(view).model_dump_json())
+    return _status(context.ledger(), context.reader(), charter(view))

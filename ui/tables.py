@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from alignment.board import csvs
-from alignment.board.spec import TableSpec
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation.specs import TableSpec
 from ui.charts import category_label, stage_label
 
 CATEGORY = "category"

@@ -8,8 +8,9 @@ import streamlit as st
 from alignment import catalog
 from alignment.catalog import Comparison, Filters
 from alignment.periods import Quarter
-from ui import charts, explore, theme
-from ui import format as fmt
+from alignment.presentation import formats as fmt
+from alignment.presentation import palette
+from ui import charts, explore
 
 NO_DATA = "No data"
 NOT_MEASURED = "Not measured"
@@ -146,7 +147,7 @@ def compact_tile(comparison: Comparison, *, role: str, view: Filters, paired: Co
                 if not empty:
                     spark = charts.tile_sparkline(
                         [p.quarter for p in comparison.trend], [p.value for p in comparison.trend], unit=metric.unit,
-                        colour=theme.FUNNEL_COLOURS[role], width=SPARK_WIDTH, height=SPARK_HEIGHT)
+                        colour=palette.FUNNEL_COLOURS[role], width=SPARK_WIDTH, height=SPARK_HEIGHT)
                     st.vega_lite_chart(spark, width=SPARK_WIDTH, height=SPARK_HEIGHT, theme=None,
                                        key=f"scorecard_spark_{name}")
                 st.markdown(f"**{shown}**", width="content", text_alignment="right")
@@ -172,7 +173,7 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
         metric = catalog.spec(comparison.name)
         show = fmt.BY_UNIT[metric.unit]
         rows.append({
-            "Metric": metric.title, "Role": theme.FUNNEL_LABELS[metric.funnel_role], "Owner": metric.owner,
+            "Metric": metric.title, "Role": palette.FUNNEL_LABELS[metric.funnel_role], "Owner": metric.owner,
             "Actual": show(comparison.value), "Last quarter": show(comparison.last_quarter),
             "Change vs last quarter": fmt.change(comparison.change_vs_last_quarter, metric.unit),
             "Same quarter last year": show(comparison.same_quarter_last_year),

@@ -8,7 +8,8 @@ import zipfile
 
 import pandas as pd
 
-from alignment.board.spec import BoardPack, TableSpec
+from alignment.board.spec import BoardPack
+from alignment.presentation.specs import TableSpec
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads a cell starting with as a formula (or strips before reading one)."""

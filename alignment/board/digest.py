@@ -8,11 +8,13 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from alignment import attribution, catalog, demo, warehouse
-from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
+from alignment import attribution, catalog, warehouse
+from alignment.board import layout
+from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Definitions
 from alignment.periods import Quarter, QuarterField
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
 ROWS = 6
 """Rows per digest table: a page a rep reads in a minute."""
@@ -206,5 +208,5 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
     return BoardPack(
         quarter=str(quarter), title=f"{title}, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), data_as_of=info.latest_record_at,
-        data_fingerprint=info.data_fingerprint, is_demo=demo.is_demo(info), signoff=signoff or SignoffStatus(),
+        data_fingerprint=info.data_fingerprint, is_demo=info.is_demo, signoff=signoff or SignoffStatus(),
         definitions=definitions, sections=[section])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,6 +13,7 @@ from alignment import signoff as ledgers
 from alignment.board import pack as packs
 from alignment.board import pdf, pptx, xlsx
 from alignment.board.spec import BoardPack, Signature, SignoffStatus
+from alignment.catalog import Source
 from alignment.charter import Charter
 from alignment.periods import Quarter, QuarterField
 
@@ -91,14 +92,14 @@ def pack_status(status: ledgers.Status) -> SignoffStatus:
         changes=[f"{c.name} ({c.kind}): signed {c.signed}, now {c.now}" for c in status.changes], **head)
 
 
-def governance(db_path: Path, source: Any, quarter: Quarter | str) -> tuple[Charter, SignoffStatus]:
+def governance(db_path: Path, source: Source, quarter: Quarter | str) -> tuple[Charter, SignoffStatus]:
     """The charter in force for the quarter and its sign-off status, from the ledger beside the warehouse."""
     ledger = ledgers.Ledger.beside(db_path)
     charter = ledger.charter_in_force(quarter)
     return charter, pack_status(ledger.status(quarter, ledgers.current_content(source, charter)))
 
 
-def export(source: Any, request: ExportRequest, *, db_path: Path) -> list[Path]:
+def export(source: Source, request: ExportRequest, *, db_path: Path) -> list[Path]:
     """Build the quarter's pack once, under its charter and with its sign-off status, and write the files."""
     charter, status = governance(db_path, source, request.quarter)
     pack = packs.build_pack(source, request.quarter, signoff=status, charter=charter,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from alignment.board.spec import TableSpec
+from alignment.presentation.specs import TableSpec
 
 GROWTH = 1.6
 """How far a table with no long text grows past its natural width to fill its box."""

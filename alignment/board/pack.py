@@ -8,13 +8,14 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from alignment import catalog, demo, quadrant, quality, warehouse
+from alignment import catalog, quadrant, quality, warehouse
 from alignment import plan as campaign_plans
-from alignment.board import formats, palette
-from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, SignoffStatus, TableSpec
+from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
 from alignment.charter import Charter, carry_forward
 from alignment.periods import Quarter
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
 PARTS: dict[str, str] = {
     "summary": "Executive summary",
@@ -56,18 +57,18 @@ def board_metric_names(charter: Charter) -> list[str]:
 class Inputs:
     """Everything the sections read, fetched once and concurrently (each task on its own cursors)."""
 
-    def __init__(self, source: Any, quarter: Quarter, charter: Charter, parts: list[str]):
+    def __init__(self, source: catalog.Source, quarter: Quarter, charter: Charter, parts: list[str]):
         self.quarter, self.definitions = quarter, charter.definitions
         self.board = charter.by_funnel_role()
         definitions = charter.definitions
         filters = catalog.Filters(quarter=quarter)
         tasks: dict[str, Callable[[], Any]] = {
-            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, quarter, filters, definitions,
+            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, filters, definitions,
                                                                          names=board_metric_names(charter))},
             "info": lambda: warehouse.dataset_info(source),
         }
         if "waterfall" in parts:
-            tasks["funnel"] = lambda: catalog.funnel(source, quarter, "period", filters, definitions)
+            tasks["funnel"] = lambda: catalog.funnel(source, filters, "period", definitions)
         if "pipeline" in parts:
             tasks["by_source"] = lambda: catalog.run(source, "pipeline_by_source", filters, definitions)
         if "plan" in parts:
@@ -488,7 +489,7 @@ def _signoff(signoff: SignoffStatus, quarter: Quarter) -> Section:
 
 # --- the pack ------------------------------------------------------------------------------------------------------
 
-def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | None = None,
+def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: SignoffStatus | None = None,
                charter: Charter | None = None, parts: list[str] | None = None,
                now: dt.datetime | None = None) -> BoardPack:
     """The quarter's pack under its charter (default: the default definitions and metrics), all parts or `parts` in
@@ -513,6 +514,6 @@ def build_pack(source: Any, quarter: Quarter | str, *, signoff: SignoffStatus | 
         quarter=str(quarter), title=f"Sales & marketing alignment, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
         data_as_of=inputs.info.latest_record_at, data_fingerprint=inputs.info.data_fingerprint,
-        is_demo=demo.is_demo(inputs.info), signoff=signoff, definitions=charter.definitions,
+        is_demo=inputs.info.is_demo, signoff=signoff, definitions=charter.definitions,
         sections=[build[part]() for part in chosen])
 

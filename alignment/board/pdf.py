@@ -16,8 +16,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable, PageBreak, PageTemplate, Paragraph,
                                 Spacer, Table, TableStyle)
 
-from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec, TimelineSpec
+from alignment.board import layout
+from alignment.board.spec import BoardPack, Section
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
 WIDTH, HEIGHT = 960, 540  # points, the deck's 16:9 page
 MARGIN = 36
@@ -106,7 +108,7 @@ def chart_drawing(spec: ChartSpec | TimelineSpec, width: float, height: float) -
     chart.data = [tuple(v) for v in values] if values and spec.categories else [(0,)]
     chart.categoryAxis.categoryNames = [_short(c, 30) for c in spec.categories] or [""]
     chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
-    chart.categoryAxis.strokeColor = _colour("#B8C1CC")
+    chart.categoryAxis.strokeColor = _colour(palette.AXIS)
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, ceiling
     chart.valueAxis.labelTextFormat = _axis_label(spec.unit)
     chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7

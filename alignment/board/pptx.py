@@ -17,8 +17,10 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Pt
 
-from alignment.board import formats, layout, palette
-from alignment.board.spec import BoardPack, ChartSpec, Section, TableSpec, TimelineSpec
+from alignment.board import layout
+from alignment.board.spec import BoardPack, Section
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
 WIDTH, HEIGHT = 960, 540  # points: 13.333 × 7.5 inches, 16:9
 MARGIN = 36
@@ -126,7 +128,7 @@ def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: floa
         axis.maximum_scale = 1
     if spec.kind in ("bar", "stacked_bar"):
         chart.category_axis.reverse_order = True  # first category on top, as it reads in the table
-    chart.category_axis.format.line.color.rgb = _rgb("#B8C1CC")
+    chart.category_axis.format.line.color.rgb = _rgb(palette.AXIS)
     if len(spec.series) == 1 and spec.kind != "stacked_bar" and len(spec.categories) <= 12:
         plot.has_data_labels = True
         labels = plot.data_labels
@@ -201,7 +203,7 @@ def add_timeline(slide, spec: TimelineSpec, x: float, y: float, w: float, h: flo
     categories = chart.category_axis
     categories.reverse_order = True  # the first campaign on top, as the table lists it
     categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    categories.format.line.color.rgb = _rgb("#B8C1CC")
+    categories.format.line.color.rgb = _rgb(palette.AXIS)
     # The plot's inner box is placed by hand, so the labels get the room measured for them and the quarter lines
     # below land on the dates they mark.
     top, bottom = 52.0, 6.0

@@ -9,8 +9,9 @@ import re
 
 import xlsxwriter
 
-from alignment.board import formats, palette
-from alignment.board.spec import BoardPack, ChartSpec, TableSpec, TimelineSpec
+from alignment.board.spec import BoardPack
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
 CHART_TYPES = {"column": ("column", None), "bar": ("bar", None), "stacked_bar": ("bar", "stacked"),
                "line": ("line", None)}

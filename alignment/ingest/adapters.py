@@ -11,10 +11,10 @@ from typing import Callable, Protocol
 import duckdb
 from pydantic import BaseModel
 
-from alignment import schema
+from alignment import schema, sqlfiles
 from alignment.ingest.problems import ImportRejected, Problem
 from alignment.ingest.readers import SourceFile, count_rows, normalize_header, read_source
-from alignment.ingest.staging import Part, stage
+from alignment.ingest.staging import Part, canonical_view, stage, staging_ddl
 
 Progress = Callable[[float, str], None]
 
@@ -94,7 +94,7 @@ def load_source(con: duckdb.DuckDBPyConnection, path: Path, run: AdapterRun) -> 
 
 def drop_source(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     """Free a workbook's or Parquet file's text table once everything read from it is staged (a CSV file has none)."""
-    con.execute("DROP TABLE IF EXISTS " + source.table)
+    con.execute(sqlfiles.drop_table(source.table))
 
 
 def stage_part(con: duckdb.DuckDBPyConnection, part: Part, run: AdapterRun) -> None:
@@ -159,12 +159,43 @@ def canonical_table_for(path: Path) -> str | None:
 
 
 def empty_stage(con: duckdb.DuckDBPyConnection, target: str, contract: type[BaseModel]) -> None:
-    from alignment.ingest.staging import staging_ddl
-
+    """stage_<target>, empty, unless a file was staged into it."""
     con.execute(staging_ddl(target, contract))
 
 
 def pass_through(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """canon_<table> from stage_<table> unchanged (the file was already in canonical form): a view, not a copy."""
     empty_stage(con, table, schema.TABLES[table])
-    con.execute("CREATE OR REPLACE TEMP VIEW canon_" + table + " AS SELECT * FROM stage_" + table)
+    con.execute(canonical_view(table))
+
+
+def transforms(format: str) -> dict[str, sqlfiles.SqlFile]:
+    """The transforms of a source format, by name, in file-name order."""
+    return sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / format, "transform")
+
+
+def run_transform(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile, params: dict | None = None) -> None:
+    """One transform into the temporary table it writes, bound to the parameters it declares."""
+    con.execute(sqlfiles.create_transform(file), sqlfiles.bound(file, params))
+
+
+def check(con: duckdb.DuckDBPyConnection, file: sqlfiles.SqlFile):
+    """The one value a check (a transform that writes nothing) returns."""
+    return con.execute(file.sql).fetchall()[0][0]
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, format: str, params: dict | None = None,
+              chosen: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] | None = None) -> None:
+    """Every numbered transform of a format in file-name order. A step of several files (alternatives) is run by
+    the function `chosen` gives for one of their names, which runs the files it needs."""
+    steps: dict[str, list[sqlfiles.SqlFile]] = {}
+    for file in transforms(format).values():
+        if number := re.match(r"^(\d+)_", file.path.name):
+            steps.setdefault(number.group(1), []).append(file)
+    for files in steps.values():
+        runner = next((chosen[file.name] for file in files if file.name in (chosen or {})), None)
+        if runner:
+            runner(con)
+        else:
+            (file,) = files  # alternatives without a function to choose between them are a mistake of the adapter
+            run_transform(con, file, params)

@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from alignment import schema
+from alignment import schema, sqlfiles
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source, pass_through,
-    resolve_columns, stage_canonical, stage_part,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, empty_stage, load_source,
+    pass_through, resolve_columns, run_steps, stage_canonical, stage_part,
 )
 from alignment.ingest.problems import Example, Problem
-from alignment.ingest.readers import SourceFile, execute, normalize_header
+from alignment.ingest.readers import SourceFile, normalize_header
 from alignment.ingest.staging import Part
 
 
@@ -422,8 +422,7 @@ class HubSpotAdapter:
             "member_events": list(MEMBER_EVENTS), "response_events": list(RESPONSE_EVENTS),
             "lifecycle_values": list(LIFECYCLE_STAGE_VALUES), "lifecycle_stages": list(LIFECYCLE_STAGE_VALUES.values()),
         }
-        for statement in TRANSFORMS:
-            execute(con, statement, params)
+        run_steps(con, "hubspot", params)
         for table in ("campaign_spend", "awareness_metrics", "sales_activities"):
             pass_through(con, table)
         self._report(con, run)
@@ -468,253 +467,19 @@ class HubSpotAdapter:
                     formats=date_formats(HubSpotStageEntry, self.date_layout)), run)
 
     def _report(self, con: duckdb.DuckDBPyConnection, run: AdapterRun) -> None:
-        """Say what was left out or read by a fallback, so nothing disappears silently."""
-        for sql, column, rule in LEFT_OUT:
-            rows = con.execute(sql).fetchall()
+        """Say what was left out (the rows, as warnings) or read another way (counted, as assumptions), so nothing
+        disappears silently."""
+        for audit in sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "hubspot" / "audits", "audit").values():
+            if audit.severity == "info":
+                count = con.execute(sqlfiles.count_of(audit.sql)).fetchall()[0][0]
+                if count:
+                    run.assumptions.append(f"{count} {audit.title}")
+                continue
+            column = list(audit.columns)[2]  # after _file and _row: the value shown, named as the export names it
             by_file: dict[str, list[tuple]] = {}
-            for file, row, value in rows:
+            for file, row, value in con.execute(audit.sql).fetchall():
                 by_file.setdefault(file, []).append((row, value))
             for file, found in by_file.items():
                 run.problems.append(Problem(
-                    file=file, column=column, rule=rule, count=len(found), severity="warning",
+                    file=file, column=column, rule=audit.title, count=len(found), severity="warning",
                     examples=[Example(row=r, value=None if v is None else str(v)) for r, v in found[:3]]))
-        for sql, note in NOTES:
-            count = con.execute(sql).fetchall()[0][0]
-            if count:
-                run.assumptions.append(note.format(count=count))
-
-
-TRANSFORMS = [
-    # --- ids: deleted rows are out; a merged contact or deal is the record it was merged into -------------------
-    """CREATE TEMP TABLE hs_live_contacts AS SELECT * FROM stage_hs_contacts WHERE NOT coalesce(is_deleted, false)""",
-    """CREATE TEMP TABLE hs_merged_contacts AS
-       SELECT trim(m.id) AS source_id, min(c.person_id) AS person_id
-       FROM hs_live_contacts c, unnest(regexp_split_to_array(c.merged_ids, '[;,]')) AS m(id)
-       WHERE trim(m.id) <> '' AND trim(m.id) <> c.person_id GROUP BY 1""",
-    """CREATE TEMP TABLE hs_contact_ids AS
-       SELECT person_id AS source_id, person_id FROM hs_live_contacts
-       WHERE person_id NOT IN (SELECT source_id FROM hs_merged_contacts)
-       UNION ALL SELECT source_id, person_id FROM hs_merged_contacts""",
-    """CREATE TEMP TABLE hs_live_deals AS SELECT * FROM stage_hs_deals WHERE NOT coalesce(is_deleted, false)""",
-    """CREATE TEMP TABLE hs_merged_deals AS
-       SELECT merged_id AS source_id, min(opportunity_id) AS opportunity_id FROM stage_hs_merged_deals
-       WHERE merged_id <> opportunity_id AND opportunity_id IN (SELECT opportunity_id FROM hs_live_deals)
-       GROUP BY merged_id""",
-    """CREATE TEMP TABLE hs_deal_ids AS
-       SELECT opportunity_id AS source_id, opportunity_id FROM hs_live_deals
-       WHERE opportunity_id NOT IN (SELECT source_id FROM hs_merged_deals)
-       UNION ALL SELECT source_id, opportunity_id FROM hs_merged_deals""",
-    # --- owners: UI exports name owners; an owners file turns names and emails back into owner ids ------------
-    """CREATE TEMP TABLE hs_users AS
-       SELECT _file, _row, user_id,
-              coalesce(name, NULLIF(trim(concat_ws(' ', first_name, last_name)), '')) AS name, team, email
-       FROM stage_hs_owners""",
-    """CREATE TEMP TABLE hs_owner_keys AS
-       SELECT key, min(user_id) AS user_id FROM (
-         SELECT lower(user_id) AS key, user_id FROM hs_users
-         UNION ALL SELECT lower(name), user_id FROM hs_users WHERE name IS NOT NULL
-         UNION ALL SELECT lower(email), user_id FROM hs_users WHERE email IS NOT NULL)
-       GROUP BY key""",
-    """CREATE TEMP MACRO hs_owner(v) AS
-       coalesce((SELECT user_id FROM hs_owner_keys WHERE key = lower(trim(v))), v)""",
-    # --- stages: the pipeline stage file's labels and flags, else HubSpot's default pipeline ------------------
-    """CREATE TEMP TABLE hs_stage_keys AS
-       WITH stages AS (SELECT * FROM stage_hs_stages WHERE NOT coalesce(is_deleted, false)),
-       by_id AS (SELECT lower(stage_id) AS key, arg_min(coalesce(label, stage_id), _row) AS label,
-                        arg_min(is_closed, _row) AS is_closed, arg_min(is_won, _row) AS is_won
-                 FROM stages GROUP BY 1),
-       by_label AS (SELECT lower(label) AS key, min(label) AS label,
-                           CASE WHEN count(DISTINCT is_closed) = 1 THEN min(is_closed) END AS is_closed,
-                           CASE WHEN count(DISTINCT is_won) = 1 THEN min(is_won) END AS is_won
-                    FROM stages WHERE label IS NOT NULL AND lower(label) NOT IN (SELECT key FROM by_id) GROUP BY 1),
-       defaults AS (SELECT unnest($default_stage_ids::VARCHAR[]) AS key,
-                           unnest($default_stage_labels::VARCHAR[]) AS label,
-                           unnest($default_stage_closed::BOOLEAN[]) AS is_closed,
-                           unnest($default_stage_won::BOOLEAN[]) AS is_won)
-       SELECT * FROM by_id UNION ALL SELECT * FROM by_label
-       UNION ALL SELECT * FROM defaults
-       WHERE key NOT IN (SELECT key FROM by_id UNION ALL SELECT key FROM by_label)""",
-    # --- accounts -----------------------------------------------------------------------------------------------
-    """CREATE TEMP TABLE canon_accounts AS
-       SELECT * FROM stage_accounts
-       UNION ALL BY NAME
-       SELECT _file, _row, account_id, account_name, industry, segment, region, employees, annual_revenue,
-              is_target_account, hs_owner(owner_id) AS owner_id, created_at
-       FROM stage_hs_companies WHERE NOT coalesce(is_deleted, false)""",
-    # --- people: one per surviving contact; the account is its own column, else its primary association ---------
-    """CREATE TEMP TABLE hs_contact_company AS
-       SELECT i.person_id, first(l.to_id ORDER BY (l.type_id = '1') DESC, l._row) AS account_id
-       FROM stage_hs_contact_companies l JOIN hs_contact_ids i ON i.source_id = l.from_id GROUP BY 1""",
-    """CREATE TEMP TABLE canon_people AS
-       SELECT * FROM stage_people
-       UNION ALL BY NAME
-       SELECT c._file, c._row, c.person_id, 'contact' AS kind,
-              coalesce(NULLIF(trim(regexp_split_to_array(c.account_id, '[;,]')[1]), ''), cc.account_id) AS account_id,
-              c.title, c.persona, c.lead_source, hs_owner(c.owner_id) AS owner_id, c.created_at,
-              NULL::TIMESTAMP AS converted_at, NULL::VARCHAR AS converted_opportunity_id, c.country
-       FROM hs_live_contacts c LEFT JOIN hs_contact_company cc USING (person_id)
-       WHERE c.person_id NOT IN (SELECT source_id FROM hs_merged_contacts)""",
-    # --- lifecycle events: the contact's stage date properties and lifecyclestage history, earliest wins -------
-    """CREATE TEMP TABLE hs_stage_dates AS
-       SELECT _file, _row, person_id, stage, occurred_at,
-              CASE stage WHEN 'rejected' THEN rejection_reason
-                         WHEN 'disqualified' THEN disqualification_reason END AS reason
-       FROM (SELECT _file, _row, person_id, rejection_reason, disqualification_reason,
-                    inquiry_at AS inquiry, mql_at AS mql, sal_at AS sal, sql_at AS sql, rejected_at AS rejected,
-                    disqualified_at AS disqualified, recycled_at AS recycled
-             FROM hs_live_contacts WHERE person_id NOT IN (SELECT source_id FROM hs_merged_contacts))
-       UNPIVOT (occurred_at FOR stage IN (inquiry, mql, sal, sql, rejected, disqualified, recycled))
-       UNION ALL
-       SELECT h._file, h._row, i.person_id, s.stage, h.changed_at, NULL
-       FROM stage_hs_contact_changes h
-       JOIN (SELECT unnest($lifecycle_values::VARCHAR[]) AS value, unnest($lifecycle_stages::VARCHAR[]) AS stage) s
-         ON s.value = lower(h.value)
-       JOIN hs_contact_ids i ON i.source_id = h.object_id
-       WHERE lower(h.property) = 'lifecyclestage' AND h.changed_at IS NOT NULL""",
-    """CREATE TEMP TABLE canon_lifecycle_events AS
-       SELECT * FROM stage_lifecycle_events
-       UNION ALL BY NAME
-       SELECT arg_min(_file, occurred_at) AS _file, arg_min(_row, occurred_at) AS _row, person_id, stage,
-              min(occurred_at) AS occurred_at, arg_min(reason, occurred_at) AS reason, NULL::VARCHAR AS actor_id
-       FROM hs_stage_dates GROUP BY person_id, stage""",
-    # --- opportunities: won/lost from the deal's own flags, else its pipeline stage's, else the stage name ------
-    """CREATE TEMP TABLE hs_deal_company AS
-       SELECT i.opportunity_id, first(l.to_id ORDER BY (l.type_id = '5') DESC, l._row) AS account_id
-       FROM stage_hs_deal_companies l JOIN hs_deal_ids i ON i.source_id = l.from_id GROUP BY 1""",
-    """CREATE TEMP TABLE hs_deals_read AS
-       SELECT d.*, coalesce(st.label, d.stage) AS stage_label,
-              coalesce(d.is_closed, CASE WHEN d.is_won OR d.is_lost THEN true
-                                         WHEN NOT d.is_won AND NOT d.is_lost THEN false END,
-                       st.is_closed) AS flag_closed,
-              coalesce(d.is_won, st.is_won, CASE WHEN d.is_lost THEN false END) AS flag_won,
-              regexp_replace(lower(coalesce(st.label, d.stage)), '[^a-z]', '', 'g') AS stage_word
-       FROM stage_hs_deals d LEFT JOIN hs_stage_keys st ON st.key = lower(d.stage)
-       WHERE d.opportunity_id IN (SELECT source_id FROM hs_deal_ids WHERE source_id = opportunity_id)""",
-    """CREATE TEMP TABLE canon_opportunities AS
-       SELECT * FROM stage_opportunities
-       UNION ALL BY NAME
-       SELECT d._file, d._row, d.opportunity_id,
-              coalesce(NULLIF(trim(regexp_split_to_array(d.account_ids, '[;,]')[1]), ''), dc.account_id) AS account_id,
-              d.name, hs_owner(d.owner_id) AS owner_id, d.created_at, d.close_date, d.amount, d.stage_label AS stage,
-              coalesce(d.flag_closed, d.stage_word IN ('closedwon', 'closedlost'), false) AS is_closed,
-              coalesce(d.flag_won, CASE WHEN coalesce(d.flag_closed, true) THEN d.stage_word = 'closedwon' END,
-                       false) AS is_won,
-              d.type, d.lead_source, d.primary_campaign_id
-       FROM hs_deals_read d LEFT JOIN hs_deal_company dc USING (opportunity_id)""",
-    # --- stage history: one row per (deal, stage), at the first time the deal entered it ----------------------
-    """CREATE TEMP TABLE hs_stage_rows AS
-       SELECT _file, _row, opportunity_id, stage, entered_at FROM stage_hs_stage_entries
-       UNION ALL
-       SELECT _file, _row, object_id, value, changed_at FROM stage_hs_deal_changes
-       WHERE lower(property) = 'dealstage' AND value IS NOT NULL AND changed_at IS NOT NULL""",
-    """CREATE TEMP TABLE canon_opportunity_stage_history AS
-       SELECT * FROM stage_opportunity_stage_history
-       UNION ALL BY NAME
-       SELECT arg_min(h._file, h.entered_at) AS _file, arg_min(h._row, h.entered_at) AS _row,
-              i.opportunity_id, coalesce(st.label, h.stage) AS stage, min(h.entered_at) AS entered_at,
-              NULL::DOUBLE AS amount
-       FROM hs_stage_rows h JOIN hs_deal_ids i ON i.source_id = h.opportunity_id
-       LEFT JOIN hs_stage_keys st ON st.key = lower(h.stage)
-       WHERE h.stage IS NOT NULL
-       GROUP BY i.opportunity_id, coalesce(st.label, h.stage)""",
-    # --- opportunity contacts: association rows plus ids listed on the deal, one row per (deal, contact) --------
-    """CREATE TEMP TABLE hs_deal_contact_rows AS
-       SELECT _file, _row, from_id AS deal_id, to_id AS contact_id, label FROM stage_hs_deal_contacts
-       UNION ALL
-       SELECT d._file, d._row, d.opportunity_id, trim(c.id), NULL
-       FROM stage_hs_deals d, unnest(regexp_split_to_array(d.contact_ids, '[;,]')) AS c(id)
-       WHERE trim(c.id) <> ''""",
-    """CREATE TEMP TABLE canon_opportunity_contacts AS
-       SELECT * FROM stage_opportunity_contacts
-       UNION ALL BY NAME
-       SELECT min(r._file) AS _file, min(r._row) AS _row, i.opportunity_id, coalesce(p.person_id, r.contact_id)
-                AS person_id, min(r.label) AS role, false AS is_primary
-       FROM hs_deal_contact_rows r JOIN hs_deal_ids i ON i.source_id = r.deal_id
-       LEFT JOIN hs_contact_ids p ON p.source_id = r.contact_id
-       GROUP BY i.opportunity_id, coalesce(p.person_id, r.contact_id)""",
-    # --- users: the owners file; without one, each owner named in the exports becomes a user -------------------
-    """CREATE TEMP TABLE canon_users AS
-       SELECT * FROM stage_users
-       UNION ALL BY NAME
-       SELECT _file, _row, user_id, name, team, NULL::VARCHAR AS region, NULL::VARCHAR AS manager_id FROM hs_users
-       UNION ALL BY NAME
-       SELECT min(_file) AS _file, min(_row) AS _row, owner_id AS user_id,
-              CASE WHEN NOT regexp_full_match(owner_id, '\\d+') THEN owner_id END AS name
-       FROM (SELECT _file, _row, owner_id FROM stage_hs_contacts UNION ALL SELECT _file, _row, owner_id
-             FROM stage_hs_companies UNION ALL SELECT _file, _row, owner_id FROM stage_hs_deals)
-       WHERE owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stage_hs_owners)
-         AND NOT EXISTS (SELECT 1 FROM stage_users)
-       GROUP BY owner_id""",
-    # --- campaigns: marketing emails (channel email); an email with no name is called by its subject ----------
-    """CREATE TEMP TABLE canon_campaigns AS
-       SELECT * FROM stage_campaigns
-       UNION ALL BY NAME
-       SELECT _file, _row, campaign_id, coalesce(name, subject, 'HubSpot email ' || campaign_id) AS name,
-              'email' AS channel, CAST(NULL AS VARCHAR) AS funnel_role,
-              subject AS content
-       FROM stage_hs_email_campaigns""",
-    # --- members: one per contact per email; an unfiltered open or click is the response ----------------------
-    """CREATE TEMP TABLE hs_email_contacts AS
-       SELECT lower(trim(email)) AS email, min(i.person_id) AS person_id
-       FROM hs_live_contacts c JOIN hs_contact_ids i ON i.source_id = c.person_id
-       WHERE email IS NOT NULL GROUP BY 1""",
-    """CREATE TEMP TABLE hs_member_events AS
-       SELECT e.*, upper(e.type) AS event, ec.person_id
-       FROM stage_hs_email_events e LEFT JOIN hs_email_contacts ec ON ec.email = lower(trim(e.recipient))
-       WHERE upper(e.type) IN (SELECT unnest($member_events::VARCHAR[]))""",
-    """CREATE TEMP TABLE canon_campaign_members AS
-       SELECT * FROM stage_campaign_members
-       UNION ALL BY NAME
-       SELECT min(_file) AS _file, min(_row) AS _row, campaign_id, person_id,
-              CASE WHEN bool_or(event = 'CLICK' AND NOT coalesce(is_filtered, false)) THEN 'Clicked'
-                   WHEN bool_or(event = 'OPEN' AND NOT coalesce(is_filtered, false)) THEN 'Opened'
-                   ELSE 'Sent' END AS status,
-              min(occurred_at) AS created_at,
-              bool_or(event IN (SELECT unnest($response_events::VARCHAR[])) AND NOT coalesce(is_filtered, false))
-                AS has_responded,
-              min(occurred_at) FILTER (WHERE event IN (SELECT unnest($response_events::VARCHAR[]))
-                                       AND NOT coalesce(is_filtered, false)) AS first_responded_at
-       FROM hs_member_events
-       WHERE person_id IS NOT NULL AND campaign_id IN (SELECT campaign_id FROM stage_hs_email_campaigns)
-       GROUP BY campaign_id, person_id""",
-]
-
-# (query giving _file, _row, value of every row left out; the column named; why) — reported as warnings.
-LEFT_OUT = [
-    ("""SELECT _file, _row, from_id FROM stage_hs_deal_contacts
-        WHERE from_id NOT IN (SELECT source_id FROM hs_deal_ids) ORDER BY _file, _row""",
-     "deal_id", "no deal in the deals file has this id (or it is deleted); the association was left out"),
-    ("""SELECT _file, _row, from_id FROM stage_hs_deal_companies
-        WHERE from_id NOT IN (SELECT source_id FROM hs_deal_ids) ORDER BY _file, _row""",
-     "deal_id", "no deal in the deals file has this id (or it is deleted); the association was left out"),
-    ("""SELECT _file, _row, from_id FROM stage_hs_contact_companies
-        WHERE from_id NOT IN (SELECT source_id FROM hs_contact_ids) ORDER BY _file, _row""",
-     "contact_id", "no contact in the contacts file has this id (or it is deleted); the association was left out"),
-    ("""SELECT _file, _row, opportunity_id FROM hs_stage_rows
-        WHERE opportunity_id NOT IN (SELECT source_id FROM hs_deal_ids) ORDER BY _file, _row""",
-     "deal_id", "no deal in the deals file has this id (or it is deleted); the stage change was left out"),
-    ("""SELECT _file, _row, recipient FROM hs_member_events WHERE person_id IS NULL ORDER BY _file, _row""",
-     "recipient", "no contact has this email address; the email event was left out"),
-    ("""SELECT _file, _row, campaign_id FROM hs_member_events
-        WHERE person_id IS NOT NULL
-          AND (campaign_id IS NULL OR campaign_id NOT IN (SELECT campaign_id FROM stage_hs_email_campaigns))
-        ORDER BY _file, _row""",
-     "email_campaign_id", "no email campaign has this id; the email event was left out"),
-]
-NOTES = [
-    ("SELECT count(*) FROM stage_hs_contacts WHERE is_deleted",
-     "{count} contact(s) marked deleted were left out"),
-    ("SELECT count(*) FROM stage_hs_deals WHERE is_deleted", "{count} deal(s) marked deleted were left out"),
-    ("SELECT count(*) FROM stage_hs_companies WHERE is_deleted",
-     "{count} company row(s) marked deleted were left out"),
-    ("SELECT count(*) FROM hs_live_contacts WHERE person_id IN (SELECT source_id FROM hs_merged_contacts)",
-     "{count} contact(s) merged into another contact in HubSpot were read as that contact"),
-    ("SELECT count(*) FROM hs_live_deals WHERE opportunity_id IN (SELECT source_id FROM hs_merged_deals)",
-     "{count} deal(s) merged into another deal in HubSpot were read as that deal"),
-    ("""SELECT count(*) FROM hs_deals_read
-        WHERE (flag_closed IS NULL OR flag_won IS NULL) AND stage_word IN ('closedwon', 'closedlost')""",
-     "{count} deal(s) had no closed/won flags (no Is Closed Won column, no pipeline stage file row): "
-     "closed and won were read from a stage named Closed Won / Closed Lost"),
-    ("SELECT count(*) FROM hs_member_events WHERE is_filtered",
-     "{count} email event(s) HubSpot filtered as machine opens or clicks did not count as responses"),
-]

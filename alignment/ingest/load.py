@@ -25,7 +25,10 @@ from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
 from alignment.ingest.readers import SUPPORTED, execute
-from alignment.ingest.staging import bad_date_format, date_layout, install_macros
+from alignment.ingest.staging import (
+    bad_date_format, built_relations, canonical_value_rules, date_layout, finding_rows, install_macros, key_repeats,
+    materialise, recorded_headers, repeated_key_rows, rule_counts, rule_rows, unknown_references,
+)
 
 FORMATS = ("salesforce", "hubspot", "mapping")
 BUILDING_SUFFIX = ".building"
@@ -159,7 +162,6 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 remove_leftovers(db_path)
             con = duckdb.connect(str(new_path))
             try:
-                con.execute("SET enable_progress_bar = false")  # progress goes to the caller's callback, not stderr
                 install_macros(con)
                 adapter.build(con, files, run, progress)
                 finish_sources(con, run)
@@ -198,7 +200,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                                      demo_mark=demo_marker(report.data_fingerprint) if demo_marker else None,
                                      checkpoints=_checkpoints(db_path))
                 warehouse.create_views(con)
-                con.execute("CHECKPOINT")
+                con.checkpoint()
             finally:
                 con.close()
             if validate_only:
@@ -359,49 +361,36 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
     """Table rules the column checks cannot see: values of derived rows, unique keys (except of the tables in
     `unique_keys`, which the adapter built unique) and references between tables."""
     problems: list[Problem] = []
-    headers = _source_headers(con)
+    headers = recorded_headers(con)
     for model in schema.CANONICAL:
-        table = "canon_" + model.table
         # Rows an adapter derived (people from leads and contacts, campaigns …) were parsed under looser contracts
         # than the canonical one: check the canonical rules again on what it produced, in one pass per table.
         rules = []
         for spec in schema.columns(model):
-            rules.extend((spec.name, *rule) for rule in _value_rules(spec, f"r{len(rules)}"))
+            rules.extend((spec.name, *rule) for rule in canonical_value_rules(spec, f"r{len(rules)}"))
         if rules:
             params = {k: v for _, _, _, given in rules for k, v in given.items()}
             # One pass counts every rule's failures; only a rule that fails is asked for its rows.
-            counts = con.execute("SELECT " + ", ".join(
-                "count(*) FILTER (WHERE " + condition + ")" for _, condition, _, _ in rules) + " FROM " + table,
-                params).fetchall()[0]
+            counts = con.execute(rule_counts(model.table, [condition for _, condition, _, _ in rules]),
+                                 params).fetchall()[0]
             failing = [(index, rule) for index, (rule, count) in enumerate(zip(rules, counts)) if count]
             if failing:
-                found = execute(con, " UNION ALL ".join(
-                    "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + column + " AS VARCHAR) AS value FROM "
-                    + table + " WHERE " + condition for index, (column, condition, _, _) in failing
-                ) + " ORDER BY rule, _file, _row", params).fetchall()
+                found = execute(con, rule_rows(model.table, [(index, column, condition) for index, (
+                    column, condition, _, _) in failing]), params).fetchall()
                 for index, (column, _, rule, _) in failing:
                     rows = [(file, 0, row, value) for number, file, row, value in found if number == index]
                     _group(problems, rows, (column,), rule, "error", headers)
         if model.key and model.table not in unique_keys:
-            key = ", ".join(model.key)
             # A grouping finds whether any key repeats far more cheaply than the window that then lists the rows.
-            repeated = con.execute("SELECT count(*) FROM (SELECT 1 FROM " + table + " GROUP BY " + key +
-                                   " HAVING count(*) > 1 LIMIT 1)").fetchall()[0][0]
-            rows = con.execute(
-                "SELECT _file, count(*) OVER (PARTITION BY " + key + ") AS n, _row, concat_ws(' / ', " + key + ") "
-                "FROM " + table + " QUALIFY n > 1 ORDER BY _file, _row"
-            ).fetchall() if repeated else []
+            repeated = con.execute(key_repeats(model.table, model.key)).fetchall()[0][0]
+            rows = con.execute(repeated_key_rows(model.table, model.key)).fetchall() if repeated else []
             _group(problems, rows, model.key,
                    f"duplicate {' + '.join(model.key)}: each must appear once ({model.grain})", "error", headers)
         for spec in schema.columns(model):
             if not spec.references or (model.table, spec.name) in REPORTED_AS_FINDINGS:
                 continue
             target_table, target_column = spec.references.split(".")
-            rows = con.execute(
-                "SELECT s._file, 0, s._row, s." + spec.name + " FROM " + table + " s "
-                "ANTI JOIN canon_" + target_table + " t ON t." + target_column + " = s." + spec.name + " "
-                "WHERE s." + spec.name + " IS NOT NULL ORDER BY s._file, s._row"
-            ).fetchall()
+            rows = con.execute(unknown_references(model.table, spec.name, target_table, target_column)).fetchall()
             severity = "error" if spec.strict_reference else "warning"
             rule = f"no {target_table} row has this {target_column}"
             rule += " (loaded; listed in data quality)" if not spec.strict_reference else " — import that file too"
@@ -409,9 +398,16 @@ def check_canonical(con: duckdb.DuckDBPyConnection, unique_keys: set[str] | froz
     return problems
 
 
-# References the import reports as data quality's own findings (see `findings`), not as a reference warning.
-REPORTED_AS_FINDINGS = {(audit.table, audit.column) for audit in quality.IMPORT_FINDINGS
-                        if "SELECT" in audit.where.upper()}
+def _references(table: str, column: str) -> str | None:
+    """The table a canonical column refers to, if any."""
+    spec = next(spec for spec in schema.columns(schema.TABLES[table]) if spec.name == column)
+    return spec.references.split(".")[0] if spec.references else None
+
+
+# References the import reports as data quality's own findings (an audit that reads the table referred to, see
+# `findings`), not as a reference warning.
+REPORTED_AS_FINDINGS = {(audit.reads[0], audit.import_warning) for audit in quality.IMPORT_FINDINGS
+                        if _references(audit.reads[0], audit.import_warning) in audit.reads[1:]}
 
 
 def findings(con: duckdb.DuckDBPyConnection) -> list[Problem]:
@@ -419,40 +415,14 @@ def findings(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     in its words, counted over the rows it will count: the canonical tables are written, and their rows are the
     canon_ tables' rows, which still say the file and row each came from."""
     problems: list[Problem] = []
-    headers = _source_headers(con)
+    headers = recorded_headers(con)
     for audit in quality.IMPORT_FINDINGS:
-        # The table, column and condition are data quality's constants, never input.
-        rows = con.execute("SELECT _file, 0, _row, CAST(" + audit.column + " AS VARCHAR) FROM canon_" + audit.table
-                           + " WHERE " + audit.where + " ORDER BY _file, _row").fetchall()
+        rows = con.execute(finding_rows(audit, schema.TABLES[audit.reads[0]].key)).fetchall()
         first = len(problems)
-        _group(problems, rows, (audit.column,), audit.title, "warning", headers)
+        _group(problems, rows, (audit.import_warning,), audit.title, "warning", headers)
         for problem in problems[first:]:
-            problem.canonical = audit.column
+            problem.canonical = audit.import_warning
     return problems
-
-
-def _value_rules(spec: schema.ColumnSpec, prefix: str) -> list[tuple[str, str, dict]]:
-    """(failing condition, rule, parameters named `prefix`_…) of the contract's value rules on one column."""
-    c, rules = spec.name, []
-    if spec.required and not spec.nullable:
-        rules.append((c + " IS NULL", "is empty but required", {}))
-    if spec.allowed:
-        rules.append(("NOT list_contains($" + prefix + "_allowed::VARCHAR[], " + c + ")",
-                      f"must be one of {', '.join(spec.allowed)}", {prefix + "_allowed": list(spec.allowed)}))
-    if spec.minimum is not None:
-        rules.append((c + " < $" + prefix + "_minimum", f"must be at least {spec.minimum:g}",
-                      {prefix + "_minimum": spec.minimum}))
-    if spec.maximum is not None:
-        rules.append((c + " > $" + prefix + "_maximum", f"must be at most {spec.maximum:g}",
-                      {prefix + "_maximum": spec.maximum}))
-    return rules
-
-
-def _source_headers(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    """(file, canonical column) → the header that fed it, as recorded by staging."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_staged_headers'").fetchall()[0][0]:
-        return {}
-    return {(f, c): h for f, c, h in con.execute("SELECT file, column_name, header FROM _staged_headers").fetchall()}
 
 
 def _group(problems: list[Problem], rows: list[tuple], columns: tuple[str, ...], rule: str, severity: str,
@@ -468,8 +438,7 @@ def _group(problems: list[Problem], rows: list[tuple], columns: tuple[str, ...],
 
 def _complete_canon(con: duckdb.DuckDBPyConnection) -> None:
     """Every canonical table exists after an import, empty when no file provided it."""
-    built = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
-                                           "SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()}
+    built = built_relations(con)
     for table in schema.TABLES:
         if "canon_" + table not in built:
             pass_through(con, table)
@@ -479,10 +448,8 @@ def _materialise(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """The canonical tables, typed and constrained exactly as the contracts say, without lineage columns."""
     counts = {}
     for model in schema.CANONICAL:
-        names = ", ".join(schema.column_names(model))
         con.execute(schema.create_table_sql(model))
-        counts[model.table] = con.execute(
-            "INSERT INTO " + model.table + " SELECT " + names + " FROM canon_" + model.table).fetchall()[0][0]
+        counts[model.table] = con.execute(materialise(model)).fetchall()[0][0]
     return counts
 
 

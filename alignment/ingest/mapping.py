@@ -15,9 +15,11 @@ from pydantic import ValidationInfo, create_model, field_validator
 
 from alignment import schema
 from alignment.ingest.adapters import (
-    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, stage_canonical, stage_part,
+    AdapterRun, Progress, canonical_table_for, empty_stage, load_source, pass_through, run_steps, stage_canonical,
+    stage_part,
 )
 from alignment.ingest.problems import Example, ImportRejected, Problem
+from alignment.ingest import staging
 from alignment.ingest.readers import SourceFile, normalize_header, read_through
 from alignment.ingest.staging import FALSE_WORDS, TRUE_WORDS, Part, bad_date_format, date_layout
 
@@ -458,14 +460,6 @@ MappedPerson = create_model(
     **{f"{stage}_at": (dt.datetime | None, None) for stage in schema.STAGES},
     **{f"{stage}_reason": (str | None, None) for stage in schema.STAGES},
 )
-LIFECYCLE_SQL = """CREATE TEMP TABLE canon_lifecycle_events AS
-   SELECT * FROM stage_lifecycle_events
-   UNION ALL BY NAME """ + "\n   UNION ALL BY NAME ".join(
-    # Stage names come from the schema's own constant, never from the mapping file.
-    f"SELECT _file, _row, person_id, '{stage}' AS stage, {stage}_at AS occurred_at, {stage}_reason AS reason "
-    f"FROM stage_map_people WHERE {stage}_at IS NOT NULL" for stage in schema.STAGES)
-
-
 class MappingAdapter:
     """Reads the files a validated mapping file names, each into the canonical table it fills."""
 
@@ -532,9 +526,7 @@ class MappingAdapter:
         self._look_up(con, staged, run)
         if run.has_errors:
             return
-        people = ", ".join(schema.column_names(schema.Person))
-        con.execute("CREATE TEMP TABLE canon_people AS SELECT _file, _row, " + people + " FROM stage_map_people")
-        con.execute(LIFECYCLE_SQL)
+        run_steps(con, "mapping")
         for table in schema.TABLES:
             if table not in ("people", "lifecycle_events"):
                 pass_through(con, table)
@@ -619,9 +611,7 @@ class MappingAdapter:
         """Build the temporary table `names` (name → the id of the first row holding it, and how many ids hold it)
         from every staged file that fills `lookup.table` and has the column `lookup.by`; the files used."""
         key = schema.TABLES[lookup.table].key[0]
-        target = "stage_map_people" if lookup.table == "people" else "stage_" + lookup.table
-        con.execute("CREATE OR REPLACE TEMP TABLE " + names + "_all (name VARCHAR, id VARCHAR, _file VARCHAR, "
-                    "_row BIGINT)")
+        con.execute(staging.named_rows_table(names))
         used = []
         for table, _, source, _ in staged:
             header = _find_header(source, lookup.by) if table == lookup.table else None
@@ -629,43 +619,35 @@ class MappingAdapter:
                 continue
             used.append(source.name)
             # The staged row holds the id as loaded (prefixed, numbered); the file's row the name it goes by.
-            read_through(con, source, "INSERT INTO " + names + "_all SELECT lower(trimmed_text(f."
-                         + source.column_sql(header) + ")), s." + key + ", s._file, s._row FROM "
-                         + source.numbered() + " f JOIN " + target + " s ON s._file = $lookup_file AND s._row = f._row",
+            read_through(con, source, staging.named_rows(names, source, header, _staged(lookup.table), key),
                          {"lookup_file": source.name})
-        con.execute("CREATE OR REPLACE TEMP TABLE " + names + " AS SELECT name, arg_min(id, (_file, _row)) AS id, "
-                    "count(DISTINCT id) AS ids, list(DISTINCT id ORDER BY id)[1:3] AS some FROM " + names + "_all "
-                    "WHERE name IS NOT NULL GROUP BY name")
+        con.execute(staging.names_table(names))
         return used
 
     def _resolve(self, con: duckdb.DuckDBPyConnection, table: str, source: SourceFile, header: str, column: str,
                  lookup: Lookup, names: str, files: list[str], run: AdapterRun) -> None:
         """Replace the names in `column` of the rows `source` staged by the ids they name; report those that name
         no row (left empty where the column may be, refused where it is required) or several."""
-        target = "stage_map_people" if table == "people" else "stage_" + table
+        target = _staged(table)
         spec = {c.name: c for c in schema.columns(schema.TABLES[table])}[column]
-        rows = target + " WHERE _file = $file AND " + column + " IS NOT NULL"
         found_in = f"'{lookup.by}' of {', '.join(files)}"
-        for condition, severity, rule in (
-                ("lower(" + column + ") NOT IN (SELECT name FROM " + names + ")",
-                 "error" if spec.required else "warning",
+        for several, severity, rule in (
+                (False, "error" if spec.required else "warning",
                  f"names no {lookup.table} row (looked up in {found_in}); "
                  + ("add the missing row to that file, or skip these rows with skip_rows" if spec.required
                     else "the cell is left empty")),
-                ("lower(" + column + ") IN (SELECT name FROM " + names + " WHERE ids > 1)", "warning",
+                (True, "warning",
                  f"names more than one {lookup.table} row (looked up in {found_in}); the first of them is used")):
-            count, examples = con.execute(
-                "SELECT count(*), (list({'row': _row, 'value': " + column + "} ORDER BY _row))[1:3] FROM " + rows
-                + " AND " + condition, {"file": source.name}).fetchall()[0]
+            condition = staging.names_not_one(column, names, several=several)
+            count, examples = con.execute(staging.staged_rows_where(target, column, condition),
+                                          {"file": source.name}).fetchall()[0]
             if count:
                 run.problems.append(Problem(
                     file=source.name, column=header, canonical=column, rule=rule, count=count, severity=severity,
                     examples=[Example(row=e["row"], value=e["value"]) for e in examples]))
-                if severity == "warning" and "NOT IN" in condition:
-                    con.execute("UPDATE " + target + " SET " + column + " = NULL WHERE _file = $file AND "
-                                + condition, {"file": source.name})
-        con.execute("UPDATE " + target + " SET " + column + " = n.id FROM " + names + " n WHERE " + target
-                    + "._file = $file AND lower(" + target + "." + column + ") = n.name", {"file": source.name})
+                if severity == "warning" and not several:  # a name of no row leaves the cell empty
+                    con.execute(staging.empty_staged_where(target, column, condition), {"file": source.name})
+        con.execute(staging.ids_for_names(target, column, names), {"file": source.name})
 
     def _unused_values(self, con: duckdb.DuckDBPyConnection, table: str, entry: TableMapping, source: SourceFile,
                        columns: dict[str, str], snake: tuple[str, ...]) -> list[Problem]:
@@ -676,17 +658,13 @@ class MappingAdapter:
             keys = {_map_key(key, column in snake): key for key in mapping if key != ANY_OTHER}
             if not keys:
                 continue
-            text = "trimmed_text(" + source.column_sql(columns[column]) + ")"
-            text = "lower(snake_text(" + text + "))" if column in snake else "lower(" + text + ")"
             unused = [key for (key,) in read_through(
-                con, source, "SELECT k FROM unnest($keys::VARCHAR[]) AS t(k) WHERE k NOT IN (SELECT " + text
-                + " FROM " + source.relation + " WHERE " + text + " IS NOT NULL) ORDER BY k",
+                con, source, staging.keys_not_held(source, columns[column], column in snake),
                 {"keys": list(keys)}).fetchall()]
             if not unused:
                 continue
-            held = [value for (value,) in read_through(
-                con, source, "SELECT DISTINCT trimmed_text(" + source.column_sql(columns[column]) + ") AS v FROM "
-                + source.relation + " WHERE v IS NOT NULL ORDER BY v LIMIT 6").fetchall()]
+            held = [value for (value,) in read_through(con, source, staging.some_values(source, columns[column]),
+                                                       {"limit": 6}).fetchall()]
             said = ", ".join(f"'{keys[key]}'" for key in unused)
             problems.append(Problem(
                 file=self.source, column=f"tables.{table}.values.{column}", severity="warning",
@@ -717,6 +695,11 @@ class MappingAdapter:
         return formats
 
 
+def _staged(table: str) -> str:
+    """The staging table a mapping entry of `table` fills (people with their wide lifecycle dates)."""
+    return "stage_map_people" if table == "people" else "stage_" + table
+
+
 def _find_header(source: SourceFile, header: str) -> str | None:
     """The file's header a mapping names: exactly, else compared letters and digits only."""
     if header in source.headers:
@@ -736,19 +719,18 @@ def _row_filter(source: SourceFile, table: str, tests: dict) -> tuple[str, dict[
     and no skip_rows test does), its parameters, and the words the report uses for it."""
     kept, skipped, params, said = [], [], {}, {}
     for index, ((group, _), (header, test)) in enumerate(tests.items()):
-        text = "trimmed_text(" + source.column_sql(header) + ")"
         if isinstance(test, EmptyTest):
-            condition = text + (" IS NULL" if test.empty else " IS NOT NULL")
+            condition = staging.empty_test(source, header, test.empty)
             words = f"'{header}' is {'empty' if test.empty else 'not empty'}"
         else:
             params[f"rows_{index}"] = [value.strip().lower() for value in test]
-            condition = "list_contains($rows_" + str(index) + "::VARCHAR[], lower(" + text + "))"
+            condition = staging.values_test(source, header, f"rows_{index}")
             words = f"'{header}' is " + " or ".join(test)
-        (kept if group == "keep_rows" else skipped).append("coalesce(" + condition + ", false)")
+        (kept if group == "keep_rows" else skipped).append(condition)
         said.setdefault(group, []).append(words)
     if not kept and not skipped:
         return "", {}, ""
-    condition = " AND ".join(kept + ["NOT (" + " OR ".join(skipped) + ")"] if skipped else kept)
+    condition = staging.row_filter(kept, skipped)
     note = "; ".join(f"tables.{table}.{group}: " + (" and " if group == "keep_rows" else " or ").join(words)
                      for group, words in said.items())
     return condition, params, note
@@ -762,9 +744,6 @@ def _value_map(con: duckdb.DuckDBPyConnection, source: SourceFile, header: str, 
 
     result = {key(source_value): target for source_value, target in mapping.items() if source_value != ANY_OTHER}
     if ANY_OTHER in mapping:
-        text = "NULLIF(trim(" + source.column_sql(header) + "), '')"
-        text = "lower(snake_text(" + text + "))" if snake else "lower(" + text + ")"
-        present = read_through(con, source, "SELECT DISTINCT " + text + " FROM " + source.relation + " WHERE " + text
-                               + " IS NOT NULL").fetchall()
+        present = read_through(con, source, staging.keys_held(source, header, snake)).fetchall()
         result |= {value: mapping[ANY_OTHER] for (value,) in present if value not in result}
     return result

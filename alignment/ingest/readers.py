@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from alignment import sqlfiles
 from alignment.ingest.problems import Example, ImportRejected, Problem
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -48,6 +49,7 @@ class SourceFile:
     params: dict = field(default_factory=dict)
     refused: bool = False  # found malformed while staged: refused once, not again by each part reading it
     reread_from: str = ""  # how the file was first said to be read, when it was then read in another encoding
+    is_csv: bool = False  # read straight from the file (`relation` is a read_csv), not from a text table
     warnings: list[Problem] = field(default_factory=list)  # what the reader noticed and the import should report
     _hashing: "_Background | None" = None
     _fingerprint: str = ""
@@ -74,22 +76,9 @@ class SourceFile:
             "the file holds NUL (zero) bytes from this row, as a damaged copy or one padded with zeros does; "
             "export it from the CRM again"))
 
-    @property
-    def is_csv(self) -> bool:
-        return self.relation.startswith("read_csv(")
-
-    def numbered(self) -> str:
-        """A subquery of the relation with each row's spreadsheet row number as `_row` (the header is row 1).
-
-        Reading the rows in order takes one thread, so it is meant for the few rows an error message quotes.
-        """
-        if self.is_csv:
-            return "(SELECT ordinality + 1 AS _row, * FROM " + self.relation + " WITH ORDINALITY)"
-        return "(SELECT rowid + 2 AS _row, * FROM " + self.relation + ")"
-
     def column_sql(self, header: str) -> str:
-        """The relation's column holding `header` (text columns are named c0, c1, … by position)."""
-        return f"c{self.headers.index(header)}"
+        """The relation's column holding `header` (text columns are named c0, c1, … by position), quoted."""
+        return sqlfiles.quote(f"c{self.headers.index(header)}")
 
 
 def _digest(path: Path, *, find_nul: bool) -> tuple[str, int | None]:
@@ -141,13 +130,12 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sourc
             _read_parquet(con, source)
         else:
             _read_csv(con, source)
-        has_rows = read_through(con, source, "SELECT count(*) FROM (SELECT 1 FROM " + source.relation + " LIMIT 1)")
-        if not has_rows.fetchall()[0][0]:
+        if not read_through(con, source, sqlfiles.has_rows(source.relation)).fetchall()[0][0]:
             raise ImportRejected([Problem(file=path.name, rule="the file has a header but no data rows")])
         if not source.is_csv:
-            source.rows = con.execute("SELECT count(*) FROM " + table).fetchall()[0][0]
+            source.rows = con.execute(sqlfiles.row_count(source.relation)).fetchall()[0][0]
     except BaseException:
-        con.execute("DROP TABLE IF EXISTS " + table)  # the next file is read into the same name
+        con.execute(sqlfiles.drop_table(table))  # the next file is read into the same name
         with contextlib.suppress(Exception):  # the hashing thread ends before the file is given up
             _ = source.fingerprint
         raise
@@ -158,7 +146,7 @@ def count_rows(con: duckdb.DuckDBPyConnection, source: SourceFile) -> int:
     """The file's data rows (a pass over a CSV file; staging counts them as it parses, so this is for files no part
     staged)."""
     if source.rows is None:
-        source.rows = read_through(con, source, "SELECT count(*) FROM " + source.relation).fetchall()[0][0]
+        source.rows = read_through(con, source, sqlfiles.row_count(source.relation)).fetchall()[0][0]
     return source.rows
 
 
@@ -300,13 +288,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
         description = f"{label}, {DELIMITERS[delimiter]}-delimited"
         source.headers = _csv_header(source.path, encoding, delimiter)
     source.assumptions.append(f"read as {description}")  # first: `read_through` rewrites it if the encoding changes
+    from alignment.ingest.staging import text_csv
+
     # Parameters are named after the source, so that a statement reading two sources binds both.
     key = source.table + "_"
-    source.relation = (
-        "read_csv($" + key + "path, header = true, all_varchar = true, delim = $" + key + "delim, quote = '\"', "
-        "escape = '\"', encoding = $" + key + "encoding, max_line_size = $" + key + "max_line, null_padding = false, "
-        "auto_detect = false, columns = $" + key + "columns)"
-    )
+    source.relation, source.is_csv = text_csv(key), True
     source.params = {
         key + "path": str(source.path), key + "delim": delimiter, key + "encoding": encoding,
         key + "max_line": MAX_LINE_BYTES, key + "columns": {f"c{i}": "VARCHAR" for i in range(len(source.headers))},
@@ -412,12 +398,13 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
                                      if rows else [])
     frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows[1:]],
                          columns=[f"c{i}" for i in range(width)], dtype=object)
+    from alignment.ingest.staging import text_table
+
     con.register("_xlsx_frame", frame)
     # Typed as text even where a column holds no value at all (DuckDB would type it NULL).
-    con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT " + ", ".join(
-        f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM _xlsx_frame")
+    con.execute(text_table(source.table, width, "_xlsx_frame"))
     con.unregister("_xlsx_frame")
-    source.relation = source.table
+    source.relation = sqlfiles.quote(source.table)
 
 
 def _check_unpacked_size(path: Path) -> None:
@@ -550,12 +537,12 @@ def _holds_data(sheet) -> bool:
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    from alignment.ingest.staging import text_table
+
     try:
         source.headers = list(con.read_parquet(str(source.path)).columns)
-        casts = ", ".join(f"CAST(#{i + 1} AS VARCHAR) AS c{i}" for i in range(len(source.headers)))
-        con.execute("CREATE TEMP TABLE " + source.table + " AS SELECT " + casts + " FROM read_parquet($path)",
-                    {"path": str(source.path)})
-        source.relation = source.table
+        con.execute(text_table(source.table, len(source.headers)), {"path": str(source.path)})
+        source.relation = sqlfiles.quote(source.table)
     except duckdb.Error as error:
         raise ImportRejected([Problem(file=source.path.name, rule=f"the Parquet file could not be read ({error})")]) \
             from None

@@ -10,11 +10,11 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel
 
-from alignment import schema
+from alignment import schema, sqlfiles
 from alignment.ingest.adapters import (
-    AdapterRun, LifecycleDates, Progress, canonical_table_for, date_formats, drop_source, empty_stage, id_columns,
-    load_source,
-    pass_through, resolve_columns, stage_canonical, stage_part,
+    AdapterRun, LifecycleDates, Progress, canonical_table_for, check, date_formats, drop_source, empty_stage,
+    id_columns, load_source, pass_through, resolve_columns, run_steps, run_transform, stage_canonical, stage_part,
+    transforms,
 )
 from alignment.ingest.problems import Problem
 from alignment.ingest.readers import SourceFile
@@ -325,189 +325,23 @@ class SalesforceAdapter:
             empty_stage(con, target, contract)
         for table in schema.TABLES:
             empty_stage(con, table, schema.TABLES[table])
-        for statement in TRANSFORMS:
-            if callable(statement):
-                statement(con)
-                continue
-            con.execute(statement)
-        if campaign_members(con):
-            run.unique_keys.add("campaign_members")
+
+        def members(con: duckdb.DuckDBPyConnection) -> None:
+            if campaign_members(con):
+                run.unique_keys.add("campaign_members")
+
+        # Functions looked up when the import runs, so that a bench can time them.
+        run_steps(con, "salesforce", chosen={"lead_people": lead_people, "canon_campaign_members": members})
         for table in ("accounts", "opportunities", "opportunity_contacts", "users", "campaign_spend",
                       "awareness_metrics"):
             pass_through(con, table)
 
 
-# Each lead's person is the contact it was converted into, else the lead itself; leads of one person are merged.
-MERGED_LEADS = """CREATE TEMP TABLE lead_people AS
-       SELECT coalesce(converted_contact_id, person_id) AS person_id,
-              bool_or(converted_contact_id IS NOT NULL) AS is_converted,
-              arg_min(_file, _row) AS _file, min(_row) AS _row,
-              arg_min(title, created_at) AS title, arg_min(persona, created_at) AS persona,
-              arg_min(lead_source, created_at) AS lead_source, arg_min(owner_id, created_at) AS owner_id,
-              min(created_at) AS created_at, arg_min(country, created_at) AS country,
-              min(converted_at) AS converted_at, arg_min(converted_account_id, created_at) AS converted_account_id,
-              arg_min(converted_opportunity_id, created_at) AS converted_opportunity_id,
-              min(mql_at) AS mql_at, min(sal_at) AS sal_at, min(sql_at) AS sql_at,
-              min(rejected_at) AS rejected_at, arg_min(rejection_reason, rejected_at) AS rejection_reason,
-              min(disqualified_at) AS disqualified_at,
-              arg_min(disqualification_reason, disqualified_at) AS disqualification_reason,
-              min(recycled_at) AS recycled_at
-       FROM stage_sf_leads GROUP BY ALL"""
-# The merge when every lead is a person of its own: one row's aggregates are its values (arg_min ignores a row whose
-# ordering value is empty).
-ONE_PERSON_PER_LEAD = """CREATE TEMP TABLE lead_people AS
-   SELECT coalesce(converted_contact_id, person_id) AS person_id,
-          converted_contact_id IS NOT NULL AS is_converted, _file, _row,
-          CASE WHEN created_at IS NOT NULL THEN title END AS title,
-          CASE WHEN created_at IS NOT NULL THEN persona END AS persona,
-          CASE WHEN created_at IS NOT NULL THEN lead_source END AS lead_source,
-          CASE WHEN created_at IS NOT NULL THEN owner_id END AS owner_id,
-          created_at, CASE WHEN created_at IS NOT NULL THEN country END AS country, converted_at,
-          CASE WHEN created_at IS NOT NULL THEN converted_account_id END AS converted_account_id,
-          CASE WHEN created_at IS NOT NULL THEN converted_opportunity_id END AS converted_opportunity_id,
-          mql_at, sal_at, sql_at,
-          rejected_at, CASE WHEN rejected_at IS NOT NULL THEN rejection_reason END AS rejection_reason,
-          disqualified_at,
-          CASE WHEN disqualified_at IS NOT NULL THEN disqualification_reason END AS disqualification_reason,
-          recycled_at
-   FROM stage_sf_leads"""
-
-
 def lead_people(con: duckdb.DuckDBPyConnection) -> None:
     """lead_people: one row per person the leads belong to; merged only when two leads share a person (a hash
     repeats), since the grouping of every lead costs far more than the check."""
-    repeated = hash_repeats(con, "stage_sf_leads", "coalesce(converted_contact_id, person_id)")
-    con.execute(MERGED_LEADS if repeated else ONE_PERSON_PER_LEAD)
-
-
-def hash_repeats(con: duckdb.DuckDBPyConnection, table: str, key: str) -> bool:
-    """Whether two rows of `table` have equal hashes of `key` (both fixed SQL): when not, no `key` repeats.
-
-    The hashes are sorted and neighbours compared, which costs half of grouping them at 20 M rows.
-    """
-    return bool(con.execute("SELECT count(*) FROM (SELECT h = lag(h) OVER (ORDER BY h) AS repeated FROM "
-                            "(SELECT hash(" + key + ") AS h FROM " + table + ")) WHERE repeated").fetchall()[0][0])
-
-
-TRANSFORMS: list = [
-    # Every id a lead or contact is known by → the person it belongs to (a converted lead is its contact).
-    """CREATE TEMP TABLE person_ids AS
-       SELECT person_id AS source_id, person_id FROM stage_sf_contacts
-       UNION ALL
-       SELECT person_id, coalesce(converted_contact_id, person_id) FROM stage_sf_leads""",
-    lead_people,
-    # DESIGN §4.8: the contact's id, the earlier creation, the contact's account (else the lead's converted
-    # account), persona and source the contact's else the lead's, each lifecycle date the earlier of the two.
-    """CREATE TEMP TABLE person_dates AS
-       SELECT coalesce(c.person_id, l.person_id) AS person_id,
-              coalesce(c._file, l._file) AS _file, coalesce(c._row, l._row) AS _row,
-              CASE WHEN c.person_id IS NOT NULL OR l.is_converted THEN 'contact' ELSE 'lead' END AS kind,
-              coalesce(c.account_id, l.converted_account_id) AS account_id,
-              coalesce(c.title, l.title) AS title, coalesce(c.persona, l.persona) AS persona,
-              coalesce(c.lead_source, l.lead_source) AS lead_source, coalesce(c.owner_id, l.owner_id) AS owner_id,
-              least(c.created_at, l.created_at) AS created_at,
-              coalesce(l.converted_at, c.converted_at) AS converted_at,
-              coalesce(l.converted_opportunity_id, c.converted_opportunity_id) AS converted_opportunity_id,
-              coalesce(c.country, l.country) AS country,
-              least(c.mql_at, l.mql_at) AS mql_at, least(c.sal_at, l.sal_at) AS sal_at,
-              least(c.sql_at, l.sql_at) AS sql_at,
-              least(c.rejected_at, l.rejected_at) AS rejected_at,
-              CASE WHEN l.rejected_at IS NULL OR c.rejected_at <= l.rejected_at
-                   THEN coalesce(c.rejection_reason, l.rejection_reason)
-                   ELSE coalesce(l.rejection_reason, c.rejection_reason) END AS rejection_reason,
-              least(c.disqualified_at, l.disqualified_at) AS disqualified_at,
-              CASE WHEN l.disqualified_at IS NULL OR c.disqualified_at <= l.disqualified_at
-                   THEN coalesce(c.disqualification_reason, l.disqualification_reason)
-                   ELSE coalesce(l.disqualification_reason, c.disqualification_reason) END AS disqualification_reason,
-              least(c.recycled_at, l.recycled_at) AS recycled_at
-       FROM stage_sf_contacts c FULL OUTER JOIN lead_people l ON l.person_id = c.person_id""",
-    """CREATE TEMP TABLE canon_people AS
-       SELECT _file, _row, person_id, kind, account_id, title, persona, lead_source, owner_id, created_at,
-              converted_at, converted_opportunity_id, country
-       FROM person_dates
-       UNION ALL BY NAME
-       SELECT * FROM stage_people""",
-    """CREATE TEMP TABLE canon_lifecycle_events AS
-       SELECT * FROM stage_lifecycle_events
-       UNION ALL BY NAME
-       SELECT _file, _row, person_id, stage, occurred_at,
-              CASE stage WHEN 'rejected' THEN rejection_reason
-                         WHEN 'disqualified' THEN disqualification_reason END AS reason,
-              NULL::VARCHAR AS actor_id
-       FROM (SELECT _file, _row, person_id, rejection_reason, disqualification_reason,
-                    mql_at AS mql, sal_at AS sal, sql_at AS sql, rejected_at AS rejected,
-                    disqualified_at AS disqualified, recycled_at AS recycled FROM person_dates)
-       UNPIVOT (occurred_at FOR stage IN (mql, sal, sql, rejected, disqualified, recycled))""",
-    """CREATE TEMP TABLE canon_sales_activities AS
-       SELECT * FROM stage_sales_activities
-       UNION ALL BY NAME
-       SELECT a._file, a._row, a.activity_id, coalesce(p.person_id, a.who_id) AS person_id,
-              coalesce(a.completed_at, a.activity_at, a.created_at, CAST(a.activity_date AS TIMESTAMP))
-                AS occurred_at,
-              coalesce(a.type, a.subtype) AS type, a.owner_id
-       FROM stage_sf_activities a LEFT JOIN person_ids p ON p.source_id = a.who_id""",
-    """CREATE TEMP TABLE canon_campaigns AS
-       SELECT * FROM stage_campaigns
-       UNION ALL BY NAME
-       SELECT _file, _row, campaign_id, name, channel, funnel_role,
-              objective, coalesce(content, description) AS content, targeting, start_date, end_date,
-              budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id
-       FROM (SELECT * REPLACE (coalesce(snake_text(channel), snake_text(type), 'unspecified') AS channel)
-             FROM stage_sf_campaigns)""",
-    # History rows: one per (deal, stage), at the first time the deal was seen in it.
-    """INSERT INTO stage_opportunity_stage_history (_file, _row, opportunity_id, stage, entered_at, amount)
-       SELECT arg_min(_file, entered_at), arg_min(_row, entered_at), opportunity_id,
-              coalesce(stage, new_value) AS stage, min(entered_at), arg_min(amount, entered_at)
-       FROM stage_sf_stage_changes
-       WHERE (field IS NULL OR lower(field) = 'stagename') AND coalesce(stage, new_value) IS NOT NULL
-       GROUP BY opportunity_id, coalesce(stage, new_value)""",
-    """CREATE TEMP TABLE canon_opportunity_stage_history AS SELECT * FROM stage_opportunity_stage_history""",
-]
-
-
-# A converted lead and its contact may both be members of one campaign: one person, one touch. Every membership row
-# with the person it belongs to (a row twice when its id is known twice, as the grouping below would see it).
-MEMBER_PEOPLE = """CREATE TEMP TABLE sf_member_people AS
-   SELECT m._file, m._row, m.campaign_id, coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id) AS person_id,
-          m.status, m.created_at, m.has_responded, m.first_responded_at
-   FROM stage_sf_members m
-   LEFT JOIN person_ids pc ON pc.source_id = m.contact_id
-   LEFT JOIN person_ids pl ON pl.source_id = m.lead_id
-   WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL"""
-# The same rows when every id is known once: a membership's person is that of its contact id when the contact id is
-# known or the lead id is not (or either is empty), else that of its lead id; and only a converted lead's id names
-# another person. The two lookups of ids are made only for rows holding both ids, and the one that changes an id
-# reads the converted leads alone, not every id (three times less work than two joins with every id).
-MEMBER_PEOPLE_IDS_UNIQUE = """CREATE TEMP TABLE sf_member_people AS
-   WITH chosen AS (
-     SELECT m._file, m._row, m.campaign_id,
-            CASE WHEN m.lead_id IS NULL THEN m.contact_id WHEN m.contact_id IS NULL THEN m.lead_id
-                 WHEN known_contact.source_id IS NOT NULL OR known_lead.source_id IS NULL THEN m.contact_id
-                 ELSE m.lead_id END AS source_id,
-            m.status, m.created_at, m.has_responded, m.first_responded_at
-     FROM stage_sf_members m
-     LEFT JOIN person_ids known_contact
-       ON known_contact.source_id = CASE WHEN m.lead_id IS NOT NULL THEN m.contact_id END
-     LEFT JOIN person_ids known_lead
-       ON known_lead.source_id = CASE WHEN m.contact_id IS NOT NULL THEN m.lead_id END
-     WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL)
-   SELECT c._file, c._row, c.campaign_id, coalesce(converted.person_id, c.source_id) AS person_id,
-          c.status, c.created_at, c.has_responded, c.first_responded_at
-   FROM chosen c
-   LEFT JOIN (SELECT source_id, person_id FROM person_ids WHERE source_id IS DISTINCT FROM person_id) converted
-     ON converted.source_id = c.source_id"""
-# Rows of one person in one campaign are merged into one membership.
-MERGED_MEMBERS = """CREATE TEMP TABLE sf_member_people AS
-   SELECT arg_min(m._file, m._row) AS _file, min(m._row) AS _row, m.campaign_id,
-          coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id) AS person_id,
-          arg_max(m.status, m.has_responded) AS status, min(m.created_at) AS created_at,
-          bool_or(m.has_responded) AS has_responded,
-          min(m.first_responded_at) AS first_responded_at
-   FROM stage_sf_members m
-   LEFT JOIN person_ids pc ON pc.source_id = m.contact_id
-   LEFT JOIN person_ids pl ON pl.source_id = m.lead_id
-   WHERE coalesce(m.contact_id, m.lead_id) IS NOT NULL
-   GROUP BY m.campaign_id, coalesce(pc.person_id, pl.person_id, m.contact_id, m.lead_id)"""
+    steps = transforms("salesforce")
+    run_transform(con, steps["lead_people" if check(con, steps["leads_share_a_person"]) else "lead_people_one_each"])
 
 
 def campaign_members(con: duckdb.DuckDBPyConnection) -> bool:
@@ -518,16 +352,15 @@ def campaign_members(con: duckdb.DuckDBPyConnection) -> bool:
     an import) would return the rows as they are; it runs only when a (campaign, person) pair repeats. Equal pairs
     have equal hashes, so no repeated hash proves no repeated pair.
     """
-    con.execute(MEMBER_PEOPLE if hash_repeats(con, "person_ids", "source_id") else MEMBER_PEOPLE_IDS_UNIQUE)
-    if hash_repeats(con, "sf_member_people", "campaign_id, person_id"):
-        con.execute("DROP TABLE sf_member_people")
-        con.execute(MERGED_MEMBERS)
-    canonical_rows = con.execute("SELECT count(*) FROM (SELECT 1 FROM stage_campaign_members LIMIT 1)").fetchall()[0][0]
-    if canonical_rows:
-        con.execute("CREATE TEMP TABLE canon_campaign_members AS SELECT * FROM stage_campaign_members "
-                    "UNION ALL BY NAME SELECT * FROM sf_member_people")
-        con.execute("DROP TABLE sf_member_people")
+    steps = transforms("salesforce")
+    run_transform(con, steps["member_people" if check(con, steps["ids_name_two_people"])
+                             else "member_people_ids_unique"])
+    if check(con, steps["members_repeat"]):
+        run_transform(con, steps["member_people_merged"])
+    if con.execute(sqlfiles.has_rows(sqlfiles.quote("stage_campaign_members"))).fetchall()[0][0]:
+        run_transform(con, steps["canon_campaign_members"])
+        con.execute(sqlfiles.drop_table("sf_member_people"))
         return False
     # The same columns in the same order as the union's: take the table as it is.
-    con.execute("ALTER TABLE sf_member_people RENAME TO canon_campaign_members")
+    con.execute(sqlfiles.rename_table("sf_member_people", "canon_campaign_members"))
     return True

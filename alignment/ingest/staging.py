@@ -1,4 +1,5 @@
-"""Compile a contract into DuckDB: parse text columns into typed staging tables and check every rule in one pass."""
+"""The import's generated SQL, in one place: contracts compiled into DuckDB (text parsed into typed staging tables,
+every rule checked in one pass) and the statements a file's layout, a mapping file and the canonical rules give."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any, Callable
 import duckdb
 from pydantic import BaseModel
 
-from alignment import schema
+from alignment import schema, sqlfiles
 from alignment.ingest.problems import Example, Problem
 from alignment.ingest.readers import SourceFile, read_through
+
+q = sqlfiles.quote
 
 # Date-time layouts tried on every date column, in order of preference when several read every value.
 DATE_LAYOUTS: dict[str, tuple[str, list[str]]] = {
@@ -111,76 +114,25 @@ TYPE_WORDS = {"TIMESTAMP": "a date/time", "DATE": "a date", "DOUBLE": "a number"
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "x", "checked")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "unchecked")
 
-MACROS = r"""
-CREATE OR REPLACE TEMP MACRO _money_core(s) AS
-  regexp_replace(upper(trim(s)), '(R\$|@CODES@|[@SYMBOLS@\s''@SPACES@])', '', 'g');
--- An accountant's negative is written in brackets: (1,200) is -1200 (which the amount rule then refuses).
-CREATE OR REPLACE TEMP MACRO _money_sign(s) AS CASE WHEN _money_core(s) LIKE '(%)' THEN -1 ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO _money_body(s) AS
-  CASE WHEN _money_core(s) LIKE '(%)' THEN _money_core(s)[2:-2] ELSE _money_core(s) END;
-CREATE OR REPLACE TEMP MACRO _money_scale(s) AS
-  CASE right(_money_body(s), 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO _money_digits(s) AS
-  CASE WHEN right(_money_body(s), 1) IN ('K', 'M', 'B') THEN left(_money_body(s), length(_money_body(s)) - 1)
-       ELSE _money_body(s) END;
-CREATE OR REPLACE TEMP MACRO _finite(x) AS CASE WHEN isfinite(x) THEN x END;
--- The number the text writes, NaN and infinities included (staging refuses those by a rule of their own).
-CREATE OR REPLACE TEMP MACRO read_number(s, comma_decimal) AS
-  TRY_CAST(CASE WHEN comma_decimal THEN replace(replace(_money_digits(s), '.', ''), ',', '.')
-                ELSE replace(_money_digits(s), ',', '') END AS DOUBLE) * _money_scale(s) * _money_sign(s);
-CREATE OR REPLACE TEMP MACRO parse_number(s, comma_decimal) AS _finite(read_number(s, comma_decimal));
--- An ISO date starts with its year: DuckDB's cast would also read 23/01/23 (as the year 23), which is 23 January
--- 2023 in a day-first export. Text whose first number has one or two digits is left to the other layouts.
-CREATE OR REPLACE TEMP MACRO iso_text(s) AS
-  CASE WHEN substr(s, 2, 1) NOT IN ('/', '.', '-') AND substr(s, 3, 1) NOT IN ('/', '.', '-') THEN s END;
-CREATE OR REPLACE TEMP MACRO parse_iso_timestamp(s) AS TRY_CAST(TRY_CAST(iso_text(s) AS TIMESTAMPTZ) AS TIMESTAMP);
--- TRY_CAST(tz AS TIMESTAMP) (the wall time in UTC) without the calendar arithmetic for the years 1900–9999, where
--- it is the instant's microseconds since 1970 as they are.
-CREATE OR REPLACE TEMP MACRO utc_timestamp(tz) AS
-  CASE WHEN tz >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND tz < TIMESTAMPTZ '10000-01-01 00:00:00+00'
-       THEN make_timestamp(epoch_us(tz)) ELSE TRY_CAST(tz AS TIMESTAMP) END;
-CREATE OR REPLACE TEMP MACRO parse_epoch_ms(s) AS
-  CASE WHEN regexp_full_match(s, '\d{11,13}') THEN make_timestamp(TRY_CAST(s AS BIGINT) * 1000) END;
--- NULLIF(trim(s), '') without trim's copy in the usual case: an all-ASCII value (as many bytes as characters) that
--- neither starts nor ends with a space has nothing trim removes (trim strips only space separators, and ' ' is the
--- only ASCII one).
-CREATE OR REPLACE TEMP MACRO trimmed_text(s) AS
-  CASE WHEN s <> '' AND NOT (starts_with(s, ' ') OR suffix(s, ' ')) AND strlen(s) = length(s) THEN s
-       ELSE NULLIF(trim(s), '') END;
-CREATE OR REPLACE TEMP MACRO snake_text(s) AS regexp_replace(lower(trim(s)), '[\s\-]+', '_', 'g');
-"""
-# Currency codes and symbols written before or after an amount (USD 1,200; 1.200 €; R$ 100.000,00), and the separators
-# spreadsheets put between thousands: the no-break and thin spaces (U+00A0, U+2009, U+202F).
-MONEY_CODES = ("USD", "EUR", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "BRL", "MXN", "INR", "SEK", "NOK", "DKK",
-               "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD")
-MACROS = MACROS.replace("@CODES@", "|".join(MONEY_CODES)).replace("@SYMBOLS@", "$€£¥₹").replace(
-    "@SPACES@", r"\x{00A0}\x{2009}\x{202F}")
-# Salesforce's 18-character id is its 15-character, case-sensitive id and a checksum of three characters: for each
-# block of five characters, the letter of this alphabet at the sum of 1, 2, 4, 8 and 16 for the block's first, second
-# … fifth character that is a capital.
-SALESFORCE_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-MACROS += f"""
-CREATE OR REPLACE TEMP MACRO _capital(s, i, weight) AS
-  CASE WHEN substr(s, i, 1) BETWEEN 'A' AND 'Z' THEN weight ELSE 0 END;
-CREATE OR REPLACE TEMP MACRO _checksum_letter(s, start) AS substr('{SALESFORCE_CHECKSUM}', 1 + _capital(s, start, 1)
-  + _capital(s, start + 1, 2) + _capital(s, start + 2, 4) + _capital(s, start + 3, 8) + _capital(s, start + 4, 16), 1);
--- An 18-character Salesforce id whose checksum holds, as its 15-character id: an id from an API export then equals
--- the same record's id in a report export. Anything else (a checksum that fails, other text) stays as it is. The
--- checksum is compared before the pattern: it fails on almost all other text, and costs less.
-CREATE OR REPLACE TEMP MACRO salesforce_id(s) AS
-  CASE WHEN strlen(s) = 18
-            AND right(s, 3) = _checksum_letter(s, 1) || _checksum_letter(s, 6) || _checksum_letter(s, 11)
-            AND regexp_full_match(s, '[0-9A-Za-z]{{18}}')
-       THEN left(s, 15) ELSE s END;
-"""
+MACROS = sqlfiles.IMPORT_SQL_DIR / "macros"
+"""The parsing macros (money and number text, dates, trimmed and snake-case text, Salesforce ids), in the order they
+build on each other."""
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the parsing macros on this connection (all times are read as UTC)."""
+    """Prepare a connection for staging: all times read as UTC, progress left to the caller's callback (not
+    printed), the parsing macros defined, and the table where staging records which header fed each column."""
     con.execute("SET TimeZone = 'UTC'")
-    for statement in MACROS.split(";"):
-        if statement.strip():
-            con.execute(statement)
+    con.execute("SET enable_progress_bar = false")
+    for macro in sqlfiles.folder(MACROS, "macro").values():
+        con.execute(sqlfiles.create_macro(macro, temporary=True))
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _staged_headers (file VARCHAR, column_name VARCHAR, header VARCHAR)")
+
+
+def recorded_headers(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """(file, canonical column) → the header that fed it, as staging recorded it."""
+    return {(file, column): header for file, column, header in con.execute(
+        "SELECT file, column_name, header FROM _staged_headers").fetchall()}
 
 
 @dataclass
@@ -225,8 +177,8 @@ class StageResult:
 
 def staging_ddl(target: str, contract: type[BaseModel]) -> str:
     """A typed staging table: the contract's columns with no constraints, plus where each row came from."""
-    body = ", ".join(f"{c.name} {c.sql_type}" for c in schema.columns(contract))
-    return "CREATE TEMP TABLE IF NOT EXISTS stage_" + target + " (_file VARCHAR, _row BIGINT, " + body + ")"
+    body = ", ".join(q(c.name) + " " + c.sql_type for c in schema.columns(contract))
+    return "CREATE TEMP TABLE IF NOT EXISTS " + q("stage_" + target) + " (_file VARCHAR, _row BIGINT, " + body + ")"
 
 
 def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
@@ -249,7 +201,6 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
                                            examples=[Example(row=1)]))
         return result
     # Which header fed which column, so later checks (keys, references) can name the column as the file does.
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS _staged_headers (file VARCHAR, column_name VARCHAR, header VARCHAR)")
     if part.columns:
         con.executemany("INSERT INTO _staged_headers VALUES (?, ?, ?)", [(file, c, h) for c, h in part.columns.items()])
 
@@ -297,15 +248,16 @@ def stage(con: duckdb.DuckDBPyConnection, part: Part) -> StageResult:
             return result  # the import is refused; nothing more to stage
         # parsed_part already holds the staging table's columns, typed: it becomes the table (or is appended to it).
         for word in range(_words(checks)):
-            con.execute("ALTER TABLE parsed_part DROP COLUMN _broken" + str(word))
-        if _table_is_empty(con, "stage_" + part.target):
-            con.execute("DROP TABLE stage_" + part.target)
-            con.execute("ALTER TABLE parsed_part RENAME TO stage_" + part.target)
+            con.execute("ALTER TABLE parsed_part DROP COLUMN " + _word(word))
+        staged = q("stage_" + part.target)
+        if not con.execute(sqlfiles.has_rows(staged)).fetchall()[0][0]:
+            con.execute(sqlfiles.drop_table("stage_" + part.target))
+            con.execute(sqlfiles.rename_table("parsed_part", "stage_" + part.target))
         else:
-            con.execute("INSERT INTO stage_" + part.target + " BY NAME SELECT * FROM parsed_part")
+            con.execute("INSERT INTO " + staged + " BY NAME SELECT * FROM parsed_part")
         result.rows = rows
     finally:
-        con.execute("DROP TABLE IF EXISTS parsed_part")
+        con.execute(sqlfiles.drop_table("parsed_part"))
     return result
 
 
@@ -318,13 +270,14 @@ def _words(checks: list) -> int:
     return (len(checks) + RULES_PER_WORD - 1) // RULES_PER_WORD
 
 
+def _word(word: int) -> str:
+    """The column holding the bits of the rules of `word`, quoted."""
+    return q("_broken" + str(word))
+
+
 def _bit(index: int) -> tuple[str, str]:
     """(column, mask) holding check `index`."""
-    return "_broken" + str(index // RULES_PER_WORD), str(1 << (index % RULES_PER_WORD))
-
-
-def _table_is_empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return not con.execute("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 1)").fetchall()[0][0]
+    return _word(index // RULES_PER_WORD), str(1 << (index % RULES_PER_WORD))
 
 
 def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tuple[int, list[tuple[int, list | None]]]:
@@ -335,57 +288,58 @@ def _parse(con, part: Part, specs, text, formats, params, where, checks) -> tupl
     spreadsheet row number. Rows the part skips (`where`) are parsed too and deleted afterwards, so that the places
     still count every row of the file.
     """
-    typed = {spec.name: _typed_expression(spec, "t_" + spec.name, formats.get(spec.name), params,
+    t = {spec.name: q("t_" + spec.name) for spec in specs}
+    typed = {spec.name: _typed_expression(spec, t[spec.name], formats.get(spec.name), params,
                                           salesforce_id=spec.name in part.salesforce_ids) for spec in specs}
     # Whether the part keeps a row (`_kept`) is a column only when it skips some.
     kept = ", " + where.removeprefix(" WHERE ") + " AS _kept" if where else ""
     carried = "_kept, " if where else ""
-    texts = ", ".join(text[s.name] + " AS t_" + s.name for s in specs) + kept
+    texts = ", ".join(text[s.name] + " AS " + t[s.name] for s in specs) + kept
     inner = "SELECT " + texts + " FROM "
     values = "SELECT " + carried + ", ".join(
-        [f"t_{s.name}" for s in specs] + [typed[s.name][0] + " AS v_" + s.name for s in specs]
+        [t[s.name] for s in specs] + [typed[s.name][0] + " AS " + q("v_" + s.name) for s in specs]
     ) + " FROM (" + inner + part.source.relation + ")"
     # A number's value as written stays beside its typed value, for the rule that refuses implausible numbers.
     parsed = "SELECT " + carried + ", ".join(
-        [f"t_{s.name}" for s in specs] + [typed[s.name][1] + " AS " + s.name for s in specs]
-        + [f"v_{s.name}" for s in specs if s.sql_type in NUMBER_TYPES]
+        [t[s.name] for s in specs] + [typed[s.name][1] + " AS " + q(s.name) for s in specs]
+        + [q("v_" + s.name) for s in specs if s.sql_type in NUMBER_TYPES]
     ) + " FROM (" + values + ")"
     words: list[list[str]] = [[] for _ in range(_words(checks))]
     for index, (_, _, condition, _, _) in enumerate(checks):
-        words[index // RULES_PER_WORD].append(f"CASE WHEN {condition} THEN {_bit(index)[1]} ELSE 0 END")
+        words[index // RULES_PER_WORD].append("CASE WHEN " + condition + " THEN " + _bit(index)[1] + " ELSE 0 END")
     rules = _row_rules(part, specs)
     staged = "SELECT CAST($file AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _row, " + ", ".join(
-        [f"CAST({_staged_value(part, s, params, rules)} AS {s.sql_type}) AS {s.name}" for s in specs]
-        + [f"CAST({' + '.join(terms)} AS BIGINT) AS _broken{word}" for word, terms in enumerate(words)]
+        ["CAST(" + _staged_value(part, s, params, rules) + " AS " + s.sql_type + ") AS " + q(s.name) for s in specs]
+        + ["CAST(" + " + ".join(terms) + " AS BIGINT) AS " + _word(word) for word, terms in enumerate(words)]
         + (["_kept"] if where else [])
     ) + " FROM (" + parsed + ")"
     read_through(con, part.source, "CREATE OR REPLACE TEMP TABLE parsed_part AS " + staged, params)
     # Insertion order is kept, so a row's place is its line in the file: number them (one cheap pass of an integer).
     # A generated id is the row's number with its prefix (a constant until now, so the required rule held).
     con.execute("UPDATE parsed_part SET _row = rowid + 2" + "".join(
-        f", {column} = $rowid_{column} || CAST(rowid + 2 AS VARCHAR)" for column in part.row_ids),
-        {f"rowid_{column}": prefix for column, prefix in part.row_ids.items()})
-    total = con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0]
+        ", " + q(column) + " = $rowid_" + column + " || CAST(rowid + 2 AS VARCHAR)" for column in part.row_ids),
+        {"rowid_" + column: prefix for column, prefix in part.row_ids.items()})
+    total = con.execute(sqlfiles.row_count("parsed_part")).fetchall()[0][0]
     part.source.rows = total
     if where:
         con.execute("DELETE FROM parsed_part WHERE NOT _kept")
         con.execute("ALTER TABLE parsed_part DROP COLUMN _kept")
     if not checks:
-        return con.execute("SELECT count(*) FROM parsed_part").fetchall()[0][0] if where else total, []
+        return con.execute(sqlfiles.row_count("parsed_part")).fetchall()[0][0] if where else total, []
     counts = con.execute("SELECT count(*), " + ", ".join(
-        "count(*) FILTER (WHERE {0} & {1} <> 0)".format(*_bit(index)) for index in range(len(checks))
+        "count(*) FILTER (WHERE " + _bit(index)[0] + " & " + _bit(index)[1] + " <> 0)" for index in range(len(checks))
     ) + " FROM parsed_part").fetchall()[0]
     rows, counts = counts[0], counts[1:]
     found: list[tuple[int, list | None]] = [(count, None) for count in counts]
     failing = [index for index, count in enumerate(counts) if count]
     if failing:
         # The first rows breaking each rule, with the text they hold (read again from the source, for those rows).
-        broken = " OR ".join(f"_broken{word} <> 0" for word in range(len(words)))
+        broken = " OR ".join(_word(word) + " <> 0" for word in range(len(words)))
         examples = read_through(con, part.source, "SELECT " + ", ".join(
-            "min_by({{'row': _row, 'value': {0}}}, _row, 3) FILTER (WHERE {1} & {2} <> 0)".format(
-                checks[index][3], *_bit(index)) for index in failing
-        ) + " FROM (SELECT _row, " + texts + " FROM " + part.source.numbered() + ") JOIN (SELECT _row, "
-            + ", ".join(f"_broken{w}" for w in range(len(words))) + " FROM parsed_part WHERE " + broken
+            "min_by({'row': _row, 'value': " + checks[index][3] + "}, _row, 3) FILTER (WHERE " + _bit(index)[0]
+            + " & " + _bit(index)[1] + " <> 0)" for index in failing
+        ) + " FROM (SELECT _row, " + texts + " FROM " + numbered(part.source) + ") JOIN (SELECT _row, "
+            + ", ".join(_word(w) for w in range(len(words))) + " FROM parsed_part WHERE " + broken
             + ") USING (_row)", params).fetchall()[0]
         for index, listed in zip(failing, examples):
             found[index] = (counts[index], listed)
@@ -447,43 +401,48 @@ def _advice(part: Part, column: str, fits: str) -> str:
 
 def _text_expression(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
     """The column's trimmed text (NULL when empty), after the part's case rules and value map."""
-    if spec.name in part.constants:
-        key = f"const_{spec.name}"
-        params[key] = None if part.constants[spec.name] is None else str(part.constants[spec.name])
-        return f"${key}::VARCHAR"
-    if spec.name in part.row_ids:
-        params[f"rowid_{spec.name}"] = part.row_ids[spec.name]
-        return f"$rowid_{spec.name}::VARCHAR"
-    if spec.name not in part.columns:
+    name = spec.name
+    if name in part.constants:
+        params["const_" + name] = None if part.constants[name] is None else str(part.constants[name])
+        return "$const_" + name + "::VARCHAR"
+    if name in part.row_ids:
+        params["rowid_" + name] = part.row_ids[name]
+        return "$rowid_" + name + "::VARCHAR"
+    if name not in part.columns:
         return "NULL::VARCHAR"
-    expression = f"trimmed_text({part.source.column_sql(part.columns[spec.name])})"
-    if spec.name in part.fallbacks:  # the first non-empty of the columns, in the order given
-        expression = "coalesce(" + ", ".join([expression] + [
-            f"trimmed_text({part.source.column_sql(header)})" for header in part.fallbacks[spec.name]]) + ")"
-    if spec.name in part.snake_case:
-        expression = f"snake_text({expression})"
-    if spec.name in part.value_maps:
+    expression = _trimmed(part.source, part.columns[name])
+    if name in part.fallbacks:  # the first non-empty of the columns, in the order given
+        expression = "coalesce(" + ", ".join(
+            [expression] + [_trimmed(part.source, header) for header in part.fallbacks[name]]) + ")"
+    if name in part.snake_case:
+        expression = "snake_text(" + expression + ")"
+    if name in part.value_maps:
         # Keys are compared the way the text is before the lookup: lower case, and snake case where the part says so.
-        normalise = (lambda k: re.sub(r"[\s\-]+", "_", k.strip().lower())) if spec.name in part.snake_case \
+        normalise = (lambda k: re.sub(r"[\s\-]+", "_", k.strip().lower())) if name in part.snake_case \
             else (lambda k: k.strip().lower())
-        mapping = {normalise(str(k)): str(v) for k, v in part.value_maps[spec.name].items()}
-        params[f"vk_{spec.name}"] = list(mapping)
-        params[f"vv_{spec.name}"] = list(mapping.values())
-        expression = (f"coalesce(map_extract_value(map($vk_{spec.name}::VARCHAR[], $vv_{spec.name}::VARCHAR[]), "
-                      f"lower({expression})), {expression})")
-    if spec.name in part.prefixes:
-        prefix = part.prefixes[spec.name]
+        mapping = {normalise(str(k)): str(v) for k, v in part.value_maps[name].items()}
+        params["vk_" + name] = list(mapping)
+        params["vv_" + name] = list(mapping.values())
+        expression = ("coalesce(map_extract_value(map($vk_" + name + "::VARCHAR[], $vv_" + name + "::VARCHAR[]), "
+                      "lower(" + expression + ")), " + expression + ")")
+    if name in part.prefixes:
+        prefix = part.prefixes[name]
         if isinstance(prefix, str):
-            params[f"pfx_{spec.name}"] = prefix
-            chosen = f"$pfx_{spec.name}::VARCHAR"
+            params["pfx_" + name] = prefix
+            chosen = "$pfx_" + name + "::VARCHAR"
         else:  # chosen per row by another column's value (Lead → L-, Contact → C-)
             header, by_value = prefix
-            params[f"pk_{spec.name}"] = [key.strip().lower() for key in by_value]
-            params[f"pv_{spec.name}"] = list(by_value.values())
-            chosen = (f"coalesce(map_extract_value(map($pk_{spec.name}::VARCHAR[], $pv_{spec.name}::VARCHAR[]), "
-                      f"lower(trimmed_text({part.source.column_sql(header)}))), '')")
-        expression = f"({chosen} || {expression})"  # NULL stays NULL: an empty reference is no id
+            params["pk_" + name] = [key.strip().lower() for key in by_value]
+            params["pv_" + name] = list(by_value.values())
+            chosen = ("coalesce(map_extract_value(map($pk_" + name + "::VARCHAR[], $pv_" + name + "::VARCHAR[]), "
+                      "lower(" + _trimmed(part.source, header) + ")), '')")
+        expression = "(" + chosen + " || " + expression + ")"  # NULL stays NULL: an empty reference is no id
     return expression
+
+
+def _trimmed(source: SourceFile, header: str) -> str:
+    """A column's trimmed text, NULL when empty."""
+    return "trimmed_text(" + source.column_sql(header) + ")"
 
 
 def _fallbacks_read(con, part: Part, params: dict[str, Any], where: str) -> list[str]:
@@ -494,9 +453,9 @@ def _fallbacks_read(con, part: Part, params: dict[str, Any], where: str) -> list
     for column, later in part.fallbacks.items():
         earlier = [part.columns[column]]
         for header in later:
-            empty = " AND ".join(f"trimmed_text({part.source.column_sql(h)}) IS NULL" for h in earlier)
-            counted.append(f"count(*) FILTER (WHERE {empty} AND trimmed_text({part.source.column_sql(header)}) "
-                           "IS NOT NULL)")
+            empty = " AND ".join(_trimmed(part.source, h) + " IS NULL" for h in earlier)
+            counted.append("count(*) FILTER (WHERE " + empty + " AND " + _trimmed(part.source, header)
+                           + " IS NOT NULL)")
             said.append((column, header, list(earlier)))
             earlier.append(header)
     counts = read_through(con, part.source, "SELECT " + ", ".join(counted) + " FROM " + part.source.relation + where,
@@ -520,21 +479,21 @@ def _sniff_formats(con, part, specs, text, params, where, result, dates: bool = 
             continue
         t = text[spec.name]
         if spec.sql_type in ("TIMESTAMP", "DATE") and dates:
-            probes.append((spec.name, "iso", f"count(parse_iso_timestamp({t}))"))
+            probes.append((spec.name, "iso", "count(parse_iso_timestamp(" + t + "))"))
             for key in DATE_SHAPES:
-                params[f"layout_{key}"] = DATE_LAYOUTS[key][1]
-                params[f"shape_{key}"] = DATE_SHAPES[key]
+                params["layout_" + key] = DATE_LAYOUTS[key][1]
+                params["shape_" + key] = DATE_SHAPES[key]
                 # try_strptime is slow on values it cannot read: only try values of the layout's shape.
-                probes.append((spec.name, key, f"count(CASE WHEN regexp_matches({t}, $shape_{key}) "
-                                               f"THEN try_strptime({t}, $layout_{key}) END)"))
-            probes.append((spec.name, "epoch_ms", f"count(parse_epoch_ms({t}))"))
+                probes.append((spec.name, key, "count(CASE WHEN regexp_matches(" + t + ", $shape_" + key + ") "
+                                               "THEN try_strptime(" + t + ", $layout_" + key + ") END)"))
+            probes.append((spec.name, "epoch_ms", "count(parse_epoch_ms(" + t + "))"))
         elif spec.sql_type in ("DOUBLE", "BIGINT"):
             # A decimal mark is a mark before one or two final digits, or the other mark after groups of three;
             # "1,200" (one group of three) votes for neither.
             # The patterns are the code's constants, written in as literals so the regular expressions compile once.
             for key, votes in (("comma_votes", COMMA_VOTES), ("point_votes", POINT_VOTES)):
-                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(_money_digits(" + t + "), '"
-                               + votes + "'))"))
+                probes.append((spec.name, key, "count(*) FILTER (WHERE regexp_matches(money_digits(" + t + "), "
+                               + _constant(votes) + "))"))
     if not probes:
         return formats
     counts = read_through(
@@ -575,43 +534,58 @@ def _typed_expression(spec: schema.ColumnSpec, t: str, layout: str | None, param
     Two steps, so that a parse (money text takes several passes of a pattern) is never inside the branch of a CASE:
     DuckDB computes a repeated expression once only outside of branches.
     """
-    sql_type, value = spec.sql_type, "v_" + spec.name
+    sql_type, value = spec.sql_type, q("v_" + spec.name)
     typed = value
     if sql_type in ("TIMESTAMP", "DATE"):
         if layout in (None, "iso"):
             # parse_iso_timestamp, in its two steps
-            expression, typed = f"TRY_CAST(iso_text({t}) AS TIMESTAMPTZ)", f"utc_timestamp({value})"
+            expression, typed = "TRY_CAST(iso_text(" + t + ") AS TIMESTAMPTZ)", "utc_timestamp(" + value + ")"
             if sql_type == "DATE":
-                typed = f"CAST({typed} AS DATE)"
+                typed = "CAST(" + typed + " AS DATE)"
         elif layout == "epoch_ms":
-            expression = f"parse_epoch_ms({t})"
+            expression = "parse_epoch_ms(" + t + ")"
         elif layout in DATE_LAYOUTS:
-            expression = f"try_strptime({t}, $layout_{layout})"
-            params[f"layout_{layout}"] = DATE_LAYOUTS[layout][1]
+            expression = "try_strptime(" + t + ", $layout_" + layout + ")"
+            params["layout_" + layout] = DATE_LAYOUTS[layout][1]
         else:  # a layout given in a mapping file or the import's date-format option
-            params[f"fmt_{spec.name}"] = with_date_alone(layout)
-            expression = f"try_strptime({t}, $fmt_{spec.name})"
+            params["fmt_" + spec.name] = with_date_alone(layout)
+            expression = "try_strptime(" + t + ", $fmt_" + spec.name + ")"
         if sql_type == "DATE" and layout not in (None, "iso"):
-            expression = f"CAST({expression} AS DATE)"
+            expression = "CAST(" + expression + " AS DATE)"
     elif sql_type in ("DOUBLE", "BIGINT"):
         comma = "true" if layout == "decimal_comma" else "false"
         # The number as written, NaN and infinities included, so that a rule of its own can name them; the typed
         # value holds plausible numbers only (a cast of 1e300 to BIGINT would fail the whole statement).
-        expression = f"read_number({t}, {comma})"
-        typed = f"CASE WHEN abs({value}) <= {CEILING} THEN {value} END"
+        expression = "read_number(" + t + ", " + comma + ")"
+        typed = "CASE WHEN abs(" + value + ") <= " + CEILING + " THEN " + value + " END"
         if sql_type == "BIGINT":
-            typed = f"CASE WHEN abs({value}) <= {CEILING} AND {value} = floor({value}) THEN CAST({value} AS BIGINT) END"
+            typed = ("CASE WHEN abs(" + value + ") <= " + CEILING + " AND " + value + " = floor(" + value + ") "
+                     "THEN CAST(" + value + " AS BIGINT) END")
     elif sql_type == "BOOLEAN":
-        expression = f"lower({t})"
-        typed = f"CASE WHEN {value} IN {TRUE_WORDS} THEN true WHEN {value} IN {FALSE_WORDS} THEN false END"
+        expression = "lower(" + t + ")"
+        typed = ("CASE WHEN " + value + " IN " + _constants(TRUE_WORDS) + " THEN true WHEN " + value + " IN "
+                 + _constants(FALSE_WORDS) + " THEN false END")
     else:
         # An id is read from the column of its text, which the checksum reads fifteen times.
-        expression = f"salesforce_id({t})" if salesforce_id else t
+        expression = "salesforce_id(" + t + ")" if salesforce_id else t
     if spec.default is not None:
         default = {"BOOLEAN": str(spec.default).lower(), "DOUBLE": repr(float(spec.default))}.get(
-            sql_type, repr(spec.default))
-        typed = f"CASE WHEN {t} IS NULL THEN {default} ELSE {typed} END"
+            sql_type, _constant(spec.default))
+        typed = "CASE WHEN " + t + " IS NULL THEN " + default + " ELSE " + typed + " END"
     return expression, typed
+
+
+def _constant(value: str | int | float) -> str:
+    """A constant of the contract or of this module (never input) as a SQL literal: written into the statement, so
+    that DuckDB folds it (a regular expression compiles once)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def _constants(values: tuple | list) -> str:
+    """Constants as a parenthesised list of literals (the right side of IN)."""
+    return "(" + ", ".join(map(_constant, values)) + ")"
 
 
 def _window_params(import_day: dt.date) -> dict[str, Any]:
@@ -626,12 +600,19 @@ def _window_params(import_day: dt.date) -> dict[str, Any]:
 NUMBER_TYPES = ("DOUBLE", "BIGINT")
 CEILING = repr(schema.NUMBER_CEILING)  # a constant of the contract, written into the statement as its minimums are
 DATE_WINDOWS = {
-    # (failing condition on the typed value, what a date of the kind is, how far ahead it may be, what to write)
-    "TIMESTAMP": ("NOT ({0} >= $first_moment::TIMESTAMP AND {0} < $after_last_recorded::TIMESTAMP)",
-                  "a recorded date", f"{schema.RECORDED_YEARS_AHEAD} year", "write the date it happened"),
-    "DATE": ("NOT ({0} BETWEEN $first_day::DATE AND $last_planned_day::DATE)",
-             "a calendar date", f"{schema.PLANNED_YEARS_AHEAD} years", "write the real date"),
+    # (what a date of the kind is, how far ahead it may be, what to write); the window itself: `_outside_window`
+    "TIMESTAMP": ("a recorded date", f"{schema.RECORDED_YEARS_AHEAD} year", "write the date it happened"),
+    "DATE": ("a calendar date", f"{schema.PLANNED_YEARS_AHEAD} years", "write the real date"),
 }
+
+
+def _outside_window(sql_type: str, column: str) -> str:
+    """Whether a typed date is outside the window of plausible dates (from the first moment up to, not including,
+    the day after the last recorded one; a calendar date from the first day to the last planned one)."""
+    c = q(column)
+    if sql_type == "TIMESTAMP":
+        return "NOT (" + c + " >= $first_moment::TIMESTAMP AND " + c + " < $after_last_recorded::TIMESTAMP)"
+    return "NOT (" + c + " BETWEEN $first_day::DATE AND $last_planned_day::DATE)"
 
 
 def _or_empty(spec: schema.ColumnSpec) -> str:
@@ -643,52 +624,54 @@ def _checks(part: Part, specs: list[schema.ColumnSpec],
     """(column, rule, failing condition, shown value, severity) for every rule of the contract."""
     checks = []
     for spec in specs:
-        c, t = spec.name, f"t_{spec.name}"
+        name = spec.name
+        c, t, v = q(name), q("t_" + name), q("v_" + name)
         if spec.sql_type in NUMBER_TYPES:
             # Text that reads as no number; a number beyond belief has a rule of its own, below.
-            checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}",
-                           f"{t} IS NOT NULL AND {c} IS NULL AND NOT coalesce(abs(v_{c}) > {CEILING}, false)",
-                           t, "error"))
-            checks.append((c, f"is not a plausible number: NaN, infinity and anything larger than "
-                              f"{schema.NUMBER_CEILING:,.0f} in size cannot be real; write the real figure in plain "
-                              f"digits (like 125000.50){_or_empty(spec)}",
-                           f"abs(v_{c}) > {CEILING}", t, "error"))
+            checks.append((name, f"is not {TYPE_WORDS[spec.sql_type]}",
+                           t + " IS NOT NULL AND " + c + " IS NULL AND NOT coalesce(abs(" + v + ") > " + CEILING
+                           + ", false)", t, "error"))
+            checks.append((name, f"is not a plausible number: NaN, infinity and anything larger than "
+                                 f"{schema.NUMBER_CEILING:,.0f} in size cannot be real; write the real figure in "
+                                 f"plain digits (like 125000.50){_or_empty(spec)}",
+                           "abs(" + v + ") > " + CEILING, t, "error"))
         elif spec.sql_type != "VARCHAR":
-            checks.append((c, f"is not {TYPE_WORDS[spec.sql_type]}", f"{t} IS NOT NULL AND {c} IS NULL", t, "error"))
+            checks.append((name, f"is not {TYPE_WORDS[spec.sql_type]}", t + " IS NOT NULL AND " + c + " IS NULL", t,
+                           "error"))
         if spec.sql_type in DATE_WINDOWS:
-            condition, kind, ahead, fix = DATE_WINDOWS[spec.sql_type]
+            kind, ahead, fix = DATE_WINDOWS[spec.sql_type]
             first, last = schema.date_window(spec.sql_type, import_day)
-            checks.append((c, f"is not a plausible date: {kind} must be from {first:%Y-%m-%d} to {last:%Y-%m-%d} "
-                              f"({ahead} after the day of the import); {fix}{_or_empty(spec)}",
-                           condition.format(c), t, "error"))
+            checks.append((name, f"is not a plausible date: {kind} must be from {first:%Y-%m-%d} to {last:%Y-%m-%d} "
+                                 f"({ahead} after the day of the import); {fix}{_or_empty(spec)}",
+                           _outside_window(spec.sql_type, name), t, "error"))
         if spec.required and not spec.nullable:
-            checks.append((c, "is empty but required", f"{t} IS NULL", t, "error"))
+            checks.append((name, "is empty but required", t + " IS NULL", t, "error"))
         if spec.allowed:
-            allowed = ", ".join(f"'{v}'" for v in spec.allowed)
-            if c in part.unknown_to:
-                checks.append((c, f"is not one of {', '.join(spec.allowed)}; read as '{part.unknown_to[c]}'",
-                               f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "warning"))
+            outside = c + " IS NOT NULL AND " + c + " NOT IN " + _constants(spec.allowed)
+            if name in part.unknown_to:
+                checks.append((name, f"is not one of {', '.join(spec.allowed)}; read as '{part.unknown_to[name]}'",
+                               outside, t, "warning"))
             else:
-                checks.append((c, f"must be one of {', '.join(spec.allowed)}",
-                               f"{c} IS NOT NULL AND {c} NOT IN ({allowed})", t, "error"))
+                checks.append((name, f"must be one of {', '.join(spec.allowed)}", outside, t, "error"))
         if spec.minimum is not None:
             rule = f"must be at least {spec.minimum:g}"
             if spec.minimum == 0:
                 rule += ("; it reads as a negative number (a minus sign, or brackets as accountants write one): "
                          "write the figure without them" + _or_empty(spec))
-            checks.append((c, rule, f"{c} < {spec.minimum!r}", t, "error"))
+            checks.append((name, rule, c + " < " + _constant(spec.minimum), t, "error"))
         if spec.maximum is not None:
-            checks.append((c, f"must be at most {spec.maximum:g}", f"{c} > {spec.maximum!r}", t, "error"))
+            checks.append((name, f"must be at most {spec.maximum:g}", c + " > " + _constant(spec.maximum), t,
+                           "error"))
     for rule in _row_rules(part, specs):
         headers = {name: part.columns.get(column) or part.expected_headers.get(column, [column])[0]
                    for name, column in (("column", rule.column), ("implied", rule.implied))}
-        said, shown = f"t_{rule.implied}", f"t_{rule.column}"
+        said, shown = q("t_" + rule.implied), q("t_" + rule.column)
         checks.append((rule.column, f"is true but '{headers['implied']}' is false: {rule.reason}; "
                                     + rule.fix.format(**headers),
-                       f"{rule.column} AND {said} IS NOT NULL AND NOT {rule.implied}", shown, "error"))
+                       q(rule.column) + " AND " + said + " IS NOT NULL AND NOT " + q(rule.implied), shown, "error"))
         unsaid = "is empty" if rule.implied in part.columns else "is not a column of the file"
         checks.append((rule.column, f"is true and '{headers['implied']}' {unsaid}: {rule.reason}, so {rule.reading}",
-                       f"{rule.column} AND {said} IS NULL", shown, "warning"))
+                       q(rule.column) + " AND " + said + " IS NULL", shown, "warning"))
     return checks
 
 
@@ -703,14 +686,220 @@ def _staged_value(part: Part, spec: schema.ColumnSpec, params: dict[str, Any], r
     value = _with_unknown(part, spec, params)
     for rule in rules:
         if rule.implied == spec.name:  # left unsaid where the rule's column is true: true (see schema.Implies)
-            value = f"CASE WHEN t_{spec.name} IS NULL AND {rule.column} THEN true ELSE {value} END"
+            value = ("CASE WHEN " + q("t_" + spec.name) + " IS NULL AND " + q(rule.column) + " THEN true ELSE "
+                     + value + " END")
     return value
 
 
 def _with_unknown(part: Part, spec: schema.ColumnSpec, params: dict[str, Any]) -> str:
+    c = q(spec.name)
     if spec.allowed and spec.name in part.unknown_to:
-        allowed = ", ".join(f"'{v}'" for v in spec.allowed)
-        params[f"unknown_{spec.name}"] = part.unknown_to[spec.name]
-        return f"CASE WHEN {spec.name} IS NOT NULL AND {spec.name} NOT IN ({allowed}) THEN $unknown_{spec.name} " \
-               f"ELSE {spec.name} END"
-    return spec.name
+        params["unknown_" + spec.name] = part.unknown_to[spec.name]
+        return ("CASE WHEN " + c + " IS NOT NULL AND " + c + " NOT IN " + _constants(spec.allowed) + " THEN $unknown_"
+                + spec.name + " ELSE " + c + " END")
+    return c
+
+
+# --- how a file is read: every column as text ---------------------------------------------------------------
+
+def text_csv(key: str) -> str:
+    """A CSV file as a relation of text columns c0, c1, … as its header has them, its parameters named `key`…
+    (path, delim, encoding, max_line, columns); nothing is sniffed by DuckDB, everything was sniffed before."""
+    return ("read_csv($" + key + "path, header = true, all_varchar = true, delim = $" + key + "delim, quote = '\"', "
+            "escape = '\"', encoding = $" + key + "encoding, max_line_size = $" + key + "max_line, "
+            "null_padding = false, auto_detect = false, columns = $" + key + "columns)")
+
+
+def text_table(table: str, width: int, frame: str | None = None) -> str:
+    """A temporary table of text columns c0, c1, … from a registered data frame's columns c0, c1, …, else from the
+    Parquet file at $path (its columns by position)."""
+    names = [q("c" + str(i)) for i in range(width)]
+    if frame:
+        return ("CREATE TEMP TABLE " + q(table) + " AS SELECT "
+                + ", ".join("CAST(" + name + " AS VARCHAR) AS " + name for name in names) + " FROM " + q(frame))
+    return ("CREATE TEMP TABLE " + q(table) + " AS SELECT "
+            + ", ".join("CAST(#" + str(i + 1) + " AS VARCHAR) AS " + name for i, name in enumerate(names))
+            + " FROM read_parquet($path)")
+
+
+def numbered(source: SourceFile) -> str:
+    """A subquery of the file's relation with each row's spreadsheet row number as `_row` (the header is row 1).
+
+    Reading the rows in order takes one thread, so it is meant for the few rows an error message quotes.
+    """
+    if source.is_csv:
+        return "(SELECT ordinality + 1 AS _row, * FROM " + source.relation + " WITH ORDINALITY)"
+    return "(SELECT rowid + 2 AS _row, * FROM " + source.relation + ")"
+
+
+# --- a mapping file's choices: value-map keys, row filters, names looked up as ids -----------------------------
+
+def key_text(source: SourceFile, header: str, snake: bool) -> str:
+    """A column's text as a value map's keys are compared: lower case, and snake case where the column is read so."""
+    text = "trimmed_text(" + source.column_sql(header) + ")"
+    return "lower(snake_text(" + text + "))" if snake else "lower(" + text + ")"
+
+
+def keys_held(source: SourceFile, header: str, snake: bool) -> str:
+    """Every key the column's values give (see `key_text`)."""
+    text = key_text(source, header, snake)
+    return "SELECT DISTINCT " + text + " FROM " + source.relation + " WHERE " + text + " IS NOT NULL"
+
+
+def keys_not_held(source: SourceFile, header: str, snake: bool) -> str:
+    """The keys of $keys that no value of the column gives, in order."""
+    text = key_text(source, header, snake)
+    return ("SELECT k FROM unnest($keys::VARCHAR[]) AS t(k) WHERE k NOT IN (SELECT " + text + " FROM "
+            + source.relation + " WHERE " + text + " IS NOT NULL) ORDER BY k")
+
+
+def some_values(source: SourceFile, header: str) -> str:
+    """The column's first $limit distinct values, trimmed, in order."""
+    return ("SELECT DISTINCT trimmed_text(" + source.column_sql(header) + ") AS v FROM " + source.relation
+            + " WHERE v IS NOT NULL ORDER BY v LIMIT $limit")
+
+
+def empty_test(source: SourceFile, header: str, empty: bool) -> str:
+    """Whether a row's cell is empty (or, not `empty`, filled), never NULL."""
+    return "coalesce(trimmed_text(" + source.column_sql(header) + ")" + (" IS NULL" if empty else " IS NOT NULL") \
+        + ", false)"
+
+
+def values_test(source: SourceFile, header: str, parameter: str) -> str:
+    """Whether a row's cell holds one of the values of the list parameter (lower case), never NULL."""
+    return ("coalesce(list_contains($" + parameter + "::VARCHAR[], lower(trimmed_text(" + source.column_sql(header)
+            + "))), false)")
+
+
+def row_filter(kept: list[str], skipped: list[str]) -> str:
+    """The rows where every test of `kept` holds and none of `skipped` does."""
+    return " AND ".join(kept + ["NOT (" + " OR ".join(skipped) + ")"] if skipped else kept)
+
+
+def named_rows_table(names: str) -> str:
+    """<names>_all: (name, id, file, row) of every staged row a lookup may name."""
+    return ("CREATE OR REPLACE TEMP TABLE " + q(names + "_all") + " (name VARCHAR, id VARCHAR, _file VARCHAR, "
+            "_row BIGINT)")
+
+
+def named_rows(names: str, source: SourceFile, header: str, target: str, key: str) -> str:
+    """Add to <names>_all each row of `target` that `source` ($lookup_file) staged: the name its `header` holds
+    (trimmed, lower case) and the id `key` it was staged with (prefixed, numbered)."""
+    return ("INSERT INTO " + q(names + "_all") + " SELECT lower(trimmed_text(f." + source.column_sql(header)
+            + ")), s." + q(key) + ", s._file, s._row FROM " + numbered(source) + " f JOIN " + q(target)
+            + " s ON s._file = $lookup_file AND s._row = f._row")
+
+
+def names_table(names: str) -> str:
+    """<names>: each name, the id of the first row holding it, and how many ids hold it."""
+    return ("CREATE OR REPLACE TEMP TABLE " + q(names) + " AS SELECT name, arg_min(id, (_file, _row)) AS id, "
+            "count(DISTINCT id) AS ids, list(DISTINCT id ORDER BY id)[1:3] AS some FROM " + q(names + "_all")
+            + " WHERE name IS NOT NULL GROUP BY name")
+
+
+def names_not_one(column: str, names: str, *, several: bool) -> str:
+    """Whether a staged row's `column` names no row of <names> (or, `several`, more than one)."""
+    if several:
+        return "lower(" + q(column) + ") IN (SELECT name FROM " + q(names) + " WHERE ids > 1)"
+    return "lower(" + q(column) + ") NOT IN (SELECT name FROM " + q(names) + ")"
+
+
+def staged_rows_where(target: str, column: str, condition: str) -> str:
+    """How many rows of `target` from $file hold a `column` meeting `condition`, and the first three (row, value)."""
+    return ("SELECT count(*), (list({'row': _row, 'value': " + q(column) + "} ORDER BY _row))[1:3] FROM " + q(target)
+            + " WHERE _file = $file AND " + q(column) + " IS NOT NULL AND " + condition)
+
+
+def empty_staged_where(target: str, column: str, condition: str) -> str:
+    """Empty `column` in the rows of `target` from $file meeting `condition`."""
+    return "UPDATE " + q(target) + " SET " + q(column) + " = NULL WHERE _file = $file AND " + condition
+
+
+def ids_for_names(target: str, column: str, names: str) -> str:
+    """Replace the names in `column` of the rows of `target` from $file by the ids <names> gives them."""
+    return ("UPDATE " + q(target) + " SET " + q(column) + " = n.id FROM " + q(names) + " n WHERE " + q(target)
+            + "._file = $file AND lower(" + q(target) + "." + q(column) + ") = n.name")
+
+
+# --- the canonical tables an adapter built: their rules checked again, then written ------------------------------
+
+def canon(table: str) -> str:
+    """The temporary table (or view) an adapter builds a canonical table in, quoted."""
+    return q("canon_" + table)
+
+
+def canonical_view(table: str) -> str:
+    """canon_<table> as stage_<table> unchanged (the file was already in canonical form): a view, not a copy."""
+    return "CREATE OR REPLACE TEMP VIEW " + canon(table) + " AS SELECT * FROM " + q("stage_" + table)
+
+
+def built_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The temporary tables and views on the connection."""
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+                                            "SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()}
+
+
+def canonical_value_rules(spec: schema.ColumnSpec, prefix: str) -> list[tuple[str, str, dict]]:
+    """(failing condition, rule, parameters named `prefix`_…) of the contract's value rules on one column."""
+    c, rules = q(spec.name), []
+    if spec.required and not spec.nullable:
+        rules.append((c + " IS NULL", "is empty but required", {}))
+    if spec.allowed:
+        rules.append(("NOT list_contains($" + prefix + "_allowed::VARCHAR[], " + c + ")",
+                      f"must be one of {', '.join(spec.allowed)}", {prefix + "_allowed": list(spec.allowed)}))
+    if spec.minimum is not None:
+        rules.append((c + " < $" + prefix + "_minimum", f"must be at least {spec.minimum:g}",
+                      {prefix + "_minimum": spec.minimum}))
+    if spec.maximum is not None:
+        rules.append((c + " > $" + prefix + "_maximum", f"must be at most {spec.maximum:g}",
+                      {prefix + "_maximum": spec.maximum}))
+    return rules
+
+
+def rule_counts(table: str, conditions: list[str]) -> str:
+    """How many rows of canon_<table> fail each condition, in one pass."""
+    return "SELECT " + ", ".join("count(*) FILTER (WHERE " + condition + ")" for condition in conditions) \
+        + " FROM " + canon(table)
+
+
+def rule_rows(table: str, failing: list[tuple[int, str, str]]) -> str:
+    """(rule's index, file, row, value) of every row of canon_<table> failing one of the (index, column, condition)
+    rules."""
+    return " UNION ALL ".join(
+        "SELECT " + str(index) + " AS rule, _file, _row, CAST(" + q(column) + " AS VARCHAR) AS value FROM "
+        + canon(table) + " WHERE " + condition for index, column, condition in failing
+    ) + " ORDER BY rule, _file, _row"
+
+
+def key_repeats(table: str, key: tuple[str, ...]) -> str:
+    """Whether any key of canon_<table> repeats (a grouping, stopped at the first)."""
+    return "SELECT count(*) FROM (SELECT 1 FROM " + canon(table) + " GROUP BY " + ", ".join(map(q, key)) \
+        + " HAVING count(*) > 1 LIMIT 1)"
+
+
+def repeated_key_rows(table: str, key: tuple[str, ...]) -> str:
+    """(file, times its key appears, row, the key) of every row of canon_<table> whose key repeats."""
+    columns = ", ".join(map(q, key))
+    return ("SELECT _file, count(*) OVER (PARTITION BY " + columns + ") AS n, _row, concat_ws(' / ', " + columns
+            + ") FROM " + canon(table) + " QUALIFY n > 1 ORDER BY _file, _row")
+
+
+def unknown_references(table: str, column: str, target_table: str, target_column: str) -> str:
+    """(file, 0, row, value) of every row of canon_<table> whose `column` names no row of the target table."""
+    return ("SELECT s._file, 0, s._row, s." + q(column) + " FROM " + canon(table) + " s ANTI JOIN "
+            + canon(target_table) + " t ON t." + q(target_column) + " = s." + q(column) + " WHERE s." + q(column)
+            + " IS NOT NULL ORDER BY s._file, s._row")
+
+
+def finding_rows(audit: sqlfiles.SqlFile, key: tuple[str, ...]) -> str:
+    """(file, 0, row, value of the column its warning names) of the canon_ rows an audit finds in the canonical
+    table it reads first, once written: the same rows, found by their key."""
+    columns = ", ".join(map(q, key))
+    return ("SELECT _file, 0, _row, CAST(" + q(audit.import_warning) + " AS VARCHAR) FROM " + canon(audit.reads[0])
+            + " WHERE (" + columns + ") IN (SELECT " + columns + " FROM (" + audit.sql + ")) ORDER BY _file, _row")
+
+
+def materialise(model: type[schema.CanonicalTable]) -> str:
+    """Insert canon_<table>'s rows into the canonical table, without their lineage columns."""
+    return ("INSERT INTO " + q(model.table) + " SELECT " + ", ".join(map(q, schema.column_names(model))) + " FROM "
+            + canon(model.table))

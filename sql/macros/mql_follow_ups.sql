@@ -2,7 +2,7 @@
 -- title: The MQLs of a period and their first follow-up, the first activity at or after mql_at (DESIGN §4.2, §4.8)
 -- arguments: use_backfill, q_start, q_end
 -- returns: table
--- reads: person_stages_followed_up
+-- reads: person_stages_followed_up, hours_between
 -- columns:
 --   person_id: the person
 --   kind: lead or contact
@@ -31,5 +31,5 @@
 --   followed_up_at: the first sales activity at or after mql_at (empty: never followed up)
 --   hours_to_follow_up: hours from mql_at to followed_up_at
 SELECT * EXCLUDE (first_follow_up_at, responded_touch_times), first_follow_up_at AS followed_up_at,
-       (epoch(first_follow_up_at) - epoch(mql_at)) / 3600.0 AS hours_to_follow_up
+       hours_between(mql_at, first_follow_up_at) AS hours_to_follow_up
 FROM person_stages_followed_up(use_backfill) WHERE mql_at >= q_start AND mql_at < q_end

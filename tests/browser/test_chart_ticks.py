@@ -1,4 +1,4 @@
-"""Money axes drawn by plotly in Chromium read as ui.format and the exports write money: $40K, $1.2M, $1.5B."""
+"""Money axes drawn by plotly in Chromium read as the pages and the exports write money: $40K, $1.2M, $1.5B."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_money_ticks_use_capital_thousands_and_billions_at_every_scale(page: Pag
     for top, labels in zip(TOPS, _labels(page, figures)):
         assert len(labels) >= 3 and all(MONEY.match(label) for label in labels), (top, labels)
     shown = dict(zip(TOPS, _labels(page, figures)))
-    assert shown[4_300][:3] == ["$0", "$500", "$1,000"]  # under $10K in full, as ui.format writes it
+    assert shown[4_300][:3] == ["$0", "$500", "$1,000"]  # under $10K in full, as the formats write it
     assert shown[45_000][:3] == ["$0", "$5K", "$10K"]  # plotly alone: $5k, $10k
     assert shown[1_600_000_000][-2:] == ["$1.4B", "$1.6B"]  # d3's SI prefix alone: $1.4G, $1.6G
 

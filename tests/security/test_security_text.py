@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from alignment import catalog, cli, warehouse
 from alignment.board import csvs, xlsx
 from alignment.board import pack as packs
-from alignment.board.spec import BoardPack, ChartSpec, Column, Section, Series, TableSpec
+from alignment.board.spec import BoardPack, Section
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 from tests.conftest import sign_in
 from tests.security.hostile_data import (HOSTILE_IDS, build_hostile_warehouse, hostile_names, markdown_payload,
                                          save_hostile_charter)

@@ -26,9 +26,14 @@ from alignment.users import User
 from tests.conftest import SALESFORCE_EXTRACT, sign_in, write_csv
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TODAY = dt.datetime.now(dt.UTC).date()
-LAST_RECORDED_DAY = schema.date_window("TIMESTAMP", TODAY)[1]   # a year after the import
-LAST_PLANNED_DAY = schema.date_window("DATE", TODAY)[1]         # five years after the import
+def last_recorded_day() -> dt.date:
+    """A year after an import made now (asked each time: a run may cross midnight)."""
+    return schema.date_window("TIMESTAMP", dt.datetime.now(dt.UTC).date())[1]
+
+
+def last_planned_day() -> dt.date:
+    """Five years after an import made now."""
+    return schema.date_window("DATE", dt.datetime.now(dt.UTC).date())[1]
 PAGES = {
     "pages/review_scorecard.py": "Scorecard", "pages/review_funnel.py": "Funnel",
     "pages/review_pipeline.py": "Pipeline & revenue", "pages/review_campaigns.py": "Campaigns",
@@ -58,11 +63,11 @@ def test_a_record_dated_9999_is_refused_naming_file_row_both_columns_value_and_w
         "Opportunity.csv", 3, "CreatedDate", "created_at")
     assert problem.message() == (
         "Opportunity.csv, row 3, column 'CreatedDate' (created_at): is not a plausible date: a recorded date must be "
-        f"from 1900-01-01 to {LAST_RECORDED_DAY:%Y-%m-%d} (1 year after the day of the import); write the date it "
+        f"from 1900-01-01 to {last_recorded_day():%Y-%m-%d} (1 year after the day of the import); write the date it "
         "happened (value '9999-12-31T00:00:00.000+0000').")
 
 
-@pytest.mark.parametrize("value", ["9999-12-31", "infinity", f"{LAST_PLANNED_DAY + dt.timedelta(days=1):%Y-%m-%d}"])
+@pytest.mark.parametrize("value", ["9999-12-31", "infinity", f"{last_planned_day() + dt.timedelta(days=1):%Y-%m-%d}"])
 def test_a_close_date_beyond_five_years_is_refused_and_may_be_left_empty(salesforce_extract, tmp_path, value):
     extract = salesforce_extract()
     extract.set_cell("Opportunity.csv", 2, "CloseDate", value)
@@ -70,7 +75,8 @@ def test_a_close_date_beyond_five_years_is_refused_and_may_be_left_empty(salesfo
     assert (problem.file, problem.first_row, problem.column, problem.canonical) == (
         "Opportunity.csv", 2, "CloseDate", "close_date")
     assert problem.rule == (f"is not a plausible date: a calendar date must be from 1900-01-01 to "
-                            f"{LAST_PLANNED_DAY:%Y-%m-%d} (5 years after the day of the import); write the real date, "
+                            f"{last_planned_day():%Y-%m-%d} (5 years after the day of the import); "
+                            "write the real date, "
                             "or leave the cell empty")
     assert problem.examples[0].value == value
 
@@ -87,8 +93,8 @@ def test_a_year_1899_is_refused_with_the_same_window(salesforce_extract, tmp_pat
 def test_both_ends_of_each_window_are_accepted(salesforce_extract, tmp_path):
     # The last instant of the last recorded day, the last planned day, and the first day of all.
     extract = salesforce_extract()
-    extract.set_cell("Opportunity.csv", 2, "CreatedDate", f"{LAST_RECORDED_DAY:%Y-%m-%d}T23:59:59.000+0000")
-    extract.set_cell("Opportunity.csv", 2, "CloseDate", f"{LAST_PLANNED_DAY:%Y-%m-%d}")
+    extract.set_cell("Opportunity.csv", 2, "CreatedDate", f"{last_recorded_day():%Y-%m-%d}T23:59:59.000+0000")
+    extract.set_cell("Opportunity.csv", 2, "CloseDate", f"{last_planned_day():%Y-%m-%d}")
     extract.set_cell("Lead.csv", 3, "CreatedDate", "1900-01-01T00:00:00.000+0000")
     report = import_extracts([extract.folder], db_path=tmp_path / "warehouse.duckdb", user="test")
     assert report.tables["opportunities"] == 3
@@ -280,15 +286,15 @@ def _renders_sign_in_and_scorecard(db_path: Path, monkeypatch) -> AppTest:
 
 def test_a_warehouse_with_a_record_at_the_windows_far_end_renders(salesforce_extract, tmp_path, monkeypatch):
     extract = salesforce_extract()
-    extract.set_cell("Opportunity.csv", 3, "CreatedDate", f"{LAST_RECORDED_DAY:%Y-%m-%d}T23:59:59.000+0000")
-    extract.set_cell("Opportunity.csv", 3, "CloseDate", f"{LAST_PLANNED_DAY:%Y-%m-%d}")
+    extract.set_cell("Opportunity.csv", 3, "CreatedDate", f"{last_recorded_day():%Y-%m-%d}T23:59:59.000+0000")
+    extract.set_cell("Opportunity.csv", 3, "CloseDate", f"{last_planned_day():%Y-%m-%d}")
     extract.set_cell("Lead.csv", 3, "CreatedDate", "1900-01-01T00:00:00.000+0000")
     db_path = tmp_path / "warehouse.duckdb"
     import_extracts([extract.folder], db_path=db_path, user="test")
     at = _renders_sign_in_and_scorecard(db_path, monkeypatch)
     quarters = at.selectbox(key="filter_quarter").options
     # 1900 to a year ahead is over 500 quarters: the list offers the newest twenty years, ending at the far end.
-    assert len(quarters) == 80 and quarters[0] == f"{LAST_RECORDED_DAY.year}-Q{(LAST_RECORDED_DAY.month + 2) // 3}"
+    assert len(quarters) == 80 and quarters[0] == f"{last_recorded_day().year}-Q{(last_recorded_day().month + 2) // 3}"
 
 
 def test_a_warehouse_an_earlier_version_let_a_9999_date_into_still_renders(salesforce_extract, tmp_path,
@@ -306,7 +312,7 @@ def test_a_warehouse_an_earlier_version_let_a_9999_date_into_still_renders(sales
         con.close()
     at = _renders_sign_in_and_scorecard(db_path, monkeypatch)
     newest = at.selectbox(key="filter_quarter").options[0]
-    assert newest == f"{LAST_RECORDED_DAY.year}-Q{(LAST_RECORDED_DAY.month + 2) // 3}"  # not 9999-Q4
+    assert newest == f"{last_recorded_day().year}-Q{(last_recorded_day().month + 2) // 3}"  # not 9999-Q4
     for page in ("pages/review_plan.py", "pages/review_pipeline.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -352,8 +358,8 @@ def _day(kind: str, end: str) -> str:
     if end == "first":
         return "1900-01-01T00:00:00.000+0000" if kind == RECORDED else "1900-01-01"
     if kind == RECORDED:
-        return f"{LAST_RECORDED_DAY:%Y-%m-%d}T23:59:59.000+0000"
-    return f"{LAST_PLANNED_DAY:%Y-%m-%d}"
+        return f"{last_recorded_day():%Y-%m-%d}T23:59:59.000+0000"
+    return f"{last_planned_day():%Y-%m-%d}"
 
 
 @st.composite

@@ -1,0 +1,29 @@
+-- name: hs_live_contacts
+-- title: Contacts not marked deleted
+-- reads: stage_hs_contacts
+-- writes: hs_live_contacts
+-- parameters:
+-- columns:
+--   _file: the file the row came from
+--   _row: its spreadsheet row
+--   person_id: the contact's id
+--   email: its email address
+--   account_id: its company (the first of the ids listed)
+--   title: its job title
+--   persona: its persona
+--   lead_source: its original source
+--   owner_id: its owner (an id, a name or an email address)
+--   created_at: when it was created
+--   country: its country
+--   merged_ids: the ids of contacts merged into it
+--   is_deleted: whether it is marked deleted
+--   inquiry_at: when it became a lead
+--   mql_at: when it became an MQL
+--   sal_at: when sales accepted it
+--   sql_at: when it became an SQL
+--   rejected_at: when it was rejected
+--   rejection_reason: why
+--   disqualified_at: when it was disqualified
+--   disqualification_reason: why
+--   recycled_at: when it was recycled
+SELECT * FROM stage_hs_contacts WHERE NOT coalesce(is_deleted, false)

@@ -1,0 +1,26 @@
+-- name: hs_live_deals
+-- title: Deals not marked deleted
+-- reads: stage_hs_deals
+-- writes: hs_live_deals
+-- parameters:
+-- columns:
+--   _file: the file the row came from
+--   _row: its spreadsheet row
+--   opportunity_id: the deal's id
+--   name: its name
+--   owner_id: its owner (an id, a name or an email address)
+--   created_at: when it was created
+--   close_date: when it closed or is expected to
+--   amount: its amount
+--   stage: its stage (an id or a label)
+--   pipeline: its pipeline
+--   is_closed: HubSpot's closed flag, when exported
+--   is_won: HubSpot's closed-won flag, when exported
+--   is_lost: HubSpot's closed-lost flag, when exported
+--   type: its type
+--   lead_source: its original source
+--   primary_campaign_id: its HubSpot campaign
+--   account_ids: the companies listed on it
+--   contact_ids: the contacts listed on it
+--   is_deleted: whether it is marked deleted
+SELECT * FROM stage_hs_deals WHERE NOT coalesce(is_deleted, false)

@@ -1,0 +1,11 @@
+-- name: email_events_without_contact
+-- title: no contact has this email address; the email event was left out
+-- description: An email event whose recipient is no contact's address, so it cannot become a campaign touch.
+-- severity: warning
+-- reads: hs_member_events
+-- import_warning:
+-- columns:
+--   _file: the file the event came from
+--   _row: its spreadsheet row
+--   recipient: the address it went to
+SELECT _file, _row, recipient FROM hs_member_events WHERE person_id IS NULL ORDER BY _file, _row

@@ -1,0 +1,11 @@
+-- name: deleted_contacts
+-- title: contact(s) marked deleted were left out
+-- description: Contacts HubSpot marks deleted are not people.
+-- severity: info
+-- reads: stage_hs_contacts
+-- import_warning:
+-- columns:
+--   _file: the file the contact came from
+--   _row: its spreadsheet row
+--   person_id: the contact
+SELECT _file, _row, person_id FROM stage_hs_contacts WHERE is_deleted

@@ -1,0 +1,11 @@
+-- name: deleted_deals
+-- title: deal(s) marked deleted were left out
+-- description: Deals HubSpot marks deleted are not opportunities.
+-- severity: info
+-- reads: stage_hs_deals
+-- import_warning:
+-- columns:
+--   _file: the file the deal came from
+--   _row: its spreadsheet row
+--   opportunity_id: the deal
+SELECT _file, _row, opportunity_id FROM stage_hs_deals WHERE is_deleted

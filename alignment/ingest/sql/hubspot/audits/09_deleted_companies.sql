@@ -1,0 +1,11 @@
+-- name: deleted_companies
+-- title: company row(s) marked deleted were left out
+-- description: Companies HubSpot marks deleted are not accounts.
+-- severity: info
+-- reads: stage_hs_companies
+-- import_warning:
+-- columns:
+--   _file: the file the company came from
+--   _row: its spreadsheet row
+--   account_id: the company
+SELECT _file, _row, account_id FROM stage_hs_companies WHERE is_deleted

@@ -1,0 +1,11 @@
+-- name: merged_contacts
+-- title: contact(s) merged into another contact in HubSpot were read as that contact
+-- description: A contact listed among another's merged ids is read as the contact it was merged into.
+-- severity: info
+-- reads: hs_live_contacts, hs_merged_contacts
+-- import_warning:
+-- columns:
+--   _file: the file the contact came from
+--   _row: its spreadsheet row
+--   person_id: the merged contact
+SELECT _file, _row, person_id FROM hs_live_contacts WHERE person_id IN (SELECT source_id FROM hs_merged_contacts)

@@ -1,0 +1,11 @@
+-- name: merged_deals
+-- title: deal(s) merged into another deal in HubSpot were read as that deal
+-- description: A deal the merged-deals file names is read as the deal it was merged into.
+-- severity: info
+-- reads: hs_live_deals, hs_merged_deals
+-- import_warning:
+-- columns:
+--   _file: the file the deal came from
+--   _row: its spreadsheet row
+--   opportunity_id: the merged deal
+SELECT _file, _row, opportunity_id FROM hs_live_deals WHERE opportunity_id IN (SELECT source_id FROM hs_merged_deals)

@@ -1,0 +1,11 @@
+-- name: filtered_email_events
+-- title: email event(s) HubSpot filtered as machine opens or clicks did not count as responses
+-- description: HubSpot marks opens and clicks by mail scanners as filtered; they do not make a response.
+-- severity: info
+-- reads: hs_member_events
+-- import_warning:
+-- columns:
+--   _file: the file the event came from
+--   _row: its spreadsheet row
+--   recipient: the address it went to
+SELECT _file, _row, recipient FROM hs_member_events WHERE is_filtered

@@ -1,0 +1,24 @@
+-- name: canon_people
+-- title: People: the canonical file's rows, then one per Salesforce person
+-- reads: person_dates, stage_people
+-- writes: canon_people
+-- parameters:
+-- columns:
+--   _file: the file the row came from
+--   _row: its spreadsheet row
+--   person_id: the person
+--   kind: lead or contact
+--   account_id: the person's account
+--   title: the person's title
+--   persona: the person's persona
+--   lead_source: the person's lead source
+--   owner_id: the person's owner
+--   created_at: when the person was first created
+--   converted_at: when the lead was converted
+--   converted_opportunity_id: the opportunity the lead was converted into
+--   country: the person's country
+SELECT _file, _row, person_id, kind, account_id, title, persona, lead_source, owner_id, created_at,
+       converted_at, converted_opportunity_id, country
+FROM person_dates
+UNION ALL BY NAME
+SELECT * FROM stage_people

@@ -1,0 +1,12 @@
+-- name: people_no_account
+-- title: People with no account given
+-- description: Their account is empty (as a lead's is until it is converted): no segment, region or target status,
+--    so they can never be sales-ready.
+-- severity: info
+-- reads: people
+-- import_warning:
+-- columns:
+--   person_id: the person
+--   kind: lead or contact
+--   created_at: when the person was created
+SELECT person_id, kind, created_at FROM people WHERE account_id IS NULL

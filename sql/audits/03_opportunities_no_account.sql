@@ -1,0 +1,12 @@
+-- name: opportunities_no_account
+-- title: Opportunities with no account given
+-- description: Their account is empty: their segment and region are unknown, so they drop out of segment and region
+--    filters, and only their own contacts' touches can influence them.
+-- severity: warning
+-- reads: opportunities
+-- import_warning: account_id
+-- columns:
+--   opportunity_id: the deal
+--   name: its name
+--   amount: its amount
+SELECT opportunity_id, name, amount FROM opportunities WHERE account_id IS NULL

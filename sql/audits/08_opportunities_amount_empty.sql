@@ -1,0 +1,13 @@
+-- name: opportunities_amount_empty
+-- title: Opportunities with the amount empty (counted as 0)
+-- description: The export gave no amount: every number counts them as 0, so they add nothing to pipeline or
+--    bookings.
+-- severity: warning
+-- reads: opportunities
+-- import_warning: amount
+-- columns:
+--   opportunity_id: the deal
+--   name: its name
+--   stage: its stage
+--   created_at: when it was created
+SELECT opportunity_id, name, stage, created_at FROM opportunities WHERE amount IS NULL

@@ -1,0 +1,12 @@
+-- name: opportunities_amount_zero
+-- title: Opportunities with an amount of 0
+-- description: The export says 0: they count as deals but add nothing to pipeline or bookings.
+-- severity: warning
+-- reads: opportunities
+-- import_warning: amount
+-- columns:
+--   opportunity_id: the deal
+--   name: its name
+--   stage: its stage
+--   created_at: when it was created
+SELECT opportunity_id, name, stage, created_at FROM opportunities WHERE amount = 0

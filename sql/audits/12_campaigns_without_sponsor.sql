@@ -1,0 +1,12 @@
+-- name: campaigns_without_sponsor
+-- title: Campaigns without a sales sponsor
+-- description: Every initiative should have a sales sponsor so sales is involved from the start.
+-- severity: info
+-- reads: campaigns
+-- import_warning:
+-- columns:
+--   campaign_id: the campaign
+--   name: its name
+--   channel: its channel
+--   start_date: its first day
+SELECT campaign_id, name, channel, start_date FROM campaigns WHERE sales_sponsor_id IS NULL

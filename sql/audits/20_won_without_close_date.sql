@@ -1,0 +1,11 @@
+-- name: won_without_close_date
+-- title: Won opportunities with no close date
+-- description: They can never count as bookings of any quarter.
+-- severity: warning
+-- reads: opportunities
+-- import_warning:
+-- columns:
+--   opportunity_id: the deal
+--   name: its name
+--   amount: its amount
+SELECT opportunity_id, name, amount FROM opportunities WHERE is_won AND close_date IS NULL

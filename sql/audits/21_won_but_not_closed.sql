@@ -1,0 +1,11 @@
+-- name: won_but_not_closed
+-- title: Opportunities won but not closed
+-- description: The CRM's flags disagree; win rate counts only closed deals.
+-- severity: warning
+-- reads: opportunities
+-- import_warning:
+-- columns:
+--   opportunity_id: the deal
+--   name: its name
+--   stage: its stage
+SELECT opportunity_id, name, stage FROM opportunities WHERE is_won AND NOT is_closed

@@ -1,0 +1,12 @@
+-- name: campaign_dates_reversed
+-- title: Campaigns that end before they start
+-- description: Their cost cannot be spread over their days.
+-- severity: warning
+-- reads: campaigns
+-- import_warning:
+-- columns:
+--   campaign_id: the campaign
+--   name: its name
+--   start_date: its first day
+--   end_date: its last day, before the first
+SELECT campaign_id, name, start_date, end_date FROM campaigns WHERE end_date < start_date

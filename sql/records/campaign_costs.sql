@@ -1,0 +1,22 @@
+-- name: campaign_costs
+-- title: Campaigns
+-- grain: one row per campaign with cost falling in the period; the costliest first
+-- anchors: in_period = campaigns with cost
+-- reads: campaigns, campaign_spend
+-- parameters: quarter_start, quarter_end, awareness_channels
+-- columns:
+--   "Campaign ID": the campaign's id
+--   "Campaign": its name
+--   "Channel": its channel
+--   "Funnel role": its funnel role (its own, else its channel's under the charter)
+--   "Cost from": 'spend rows', 'actual cost' or 'budgeted cost'
+--   "Cost in the period": its cost falling in the period
+WITH final AS (
+  SELECT k.campaign_id AS "Campaign ID", k.name AS "Campaign", k.channel AS "Channel",
+         campaign_role(k.funnel_role, k.channel, $awareness_channels) AS "Funnel role", k.cost_basis AS "Cost from",
+         k.cost AS "Cost in the period"
+  FROM campaign_costs($quarter_start, $quarter_end) k
+  WHERE k.cost <> 0
+  ORDER BY "Cost in the period" DESC, "Campaign ID"
+)
+SELECT * FROM final
