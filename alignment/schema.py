@@ -21,6 +21,12 @@ PERSON_KINDS = ("lead", "contact")
 
 Id = Annotated[str, Field(min_length=1, description="identifier")]
 Money = Annotated[float, Field(ge=0)]
+CURRENCY_PATTERN = r"^[A-Za-z]{3}$"
+Currency = Annotated[str | None, Field(
+    default=None, pattern=CURRENCY_PATTERN,
+    description="ISO 4217 code of the currency its amounts are in (EUR, GBP …); empty: the corporate currency")]
+DEFAULT_CORPORATE_CURRENCY = "USD"
+"""The currency every amount is shown in when the data names no corporate currency."""
 
 # Values that cannot be real are refused at import (DESIGN §11), so nothing a page computes from them can break.
 EARLIEST_DAY = dt.date(1900, 1, 1)
@@ -168,6 +174,7 @@ class Opportunity(CanonicalTable):
     type: str | None = None
     lead_source: str | None = None
     primary_campaign_id: str | None = refers_to("campaigns.campaign_id")
+    currency: Currency = None
 
 
 class OpportunityStage(CanonicalTable):
@@ -214,6 +221,7 @@ class Campaign(CanonicalTable):
     parent_campaign_id: str | None = refers_to("campaigns.campaign_id")
     owner_id: str | None = refers_to("users.user_id")
     sales_sponsor_id: str | None = refers_to("users.user_id")
+    currency: Currency = None
 
 
 class CampaignMember(CanonicalTable):
@@ -239,6 +247,23 @@ class CampaignSpend(CanonicalTable):
     campaign_id: str = refers_to("campaigns.campaign_id", strict=True, required=True)
     period_start: dt.date
     amount: Money
+    currency: Currency = None
+
+
+class CurrencyRate(CanonicalTable):
+    """How many units of a currency one unit of the corporate currency buys, from a day on (Salesforce's
+    ConversionRate): a rate holds from its start date until the next one's start date."""
+
+    table: ClassVar[str] = "currency_rates"
+    grain: ClassVar[str] = "one row per currency and start date"
+    key: ClassVar[tuple[str, ...]] = ("currency", "start_date")
+    optional_table: ClassVar[bool] = True
+    currency: Annotated[str, Field(min_length=3, max_length=3, pattern=CURRENCY_PATTERN,
+                                   description="ISO 4217 code (EUR, GBP …)")]
+    start_date: dt.date = Field(description="first day the rate holds (an undated rate, such as Salesforce's "
+                                            "CurrencyType, holds from the earliest day, 1900-01-01)")
+    rate: Annotated[float, Field(ge=0, description="units of the currency per 1 unit of the corporate currency")]
+    is_corporate: bool | None = Field(default=None, description="true on the corporate currency's row (rate 1)")
 
 
 class AwarenessMetric(CanonicalTable):
@@ -285,7 +310,7 @@ class User(CanonicalTable):
 
 CANONICAL: tuple[type[CanonicalTable], ...] = (
     Account, Person, LifecycleEvent, SalesActivity, Opportunity, OpportunityStage, OpportunityContact,
-    Campaign, CampaignMember, CampaignSpend, AwarenessMetric, StageCount, User,
+    Campaign, CampaignMember, CampaignSpend, AwarenessMetric, StageCount, User, CurrencyRate,
 )
 TABLES: dict[str, type[CanonicalTable]] = {model.table: model for model in CANONICAL}
 

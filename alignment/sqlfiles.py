@@ -279,5 +279,10 @@ def drop_table(table: str) -> str:
     return "DROP TABLE IF EXISTS " + quote(table)
 
 
+def add_column(table: str, column: str, sql_type: str) -> str:
+    """A column added to a table written by an earlier version (names from the contracts, never from user input)."""
+    return "ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(column) + " " + sql_type
+
+
 def rename_table(table: str, new_name: str) -> str:
     return "ALTER TABLE " + quote(table) + " RENAME TO " + quote(new_name)

@@ -12,9 +12,10 @@ import duckdb
 from alignment import sqlfiles
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change. 6: the
-person↔deal links stored (person_deals), a campaign's role stored only when the CRM gives one, touches without it."""
+person↔deal links stored (person_deals), a campaign's role stored only when the CRM gives one, touches without it. 7:
+currencies: the corporate currency (_currency), the rates (currency_rates), each deal's amount in corporate money."""
 DB_ENV = "ALIGNMENT_DB"
 
 
@@ -23,6 +24,7 @@ def default_db() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 META_TABLES = ("import_record_table", "checkpoint_table", "import_files_table")
+# The corporate currency (_currency) is written apart: alignment.currency.record, before the derived tables.
 """What an import writes beside the canonical and derived tables (sql/queries): who imported what, when, and the
 ledger heads carried from one import to the next."""
 
@@ -211,19 +213,28 @@ def upgrade(db_path: Path) -> bool:
 
 
 def _add_missing_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Canonical tables added in later versions (stage_counts), empty, so every metric finds what it reads."""
+    """Canonical tables and columns added in later versions (stage_counts, currency), empty, so every metric finds what
+    it reads."""
     from alignment import schema
 
     cursor = con.cursor()
     for model in schema.CANONICAL:
         if not _has_table(cursor, model.table):
             con.execute(schema.create_table_sql(model))
+            continue
+        # Columns added in later versions (a deal's currency), empty: the corporate currency, as before.
+        held = set(con.table(model.table).columns)
+        for spec in schema.columns(model):
+            if spec.name not in held and spec.nullable:
+                con.execute(sqlfiles.add_column(model.table, spec.name, spec.sql_type))
 
 
 def _forget_derived_campaign_roles(con: duckdb.DuckDBPyConnection) -> None:
     """Format 6 stores only the role a CRM gave a campaign: the charter's awareness channels decide the others."""
-    from alignment import defaults, macros, names
+    from alignment import currency, defaults, macros, names
 
+    if not _has_table(con.cursor(), "_currency"):
+        currency.record(con, currency.CurrencySettings())
     for statement in macros.scalar_statements(temporary=True):
         con.execute(statement)
     con.execute(sqlfiles.query("forget_derived_campaign_roles"),
@@ -242,8 +253,10 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     times, each deal's resolved source text and latest touches. Maps, channel roles, SLA hours, the stage policy and
     the interest window stay bound parameters applied at query time (sql/macros).
     """
-    from alignment import macros
+    from alignment import currency, macros
 
+    if not _has_table(con.cursor(), "_currency"):  # written before currencies, or by hand: dollars as before
+        currency.record(con, currency.CurrencySettings())
     for statement in macros.scalar_statements(temporary=True):
         con.execute(statement)
     for derived in sqlfiles.in_dependency_order(sqlfiles.folder(DERIVED_DIR, "derived")):

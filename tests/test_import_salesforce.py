@@ -70,11 +70,11 @@ EXPECTED: dict[str, list[tuple]] = {
     "opportunities": [
         # O2's "12,500.75" has a thousands comma; O3's empty amount loads as 0 (with a warning).
         ("O1", "A1", "Acme - Platform", "U3", at("2024-02-01 10:00"), dt.date(2024, 4, 30), 50_000.0, "Closed Won",
-         True, True, "New Business", "Webinar", "CMP1"),
+         True, True, "New Business", "Webinar", "CMP1", None),
         ("O2", "A2", "Globex - Expansion", "U3", at("2024-02-15 11:00"), dt.date(2024, 6, 30), 12_500.75,
-         "Negotiation", False, False, "Upsell", "Outbound", None),
+         "Negotiation", False, False, "Upsell", "Outbound", None, None),
         ("O3", "A3", "Initech - Pilot", "U1", at("2024-03-01 12:00"), dt.date(2024, 5, 15), None, "Closed Lost",
-         True, False, "New Business", None, "CMP2"),
+         True, False, "New Business", None, "CMP2", None),
     ],
     "opportunity_stage_history": [
         # One row per stage entered, at its first entry: H3 (an amount change while still in Negotiation) adds none.
@@ -90,13 +90,14 @@ EXPECTED: dict[str, list[tuple]] = {
     ],
     "campaigns": [
         # campaign_id, name, channel, funnel_role, objective, content, targeting, start_date, end_date,
-        # budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id.
+        # budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id, currency (empty: the
+        # corporate currency).
         # CMP1 has no Channel__c: its Type "Webinar" is the channel. No funnel role is given (no Funnel_Role__c):
         # the charter's channel roles decide it when a number is asked for. Content falls back to the Description.
         ("CMP1", "Spring Webinar", "webinar", None, None, "Product webinar series", None,
-         dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0, None, "U2", "U1"),
+         dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0, None, "U2", "U1", None),
         ("CMP2", "City Billboards", "billboard", None, None, None, None,
-         dt.date(2024, 2, 1), dt.date(2024, 4, 30), 20_000.0, 18_000.5, None, "U2", None),
+         dt.date(2024, 2, 1), dt.date(2024, 4, 30), 20_000.0, 18_000.5, None, "U2", None, None),
     ],
     "campaign_members": [
         # campaign_id, person_id, status, created_at, has_responded, first_responded_at.
@@ -108,8 +109,8 @@ EXPECTED: dict[str, list[tuple]] = {
         ("CMP2", "C2", "Responded", at("2024-02-10 09:00"), True, at("2024-02-11 00:00")),   # HasResponded "1"
     ],
     "campaign_spend": [
-        ("CMP2", dt.date(2024, 2, 1), 9000.0),
-        ("CMP2", dt.date(2024, 3, 1), 9000.5),
+        ("CMP2", dt.date(2024, 2, 1), 9000.0, None),
+        ("CMP2", dt.date(2024, 3, 1), 9000.5, None),
     ],
     "awareness_metrics": [],
     "stage_counts": [],
@@ -118,6 +119,7 @@ EXPECTED: dict[str, list[tuple]] = {
         ("U2", "Ben Brook", "Marketing", "EMEA", "U1"),
         ("U3", "Cy Chen", "Sales", "NA", "U1"),
     ],
+    "currency_rates": [],
 }
 
 
@@ -283,7 +285,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
     assert report.tables == {
         "accounts": 10, "people": 5, "lifecycle_events": 0, "sales_activities": 20, "opportunities": 10,
         "opportunity_stage_history": 10, "opportunity_contacts": 0, "campaigns": 4, "campaign_members": 5,
-        "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 10,
+        "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 10, "currency_rates": 0,
     }
     skipped = sorted(w.file for w in report.warnings if w.rule == "not used by the dashboard; skipped")
     assert skipped == ["sf_account_history_data.csv", "sf_contact_history_data.csv",
@@ -293,7 +295,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
     assert rows["campaigns"][0] == (
         "camp001AAA000001", "Q1 Webinar Campaign", "webinar", None, None,
         "Q1 webinar campaign for lead generation", None, dt.date(2024, 1, 1), dt.date(2024, 3, 31), 5000.0, 4200.0,
-        None, None, None)
+        None, None, None, None)
     assert rows["campaign_members"][0] == (
         "camp001AAA000001", "cont001AAAAAAA", "Responded", at("2024-01-10 00:00"), True, at("2024-01-12 00:00"))
     # The one lead was converted into contact 0031G00001QtDPlQAN (absent from the contact file): one person, a

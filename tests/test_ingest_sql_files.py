@@ -27,6 +27,7 @@ def every_file() -> list[sqlfiles.SqlFile]:
     files = [file for format in FORMATS for file in transforms(format).values()]
     files += sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "hubspot" / "audits", "audit").values()
     files += sqlfiles.folder(MACROS, "macro").values()
+    files += transforms("currency").values()  # the import's rate checks, the same for every format
     return files + list(quality.AUDITS)
 
 

@@ -125,6 +125,7 @@ def test_compiled_ddl_of_opportunities():
         "type": "VARCHAR",
         "lead_source": "VARCHAR",
         "primary_campaign_id": "VARCHAR",
+        "currency": "VARCHAR",
     }
 
 
@@ -186,11 +187,11 @@ def test_tables_match_the_design():
     assert list(schema.TABLES) == [
         "accounts", "people", "lifecycle_events", "sales_activities", "opportunities", "opportunity_stage_history",
         "opportunity_contacts", "campaigns", "campaign_members", "campaign_spend", "awareness_metrics",
-        "stage_counts", "users",
+        "stage_counts", "users", "currency_rates",
     ]
     # stage_counts: counts per stage and period from exports without ids (a marketing report, a marketplace).
     assert [m.table for m in schema.CANONICAL if m.optional_table] == ["campaign_spend", "awareness_metrics",
-                                                                       "stage_counts"]
+                                                                       "stage_counts", "currency_rates"]
 
 
 @pytest.mark.parametrize("model", [m for m in schema.CANONICAL if m.key], ids=lambda m: m.table)

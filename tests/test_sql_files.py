@@ -20,7 +20,7 @@ SQLITE = sqlfiles.folder(sqlfiles.SQL_DIR / "sqlite", "query")
 # The demo's extracts, formatted from its generated rows (src); each run checks their columns against the header's.
 DEMO = sqlfiles.folder(sqlfiles.SQL_DIR / "demo", "query")
 DEMO_MACROS = sqlfiles.folder(sqlfiles.SQL_DIR / "demo" / "macros", "macro")
-META = ("_import", "_checkpoints", "_import_files", "_format")
+META = ("_import", "_checkpoints", "_import_files", "_format", "_currency")
 TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger", "src"}
 FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
@@ -33,7 +33,8 @@ SAMPLES = {
     "half_life_days": 7.0, "has_decay": True, "has_markov": False,
     "wanted_models": attribution.model_weights(("linear",)), "markov_channels": [""], "markov_effects": [0.0],
     "by_touch": True, "awareness_channels": ["tv"], "channels": ["tv"], "name": "people", "dimension": "region",
-    "limit": 10, "quarter": "2026-Q3",
+    "limit": 10, "quarter": "2026-Q3", "corporate": "USD", "conversion_date": "close_for_bookings", "amount": 10.0,
+    "from_currency": "EUR", "on_day": dt.date(2026, 4, 1),
 }
 
 

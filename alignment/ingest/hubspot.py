@@ -112,6 +112,7 @@ class HubSpotDeal(BaseModel):
     account_ids: str | None = None
     contact_ids: str | None = None
     is_deleted: bool | None = None
+    currency: str | None = None
 
 
 class HubSpotPipelineStage(BaseModel):
@@ -240,6 +241,7 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
             "Associated Company IDs (Primary)", "Associated Company ID", "Associated Company IDs", "Company ID"],
         "contact_ids": ["Associated Contact IDs", "Associated Contact ID", "Contact IDs"],
         "is_deleted": DELETED,
+        "currency": _hs("deal_currency_code") + ["Currency"],
     }),
     "pipeline_stage": ("hs_stages", HubSpotPipelineStage, {
         "stage_id": ["stage_id", "Stage ID", "id"],

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import duckdb
 
-from alignment import history, quality, schema, users, warehouse
+from alignment import currency, history, quality, schema, users, warehouse
 from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
@@ -117,7 +117,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     mapping: Path | None = None, user: users.User | str | None = None,
                     progress: Progress | None = None, validate_only: bool = False,
                     roots: Iterable[Path] | None = None, demo_marker: Callable[[str], str] | None = None,
-                    date_format: str | None = None) -> ImportReport:
+                    date_format: str | None = None,
+                    currency_settings: currency.CurrencySettings | None = None) -> ImportReport:
     """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was.
 
     `user` is a dashboard account, which must be allowed to import (to validate as well: it reads the same files
@@ -126,7 +127,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
     import roots unless the caller names others, such as the folder it staged uploads in. `demo_marker` is the demo
     builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse unmarked, so it is never
     the demo company, whoever imports it. `date_format` reads the dates of an export in a layout the import does
-    not recognise by itself (see `adapter_for`).
+    not recognise by itself (see `adapter_for`). `currency_settings` gives the corporate currency when the rates do
+    not name one (default USD) and the date deals are converted at (default: close date for bookings).
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -177,6 +179,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     if progress:
                         progress(0.75, "Checking keys and references")
                     run.problems.extend(check_canonical(con, unique_keys=run.unique_keys))
+                    chosen, refused = currency.import_problems(con, currency_settings)
+                    run.problems.extend(refused)
                 # Checked here, where the files' hashes are wanted anyway: waiting for them sooner would stall.
                 run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
                 report.warnings = [p for p in run.problems if p.severity == "warning"]
@@ -199,6 +203,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                                      warnings=[p.message() for p in report.warnings],
                                      demo_mark=demo_marker(report.data_fingerprint) if demo_marker else None,
                                      checkpoints=_checkpoints(db_path))
+                currency.record(con, chosen)
                 warehouse.create_views(con)
                 con.checkpoint()
             finally:

@@ -69,6 +69,25 @@ class SalesforceCampaign(BaseModel):
     parent_campaign_id: str | None = None
     owner_id: str | None = None
     sales_sponsor_id: str | None = None
+    currency: str | None = None
+
+
+class SalesforceDatedRate(BaseModel):
+    """A DatedConversionRate row: a currency's rate from its start date until the next one's."""
+
+    currency: str
+    start_date: dt.date
+    next_start_date: dt.date | None = None
+    rate: float
+
+
+class SalesforceCurrencyType(BaseModel):
+    """A CurrencyType row: a currency's undated rate, and whether it is the corporate currency."""
+
+    currency: str
+    rate: float
+    is_corporate: bool | None = None
+    is_active: bool | None = None
 
 
 class SalesforceMember(BaseModel):
@@ -158,6 +177,7 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "type": _std("Type", "Opportunity Type"),
         "lead_source": _std("LeadSource", "Lead Source"),
         "primary_campaign_id": _std("CampaignId", "Primary Campaign Source ID", "Campaign ID"),
+        "currency": _std("CurrencyIsoCode", "Opportunity Currency", "Currency"),
     }),
     "opportunityhistory": ("sf_stage_changes", SalesforceStageChange, {
         "opportunity_id": ["OpportunityId", "Opportunity ID", "Id"],
@@ -194,6 +214,19 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "parent_campaign_id": _std("ParentId", "Parent Campaign ID"),
         "owner_id": _std("OwnerId", "Campaign Owner ID", "Owner ID"),
         "sales_sponsor_id": ["Sales_Sponsor__c", "Sales Sponsor", "Sales Sponsor ID"],
+        "currency": _std("CurrencyIsoCode", "Campaign Currency", "Currency"),
+    }),
+    "datedconversionrate": ("sf_dated_rates", SalesforceDatedRate, {
+        "currency": _std("IsoCode", "ISO Code", "Currency ISO Code"),
+        "start_date": _std("StartDate", "Start Date"),
+        "next_start_date": _std("NextStartDate", "Next Start Date"),
+        "rate": _std("ConversionRate", "Conversion Rate"),
+    }),
+    "currencytype": ("sf_currency_types", SalesforceCurrencyType, {
+        "currency": _std("IsoCode", "ISO Code", "Currency ISO Code"),
+        "rate": _std("ConversionRate", "Conversion Rate"),
+        "is_corporate": _std("IsCorporate", "Corporate", "Is Corporate"),
+        "is_active": _std("IsActive", "Active"),
     }),
     "campaignmember": ("sf_members", SalesforceMember, {
         "campaign_id": _std("CampaignId", "Campaign ID"),
@@ -240,6 +273,7 @@ OBJECT_SYNONYMS = {
     "campaigns": "campaign", "campaignmembers": "campaignmember", "tasks": "task", "events": "event",
     "users": "user", "opportunitycontactroles": "opportunitycontactrole", "contactroles": "opportunitycontactrole",
     "opportunitystagehistory": "opportunityhistory",
+    "datedconversionrates": "datedconversionrate", "currencytypes": "currencytype",
 }
 IGNORED_OBJECTS = ("accounthistory", "contacthistory", "opportunitylineitem", "order", "product2", "userrole",
                    "leadhistory", "campaignhistory")
@@ -321,7 +355,9 @@ class SalesforceAdapter:
             progress(0.65, "Joining converted leads to their contacts")
         for target, contract in (("sf_leads", SalesforcePerson), ("sf_contacts", SalesforcePerson),
                                  ("sf_campaigns", SalesforceCampaign), ("sf_members", SalesforceMember),
-                                 ("sf_activities", SalesforceActivity), ("sf_stage_changes", SalesforceStageChange)):
+                                 ("sf_activities", SalesforceActivity), ("sf_stage_changes", SalesforceStageChange),
+                                 ("sf_dated_rates", SalesforceDatedRate),
+                                 ("sf_currency_types", SalesforceCurrencyType)):
             empty_stage(con, target, contract)
         for table in schema.TABLES:
             empty_stage(con, table, schema.TABLES[table])

@@ -900,6 +900,8 @@ def finding_rows(audit: sqlfiles.SqlFile, key: tuple[str, ...]) -> str:
 
 
 def materialise(model: type[schema.CanonicalTable]) -> str:
-    """Insert canon_<table>'s rows into the canonical table, without their lineage columns."""
-    return ("INSERT INTO " + q(model.table) + " SELECT " + ", ".join(map(q, schema.column_names(model))) + " FROM "
-            + canon(model.table))
+    """Insert canon_<table>'s rows into the canonical table, without their lineage columns; a currency code is
+    stored upper-cased, an empty one as empty (the corporate currency)."""
+    return ("INSERT INTO " + q(model.table) + " SELECT " + ", ".join(
+        "upper(nullif(trim(" + q(c) + "), ''))" if c == "currency" else q(c) for c in schema.column_names(model))
+        + " FROM " + canon(model.table))

@@ -6,7 +6,8 @@
 --   window [opened − lookback, end] exactly when that latest touch falls on or after opened − lookback, so the
 --   charter's lookback and linking stay query-time choices (influenced_deals)
 -- grain: one row per deal
--- reads: opportunities, accounts, people, opportunity_contacts, person_deals, touches, campaigns
+-- reads: opportunities, accounts, people, opportunity_contacts, person_deals, touches, campaigns, _currency,
+--   corporate_amount
 -- columns:
 --   opportunity_id: the deal
 --   account_id: its account
@@ -15,7 +16,8 @@
 --   owner_id: who owns it
 --   created_at: when it was opened
 --   closed_at: midnight UTC of its close date
---   amount: its amount, 0 when empty
+--   amount: its amount in the corporate currency, 0 when empty, as counted where it was created (pipeline): converted
+--     at the rate of its creation day (its close date under the conversion rule 'close'; alignment.currency)
 --   is_closed: whether it is closed (false when empty)
 --   is_won: whether it is won (false when empty)
 --   lead_source: its own lead source as the CRM wrote it
@@ -28,12 +30,26 @@
 --   latest_contact_touch_by_close_at: their latest touch before the end of its close date
 --   latest_account_touch_at: the latest touch of anyone at its account at or before it was opened
 --   latest_account_touch_by_close_at: their latest touch before the end of its close date
-WITH deals AS (
+--   closed_amount: its amount in the corporate currency, 0 when empty, as counted where it closed (bookings, win rate
+--     by value, average deal size): at the rate of its close date (its creation day under the rule 'creation', or
+--     while it has no close date)
+--   original_amount: its amount as the CRM wrote it, in its own currency (empty when empty)
+--   currency: the currency it was written in (empty: the corporate currency)
+WITH conversion AS (SELECT any_value(conversion_date) AS rule FROM _currency),
+deals AS (
   SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
-         CAST(o.close_date AS TIMESTAMP) AS closed_at, coalesce(o.amount, 0) AS amount,
+         CAST(o.close_date AS TIMESTAMP) AS closed_at,
+         coalesce(corporate_amount(o.amount, o.currency,
+                                   CASE WHEN v.rule = 'close' THEN coalesce(o.close_date, CAST(o.created_at AS DATE))
+                                        ELSE CAST(o.created_at AS DATE) END), 0) AS amount,
          coalesce(o.is_closed, false) AS is_closed, coalesce(o.is_won, false) AS is_won,
-         o.lead_source, o.primary_campaign_id
-  FROM opportunities o LEFT JOIN accounts a ON a.account_id = o.account_id),
+         o.lead_source, o.primary_campaign_id,
+         coalesce(corporate_amount(o.amount, o.currency,
+                                   CASE WHEN v.rule = 'creation' THEN CAST(o.created_at AS DATE)
+                                        ELSE coalesce(o.close_date, CAST(o.created_at AS DATE)) END), 0)
+           AS closed_amount,
+         o.amount AS original_amount, o.currency
+  FROM opportunities o LEFT JOIN accounts a ON a.account_id = o.account_id CROSS JOIN conversion v),
 converted_lead AS (
   SELECT converted_opportunity_id AS opportunity_id,
          arg_min(lead_source, (created_at, person_id)) AS lead_source
@@ -79,13 +95,14 @@ account_touch AS (
   SELECT opportunity_id, max(latest) FILTER (WHERE basis = 1) AS latest_account_touch_at,
          max(latest) FILTER (WHERE basis = 2) AS latest_account_touch_by_close_at
   FROM account_running WHERE basis > 0 GROUP BY opportunity_id)
-SELECT d.*, c.channel AS primary_campaign_channel,
+SELECT d.* EXCLUDE (closed_amount, original_amount, currency), c.channel AS primary_campaign_channel,
        coalesce(nullif(trim(d.lead_source), ''), cl.lead_source, pc.lead_source) AS source,
        CASE WHEN nullif(trim(d.lead_source), '') IS NOT NULL THEN 'opportunity'
             WHEN cl.lead_source IS NOT NULL THEN 'converted lead'
             WHEN pc.lead_source IS NOT NULL THEN 'primary contact' END AS source_from,
        ct.latest_contact_touch_at, ct.latest_contact_touch_by_close_at,
-       ato.latest_account_touch_at, ato.latest_account_touch_by_close_at
+       ato.latest_account_touch_at, ato.latest_account_touch_by_close_at,
+       d.closed_amount, d.original_amount, d.currency
 FROM deals d
 LEFT JOIN campaigns c ON c.campaign_id = d.primary_campaign_id
 LEFT JOIN converted_lead cl ON cl.opportunity_id = d.opportunity_id

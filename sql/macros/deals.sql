@@ -12,11 +12,12 @@
 --   owner_id: who owns it
 --   created_at: when it was opened
 --   closed_at: midnight UTC of its close date
---   amount: its amount, 0 when empty
+--   amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as pipeline
 --   is_closed: whether it is closed
 --   is_won: whether it is won
 --   lead_source: its own lead source as the CRM wrote it
 --   primary_campaign_id: the primary campaign it names
+--   closed_amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as closed
 SELECT opportunity_id, account_id, region, segment, owner_id, created_at, closed_at, amount, is_closed, is_won,
-       lead_source, primary_campaign_id
+       lead_source, primary_campaign_id, closed_amount
 FROM opportunity_facts

@@ -12,7 +12,7 @@
 --   owner_id: who owns it
 --   created_at: when it was opened
 --   closed_at: midnight UTC of its close date
---   amount: its amount, 0 when empty
+--   amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as pipeline
 --   is_closed: whether it is closed
 --   is_won: whether it is won
 --   lead_source: its own lead source as the CRM wrote it
@@ -24,6 +24,9 @@
 --   latest_contact_touch_by_close_at: their latest touch before the end of its close date
 --   latest_account_touch_at: the latest touch of anyone at its account at or before it was opened
 --   latest_account_touch_by_close_at: their latest touch before the end of its close date
+--   closed_amount: its amount in the corporate currency at the rate of the day it counts as closed
+--   original_amount: its amount in its own currency
+--   currency: that currency (empty: the corporate currency)
 --   source_category: the category of source under the charter's map
 SELECT *, source_category(source, source_names, source_categories) AS source_category
 FROM opportunity_facts

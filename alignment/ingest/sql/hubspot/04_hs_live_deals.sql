@@ -23,4 +23,5 @@
 --   account_ids: the companies listed on it
 --   contact_ids: the contacts listed on it
 --   is_deleted: whether it is marked deleted
+--   currency: the deal's currency (deal_currency_code), empty for the corporate currency
 SELECT * FROM stage_hs_deals WHERE NOT coalesce(is_deleted, false)

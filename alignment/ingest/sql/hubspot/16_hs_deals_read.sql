@@ -23,6 +23,7 @@
 --   account_ids: the companies listed on it
 --   contact_ids: the contacts listed on it
 --   is_deleted: whether it is marked deleted
+--   currency: the deal's currency (deal_currency_code), empty for the corporate currency
 --   stage_label: the stage's label from the pipeline stages, else the stage as exported
 --   flag_closed: closed from the deal's own flags, else its pipeline stage's
 --   flag_won: won from the deal's own flags, else its pipeline stage's

@@ -21,6 +21,7 @@
 --   parent_campaign_id: empty (an email says none)
 --   owner_id: empty (an email says none)
 --   sales_sponsor_id: empty (an email says none)
+--   currency: empty (an email has no cost)
 SELECT * FROM stage_campaigns
 UNION ALL BY NAME
 SELECT _file, _row, campaign_id, coalesce(name, subject, 'HubSpot email ' || campaign_id) AS name,

@@ -21,9 +21,11 @@
 --   parent_campaign_id: the campaign it belongs to
 --   owner_id: its owner
 --   sales_sponsor_id: its sales sponsor
+--   currency: the currency of its costs (CurrencyIsoCode), empty for the corporate currency
 SELECT * FROM stage_campaigns
 UNION ALL BY NAME
 SELECT _file, _row, campaign_id, name, channel, funnel_role, objective, coalesce(content, description) AS content,
-       targeting, start_date, end_date, budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id
+       targeting, start_date, end_date, budgeted_cost, actual_cost, parent_campaign_id, owner_id, sales_sponsor_id,
+       upper(trim(currency)) AS currency
 FROM (SELECT * REPLACE (coalesce(snake_text(channel), snake_text(type), 'unspecified') AS channel)
       FROM stage_sf_campaigns)
