@@ -14,7 +14,8 @@
 -- measures: opportunity_facts
 -- records: deals won
 -- columns:
---   value: sum of amount (empty = 0) of won opportunities whose close_date is in the quarter
+--   value: sum of amount (empty = 0) of won opportunities whose close_date is in the quarter, in the corporate
+--     currency at the rate of their close date
 --   won_deals: how many such opportunities
 WITH won AS (
   SELECT * FROM deals()
@@ -22,6 +23,6 @@ WITH won AS (
     AND in_scope(region, segment, $region, $segment)
 ),
 final AS (
-  SELECT coalesce(sum(amount), 0) AS value, count(*) AS won_deals FROM won
+  SELECT coalesce(sum(closed_amount), 0) AS value, count(*) AS won_deals FROM won
 )
 SELECT * FROM final

@@ -20,7 +20,7 @@
 --     close date (bookings basis), i.e. credited to campaigns
 --   marketing_spend: cost of every campaign falling in the quarter
 WITH credited AS (
-  SELECT coalesce(sum(amount) FILTER (WHERE has_bookings_touch), 0) AS attributed_bookings
+  SELECT coalesce(sum(closed_amount) FILTER (WHERE has_bookings_touch), 0) AS attributed_bookings
   FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
 ),

@@ -36,7 +36,7 @@
 --   cost_in_quarter: the part of its cost falling in the quarter, as awareness_spend and marketing_spend count it
 WITH dated AS (
   SELECT c.*, coalesce(c.start_date, c.end_date) AS first_day, coalesce(c.end_date, c.start_date) AS last_day
-  FROM campaigns c
+  FROM corporate_campaigns() c
 ),
 in_quarter AS (
   SELECT * FROM dated

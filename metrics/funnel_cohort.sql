@@ -45,14 +45,15 @@ stage_counts AS (
   FROM stage_dates GROUP BY split_value, stage_order, stage
 ),
 cohort_deals AS (
-  SELECT DISTINCT c.split_value, d.opportunity_id, d.amount, d.is_won AND d.closed_at IS NOT NULL AS is_won
+  SELECT DISTINCT c.split_value, d.opportunity_id, d.amount, d.closed_amount,
+                  d.is_won AND d.closed_at IS NOT NULL AS is_won
   FROM cohort c JOIN person_deals pd ON pd.person_id = c.person_id
   JOIN deals() d ON d.opportunity_id = pd.opportunity_id
 ),
 deal_values AS (
   SELECT split_value, 'opportunity' AS stage, sum(amount) AS value FROM cohort_deals GROUP BY split_value
   UNION ALL
-  SELECT split_value, 'won', sum(amount) FILTER (WHERE is_won) FROM cohort_deals GROUP BY split_value
+  SELECT split_value, 'won', sum(closed_amount) FILTER (WHERE is_won) FROM cohort_deals GROUP BY split_value
 ),
 final AS (
   SELECT s.split_value, s.stage_order, s.stage, s.people,

@@ -78,7 +78,7 @@ deal_values AS (
   FROM deals_in_scope GROUP BY split_value
   UNION ALL
   SELECT split_value, 'won',
-         sum(amount) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end)
+         sum(closed_amount) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end)
   FROM deals_in_scope GROUP BY split_value
 ),
 final AS (

@@ -21,7 +21,7 @@
 --   bookings: sum of amount of every opportunity won in the quarter
 --   influenced_share: value / bookings (empty when there are no bookings)
 WITH won AS (
-  SELECT amount, is_influenced FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
+  SELECT closed_amount AS amount, is_influenced FROM influenced_deals($by_account, $primary_credit, $lookback_hours)
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
     AND in_scope(region, segment, $region, $segment)
 ),

@@ -23,7 +23,7 @@ WITH won AS (
     AND in_scope(region, segment, $region, $segment)
 ),
 final AS (
-  SELECT coalesce(sum(amount) FILTER (WHERE source_category = 'marketing'), 0) AS value,
+  SELECT coalesce(sum(closed_amount) FILTER (WHERE source_category = 'marketing'), 0) AS value,
          count(*) FILTER (WHERE source_category = 'marketing') AS won_deals
   FROM won
 )

@@ -30,7 +30,8 @@ by_category AS (
          coalesce(sum(amount) FILTER (WHERE created_at >= $quarter_start AND created_at < $quarter_end), 0)
            AS pipeline,
          count(*) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end) AS won_deals,
-         coalesce(sum(amount) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end), 0)
+         coalesce(sum(closed_amount) FILTER (WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end),
+                  0)
            AS bookings
   FROM sourced GROUP BY source_category
 ),

@@ -26,7 +26,7 @@ WITH roled_campaigns AS (
   SELECT campaign_id, campaign_role(funnel_role, channel, $awareness_channels) AS funnel_role,
          lower(trim(channel)) AS channel, actual_cost, budgeted_cost,
          coalesce(start_date, end_date) AS first_day, coalesce(end_date, start_date) AS last_day
-  FROM campaigns
+  FROM corporate_campaigns()
 ),
 spend_rows AS (
   -- A spend row covers the days up to the campaign's next row; its last row, up to the campaign's last day (a
@@ -37,7 +37,7 @@ spend_rows AS (
          coalesce(lead(s.period_start) OVER (PARTITION BY s.campaign_id ORDER BY s.period_start) - 1,
                   CASE WHEN c.last_day >= s.period_start THEN c.last_day END,
                   CAST(s.period_start + INTERVAL 1 MONTH AS DATE) - 1) AS period_last
-  FROM campaign_spend s JOIN roled_campaigns c USING (campaign_id)
+  FROM corporate_spend() s JOIN roled_campaigns c USING (campaign_id)
 ),
 spend_periods AS (
   SELECT campaign_id, funnel_role, channel, amount, cost_basis,

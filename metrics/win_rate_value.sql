@@ -23,7 +23,8 @@ WITH closed AS (
     AND in_scope(region, segment, $region, $segment)
 ),
 amounts AS (
-  SELECT coalesce(sum(amount) FILTER (WHERE is_won), 0) AS won_amount, coalesce(sum(amount), 0) AS closed_amount
+  SELECT coalesce(sum(closed_amount) FILTER (WHERE is_won), 0) AS won_amount,
+         coalesce(sum(closed_amount), 0) AS closed_amount
   FROM closed
 ),
 final AS (

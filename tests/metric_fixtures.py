@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from alignment import catalog, schema, warehouse
+from alignment import catalog, currency, schema, warehouse
 
 
 def at(text: str) -> dt.datetime:
@@ -55,10 +55,12 @@ class Company:
     def opportunity(self, opportunity_id: str, created: str, *, account_id: str | None = None,
                     amount: float = 0.0, close_date: str | None = None, is_closed: bool = False,
                     is_won: bool = False, lead_source: str | None = None,
-                    primary_campaign_id: str | None = None, stage: str | None = None) -> "Company":
+                    primary_campaign_id: str | None = None, stage: str | None = None,
+                    currency: str | None = None) -> "Company":
         return self.add("opportunities", opportunity_id=opportunity_id, created_at=at(created), account_id=account_id,
                         amount=amount, close_date=day(close_date) if close_date else None, is_closed=is_closed,
-                        is_won=is_won, lead_source=lead_source, primary_campaign_id=primary_campaign_id, stage=stage)
+                        is_won=is_won, lead_source=lead_source, primary_campaign_id=primary_campaign_id, stage=stage,
+                        currency=currency)
 
     def stage_entered(self, opportunity_id: str, stage: str, entered: str) -> "Company":
         return self.add("opportunity_stage_history", opportunity_id=opportunity_id, stage=stage, entered_at=at(entered))
@@ -69,10 +71,11 @@ class Company:
 
     def campaign(self, campaign_id: str, channel: str, *, start: str | None = None, end: str | None = None,
                  actual_cost: float | None = None, budgeted_cost: float | None = None,
-                 funnel_role: str | None = None) -> "Company":
+                 funnel_role: str | None = None, currency: str | None = None) -> "Company":
         return self.add("campaigns", campaign_id=campaign_id, name=f"Campaign {campaign_id}", channel=channel,
                         start_date=day(start) if start else None, end_date=day(end) if end else None,
-                        actual_cost=actual_cost, budgeted_cost=budgeted_cost, funnel_role=funnel_role)
+                        actual_cost=actual_cost, budgeted_cost=budgeted_cost, funnel_role=funnel_role,
+                        currency=currency)
 
     def member(self, campaign_id: str, person_id: str, responded: str | None = None, *, added: str | None = None,
                has_responded: bool = True) -> "Company":
@@ -80,8 +83,13 @@ class Company:
                         first_responded_at=at(responded) if responded else None,
                         created_at=at(added) if added else None, has_responded=has_responded)
 
-    def spend(self, campaign_id: str, period_start: str, amount: float) -> "Company":
-        return self.add("campaign_spend", campaign_id=campaign_id, period_start=day(period_start), amount=amount)
+    def spend(self, campaign_id: str, period_start: str, amount: float, currency: str | None = None) -> "Company":
+        return self.add("campaign_spend", campaign_id=campaign_id, period_start=day(period_start), amount=amount,
+                        currency=currency)
+
+    def rate(self, currency: str, start: str, rate: float) -> "Company":
+        """How many units of `currency` one unit of the corporate currency buys, from `start` on."""
+        return self.add("currency_rates", currency=currency, start_date=day(start), rate=rate)
 
     def awareness(self, period_start: str, channel: str, metric: str, value: float,
                   region: str | None = None) -> "Company":
@@ -93,8 +101,10 @@ class Company:
         return self.add("stage_counts", period_start=day(period_start), stage=stage, count=count,
                         lead_source=lead_source, region=region, segment=segment)
 
-    def connect(self, path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
-        """A database holding exactly these rows (plus the warehouse's views)."""
+    def connect(self, path: Path | str = ":memory:", *, conversion_date: str | None = None,
+                corporate: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A database holding exactly these rows (plus the warehouse's views), in `corporate` money (default USD),
+        deals converted at `conversion_date` (default: the close date for bookings)."""
         con = duckdb.connect(str(path))
         con.execute("SET TimeZone = 'UTC'")
         for model in schema.CANONICAL:
@@ -102,6 +112,9 @@ class Company:
             table = con.table(model.table)
             for row in self.rows[model.table]:
                 table.insert([row.get(c.name, c.default) for c in schema.columns(model)])
+        if conversion_date or corporate:
+            currency.record(con, currency.CurrencySettings(**{k: v for k, v in (
+                ("corporate", corporate), ("conversion_date", conversion_date)) if v}))
         warehouse.create_views(con)
         return con
 

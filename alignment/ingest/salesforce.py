@@ -73,11 +73,11 @@ class SalesforceCampaign(BaseModel):
 
 
 class SalesforceDatedRate(BaseModel):
-    """A DatedConversionRate row: a currency's rate from its start date until the next one's."""
+    """A DatedConversionRate row: a currency's rate from its start date until the next one's. Its NextStartDate is
+    not read: the next row's StartDate says the same, and the last row's is 9999-12-31, no real date."""
 
     currency: str
     start_date: dt.date
-    next_start_date: dt.date | None = None
     rate: float
 
 
@@ -219,7 +219,6 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
     "datedconversionrate": ("sf_dated_rates", SalesforceDatedRate, {
         "currency": _std("IsoCode", "ISO Code", "Currency ISO Code"),
         "start_date": _std("StartDate", "Start Date"),
-        "next_start_date": _std("NextStartDate", "Next Start Date"),
         "rate": _std("ConversionRate", "Conversion Rate"),
     }),
     "currencytype": ("sf_currency_types", SalesforceCurrencyType, {

@@ -9,12 +9,14 @@
 --   account_id: its account
 --   created_at: when it was opened
 --   closed_at: midnight UTC of its close date
---   amount: its amount, 0 when empty
+--   amount: its amount in the corporate currency, 0 when empty: on the bookings basis at the rate of the day it
+--     counts as closed, else at the rate of the day it counts as pipeline
 --   primary_campaign_id: the primary campaign it names
 --   basis_at: the moment its window ends: created_at (pipeline, inclusive) or the midnight after its close date
 --     (bookings, exclusive)
 --   deal_order: its place in opportunity_id order, so that results are sorted on integers, not on the ids' text
-SELECT opportunity_id, account_id, created_at, closed_at, amount, primary_campaign_id,
+SELECT opportunity_id, account_id, created_at, closed_at,
+       CASE WHEN is_bookings THEN closed_amount ELSE amount END AS amount, primary_campaign_id,
        CASE WHEN is_bookings THEN closed_at + INTERVAL 1 DAY ELSE created_at END AS basis_at,
        row_number() OVER (ORDER BY opportunity_id) AS deal_order
 FROM opportunity_facts

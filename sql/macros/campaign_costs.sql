@@ -3,22 +3,22 @@
 --   any, else its actual cost (else budgeted cost, flagged) spread evenly over its days, first and last included
 -- arguments: q_start, q_end
 -- returns: table
--- reads: campaign_spend, campaigns
+-- reads: corporate_spend, corporate_campaigns
 -- columns:
 --   campaign_id: the campaign
 --   name: its name
 --   channel: its channel as the CRM wrote it
 --   funnel_role: the role the CRM gave it, if any (campaign_role decides the one to use)
 --   cost_basis: where the cost comes from: spend rows, actual cost or budgeted cost
---   cost: its cost falling in the period (empty when its dates are reversed)
+--   cost: its cost falling in the period, in the corporate currency (empty when its dates are reversed)
 WITH spend AS (
   SELECT campaign_id,
          coalesce(sum(amount) FILTER (WHERE period_start >= CAST(q_start AS DATE)
                                         AND period_start < CAST(q_end AS DATE)), 0) AS in_period
-  FROM campaign_spend GROUP BY campaign_id),
+  FROM corporate_spend() GROUP BY campaign_id),
 spans AS (
   SELECT c.*, coalesce(c.start_date, c.end_date) AS first_day, coalesce(c.end_date, c.start_date) AS last_day
-  FROM campaigns c)
+  FROM corporate_campaigns() c)
 SELECT s.campaign_id, s.name, s.channel, s.funnel_role,
        CASE WHEN sp.campaign_id IS NOT NULL THEN 'spend rows'
             WHEN s.actual_cost IS NOT NULL THEN 'actual cost'

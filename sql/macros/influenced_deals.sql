@@ -13,11 +13,12 @@
 --   segment: its account's segment
 --   created_at: when it was opened
 --   closed_at: midnight UTC of its close date
---   amount: its amount, 0 when empty
+--   amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as pipeline
+--   closed_amount: the same at the rate of the day it counts as closed (bookings)
 --   is_won: whether it is won
 --   is_influenced: it has an eligible touch on the pipeline basis
 --   has_bookings_touch: it is won and has an eligible touch on the bookings basis
-SELECT opportunity_id, region, segment, created_at, closed_at, amount, is_won,
+SELECT opportunity_id, region, segment, created_at, closed_at, amount, closed_amount, is_won,
        coalesce(CASE WHEN by_account THEN latest_account_touch_at ELSE latest_contact_touch_at END
                 >= created_at - to_hours(CAST(lookback_hours AS BIGINT)), false)
          -- §12: a deal naming a loaded primary campaign has a touch at its creation when it has no other

@@ -1,0 +1,152 @@
+"""Amounts in several currencies, worked by hand: each converted once into the corporate currency at the rate of its
+date (pipeline at creation, bookings at close), campaign costs at their start, and an amount without a rate refused."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from metric_fixtures import Company, run
+
+from alignment import currency, warehouse
+from alignment.ingest.load import ImportRejected, import_extracts
+
+
+def eur_company() -> Company:
+    # EUR rates (EUR per 1 USD): 0.8 from 2026-07-01, 0.9 from 2026-08-15, a change inside Q3.
+    # D1: 900 EUR, created 07-10 (0.8: 1,125 USD), won 08-20 (0.9: 1,000 USD).
+    # D2: 500 USD (no currency: the corporate one), created 07-05, lost 09-01.
+    # D3: 720 EUR created 08-01 and still open (0.8: 900 USD).
+    return (Company()
+            .rate("EUR", "2026-07-01", 0.8).rate("EUR", "2026-08-15", 0.9)
+            .opportunity("D1", "2026-07-10", amount=900, currency="EUR", close_date="2026-08-20", is_closed=True,
+                         is_won=True)
+            .opportunity("D2", "2026-07-05", amount=500, close_date="2026-09-01", is_closed=True)
+            .opportunity("D3", "2026-08-01", amount=720, currency="EUR"))
+
+
+def value(con, name: str, **options) -> float:
+    return run(con, name, **options)[0]["value"]
+
+
+def test_pipeline_uses_the_creation_rate_and_bookings_the_close_rate():
+    con = eur_company().connect()
+    assert value(con, "pipeline") == pytest.approx(1125 + 500 + 900)
+    assert value(con, "bookings") == pytest.approx(1000)
+    # Won 1,000 of 1,000 + 500 closed in the quarter, in dollars.
+    assert value(con, "win_rate_value") == pytest.approx(1000 / 1500)
+    assert value(con, "average_deal_size") == pytest.approx(1000)
+
+
+def test_the_conversion_date_is_a_setting():
+    # Every deal at creation: D1 books 1,125; every deal at close: D1 counts 1,000 in the pipeline too.
+    assert value(eur_company().connect(conversion_date="creation"), "bookings") == pytest.approx(1125)
+    assert value(eur_company().connect(conversion_date="close"), "pipeline") == pytest.approx(1000 + 500 + 900)
+
+
+def test_an_amount_in_the_corporate_currency_is_never_converted():
+    # Corporate EUR: D1 stays 900 EUR, D2 (no currency) is EUR too.
+    con = eur_company().connect(corporate="EUR")
+    assert value(con, "bookings") == pytest.approx(900)
+    assert value(con, "pipeline") == pytest.approx(900 + 500 + 720)
+
+
+def test_a_gbp_campaign_cost_and_spend_row_are_converted_at_their_dates():
+    # GBP per 1 USD: 0.8 from 2026-01-01, 0.5 from 2026-08-01. C1: 800 GBP over 07-01..09-29, all in Q3, at its start
+    # date's rate 0.8: 1,000 USD. C2's spend row of 08-01: 400 GBP at 0.5 = 800 USD.
+    company = (Company().rate("GBP", "2026-01-01", 0.8).rate("GBP", "2026-08-01", 0.5)
+               .campaign("C1", "webinar", start="2026-07-01", end="2026-09-29", actual_cost=800, currency="GBP")
+               .campaign("C2", "paid_search", start="2026-07-01", end="2026-09-30", actual_cost=99_999)
+               .spend("C2", "2026-08-01", 400, currency="GBP"))
+    assert value(company.connect(), "marketing_spend") == pytest.approx(1000 + 800)
+
+
+def test_settings_are_guarded():
+    assert currency.CurrencySettings(corporate=" eur ").corporate == "EUR"
+    with pytest.raises(ValueError, match="three-letter ISO 4217 code"):
+        currency.CurrencySettings(corporate="EURO")
+    with pytest.raises(ValueError):
+        currency.CurrencySettings(conversion_date="whenever")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The import: Salesforce's currency columns and rate files.
+
+def with_currencies(extract, currencies: dict[str, str]) -> None:
+    """Add a CurrencyIsoCode column to Opportunity.csv, by deal id."""
+    rows = extract.rows("Opportunity.csv")
+    extract.write("Opportunity.csv", [rows[0] + ["CurrencyIsoCode"]]
+                  + [row + [currencies.get(row[0], "")] for row in rows[1:]])
+
+
+def test_salesforce_rates_convert_each_deal_at_its_dates(salesforce_extract, tmp_path):
+    extract = salesforce_extract()
+    # O1: 50,000 EUR created 2024-02-01 (CurrencyType's undated 0.8: 62,500 USD), won 2024-04-30 (dated 1.0 from
+    # 04-01: 50,000 USD). The code is written in lower case and stored upper-cased.
+    with_currencies(extract, {"O1": "eur"})
+    extract.write("CurrencyType.csv", [["IsoCode", "ConversionRate", "IsCorporate", "IsActive"],
+                                       ["USD", "1", "true", "true"], ["EUR", "0.8", "false", "true"]])
+    extract.write("DatedConversionRate.csv", [["IsoCode", "StartDate", "NextStartDate", "ConversionRate"],
+                                              ["EUR", "2024-04-01", "9999-12-31", "1.0"]])
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([extract.folder], db_path=db_path, user="tester")
+    reader = warehouse.open_reader(db_path)
+    try:
+        assert currency.settings(reader) == currency.CurrencySettings(corporate="USD")
+        facts = reader.execute("SELECT opportunity_id, amount, closed_amount, original_amount, currency "
+                               "FROM opportunity_facts ORDER BY 1").fetchall()
+    finally:
+        reader.close()
+    assert facts[0] == ("O1", pytest.approx(62_500), pytest.approx(50_000), 50_000, "EUR")
+    assert facts[1] == ("O2", 12_500.75, 12_500.75, 12_500.75, None)
+
+
+def test_the_corporate_currency_comes_from_currency_type(salesforce_extract, tmp_path):
+    extract = salesforce_extract()
+    extract.write("CurrencyType.csv", [["IsoCode", "ConversionRate", "IsCorporate"], ["EUR", "1", "true"]])
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([extract.folder], db_path=db_path, user="tester")
+    reader = warehouse.open_reader(db_path)
+    try:
+        assert currency.settings(reader).corporate == "EUR"
+    finally:
+        reader.close()
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_deal_in_a_currency_without_a_rate_is_refused_and_nothing_changes(salesforce_extract, tmp_path):
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([salesforce_extract("first").folder], db_path=db_path, user="tester")
+    before = digest(db_path)
+    extract = salesforce_extract("second")
+    # O2 (row 3) is in EUR, created 2024-02-15; the rates file has GBP only, and EUR from 2024-03-01: too late.
+    with_currencies(extract, {"O2": "EUR"})
+    extract.write("currency_rates.csv", [["currency", "start_date", "rate"], ["GBP", "2024-01-01", "0.8"],
+                                         ["EUR", "2024-03-01", "0.9"]])
+    with pytest.raises(ImportRejected) as refused:
+        import_extracts([extract.folder], db_path=db_path, user="tester")
+    messages = [p.message() for p in refused.value.problems]
+    assert messages == [
+        "Opportunity.csv, row 3, column 'CurrencyIsoCode' (currency): no rate converts EUR into the corporate "
+        "currency USD on this row's date, and an amount is never summed unconverted: add a rate for EUR from "
+        "2024-02-15 or earlier to the rates file (currency_rates.csv: currency, start_date, rate) or "
+        "DatedConversionRate.csv (value 'EUR')."]
+    assert digest(db_path) == before
+
+
+def test_a_campaign_cost_and_a_bad_code_are_refused_too(salesforce_extract, tmp_path):
+    extract = salesforce_extract()
+    with_currencies(extract, {"O1": "Euro"})
+    rows = extract.rows("Campaign.csv")
+    extract.write("Campaign.csv", [rows[0] + ["CurrencyIsoCode"], rows[1] + ["GBP"], rows[2] + [""]])
+    with pytest.raises(ImportRejected) as refused:
+        import_extracts([extract.folder], db_path=tmp_path / "warehouse.duckdb", user="tester")
+    messages = sorted(p.message() for p in refused.value.problems)
+    assert messages[0].startswith("Campaign.csv, row 2, column 'CurrencyIsoCode' (currency): no rate converts GBP")
+    assert "add a rate for GBP from 2024-01-01 or earlier" in messages[0]
+    assert messages[1].startswith("Opportunity.csv, row 2, column 'CurrencyIsoCode' (currency): is not a currency: "
+                                  "write its three-letter ISO 4217 code")
+    assert not (tmp_path / "warehouse.duckdb").exists()
