@@ -150,3 +150,23 @@ def test_a_campaign_cost_and_a_bad_code_are_refused_too(salesforce_extract, tmp_
     assert messages[1].startswith("Opportunity.csv, row 2, column 'CurrencyIsoCode' (currency): is not a currency: "
                                   "write its three-letter ISO 4217 code")
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_explore_shows_each_deal_and_campaign_in_corporate_money_beside_its_own_amount():
+    from alignment import explore
+    from alignment.periods import Quarter
+
+    q3 = Quarter.parse("2026-Q3")
+    con = (eur_company().rate("GBP", "2026-01-01", 0.8)
+           .campaign("C1", "webinar", start="2026-07-01", end="2026-09-29", actual_cost=800, currency="GBP")
+           .connect())
+    opened = explore.records(con, explore.Request(metric="pipeline", by="quarter", quarter=q3, pick="2026-Q3"))
+    shown = opened.frame.set_index("Opportunity")[["Amount", "Amount as written", "Currency"]]
+    assert shown.loc["D1"].tolist() == [pytest.approx(1125), 900, "EUR"]  # opened: at the creation rate
+    assert shown.loc["D2"].tolist() == [500, 500, "USD"]
+    won = explore.records(con, explore.Request(metric="bookings", by="quarter", quarter=q3, pick="2026-Q3"))
+    assert won.frame.set_index("Opportunity").loc["D1", "Amount"] == pytest.approx(1000)  # won: at the close rate
+    costs = explore.records(con, explore.Request(metric="marketing_spend", by="quarter", quarter=q3, pick="2026-Q3"))
+    row = costs.frame.set_index("Campaign ID").loc["C1"]
+    assert [row["Cost in the period"], row["Currency"], row["Recorded cost as written"]] == [
+        pytest.approx(1000), "GBP", 800]

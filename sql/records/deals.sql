@@ -2,7 +2,7 @@
 -- title: Deals
 -- grain: one row per deal opened, won or closed in the period ($anchor: created, won or closed); largest first
 -- anchors: created = deals opened; won = deals won; closed = deals closed
--- reads: opportunity_facts, opportunities, accounts, users
+-- reads: opportunity_facts, opportunities, accounts, users, _currency
 -- parameters: anchor, quarter_start, quarter_end, source_names, source_categories, by_account, primary_credit,
 --   lookback_hours
 -- columns:
@@ -12,7 +12,10 @@
 --   "Region": its account's region
 --   "Segment": its account's segment
 --   "Owner": its owner's name
---   "Amount": its amount (empty = 0)
+--   "Amount": its amount (empty = 0) in the corporate currency, at the rate of the day it counts in the period:
+--     its creation day for deals opened, its close date for deals won or closed (alignment.currency)
+--   "Amount as written": its amount in its own currency, as the CRM wrote it
+--   "Currency": that currency
 --   "Opened": when it was created
 --   "Close date": the day it closed (or is expected to)
 --   "Closed": whether it is closed
@@ -27,7 +30,10 @@ WITH first_wins AS (
 ),
 final AS (
   SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "Account", d.region AS "Region",
-         d.segment AS "Segment", u.name AS "Owner", d.amount AS "Amount", d.created_at AS "Opened",
+         d.segment AS "Segment", u.name AS "Owner",
+         CASE WHEN $anchor = 'created' THEN d.amount ELSE d.closed_amount END AS "Amount",
+         d.original_amount AS "Amount as written",
+         coalesce(d.currency, (SELECT any_value(corporate) FROM _currency)) AS "Currency", d.created_at AS "Opened",
          d.closed_at AS "Close date", d.is_closed AS "Closed", d.is_won AS "Won", d.source AS "Source",
          d.source_category AS "Source category", d.primary_campaign_channel AS "Primary campaign channel",
          i.is_influenced AS "Marketing-influenced",
