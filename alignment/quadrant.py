@@ -45,6 +45,7 @@ import pandas as pd
 
 from alignment import attribution, catalog, defaults, sqlfiles
 from alignment.periods import Quarter
+from alignment.presentation import formats
 
 QUADRANTS = ("Aligned", "Spin doctor", "Silent operative", "Mis-aligned")
 AWARENESS = "Awareness"
@@ -67,7 +68,8 @@ def _query(source: Any, sql: str, params: dict[str, Any] | None = None) -> pd.Da
 
 
 def _money(amount: float) -> str:
-    return f"${amount:,.2f}" if abs(amount) < 100 else f"${amount:,.0f}"
+    sign = formats.symbol()
+    return f"{sign}{amount:,.2f}" if abs(amount) < 100 else f"{sign}{amount:,.0f}"
 
 
 def _percent(share: float) -> str:
@@ -94,7 +96,7 @@ def _delivery(row: pd.Series, bars: dict[str, Any]) -> tuple[bool, str]:
         quality = "it touched no MQL of the quarter, so lead quality is not held against it"
     if row["cost"] > 0 and threshold is not None:
         cost_ok = row["pipeline_per_cost"] >= threshold
-        value = (f"{_money(row['pipeline_per_cost'])} of pipeline per $1 of cost, "
+        value = (f"{_money(row['pipeline_per_cost'])} of pipeline per {formats.symbol()}1 of cost, "
                  f"{'at or above' if cost_ok else 'below'} the {_money(threshold)} threshold")
     else:
         cost_ok = row["attributed_pipeline"] > 0

@@ -242,7 +242,8 @@ def test_the_pdf_prints_the_numbers_and_the_stamp_on_every_page(small_pack, tmp_
 def test_the_csv_keeps_raw_numbers(small_pack):
     table = small_pack.sections[0].tables[0]
     assert csvs.table_csv(table).decode().splitlines() == [
-        "Item,Amount,Share,Lag,Why", "Webinars,1234.0,0.25,3.5,long words", "Events,98765.0,0.75,,more words"]
+        # A money column's header names the currency its raw numbers are in.
+        "Item,Amount (USD),Share,Lag,Why", "Webinars,1234.0,0.25,3.5,long words", "Events,98765.0,0.75,,more words"]
     with zipfile.ZipFile(io.BytesIO(csvs.bundle(small_pack))) as archive:
         assert archive.namelist() == ["money-2026-Q3.csv", "sign-off-2026-Q3.csv"]
 
@@ -371,3 +372,28 @@ def test_the_digest_fits_one_page(small_company, tmp_path):
         small_company, digest.DigestRequest(quarter="2024-Q1", owner_id="U3"))))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("\f") == 1 and "Cy Chen" in text and "Acme - Platform" in text
+
+
+def test_a_pack_in_euros_shows_euros_in_every_format(small_pack, tmp_path):
+    euros = small_pack.model_copy(update={"currency": "EUR"})
+    # The workbook: a real number format in euros per money cell, the chart's axis too.
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.render(euros)))
+    assert [(c.value, c.number_format) for c in book["Money"][5][1:3]] == [(1234, '"€"#,##0'), (0.25, "0.0%")]
+    with zipfile.ZipFile(io.BytesIO(xlsx.render(euros))) as archive:
+        charts = "".join(archive.read(name).decode() for name in archive.namelist() if "charts/chart" in name)
+    assert 'formatCode="&quot;€&quot;#,##0,&quot;K&quot;"' in charts and "&quot;$&quot;" not in charts
+    # The deck: the table's text and the chart's number format.
+    deck = Presentation(io.BytesIO(pptx.render(euros)))
+    grid = next(shape.table for shape in deck.slides[1].shapes if shape.has_table)
+    assert [cell.text for cell in grid.rows[2].cells][:2] == ["Events", "€98,765"]
+    drawn = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
+    assert drawn.value_axis.tick_labels.number_format == '"€"#,##0,"K"'
+    # The PDF's text and the CSV's header.
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf.render(euros))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "€98,765" in text and "$" not in text
+    with zipfile.ZipFile(io.BytesIO(csvs.bundle(euros))) as archive:
+        assert archive.read("money-2026-Q3.csv").decode().splitlines()[0] == "Item,Amount (EUR),Share,Lag,Why"
+    # Rendering in euros leaves the next render in the pack's own currency: dollars.
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.render(small_pack)))["Money"]["B5"].number_format == '"$"#,##0'

@@ -52,7 +52,7 @@ def test_dates_read_day_month_year():
 
 @pytest.mark.parametrize("unit", ["count", "ratio", "days", "hours"])
 def test_excel_formats_separate_thousands_as_the_screen_does(unit):
-    assert formats.EXCEL_FORMATS[unit].startswith("#,##0")
+    assert formats.excel_format(unit).startswith("#,##0")
 
 
 @pytest.mark.parametrize("unit, largest, excel", [
@@ -66,3 +66,18 @@ def test_excel_formats_separate_thousands_as_the_screen_does(unit):
 ])
 def test_chart_axes_scale_money_and_large_counts(unit, largest, excel):
     assert formats.axis_format(unit, largest) == excel
+
+
+def test_money_is_shown_in_the_corporate_currency_one_style_everywhere():
+    # The sign before the number, English grouping and scales: €1.2M, £950, CHF 12,400 (a code when no sign).
+    with formats.in_currency("EUR"):
+        assert formats.currency(1_234_567) == "€1.2M" and formats.change(-2893, "currency") == "-€2,893"
+        assert formats.excel_format("currency") == '"€"#,##0' and formats.axis_format("currency", 45_000) == \
+            '"€"#,##0,"K"'
+    with formats.in_currency("gbp"):
+        assert formats.currency(950) == "£950"
+    with formats.in_currency("CHF"):
+        assert formats.currency(12_400) == "CHF 12,400"
+    assert formats.currency(950) == "$950"  # outside: the default, dollars
+    with pytest.raises(ValueError, match="three-letter ISO 4217 code"):
+        formats.set_currency("euros")

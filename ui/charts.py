@@ -25,20 +25,26 @@ _THOUSANDS = sorted({*range(1, 31), *range(5, 101, 5), *range(10, 1000, 10)})
 """Every number of thousands a money tick can show: ticks step by 1, 2 or 5 × a power of ten, a dozen at most, and
 plotly writes them in thousands only between $10K and $1M."""
 
-MONEY_TICKS = dict(tickprefix="$", exponentformat="B", separatethousands=True,
-                   labelalias={f"${sign}{n}k": f"${sign}{n}K" for n in _THOUSANDS for sign in ("", "−")})
-"""Money ticks as the pages and the exports write money: $5,000 · $40K · $1.2M · $1.5B (plotly's own would read
-$40k, and d3's SI prefixes $1.5G). Below zero plotly writes $−40K."""
+def money_ticks() -> dict:
+    """Money ticks as the pages and the exports write money, in the corporate currency's sign: $5,000 · $40K · $1.2M ·
+    $1.5B, €40K (plotly's own would read $40k, and d3's SI prefixes $1.5G). Below zero plotly writes $−40K."""
+    sign = fmt.symbol()
+    return dict(tickprefix=sign, exponentformat="B", separatethousands=True,
+                labelalias={f"{sign}{minus}{n}k": f"{sign}{minus}{n}K" for n in _THOUSANDS for minus in ("", "−")})
 
 AXIS_FORMATS: dict[str, dict] = {
     "count": dict(tickformat=",.0f"),
-    "currency": MONEY_TICKS,
     "percent": dict(tickformat=".0%"),
     "ratio": dict(tickformat=",.1~f", ticksuffix="×"),  # 0.5× · 200× · 1,000×
     "days": dict(tickformat=",.0f"),
     "hours": dict(tickformat=",.0f"),
 }
-"""Axis tick formats per catalog unit, matching the formats (currency compact: $72.9M)."""
+"""Axis tick formats per catalog unit but money (money_ticks), matching the formats."""
+
+
+def axis_ticks(unit: str) -> dict:
+    """A catalog unit's axis tick format, matching the formats (currency compact, in its sign: $72.9M, €72.9M)."""
+    return money_ticks() if unit == "currency" else AXIS_FORMATS[unit]
 
 
 def _missing(value) -> bool:
@@ -60,7 +66,7 @@ def _layout(figure: go.Figure, *, height: int, x_title: str | None = None, y_tit
 
 def _value_axis(figure: go.Figure, unit: str, axis: str = "y", **kwargs) -> None:
     update = figure.update_yaxes if axis == "y" else figure.update_xaxes
-    update(**AXIS_FORMATS[unit], **kwargs)
+    update(**axis_ticks(unit), **kwargs)
 
 
 def _quarter_axis(figure: go.Figure, quarters: Iterable[str]) -> None:
@@ -170,7 +176,7 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
         ), row=index // columns + 1, col=index % columns + 1)
         figure.update_yaxes(range=[0, _top(part[volume])], row=index // columns + 1, col=index % columns + 1)
     _layout(figure, height=max(260, 230 * rows), legend=False)
-    figure.update_yaxes(**AXIS_FORMATS["count"], nticks=4)
+    figure.update_yaxes(**axis_ticks("count"), nticks=4)
     figure.update_yaxes(title_text=volume_title, col=1)
     figure.update_xaxes(tickfont=dict(size=11))
     figure.update_annotations(font=dict(size=13))
@@ -213,10 +219,10 @@ def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_tit
             ), secondary_y=True)
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])
-    figure.update_yaxes(**AXIS_FORMATS[unit], range=[0, _top(frame["value"])], secondary_y=False)
+    figure.update_yaxes(**axis_ticks(unit), range=[0, _top(frame["value"])], secondary_y=False)
     if line is not None:
         top = 1.0 if line_unit == "percent" else _top(line["value"], 1.25)
-        figure.update_yaxes(**AXIS_FORMATS[line_unit], title_text=line_title, range=[0, top], tickmode="auto",
+        figure.update_yaxes(**axis_ticks(line_unit), title_text=line_title, range=[0, top], tickmode="auto",
                             nticks=6, showgrid=False, zeroline=False, secondary_y=True)
     return figure
 
@@ -751,8 +757,8 @@ def response_curves(curves: pd.DataFrame, *, unit: str, y_title: str, columns: i
             hovertemplate=f"Spend in the quarter: {fmt.currency(current)} a week → {show(at_current)} a week"
                           "<extra></extra>"), **where)
     _layout(figure, height=max(280, 250 * rows), legend=False)
-    figure.update_xaxes(**AXIS_FORMATS["currency"], showgrid=True, gridcolor=GRID, rangemode="tozero")
-    figure.update_yaxes(**AXIS_FORMATS[unit], rangemode="tozero", nticks=5)
+    figure.update_xaxes(**axis_ticks("currency"), showgrid=True, gridcolor=GRID, rangemode="tozero")
+    figure.update_yaxes(**axis_ticks(unit), rangemode="tozero", nticks=5)
     figure.update_xaxes(title_text="Weekly spend", row=rows)
     figure.update_yaxes(title_text=y_title, col=1)
     figure.update_annotations(font=dict(size=13))

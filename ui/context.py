@@ -9,8 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment import schema, signoff, warehouse
+from alignment import currency, schema, signoff, warehouse
 from alignment.periods import last_full_quarter, quarters_between
+from alignment.presentation import formats
 from ui import cached
 
 
@@ -25,6 +26,7 @@ class Snapshot:
     segments: list[str]
     quarters: list[str] = field(default_factory=list)  # newest first
     default_quarter: str = ""
+    currency: currency.CurrencySettings = field(default_factory=currency.CurrencySettings)
 
     @property
     def is_demo(self) -> bool:
@@ -70,7 +72,7 @@ def _snapshot(con: warehouse.Reader) -> Snapshot:
     return Snapshot(
         path=con.path, info=info, counts=warehouse.table_counts(con),
         regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
-        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters),
+        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters), currency=currency.settings(con),
     )
 
 
@@ -92,8 +94,11 @@ def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str]) -> str:
 
 
 def snapshot() -> Snapshot:
-    """Source, freshness, counts and filter values of the warehouse as it is now (cached per file version)."""
-    return _snapshot(reader())
+    """Source, freshness, counts and filter values of the warehouse as it is now (cached per file version); amounts
+    are shown in its corporate currency from here on in this run."""
+    found = _snapshot(reader())
+    formats.set_currency(found.currency.corporate)
+    return found
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,7 +8,8 @@ import zipfile
 
 import pandas as pd
 
-from alignment.board.spec import BoardPack
+from alignment.board.spec import BoardPack, in_pack_currency
+from alignment.presentation import formats
 from alignment.presentation.specs import TableSpec
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,8 +38,12 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def table_csv(table: TableSpec) -> bytes:
-    """The table's raw values (numbers unformatted, so a spreadsheet can add them up) under its headers, UTF-8."""
-    return to_csv(table.frame()).encode("utf-8")
+    """The table's raw values (numbers unformatted, so a spreadsheet can add them up) under its headers, UTF-8; a
+    money column's header names the currency its numbers are in ("Bookings (EUR)")."""
+    frame = table.frame()
+    frame.columns = [f"{column.header} ({formats.corporate()})" if column.unit == "currency" else column.header
+                     for column in table.columns]
+    return to_csv(frame).encode("utf-8")
 
 
 def file_name(table: TableSpec, quarter: str) -> str:
@@ -46,6 +51,7 @@ def file_name(table: TableSpec, quarter: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", table.sheet.lower()).strip("-") + f"-{quarter}.csv"
 
 
+@in_pack_currency
 def bundle(pack: BoardPack) -> bytes:
     """Every table of the pack as a CSV, zipped."""
     buffer = io.BytesIO()

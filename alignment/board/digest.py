@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from alignment import attribution, catalog, warehouse
+from alignment import attribution, catalog, currency, warehouse
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Definitions
@@ -209,4 +209,4 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
         quarter=str(quarter), title=f"{title}, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), data_as_of=info.latest_record_at,
         data_fingerprint=info.data_fingerprint, is_demo=info.is_demo, signoff=signoff or SignoffStatus(),
-        definitions=definitions, sections=[section])
+        definitions=definitions, sections=[section], currency=currency.settings(source).corporate)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 import pandas as pd
 
-from alignment import catalog, quadrant, quality, warehouse
+from alignment import catalog, currency, quadrant, quality, warehouse
 from alignment import plan as campaign_plans
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
@@ -81,7 +82,8 @@ class Inputs:
         if "quality" in parts:
             tasks["checks"] = lambda: quality.run_checks(source)
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = {name: pool.submit(task) for name, task in tasks.items()}
+            # Each task in this thread's context: text it writes shows money in the pack's currency.
+            futures = {name: pool.submit(contextvars.copy_context().run, task) for name, task in tasks.items()}
             self.results = {name: future.result() for name, future in futures.items()}
         self.comparisons: dict[str, Comparison] = self.results["comparisons"]
         self.info: warehouse.DatasetInfo = self.results["info"]
@@ -501,6 +503,13 @@ def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: Signo
     if unknown:
         raise ValueError(f"unknown pack parts {unknown}; choose from {', '.join(PARTS)}")
     chosen = [part for part in PARTS if parts is None or part in parts]
+    corporate = currency.settings(source).corporate
+    with formats.in_currency(corporate):
+        return _build(source, quarter, signoff, charter, chosen, now, corporate)
+
+
+def _build(source: catalog.Source, quarter: Quarter, signoff: SignoffStatus, charter: Charter, chosen: list[str],
+           now: dt.datetime | None, corporate: str) -> BoardPack:
     inputs = Inputs(source, quarter, charter, chosen)
     build: dict[str, Callable[[], Section]] = {
         "summary": lambda: _summary(inputs, signoff), "scorecard": lambda: _scorecard(inputs),
@@ -515,5 +524,5 @@ def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: Signo
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
         data_as_of=inputs.info.latest_record_at, data_fingerprint=inputs.info.data_fingerprint,
         is_demo=inputs.info.is_demo, signoff=signoff, definitions=charter.definitions,
-        sections=[build[part]() for part in chosen])
+        sections=[build[part]() for part in chosen], currency=corporate)
 

@@ -17,7 +17,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable,
                                 Spacer, Table, TableStyle)
 
 from alignment.board import layout
-from alignment.board.spec import BoardPack, Section
+from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
 from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
@@ -406,6 +406,7 @@ def _document(buffer: io.BytesIO, pack: BoardPack) -> BaseDocTemplate:
     return document
 
 
+@in_pack_currency
 def render(pack: BoardPack, *, title_page: bool = True) -> bytes:
     """The PDF: a title page, then each section from a new page."""
     buffer = io.BytesIO()
@@ -418,6 +419,7 @@ def render(pack: BoardPack, *, title_page: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+@in_pack_currency
 def render_page(pack: BoardPack) -> bytes:
     """A one-page PDF of a pack's single section (the per-rep digest), squeezed to fit rather than continued."""
     buffer = io.BytesIO()

@@ -18,7 +18,7 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Pt
 
 from alignment.board import layout
-from alignment.board.spec import BoardPack, Section
+from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
 from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
@@ -88,7 +88,7 @@ def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: floa
     if isinstance(spec, TimelineSpec):
         add_timeline(slide, spec, x, y, w, h)
         return
-    data = CategoryChartData(number_format=formats.EXCEL_FORMATS[spec.unit])
+    data = CategoryChartData(number_format=formats.excel_format(spec.unit))
     data.categories = spec.categories or ["(none)"]
     for series in spec.series:
         data.add_series(series.name, series.values or [None])
@@ -133,7 +133,7 @@ def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: floa
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.number_format = formats.axis_format(spec.unit, spec.largest) \
-            if spec.unit in ("currency", "count") and spec.largest >= 1e6 else formats.EXCEL_FORMATS[spec.unit]
+            if spec.unit in ("currency", "count") and spec.largest >= 1e6 else formats.excel_format(spec.unit)
         labels.number_format_is_linked = False
         labels.font.size = Pt(8)
         labels.position = XL_LABEL_POSITION.OUTSIDE_END if spec.kind != "line" else XL_LABEL_POSITION.ABOVE
@@ -444,6 +444,7 @@ def _table_height(table: TableSpec, start: int, count: int, width: float) -> flo
     return sum(layout.row_lines(r, column_widths, TABLE_FONT) * TABLE_FONT * 1.25 + TABLE_FONT * 0.6 for r in rows)
 
 
+@in_pack_currency
 def render(pack: BoardPack) -> bytes:
     """The deck: a title slide, then each section on its own slide(s)."""
     deck = Deck(pack)

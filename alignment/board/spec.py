@@ -4,7 +4,8 @@ XLSX)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import functools
+from typing import Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -88,6 +89,7 @@ class BoardPack(BaseModel):
     signoff: SignoffStatus = Field(default_factory=SignoffStatus)
     definitions: Definitions = Field(default_factory=Definitions)
     sections: list[Section]
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="the corporate currency its amounts are in")
 
     @property
     def stamp(self) -> str:
@@ -105,3 +107,14 @@ class BoardPack(BaseModel):
 
     def charts(self) -> list[ChartSpec | TimelineSpec]:
         return [chart for section in self.sections for chart in section.charts]
+
+
+def in_pack_currency(render: Callable[..., bytes]) -> Callable[..., bytes]:
+    """A renderer that writes the pack's amounts in the pack's corporate currency (text, cells and chart formats)."""
+
+    @functools.wraps(render)
+    def rendered(pack: BoardPack, *args, **kwargs) -> bytes:
+        with formats.in_currency(pack.currency):
+            return render(pack, *args, **kwargs)
+
+    return rendered

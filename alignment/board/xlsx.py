@@ -9,7 +9,7 @@ import re
 
 import xlsxwriter
 
-from alignment.board.spec import BoardPack
+from alignment.board.spec import BoardPack, in_pack_currency
 from alignment.presentation import formats, palette
 from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
 
@@ -19,10 +19,11 @@ HEADER_ROW = 3
 """Row (0-based) of every table's header: title, definition and a blank row above it, the rows below it."""
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 DATE_FORMAT = "d mmm yyyy"
-CHANGE_FORMATS = {"count": "+#,##0;-#,##0;0", "currency": '+"$"#,##0;-"$"#,##0;"$"0',
+CHANGE_FORMATS = {"count": "+#,##0;-#,##0;0", "currency": '+{sign}#,##0;-{sign}#,##0;{sign}0',
                   "percent": '+0.0%" pts";-0.0%" pts";0.0%" pts"', "ratio": '+0.0"×";-0.0"×";0.0"×"',
                   "days": '+0.0" days";-0.0" days";0" days"', "hours": '+0.0" h";-0.0" h";0" h"'}
-"""A change in a unit's terms, signed (a share's change reads in points: 0.012 shows as +1.2% pts)."""
+"""A change in a unit's terms, signed (a share's change reads in points: 0.012 shows as +1.2% pts); {sign} is the
+corporate currency's (formats.excel_symbol)."""
 
 
 class Formats:
@@ -42,10 +43,10 @@ class Formats:
 
     def cell(self, unit: str | None, wrap: bool = False):
         number = None
-        if unit in formats.EXCEL_FORMATS:
-            number = formats.EXCEL_FORMATS[unit]
+        if unit in formats.excel_units():
+            number = formats.excel_format(unit)
         elif unit and unit.startswith("change:"):
-            number = CHANGE_FORMATS[unit.split(":", 1)[1]]
+            number = CHANGE_FORMATS[unit.split(":", 1)[1]].replace("{sign}", formats.excel_symbol())
         elif unit == "date":
             number = DATE_FORMAT
         elif unit == "datetime":
@@ -157,7 +158,7 @@ def write_chart(book, sheet, name: str, spec: ChartSpec | TimelineSpec, looks: F
         if len(spec.series) == 1 and len(spec.categories) <= 12:
             drawn["data_labels"] = {"value": True, "num_format": formats.axis_format(spec.unit, spec.largest)
                                     if spec.unit in ("currency", "count") and spec.largest >= 1e6
-                                    else formats.EXCEL_FORMATS[spec.unit]}
+                                    else formats.excel_format(spec.unit)}
         chart.add_series(drawn)
     chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
     value_axis = {"num_format": formats.axis_format(spec.unit, spec.largest), "min": 0,
@@ -264,6 +265,7 @@ def _cover(sheet, pack: BoardPack, looks: Formats, contents: list[tuple[str, str
     sheet.set_column(1, 1, 90)
 
 
+@in_pack_currency
 def render(pack: BoardPack) -> bytes:
     """The workbook: a contents sheet, then per section its tables and charts, each on a sheet of its own."""
     buffer = io.BytesIO()

@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import math
+from typing import Iterator
+
+from alignment import currency as currencies
 
 MISSING = "—"
+
+# Amounts are shown in the warehouse's corporate currency, one style everywhere: its sign before the number, English
+# digit grouping and compact scales ($1.2M, €1.2M, £950, CHF 1.2M). A page or an export says which warehouse it shows
+# (in_currency); the value is per thread of work, so two sessions on two warehouses never mix their signs.
+_CORPORATE = contextvars.ContextVar("corporate_currency", default=currencies.CurrencySettings().corporate)
+
+
+def corporate() -> str:
+    """The ISO code of the currency amounts are shown in now."""
+    return _CORPORATE.get()
+
+
+def set_currency(code: str) -> None:
+    """Show amounts in `code` from now on, in this thread of work (a page run sets its warehouse's at its start)."""
+    _CORPORATE.set(currencies.CurrencySettings(corporate=code).corporate)
+
+
+@contextlib.contextmanager
+def in_currency(code: str) -> Iterator[None]:
+    """Show amounts in `code` inside the block (an export of a given warehouse)."""
+    token = _CORPORATE.set(currencies.CurrencySettings(corporate=code).corporate)
+    try:
+        yield
+    finally:
+        _CORPORATE.reset(token)
+
+
+def symbol() -> str:
+    """The sign written before an amount now: $, €, £ … or the currency's code and a space."""
+    return currencies.symbol(corporate())
+
+
+def excel_symbol() -> str:
+    """The sign as an Excel / PowerPoint number format writes literal text: in double quotes."""
+    return '"' + symbol().replace('"', "") + '"'
 
 
 def _missing(value) -> bool:
@@ -17,10 +57,12 @@ def count(value) -> str:
     return MISSING if _missing(value) else f"{round(value):,}"
 
 
-def currency(value, symbol: str = "$") -> str:
-    """$950 · $12,400 · $123.4K · $12.3M · $1.25B (compact above 100 thousand, as board decks write it)."""
+def currency(value, symbol: str | None = None) -> str:
+    """$950 · $12,400 · $123.4K · $12.3M · $1.25B (compact above 100 thousand, as board decks write it), in the
+    corporate currency's sign (€12.3M, £950) unless `symbol` is given."""
     if _missing(value):
         return MISSING
+    symbol = globals()["symbol"]() if symbol is None else symbol
     sign, size = ("-" if value < 0 else ""), abs(value)
     if size >= 1e9:
         return f"{sign}{symbol}{size / 1e9:,.2f}B"
@@ -87,16 +129,29 @@ def change(difference, unit: str) -> str:
     return sign + BY_UNIT[unit](difference)
 
 
-EXCEL_FORMATS = {"count": "#,##0", "currency": '"$"#,##0', "percent": "0.0%", "ratio": '#,##0.0"×"',
-                 "days": '#,##0.0" days"', "hours": '#,##0.0" h"'}
-"""The same units as Excel / PowerPoint number formats, so exported cells stay numbers and still read as above."""
+_EXCEL_FORMATS = {"count": "#,##0", "percent": "0.0%", "ratio": '#,##0.0"×"', "days": '#,##0.0" days"',
+                  "hours": '#,##0.0" h"'}
+
+
+def excel_format(unit: str) -> str:
+    """A unit as an Excel / PowerPoint number format, so exported cells stay numbers and still read as above: money
+    in the corporate currency ('"€"#,##0')."""
+    return excel_symbol() + "#,##0" if unit == "currency" else _EXCEL_FORMATS[unit]
+
+
+def excel_units() -> tuple[str, ...]:
+    """The units that have an Excel / PowerPoint number format."""
+    return ("currency", *_EXCEL_FORMATS)
+
+
 
 def axis_format(unit: str, largest: float | None = None) -> str:
     """A chart value axis's Excel / PowerPoint format: money compact to the scale of the largest value ($12.3M,
     $450K), whole percentages, counts with thousands separators."""
     if unit == "currency":
         size = abs(largest or 0)
-        return '"$"#,##0.0,,"M"' if size >= 1e6 else '"$"#,##0,"K"' if size >= 1e4 else '"$"#,##0'
+        sign = excel_symbol()
+        return sign + '#,##0.0,,"M"' if size >= 1e6 else sign + '#,##0,"K"' if size >= 1e4 else sign + "#,##0"
     if unit == "count" and abs(largest or 0) >= 1e6:
         return '#,##0.0,,"M"'
     return {"percent": "0%", "ratio": '#,##0.0"×"'}.get(unit, "#,##0")
