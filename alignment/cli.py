@@ -74,11 +74,20 @@ def cmd_import(args: argparse.Namespace) -> int:
                              mapping=Path(args.mapping) if args.mapping else None,
                              progress=None if args.quiet else _progress, validate_only=args.validate_only,
                              roots=[Path(root) for root in args.import_root] if args.import_root else None,
-                             date_format=args.date_format)
+                             date_format=args.date_format,
+                             currency_settings=_currency_settings(args))
     if args.validate_only:
         _print("Valid: nothing was loaded (--validate-only).")
     _report(report)
     return EXIT_OK
+
+
+def _currency_settings(args: argparse.Namespace):
+    from alignment import currency
+
+    chosen = {k: v for k, v in (("corporate", args.corporate_currency), ("conversion_date", args.conversion_date))
+              if v}
+    return currency.CurrencySettings(**chosen)
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
@@ -363,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--date-format", metavar="FORMAT",
                       help="how the export writes dates, when the import does not recognise it: e.g. "
                            "'DD/MM/YY HH:mm' or '%%d/%%m/%%y' (a mapping file's own date_format comes first)")
+    load.add_argument("--corporate-currency", metavar="CODE",
+                      help="the currency every amount is converted into and shown in, when the rates do not mark one "
+                           "(CurrencyType's IsCorporate); default USD")
+    load.add_argument("--conversion-date", choices=["close_for_bookings", "creation", "close"],
+                      help="the rate a deal in another currency is converted at: close_for_bookings (default: "
+                           "pipeline at the creation day's rate, bookings at the close date's), creation or close")
     load.add_argument("--validate-only", action="store_true", help="check the files, load nothing")
     load.add_argument("--quiet", action="store_true", help="no progress line")
     load.add_argument("--import-root", action="append", metavar="DIR",

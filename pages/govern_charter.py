@@ -51,7 +51,7 @@ with charter_tab:
         st.markdown("**Targets per region and segment**")
         st.dataframe(scoped[scoped["For"] != "Whole company"], hide_index=True, key="charter_scoped_targets")
     st.subheader("Definitions", anchor=False)
-    st.table(charter_view.definitions_table(charter), hide_index=True, border="horizontal")
+    st.table(charter_view.definitions_table(charter, snapshot.currency), hide_index=True, border="horizontal")
     st.caption("Channels not listed as awareness count as demand generation.")
     if status.locked:
         st.info("Signed by both: the charter is locked. The CMO or the VP of Sales reopens it to change it.",

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from alignment import catalog, signoff
+from alignment import catalog, currency, signoff
 from alignment.board.pack import definition_rows
 from alignment.catalog import Comparison
 from alignment.charter import Charter
@@ -23,11 +23,12 @@ STATE_BADGES = {"draft": ("gray", ":material/edit_note:"), "proposed": ("orange"
 KIND_TITLES = {"charter": "Charter saved", "propose": "Proposed", "sign": "Signed", "reopen": "Reopened"}
 
 
-def definitions_table(charter: Charter) -> pd.DataFrame:
+def definitions_table(charter: Charter, money: currency.CurrencySettings | None = None) -> pd.DataFrame:
     """One row per definition option of the charter: its name, its value in force and what it means (the same
     rows as the board pack's definitions appendix), for st.table, which reads each cell as Markdown: the values in
-    force hold names from the data (lead sources, channels, personas), shown as written."""
-    rows = [[literal(cell) for cell in row] for row in definition_rows(charter.definitions)]
+    force hold names from the data (lead sources, channels, personas), shown as written. With the warehouse's
+    currency settings (`money`), a last row says the currency and the rates amounts are converted at."""
+    rows = [[literal(cell) for cell in row] for row in definition_rows(charter.definitions, money)]
     return pd.DataFrame(rows, columns=["Definition", "In force", "Meaning"])
 
 

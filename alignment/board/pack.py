@@ -87,6 +87,7 @@ class Inputs:
             self.results = {name: future.result() for name, future in futures.items()}
         self.comparisons: dict[str, Comparison] = self.results["comparisons"]
         self.info: warehouse.DatasetInfo = self.results["info"]
+        self.money = currency.settings(source)
 
 
 def _unit(name: str) -> str:
@@ -405,8 +406,10 @@ def _sla(inputs: Inputs) -> Section:
 
 # --- appendices ----------------------------------------------------------------------------------------------------
 
-def definition_rows(definitions: Definitions) -> list[list[str]]:
-    """The charter's definitions in words: name, value, what it means."""
+def definition_rows(definitions: Definitions,
+                    money: currency.CurrencySettings | None = None) -> list[list[str]]:
+    """The charter's definitions in words: name, value, what it means; then, given the warehouse's currency settings
+    (`money`), the currency its amounts are in and the rates they are converted at."""
     rows = []
     for field, info in Definitions.model_fields.items():
         if info.exclude:
@@ -435,13 +438,15 @@ def definition_rows(definitions: Definitions) -> list[list[str]]:
         else:
             shown = str(value)
         rows.append([info.title or field, shown, info.description or ""])
+    if money is not None:
+        rows.append(["Currency", f"{money.corporate}, {money.conversion_date.replace('_', ' ')}", money.reading])
     return rows
 
 
 def _definitions(inputs: Inputs) -> Section:
     charter = TableSpec(title="The definitions the numbers are computed under", sheet="Definitions",
                         columns=[Column(header="Definition"), Column(header="In force"), Column(header="Meaning")],
-                        rows=definition_rows(inputs.definitions))
+                        rows=definition_rows(inputs.definitions, inputs.money))
     names = list(inputs.comparisons)
     metrics = TableSpec(
         title="What each number means (the metric catalog)", sheet="Metric definitions",
