@@ -17,7 +17,7 @@ TABLE_LABELS = {
     "opportunity_stage_history": "Opportunity stage changes", "opportunity_contacts": "Opportunity contact roles",
     "campaigns": "Campaigns", "campaign_members": "Campaign memberships", "campaign_spend": "Campaign spend entries",
     "awareness_metrics": "Awareness measurements", "stage_counts": "Stage counts per period (no ids)",
-    "users": "Users (reps and marketers)",
+    "users": "Users (reps and marketers)", "currency_rates": "Currency rates (per 1 unit of the corporate currency)",
 }
 
 
