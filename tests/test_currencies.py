@@ -4,6 +4,8 @@ date (pipeline at creation, bookings at close), campaign costs at their start, a
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 
 import pytest
 from metric_fixtures import Company, run
@@ -170,3 +172,34 @@ def test_explore_shows_each_deal_and_campaign_in_corporate_money_beside_its_own_
     row = costs.frame.set_index("Campaign ID").loc["C1"]
     assert [row["Cost in the period"], row["Currency"], row["Recorded cost as written"]] == [
         pytest.approx(1000), "GBP", 800]
+
+
+def test_the_pages_show_a_euro_warehouse_in_euros(salesforce_extract, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import sign_in
+
+    # Corporate EUR. Pipeline of 2024-Q1 (the data's latest full quarter, shown first): O1's 50,000 (no currency:
+    # EUR) + O2's 12,500.75 USD at 1.25 USD per EUR (10,000.60) + O3's empty amount = 60,000.60, shown €60,001.
+    extract = salesforce_extract()
+    with_currencies(extract, {"O2": "USD"})
+    extract.write("CurrencyType.csv", [["IsoCode", "ConversionRate", "IsCorporate"], ["EUR", "1", "true"],
+                                       ["USD", "1.25", "false"]])
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([extract.folder], db_path=db_path, user="tester")
+    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
+    at = sign_in(AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=90)).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="filter_quarter").value == "2024-Q1"
+    shown = "\n".join(str(e.value) for e in at.markdown)
+    assert "**€60,001**" in shown and not re.search(r"\$\s?\d", shown)  # the Pipeline tile; no dollar anywhere
+    pipeline = at.switch_page("pages/review_pipeline.py").run()
+    assert not pipeline.exception, pipeline.exception
+    tiles = {m.label: m.value for m in pipeline.metric}
+    assert tiles and all("$" not in str(value) for value in tiles.values()), tiles
+    assert any("€" in str(value) for value in tiles.values()), tiles
+    prefixes = {axis.get("tickprefix") for chart in pipeline.get("plotly_chart")
+                for name, axis in json.loads(chart.proto.spec)["layout"].items() if name.startswith(("xaxis", "yaxis"))}
+    assert "€" in prefixes and "$" not in prefixes  # money axes in euros
