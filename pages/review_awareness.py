@@ -70,8 +70,8 @@ else:
     figures.plotly_chart(charts.response_curves, result.curves, unit=unit, y_title=f"{TARGETS[target]} a week",
                          key="awareness_curves")
     marginal, marginal_unit, marginal_header = (
-        ("marginal_return", "ratio", "Return on an extra $1 a week") if target == "pipeline" else
-        ("marginal_return_per_thousand", "count", "Inquiries per extra $1,000 a week"))
+        ("marginal_return", "ratio", f"Return on an extra {fmt.symbol()}1 a week") if target == "pipeline" else
+        ("marginal_return_per_thousand", "count", f"Inquiries per extra {fmt.currency(1000)} a week"))
     st.dataframe(tables.readable(result.channels, {
         "channel": ("Channel", tables.CATEGORY), "spend_in_quarter": (f"Spend in {view.quarter}", "currency"),
         "weekly_spend": ("A week", "currency"), "contribution": ("Contribution (estimate)", unit),

@@ -81,7 +81,7 @@ if returning.empty:
 else:
     figures.plotly_chart(charts.ranked_bars,
         returning, label="channel", value="pipeline_roi", unit="ratio",
-        x_title="Attributed pipeline per $1 of the channel's cost in the quarter", colour=palette.DEMAND_GEN,
+        x_title=f"Attributed pipeline per {fmt.symbol()}1 of the channel's cost in the quarter", colour=palette.DEMAND_GEN,
         hover={"cost": ("Cost", "currency"), "attributed_pipeline": ("Attributed pipeline", "currency"),
                "attributed_bookings": ("Attributed bookings", "currency"),
                "cost_per_sales_ready_lead": ("Cost per sales-ready lead", "currency")},
@@ -125,8 +125,9 @@ with st.spinner("Placing campaigns…"):
 bars = placed.attrs
 judged = placed[placed["funnel_role"] == "demand_gen"]
 st.caption(
-    f"Model card: **{results.attrs['model_card']}**. **Delivers value** (up): attributed pipeline per $1 of cost at or above "
-    f"{fmt.currency(bars['delivery_threshold'])} — what $1 of bought leads returns ("
+    f"Model card: **{results.attrs['model_card']}**. **Delivers value** (up): attributed pipeline per "
+    f"{fmt.symbol()}1 of cost at or above "
+    f"{fmt.currency(bars['delivery_threshold'])} — what {fmt.symbol()}1 of bought leads returns ("
     f"{fmt.currency(bars['attributed_pipeline'])} attributed pipeline ÷ {fmt.count(bars['inquiries'])} inquiries ÷ "
     f"{fmt.currency(bars['bought_lead_price'])} a bought lead) — and lead quality at or above the company's "
     f"{fmt.percent(bars['lead_quality_bar'])} (held against a campaign only from {bars['min_mqls']} MQLs on). "
@@ -144,7 +145,7 @@ with count_column:
         st.metric(name, fmt.count((judged["quadrant"] == name).sum()), border=True)
 unplotted = judged[~(judged["pipeline_per_cost"] > 0)]
 if len(unplotted):
-    st.caption(f"Not drawn (no cost or no attributed pipeline in the quarter, so no pipeline per $1): "
+    st.caption(f"Not drawn (no cost or no attributed pipeline in the quarter, so no pipeline per {fmt.symbol()}1): "
                f"{fmt.count(len(unplotted))} — listed in the table below.")
 if by == "campaign" and bars.get("programs_left_out"):
     st.caption(f"Left out: {len(bars['programs_left_out'])} programs (parents of other campaigns) with no cost and no "
@@ -152,7 +153,7 @@ if by == "campaign" and bars.get("programs_left_out"):
                + ", ".join(literal(name) for name in bars["programs_left_out"]) + ".")
 label_column = {"name": ("Campaign", None)} if by == "campaign" else {"channel": ("Channel", tables.CATEGORY)}
 st.dataframe(tables.readable(judged, {**label_column, "quadrant": ("Placed", None),
-                                      "pipeline_per_cost": ("Pipeline per $1", "ratio"),
+                                      "pipeline_per_cost": (f"Pipeline per {fmt.symbol()}1", "ratio"),
                                       "traceability": ("Traceability", "percent"),
                                       "explanation": ("Why", None)}),
              hide_index=True, key="campaigns_quadrant_table",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from alignment import catalog, signoff
 from alignment.catalog import Definitions
 from alignment.charter import Charter, edited
+from alignment.presentation import formats as fmt
 from alignment.users import NotAllowed, User
 from ui import charter_view, context
 from ui.context import Snapshot
@@ -100,7 +101,7 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
             acceptance = st.number_input(LABELS["acceptance_target"] + " (%)", min_value=0.0, max_value=100.0,
                                          value=round(d.acceptance_target * 100, 4), step=1.0,
                                          key="charter_acceptance_target")
-            bought = st.number_input(LABELS["bought_lead_price"] + " ($)", min_value=0.0,
+            bought = st.number_input(LABELS["bought_lead_price"] + f" ({fmt.corporate()})", min_value=0.0,
                                      value=float(d.bought_lead_price), step=10.0, key="charter_bought_lead_price")
         with middle:
             touches = st.number_input(LABELS["interest_touches"], min_value=0, value=int(d.interest_touches),

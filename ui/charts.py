@@ -578,18 +578,18 @@ def quadrant_scatter(frame: pd.DataFrame, *, label: str, x: str = "traceability"
             hovertext=[f"<b>{chart_text(n)}</b><br>{_wrapped(e)}" for n, e in zip(names, part[explanation])],
             hoverinfo="text"))
     _layout(figure, height=height, x_title="Demonstrates value → traceability",
-            y_title="Delivers value → attributed pipeline per $1 of cost")
+            y_title=f"Delivers value → attributed pipeline per {fmt.symbol()}1 of cost")
     figure.update_xaxes(range=[-0.03, 1.05], tickformat=".0%", showgrid=True, gridcolor=GRID, zeroline=False)
     ticks = _log_ticks(low, high)
     figure.update_yaxes(type="log", range=[math.log10(low), math.log10(high)], tickvals=ticks,
-                        ticktext=[fmt.currency(t) if t >= 1 else f"${t:.1f}" for t in ticks], zeroline=False)
+                        ticktext=[fmt.currency(t) if t >= 1 else f"{fmt.symbol()}{t:.1f}" for t in ticks], zeroline=False)
     figure.add_vline(x=x_threshold, line=dict(color=palette.MUTED, dash="dash", width=1.5),
                      annotation_text=f"traceability {fmt.percent(x_threshold)}", annotation_position="bottom right",
                      annotation_font=dict(size=12, color=palette.MUTED))
     if y_threshold:
         figure.add_hline(y=y_threshold, line=dict(color=palette.MUTED, dash="dash", width=1.5))
         # an annotation on a log axis is placed by the logarithm of its value
-        figure.add_annotation(text=f"bar: {fmt.currency(y_threshold)} per $1", x=0, xref="paper",
+        figure.add_annotation(text=f"bar: {fmt.currency(y_threshold)} per {fmt.symbol()}1", x=0, xref="paper",
                               y=math.log10(y_threshold), yref="y", xanchor="left", yanchor="top", showarrow=False,
                               font=dict(size=12, color=palette.MUTED))
     corners = {"Aligned": (1.0, 1.0, "right", "top"), "Spin doctor": (1.0, 0.0, "right", "bottom"),

@@ -349,7 +349,8 @@ def _campaigns(inputs: Inputs) -> Section:
         kind="column", title=f"Campaigns per quadrant, {inputs.quarter}", categories=order, unit="count",
         sheet="Quadrant chart",
         value_title="Campaigns",
-        definition="Delivers value: attributed pipeline per $1 of cost at or above what bought leads return, and "
+        definition=f"Delivers value: attributed pipeline per {formats.symbol()}1 of cost at or above what bought leads "
+                   "return, and "
                    "lead quality at or above the company's. Demonstrates value: traceability (responses dated, "
                    "contact roles on influenced deals, plain facts filled in). Awareness campaigns are judged apart.",
         series=[Series(name="Campaigns", values=[int(counts.get(q, 0)) for q in order], colour=palette.SALES,
@@ -358,7 +359,7 @@ def _campaigns(inputs: Inputs) -> Section:
     table = TableSpec(
         title="Every campaign of the quarter, largest cost first", sheet="Campaigns",
         columns=[Column(header="Campaign"), Column(header="Quadrant"), Column(header="Cost", unit="currency"),
-                 Column(header="Attributed pipeline", unit="currency"), Column(header="Pipeline per $1", unit="ratio"),
+                 Column(header="Attributed pipeline", unit="currency"), Column(header=f"Pipeline per {formats.symbol()}1", unit="ratio"),
                  Column(header="Lead quality", unit="percent"), Column(header="Channel", detail=True),
                  Column(header="Traceability", unit="percent", detail=True), Column(header="Why", detail=True),
                  Column(header="Campaign id", detail=True)],
