@@ -203,3 +203,32 @@ def test_the_pages_show_a_euro_warehouse_in_euros(salesforce_extract, tmp_path, 
     prefixes = {axis.get("tickprefix") for chart in pipeline.get("plotly_chart")
                 for name, axis in json.loads(chart.proto.spec)["layout"].items() if name.startswith(("xaxis", "yaxis"))}
     assert "€" in prefixes and "$" not in prefixes  # money axes in euros
+
+
+def test_a_warehouse_written_before_currencies_is_upgraded_to_dollars_as_before(salesforce_extract, tmp_path):
+    import duckdb
+
+    from alignment import catalog
+
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([salesforce_extract().folder], db_path=db_path, user="tester")
+    reader = warehouse.open_reader(db_path)
+    before = catalog.value(reader, "pipeline", {"quarter": "2024-Q1"})
+    reader.close()
+    con = duckdb.connect(str(db_path))
+    try:  # what format 6 wrote: no currency column, no rates, no corporate currency
+        for table in ("opportunities", "campaigns", "campaign_spend"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN currency")
+        con.execute("DROP TABLE currency_rates")
+        con.execute("DROP TABLE _currency")
+        con.execute("DROP TABLE opportunity_facts")
+        con.execute("UPDATE _format SET version = 6")
+    finally:
+        con.close()
+    assert warehouse.upgrade(db_path)
+    reader = warehouse.open_reader(db_path)
+    try:
+        assert currency.settings(reader) == currency.CurrencySettings()
+        assert catalog.value(reader, "pipeline", {"quarter": "2024-Q1"}) == before == pytest.approx(62_500.75)
+    finally:
+        reader.close()

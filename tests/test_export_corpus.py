@@ -128,12 +128,14 @@ def test_foreign_currency(imported):
     _, db = imported("foreign_currency")
     # R$ 100.000,00 (no-break space), R$ 2.500,50, R$ 1 200,00 (narrow no-break space between thousands);
     # CHF 1'200.50, CHF 12'000.
-    assert rows(db, "SELECT opportunity_id, amount, is_won, is_closed FROM opportunities ORDER BY 1") == [
-        ("BR1", 100000.0, True, True), ("BR2", 2500.5, True, True), ("BR3", 1200.0, False, False),
-        ("CH1", 1200.5, True, True), ("CH2", 12000.0, False, False)]
-    # Won in Q1: BR1, BR2 (02-01, 02-02) and CH1 (02-03): 100,000 + 2,500.50 + 1,200.50.
-    assert metric(db, "bookings").value == pytest.approx(103701.0)
-    assert metric(db, "pipeline").value == pytest.approx(116901.0)
+    assert rows(db, "SELECT opportunity_id, amount, currency, is_won, is_closed FROM opportunities ORDER BY 1") == [
+        ("BR1", 100000.0, "BRL", True, True), ("BR2", 2500.5, "BRL", True, True),
+        ("BR3", 1200.0, "BRL", False, False), ("CH1", 1200.5, "CHF", True, True), ("CH2", 12000.0, "CHF", False, False)]
+    # In dollars at 5 BRL and 0.8 CHF per USD. Won in Q1: BR1, BR2 (02-01, 02-02) and CH1 (02-03):
+    # 100,000 / 5 + 2,500.50 / 5 + 1,200.50 / 0.8 = 20,000 + 500.10 + 1,500.625; opened: those, BR3 (240) and CH2
+    # (15,000).
+    assert metric(db, "bookings").value == pytest.approx(22000.725)
+    assert metric(db, "pipeline").value == pytest.approx(37240.725)
 
 
 def test_same_day_won(imported):
