@@ -139,7 +139,7 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
         targets_column, sources_column = st.columns([3, 2])
         with targets_column:
             st.markdown("**Targets**")
-            st.caption("Percent metrics in percent (90 means 90%); money in dollars.")
+            st.caption(f"Percent metrics in percent (90 means 90%); money in {fmt.corporate()}.")
             target_rows = st.data_editor(
                 _targets_frame(charter), num_rows="dynamic", hide_index=True, key="charter_targets",
                 column_config={
