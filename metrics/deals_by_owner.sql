@@ -22,10 +22,11 @@
 --   owner_id: the deal's owner ('(none)' without one)
 --   owner_name: the owner's name from users, else the owner id
 --   owner_region: the owner's region from users ('(none)' without one)
---   amount: the deal's amount (empty = 0)
+--   amount: the deal's amount (empty = 0) in the corporate currency, at the rate it counts as pipeline
 --   is_created_in_quarter: created in the quarter (counts in pipeline)
 --   is_won_in_quarter: won with its close date in the quarter (counts in bookings)
 --   source_category: marketing, sales, partner or other (the deal's source after the fallback)
+--   closed_amount: the deal's amount (empty = 0) in the corporate currency, at the rate it counts as closed (bookings)
 WITH sourced AS (
   SELECT * FROM opportunity_sources($source_names, $source_categories)
   WHERE in_scope(region, segment, $region, $segment)
@@ -39,7 +40,7 @@ final AS (
   SELECT d.opportunity_id, o.name, d.account_id, a.account_name, coalesce(d.owner_id, '(none)') AS owner_id,
          coalesce(u.name, d.owner_id, '(none)') AS owner_name, coalesce(u.region, '(none)') AS owner_region,
          d.amount, d.is_created_in_quarter, coalesce(d.is_won_in_quarter, false) AS is_won_in_quarter,
-         d.source_category
+         d.source_category, d.closed_amount
   FROM in_quarter d
   JOIN opportunities o ON o.opportunity_id = d.opportunity_id
   LEFT JOIN accounts a ON a.account_id = d.account_id

@@ -40,7 +40,8 @@
 --   velocity_days: median calendar days from reaching the stage before to reaching this one (won and lost: from the
 --     last open stage the deal reached to its close date), among the deals counted here with both dates; a history
 --     row dated before the stage it follows gives no duration, never one below 0; empty without stage history
---   value: amount of the deals counted here (their current amount)
+--   value: amount of the deals counted here (their current amount, in the corporate currency: at an open stage at the
+--     rate it counts as pipeline, at won and lost at the rate it counts as closed)
 --   counted_from: 'stage history' or 'current stage'
 WITH deals_in_scope AS (
   SELECT * FROM funnel_deals_in_scope($split, $source_names, $source_categories, $region, $segment)
@@ -108,7 +109,7 @@ last_open AS (
   FROM open_steps GROUP BY opportunity_id
 ),
 closing_grid AS (
-  SELECT d.opportunity_id, d.split_value, d.created_at, d.amount, d.closed_at,
+  SELECT d.opportunity_id, d.split_value, d.created_at, d.closed_amount AS amount, d.closed_at,
          (SELECT count(*) FROM open_stages) + CASE WHEN outcome.name = 'won' THEN 1 ELSE 2 END AS stage_order,
          outcome.name AS stage, outcome.name AS outcome,
          CASE WHEN outcome.name = 'won' THEN d.is_won ELSE d.is_closed AND NOT d.is_won END AS has_reached,

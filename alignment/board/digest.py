@@ -83,8 +83,8 @@ def totals(deals: pd.DataFrame, influenced_ids: set[str]) -> Totals:
         marketing_sourced_pipeline=float(created.loc[sourced, "amount"].sum()),
         marketing_influenced_pipeline=float(created.loc[touched, "amount"].sum()),
         marketing_sourced_deals=int(sourced.sum()), marketing_influenced_deals=int(touched.sum()),
-        bookings=float(won["amount"].sum()),
-        marketing_sourced_bookings=float(won.loc[won["source_category"].eq("marketing"), "amount"].sum()))
+        bookings=float(won["closed_amount"].sum()),
+        marketing_sourced_bookings=float(won.loc[won["source_category"].eq("marketing"), "closed_amount"].sum()))
 
 
 def _words(who: str, quarter: Quarter, numbers: Totals, follow_up: str) -> list[str]:
