@@ -90,28 +90,39 @@ RATES_FILE_HINT = "the rates file (currency_rates.csv: currency, start_date, rat
 
 
 def import_problems(con: duckdb.DuckDBPyConnection, chosen: CurrencySettings | None = None):
-    """(settings, problems): the corporate currency the loaded rates name (or `chosen`'s, else USD), and every amount
-    that could not be converted into it, as the import's refusals. Nothing is ever summed unconverted."""
+    """(settings, problems): the corporate currency the loaded rates name (else `chosen`'s, else USD; a `chosen` one
+    that the rates contradict is refused), and every amount that could not be converted into it, as the import's
+    refusals. Nothing is ever summed unconverted."""
     from alignment.ingest.problems import Example, Problem
     from alignment.ingest.staging import recorded_headers
 
     problems: list[Problem] = []
+    headers = recorded_headers(con)
     checks = sqlfiles.folder(sqlfiles.IMPORT_SQL_DIR / "currency", "transform")
     named = con.execute(checks["corporate_currency_named"].sql).fetchall()
+    asked = chosen
     chosen = chosen or CurrencySettings()
     if len(named) > 1:
+        file, row = named[1][1], named[1][2]
         problems.append(Problem(
-            file=named[1][1], column="IsCorporate", canonical="is_corporate", examples=[Example(row=named[1][2])],
-            rule=f"{' and '.join(n[0] for n in named)} are both marked as the corporate currency; one currency is: "
-                 "set IsCorporate to true on one row only"))
+            file=file, column=headers.get((file, "is_corporate"), "is_corporate"), canonical="is_corporate",
+            examples=[Example(row=row)],
+            rule=f"{' and '.join(n[0] for n in named)} are all marked as the corporate currency, and a warehouse has "
+                 "one: mark it on one currency's rows only"))
     elif named:
-        currency, file, row, rate = named[0]
-        chosen = CurrencySettings(corporate=currency, conversion_date=chosen.conversion_date)
+        code, file, row, rate = named[0]
+        if asked is not None and "corporate" in asked.model_fields_set and asked.corporate != code:
+            problems.append(Problem(
+                file=file, column=headers.get((file, "is_corporate"), "is_corporate"), canonical="is_corporate",
+                examples=[Example(row=row, value=code)],
+                rule=f"the rates mark {code} as the corporate currency, but {asked.corporate} was asked for: import "
+                     f"without a corporate currency, or with {code}"))
+        chosen = CurrencySettings(corporate=code, conversion_date=chosen.conversion_date)
         if rate != 1:
             problems.append(Problem(
-                file=file, column="ConversionRate", canonical="rate", examples=[Example(row=row, value=str(rate))],
-                rule=f"the corporate currency {currency} is worth 1 of itself: write 1 as its rate"))
-    headers = recorded_headers(con)
+                file=file, column=headers.get((file, "rate"), "rate"), canonical="rate",
+                examples=[Example(row=row, value=f"{rate:g}")],
+                rule=f"the corporate currency {code} is worth 1 of itself: write 1 as its rate"))
     found = con.execute(checks["amounts_without_rate"].sql, {"corporate": chosen.corporate}).fetchall()
     groups: dict[tuple, list[tuple]] = {}
     for table, column, file, row, code, needed_on, problem in found:

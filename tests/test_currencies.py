@@ -232,3 +232,23 @@ def test_a_warehouse_written_before_currencies_is_upgraded_to_dollars_as_before(
         assert catalog.value(reader, "pipeline", {"quarter": "2024-Q1"}) == before == pytest.approx(62_500.75)
     finally:
         reader.close()
+
+
+def test_the_corporate_currency_is_one_and_worth_one(salesforce_extract, tmp_path):
+    extract = salesforce_extract()
+    extract.write("CurrencyType.csv", [["IsoCode", "ConversionRate", "IsCorporate"], ["EUR", "1.1", "true"],
+                                       ["GBP", "1", "true"]])
+    with pytest.raises(ImportRejected) as refused:
+        import_extracts([extract.folder], db_path=tmp_path / "warehouse.duckdb", user="tester")
+    assert [p.message() for p in refused.value.problems] == [
+        "CurrencyType.csv, row 3, column 'IsCorporate': EUR and GBP are all marked as the corporate "
+        "currency, and a warehouse has one: mark it on one currency's rows only."]
+    extract.write("CurrencyType.csv", [["IsoCode", "ConversionRate", "IsCorporate"], ["EUR", "1.1", "true"]])
+    with pytest.raises(ImportRejected) as refused:
+        import_extracts([extract.folder], db_path=tmp_path / "warehouse.duckdb", user="tester",
+                        currency_settings=currency.CurrencySettings(corporate="USD"))
+    assert sorted(p.message() for p in refused.value.problems) == [
+        "CurrencyType.csv, row 2, column 'ConversionRate' (rate): the corporate currency EUR is worth 1 of itself: "
+        "write 1 as its rate (value '1.1').",
+        "CurrencyType.csv, row 2, column 'IsCorporate': the rates mark EUR as the corporate currency, "
+        "but USD was asked for: import without a corporate currency, or with EUR (value 'EUR')."]
