@@ -82,6 +82,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _currency_code(text: str) -> str:
+    """A --corporate-currency value, checked as the settings check it (an argparse type: a mistake is a usage error)."""
+    from pydantic import ValidationError
+
+    from alignment import currency
+
+    try:
+        return currency.CurrencySettings(corporate=text).corporate
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
 def _currency_settings(args: argparse.Namespace):
     from alignment import currency
 
@@ -372,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--date-format", metavar="FORMAT",
                       help="how the export writes dates, when the import does not recognise it: e.g. "
                            "'DD/MM/YY HH:mm' or '%%d/%%m/%%y' (a mapping file's own date_format comes first)")
-    load.add_argument("--corporate-currency", metavar="CODE",
+    load.add_argument("--corporate-currency", metavar="CODE", type=_currency_code,
                       help="the currency every amount is converted into and shown in, when the rates do not mark one "
                            "(CurrencyType's IsCorporate); default USD")
     load.add_argument("--conversion-date", choices=["close_for_bookings", "creation", "close"],

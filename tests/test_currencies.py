@@ -252,3 +252,28 @@ def test_the_corporate_currency_is_one_and_worth_one(salesforce_extract, tmp_pat
         "write 1 as its rate (value '1.1').",
         "CurrencyType.csv, row 2, column 'IsCorporate': the rates mark EUR as the corporate currency, "
         "but USD was asked for: import without a corporate currency, or with EUR (value 'EUR')."]
+
+
+def test_the_command_line_sets_the_corporate_currency_and_the_conversion_date(tmp_path):
+    from tests.test_cli import cli
+
+    folder = tmp_path / "gbp"
+    folder.mkdir()
+    # One EUR deal of 1,000 created 2026-07-01 and won 2026-08-20; 0.8 EUR per GBP then 1.0 from 2026-08-01.
+    (folder / "Opportunity.csv").write_text(
+        "Id,CreatedDate,CloseDate,Amount,IsClosed,IsWon,CurrencyIsoCode\n"
+        "006A,2026-07-01T10:00:00.000+0000,2026-08-20,1000,true,true,EUR\n")
+    (folder / "currency_rates.csv").write_text("currency,start_date,rate\nEUR,2026-01-01,0.8\nEUR,2026-08-01,1.0\n")
+    db = tmp_path / "warehouse.duckdb"
+    result = cli("import", str(folder), "--quiet", "--corporate-currency", "gbp", "--conversion-date", "creation",
+                 db=db)
+    assert result.returncode == 0, result.stderr
+    reader = warehouse.open_reader(db)
+    try:
+        assert currency.settings(reader) == currency.CurrencySettings(corporate="GBP", conversion_date="creation")
+        # Every deal at its creation rate: 1,000 EUR at 0.8 is 1,250 GBP, in bookings too.
+        assert reader.execute("SELECT closed_amount FROM opportunity_facts").fetchall() == [(1250.0,)]
+    finally:
+        reader.close()
+    refused = cli("import", str(folder), "--quiet", "--corporate-currency", "euros", db=tmp_path / "other.duckdb")
+    assert refused.returncode != 0 and "three-letter ISO 4217 code" in refused.stderr
