@@ -9,6 +9,7 @@ import plotly.offline
 import pytest
 from playwright.sync_api import Page
 
+from alignment.presentation import formats
 from ui import charts
 
 pytestmark = pytest.mark.browser
@@ -17,8 +18,8 @@ TOPS = [950, 4_300, 13_000, 27_000, 45_000, 88_000, 210_000, 640_000, 990_000, 1
 MONEY = re.compile(r"^\$(0|[1-9]\d{0,2}(,\d{3})*|\d+(\.\d+)?[KMB])$")
 
 
-def _labels(page: Page, figures: list[go.Figure]) -> list[list[str]]:
-    """Each figure's value-axis tick labels, as Chromium draws them."""
+def _labels(page: Page, figures: list[go.Figure], sign: str = "$") -> list[list[str]]:
+    """Each figure's value-axis money tick labels (those starting with `sign`), as Chromium draws them."""
     divs = "".join(f'<div id="f{i}" style="width:{w}px;height:{h}px"></div>'
                    for i, (w, h) in enumerate([(1400, 420)] * len(figures)))
     page.set_content(f"<html><head><script>{plotly.offline.get_plotlyjs()}</script></head><body>{divs}</body></html>")
@@ -26,7 +27,7 @@ def _labels(page: Page, figures: list[go.Figure]) -> list[list[str]]:
     for index, figure in enumerate(figures):
         page.evaluate("([id, spec]) => Plotly.newPlot(id, spec.data, spec.layout)", [f"f{index}", figure.to_plotly_json()])
         labels = page.locator(f"#f{index} .ytick text, #f{index} .xtick text").all_text_contents()
-        shown.append([label for label in labels if label.startswith("$")])
+        shown.append([label for label in labels if label.startswith(sign)])
     return shown
 
 
@@ -54,3 +55,10 @@ def test_money_ticks_below_zero_read_the_same(page: Page):
     figure = go.Figure(go.Bar(x=["a", "b"], y=[-38_000, 45_000]))
     charts._value_axis(figure, "currency")
     assert _labels(page, [figure]) == [["$−40K", "$−20K", "$0", "$20K", "$40K"]]
+
+
+def test_money_ticks_carry_the_corporate_currencys_sign(page: Page):
+    with formats.in_currency("EUR"):
+        figures = [_money_chart(top, horizontal=False, height=900) for top in (45_000, 1_300_000)]
+    thousands, millions = _labels(page, figures, sign="€")
+    assert thousands[:3] == ["€0", "€5K", "€10K"] and millions[-1].startswith("€") and millions[-1].endswith("M")
