@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
+import math
 import tempfile
 from pathlib import Path
 
@@ -24,24 +26,125 @@ def _within(progress: Progress | None, low: float, high: float) -> Progress | No
 
 
 def write_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-                   progress: Progress | None = None) -> dict[str, int]:
-    """Write the demo company's Salesforce-format extracts into `out_dir`."""
+                   progress: Progress | None = None, currencies: tuple[str, ...] = ("USD",)) -> dict[str, int]:
+    """Write the demo company's Salesforce-format extracts into `out_dir`; with `currencies` beyond the first (the
+    corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies)."""
     from alignment.demo_generator import default_end_quarter, write_demo_extracts
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_demo_extracts(out_dir, scale=scale, seed=seed,
-                               end_quarter=end_quarter or default_end_quarter(dt.datetime.now(dt.UTC).date()), progress=progress)
+    written = write_demo_extracts(out_dir, scale=scale, seed=seed,
+                                  end_quarter=end_quarter or default_end_quarter(dt.datetime.now(dt.UTC).date()),
+                                  progress=progress)
+    if len(currencies) > 1:
+        written.update(book_in_currencies(out_dir, currencies))
+    return written
+
+
+# Units of each currency per US dollar the demo's rates move around (a few percent a year), in the range of recent
+# years; a corporate currency other than the dollar divides them by its own.
+DEMO_RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CHF": 0.89, "CAD": 1.36, "AUD": 1.52, "JPY": 150.0, "SEK": 10.6}
+DEMO_RATE_FIRST_MONTH = dt.date(2000, 1, 1)
+"""The first month the demo's dated rates cover; they run to the end of next year (a rate dated further ahead is not
+plausible, and the import refuses it)."""
+
+
+def demo_rate(currency: str, corporate: str, month: dt.date) -> float:
+    """A currency's rate per 1 corporate unit in the demo, for the month starting `month`: its base rate moved by a
+    slow wave, so a rate changes inside a quarter and a deal's close rate differs from its creation rate."""
+    if currency == corporate:
+        return 1.0
+    index = (month.year - 2000) * 12 + month.month - 1
+    wave = 1 + 0.04 * math.sin(index / 5 + len(currency) + ord(currency[0]))
+    return round(DEMO_RATES[currency] / DEMO_RATES[corporate] * wave, 6)
+
+
+def book_in_currencies(out_dir: Path, currencies: tuple[str, ...]) -> dict[str, int]:
+    """Rewrite the demo's extracts as a company selling in `currencies` (the first is the corporate one): each EMEA
+    account's deals and each EMEA campaign's costs in one of the others (by a hash of its id), their amounts turned
+    into that currency at the rate of the day they are dated by (a deal's creation, a campaign's start, a spend row's
+    period), and the rates as Salesforce exports them (DatedConversionRate.csv, CurrencyType.csv)."""
+    corporate, others = currencies[0], tuple(c for c in currencies[1:] if c != currencies[0])
+    unknown = sorted(set(currencies) - set(DEMO_RATES))
+    if unknown:
+        raise ValueError(f"the demo company has no rates for {unknown}; choose from {', '.join(DEMO_RATES)}")
+
+    def chosen(record_id: str, region: str) -> str:
+        if region != "EMEA" or not others:
+            return corporate
+        return others[int(hashlib.sha256(record_id.encode()).hexdigest(), 16) % len(others)]
+
+    def local(amount: str, code: str, day: str) -> str:
+        if not amount or code == corporate:
+            return amount
+        on = dt.date.fromisoformat(day[:10]).replace(day=1)
+        return f"{float(amount) * demo_rate(code, corporate, on):.2f}"
+
+    regions = {row["Id"]: row["Region__c"] for row in _read_rows(out_dir / "Account.csv")}
+    deals, deal_rows = {}, _read_rows(out_dir / "Opportunity.csv")
+    for row in deal_rows:
+        code = chosen(row["AccountId"], regions.get(row["AccountId"], ""))
+        deals[row["Id"]] = (code, row["CreatedDate"])
+        row["Amount"] = local(row["Amount"], code, row["CreatedDate"])
+        row["CurrencyIsoCode"] = code
+    _write_rows(out_dir / "Opportunity.csv", deal_rows)
+    history = _read_rows(out_dir / "OpportunityHistory.csv")
+    for row in history:
+        code, created = deals.get(row["OpportunityId"], (corporate, row["CreatedDate"]))
+        row["Amount"] = local(row["Amount"], code, created)
+    _write_rows(out_dir / "OpportunityHistory.csv", history)
+    campaigns, campaign_rows = {}, _read_rows(out_dir / "Campaign.csv")
+    for row in campaign_rows:
+        code = chosen(row["Id"], row.get("Region__c", ""))
+        campaigns[row["Id"]] = code
+        day = row["StartDate"] or row["EndDate"]
+        if day:
+            row["BudgetedCost"] = local(row["BudgetedCost"], code, day)
+            row["ActualCost"] = local(row["ActualCost"], code, day)
+        row["CurrencyIsoCode"] = code if day else corporate
+    _write_rows(out_dir / "Campaign.csv", campaign_rows)
+    if (out_dir / "campaign_spend.csv").exists():
+        spend = _read_rows(out_dir / "campaign_spend.csv")
+        for row in spend:
+            code = campaigns.get(row["campaign_id"], corporate)
+            row["amount"] = local(row["amount"], code, row["period_start"])
+            row["currency"] = code
+        _write_rows(out_dir / "campaign_spend.csv", spend)
+    months, month, last = [], DEMO_RATE_FIRST_MONTH, dt.date(dt.date.today().year + 1, 12, 1)
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    rates = [{"IsoCode": code, "StartDate": start.isoformat(), "NextStartDate": end.isoformat(),
+              "ConversionRate": f"{demo_rate(code, corporate, start):g}"}
+             for code in others for start, end in zip(months, [*months[1:], dt.date(9999, 12, 31)])]
+    _write_rows(out_dir / "DatedConversionRate.csv", rates)
+    types = [{"IsoCode": code, "ConversionRate": f"{demo_rate(code, corporate, months[-1]):g}",
+              "IsCorporate": str(code == corporate).lower(), "IsActive": "true"} for code in (corporate, *others)]
+    _write_rows(out_dir / "CurrencyType.csv", types)
+    return {"DatedConversionRate.csv": len(rates), "CurrencyType.csv": len(types)}
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-               progress: Progress | None = None) -> ImportReport:
-    """Generate the demo company and import it into `db_path` (atomically, like any import)."""
+               progress: Progress | None = None, currencies: tuple[str, ...] = ("USD",)) -> ImportReport:
+    """Generate the demo company and import it into `db_path` (atomically, like any import); `currencies` as in
+    write_extracts (default: dollars only, the company the reference numbers were taken on)."""
     db_path = Path(db_path or warehouse.default_db())
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
-                       progress=_within(progress, 0.0, 0.45))
+                       progress=_within(progress, 0.0, 0.45), currencies=currencies)
         return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)])
 
 

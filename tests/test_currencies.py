@@ -277,3 +277,23 @@ def test_the_command_line_sets_the_corporate_currency_and_the_conversion_date(tm
         reader.close()
     refused = cli("import", str(folder), "--quiet", "--corporate-currency", "euros", db=tmp_path / "other.duckdb")
     assert refused.returncode != 0 and "three-letter ISO 4217 code" in refused.stderr
+
+
+def test_the_demo_company_can_sell_in_three_currencies(reader, tmp_path):
+    from alignment import catalog, demo
+
+    db_path = tmp_path / "multi.duckdb"
+    demo.build_demo(db_path, end_quarter="2026-Q3", currencies=("USD", "EUR", "GBP"))
+    multi = warehouse.open_reader(db_path)
+    try:
+        assert currency.settings(multi).corporate == "USD"
+        booked = dict(multi.execute("SELECT currency, count(*) FROM opportunities GROUP BY ALL").fetchall())
+        assert set(booked) == {"USD", "EUR", "GBP"}  # as a multi-currency org exports: every record names one
+        q3 = {"quarter": "2026-Q3"}
+        # Deals were turned into euros and pounds at their creation day's rate: pipeline converts back at that rate
+        # (to the cent per deal); bookings convert at the close date's, which the rates moved a little since.
+        assert catalog.value(multi, "pipeline", q3) == pytest.approx(catalog.value(reader, "pipeline", q3), rel=1e-6)
+        dollars, mixed = catalog.value(reader, "bookings", q3), catalog.value(multi, "bookings", q3)
+        assert mixed != pytest.approx(dollars, rel=1e-6) and mixed == pytest.approx(dollars, rel=0.05)
+    finally:
+        multi.close()
