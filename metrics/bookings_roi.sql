@@ -1,6 +1,6 @@
 -- name: bookings_roi
 -- title: Bookings ROI
--- definition: Bookings credited to campaigns for each dollar marketing spent in the quarter.
+-- definition: Bookings credited to campaigns for each unit of the corporate currency marketing spent in the quarter.
 -- unit: ratio
 -- owner: marketing
 -- funnel_role: demand_gen
