@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment import history
+from alignment import currency, history
 from alignment.presentation import formats as fmt
 from ui import context, import_report, imports, layout
 from ui.footer import source_name
@@ -68,6 +68,16 @@ with import_tab:
             help="Only for an export whose dates the import does not recognise by itself, e.g. DD/MM/YY HH:mm "
                  "(YYYY year, MM month, MMM month name, DD day, HH hour, mm minute, ss second). A refused import "
                  "names the format to write here.").strip()
+        with st.expander("Currencies"):
+            corporate = st.text_input(
+                "Corporate currency", key="data_corporate_currency", placeholder="from the rates, else USD",
+                help="The currency every amount is converted into and shown in (ISO 4217: USD, EUR, GBP …), when "
+                     "the rates do not mark one (Salesforce's CurrencyType IsCorporate).").strip()
+            conversion = st.selectbox(
+                "Deals converted at", list(currency.CONVERSION_DATES), key="data_conversion_date",
+                format_func=lambda rule: rule.replace("_", " "),
+                help="close for bookings (default): pipeline at the rate of the day a deal was created, bookings at "
+                     "the rate of its close date; creation or close: every deal at that day's rate.")
         nothing_chosen = not uploads and not folder
         with st.container(horizontal=True, gap="small"):
             validate = st.button("Validate only", key="data_validate", disabled=nothing_chosen,
@@ -77,7 +87,7 @@ with import_tab:
         if validate or load:
             outcome = imports.run(db_path=snapshot.path, format=data_format, uploads=uploads, folder=folder,
                                   mapping_upload=mapping, validate_only=validate, counts_before=snapshot.counts,
-                                  date_format=date_format)
+                                  date_format=date_format, corporate=corporate, conversion_date=conversion)
             st.session_state["data_outcome"] = outcome
             if load and not outcome.refused:
                 st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1

@@ -297,3 +297,42 @@ def test_the_demo_company_can_sell_in_three_currencies(reader, tmp_path):
         assert mixed != pytest.approx(dollars, rel=1e-6) and mixed == pytest.approx(dollars, rel=0.05)
     finally:
         multi.close()
+
+
+def test_the_data_page_imports_with_a_corporate_currency_and_refuses_a_wrong_one(salesforce_extract, tmp_path,
+                                                                                   monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from alignment.ingest import roots
+    from tests.conftest import sign_in
+
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([salesforce_extract("first").folder], db_path=db_path, user="tester")
+    extract = salesforce_extract("pounds")
+    # O2 in EUR (created 2024-02-15): 1.2 EUR per GBP from 2024-01-01.
+    with_currencies(extract, {"O2": "EUR"})
+    extract.write("currency_rates.csv", [["currency", "start_date", "rate"], ["EUR", "2024-01-01", "1.2"]])
+    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
+    monkeypatch.setenv(roots.ROOTS_ENV, str(tmp_path))
+    at = sign_in(AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=90)).run()
+    at.switch_page("pages/analyse_data.py").run()
+    at.radio(key="data_origin").set_value("A folder on the server").run()
+    at.text_input(key="data_folder").input(str(extract.folder)).run()
+    at.text_input(key="data_corporate_currency").input("pounds").run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, at.exception
+    report = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert report[["File", "Column"]].values.tolist() == [["(settings)", "Corporate currency"]]
+    assert "'POUNDS' is not a currency: write its three-letter ISO 4217 code" in report["Problem"].iloc[0]
+    at.text_input(key="data_corporate_currency").input("gbp").run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, at.exception
+    reader = warehouse.open_reader(db_path)
+    try:
+        assert currency.settings(reader).corporate == "GBP"
+        assert reader.execute("SELECT amount FROM opportunity_facts WHERE opportunity_id = 'O2'").fetchall() == [
+            (pytest.approx(12_500.75 / 1.2),)]
+    finally:
+        reader.close()

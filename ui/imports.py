@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
-from alignment import schema, users
+from alignment import currency, schema, users
 from alignment.ingest import roots as import_roots
 from alignment.ingest.load import ImportReport, import_extracts
 from alignment.ingest.problems import ImportRejected, Problem
@@ -77,10 +78,11 @@ def stage_uploads(uploads, folder: Path) -> list[Path]:
 
 
 def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, mapping_upload=None,
-        validate_only: bool, counts_before: dict[str, int], date_format: str | None = None) -> Outcome:
+        validate_only: bool, counts_before: dict[str, int], date_format: str | None = None,
+        corporate: str | None = None, conversion_date: str | None = None) -> Outcome:
     """Validate or import the chosen files as the signed-in user, showing progress while it runs; never raises for
     bad input. Files come from the uploads (staged in a folder made for this run) or from a folder below the
-    server's import roots."""
+    server's import roots; `corporate` and `conversion_date` are the currency settings (empty: the defaults)."""
     started = time.perf_counter()
     action = "validate" if validate_only else "import"
     outcome = Outcome(action=action, format=format, files=[Path(u.name).name for u in uploads or []],
@@ -91,6 +93,14 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
     except users.NotAllowed as refused:
         outcome.problems = [Problem(file=f"({action})", rule=f"not {'validated' if validate_only else 'imported'}: "
                                                              f"{refused}")]
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+    try:
+        given = {k: v for k, v in (("corporate", corporate), ("conversion_date", conversion_date)) if v}
+        settings = currency.CurrencySettings(**given) if given else None
+    except ValidationError as wrong:
+        outcome.problems = [Problem(file="(settings)", column="Corporate currency",
+                                    rule=wrong.errors()[0]["msg"].removeprefix("Value error, "))]
         outcome.seconds = time.perf_counter() - started
         return outcome
     too_large = oversized_uploads([*(uploads or []), mapping_upload])
@@ -116,7 +126,7 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
                 outcome.report = import_extracts(paths, db_path=db_path, format=format, mapping=mapping, user=user,
                                                  progress=progress, validate_only=validate_only,
                                                  roots=(*import_roots.configured(), staging),
-                                                 date_format=date_format or None)
+                                                 date_format=date_format or None, currency_settings=settings)
                 outcome.problems = list(outcome.report.warnings)
                 status.update(label=f"{verb} finished", state="complete", expanded=False)
             except ImportRejected as rejected:
