@@ -241,6 +241,29 @@ class Quarter(BaseModel, frozen=True):
         """The first instant of the next quarter (exclusive), in UTC."""
         return self.calendar.midnight_utc(self.end_day)
 
+    def periods(self) -> list[tuple[dt.date, dt.date]]:
+        """Its three periods as (first day, first day after): calendar months, or 4-4-5 (4-5-4, 5-4-4) weeks with a
+        53rd week in the fourth quarter's last period."""
+        first, after = self.calendar.quarter_days(self.year, self.number)
+        if not self.calendar.weeks:
+            starts = [first] + [dt.date(first.year + (first.month + k - 1) // 12, (first.month + k - 1) % 12 + 1, 1)
+                                for k in (1, 2)]
+        else:
+            weeks = WEEK_PATTERNS[self.calendar.weeks]
+            starts = [first, first + dt.timedelta(weeks=weeks[0]), first + dt.timedelta(weeks=weeks[0] + weeks[1])]
+        return list(zip(starts, starts[1:] + [after]))
+
+    def period_label(self, index: int) -> tuple[str, str]:
+        """(key, label) of its period `index` (0 to 2): "2026-02", "Feb 2026" for months; "FY27-P01", "FY27 P1
+        (1 Feb – 28 Feb 2026)" for a 52/53-week year's periods, numbered 1 to 12 through the year."""
+        first, after = self.periods()[index]
+        if not self.calendar.weeks:
+            return f"{first:%Y-%m}", f"{first:%b %Y}"
+        number = 3 * (self.number - 1) + index + 1
+        last = after - dt.timedelta(days=1)
+        return (f"FY{self.year % 100:02d}-P{number:02d}",
+                f"FY{self.year % 100:02d} P{number} ({first.day} {first:%b} – {_day(last)})")
+
     def shift(self, quarters: int) -> "Quarter":
         index = self.year * 4 + self.number - 1 + quarters
         return Quarter(year=index // 4, number=index % 4 + 1, calendar=self.calendar)

@@ -332,6 +332,10 @@ class Ledger:
         with closing(con):
             return self._read(con, None if quarter is None else _quarter(quarter))
 
+    def signed_quarters(self) -> list[str]:
+        """The quarters any signature was recorded for (even one later reopened): what the calendar is locked by."""
+        return sorted({record.quarter for record in self.records() if record.kind == "sign"})
+
     def saved_charter(self, quarter: Quarter | str) -> Charter | None:
         return _replay(self.records(quarter)).charter
 
