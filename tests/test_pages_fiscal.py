@@ -1,0 +1,101 @@
+"""Scorecard, Funnel, Explore and Charter headless (AppTest) on a small warehouse whose fiscal year starts in
+February: FY labels, the quarter from the URL, and numbers cut by the fiscal quarter's days.
+
+The hand-made extract's deals: O1 (50,000) opened 1 Feb 2024 10:00 UTC, won with close date 30 Apr 2024; O2
+(12,500.75) opened 15 Feb 2024, open; O3 (no amount) opened 1 Mar 2024, lost on 15 May 2024. A February fiscal year
+named by its end makes FY25-Q1 = 1 Feb – 30 Apr 2024, so by hand: bookings FY25-Q1 = 50,000 (O1 closes on its last
+day) and pipeline FY25-Q1 = 50,000 + 12,500.75 + 0 = 62,500.75 (all three opened in it); in the calendar quarter
+2024-Q1 (January – March) the same data books nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment import catalog, warehouse
+from alignment.catalog import Filters
+from alignment.ingest.load import import_extracts
+from alignment.periods import FiscalCalendar, Quarter
+from alignment.presentation import formats as fmt
+from tests.conftest import sign_in
+from tests.test_pages_review import _charts, _data, _scorecard_tile, _table, _texts
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+FEB = FiscalCalendar(start_month=2, year_named_by="end")
+QUARTER = "FY25-Q1"
+
+
+@pytest.fixture(scope="module")
+def fiscal_db(tmp_path_factory, new_salesforce_extract) -> Path:
+    folder = tmp_path_factory.mktemp("fiscal")
+    extract = new_salesforce_extract(folder / "extract")
+    db_path = folder / "warehouse.duckdb"
+    import_extracts([extract.folder], db_path=db_path, roots=[folder], calendar=FEB)
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def fiscal_reader(fiscal_db):
+    reader = warehouse.open_reader(fiscal_db)
+    yield reader
+    reader.close()
+
+
+def _open(db: Path, page: str | None = None, **query) -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(warehouse.DB_ENV, str(db))
+        at = sign_in(AppTest.from_file(APP, default_timeout=90))
+        at.query_params.update({"quarter": QUARTER, **query})
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+
+def test_the_fiscal_numbers_worked_by_hand(fiscal_reader):
+    q = Quarter.parse(QUARTER, FEB)
+    assert (q.first_day.isoformat(), q.last_day.isoformat()) == ("2024-02-01", "2024-04-30")
+    assert catalog.value(fiscal_reader, "bookings", Filters(quarter=q)) == 50000
+    assert catalog.value(fiscal_reader, "pipeline", Filters(quarter=q)) == pytest.approx(62500.75)
+    assert catalog.value(fiscal_reader, "bookings", Filters(quarter=Quarter(year=2024, number=1))) == 0
+
+
+def test_the_scorecard_shows_the_fiscal_quarter_from_the_url(fiscal_db):
+    at = _open(fiscal_db)
+    picker = at.selectbox(key="filter_quarter")
+    assert picker.value == QUARTER and all(option.startswith("FY") for option in picker.options)
+    assert "FY25-Q1 · 1 Feb – 30 Apr 2024" in picker.proto.help
+    assert "Fiscal year starting in February" in picker.proto.help
+    assert _scorecard_tile(at, "Bookings")[0] == fmt.currency(50000)
+    assert _scorecard_tile(at, "Pipeline")[0] == fmt.currency(62500.75)
+    assert "vs FY24-Q4" in _texts(at)
+    assert at.query_params["quarter"] in (QUARTER, [QUARTER])
+
+
+def test_the_funnel_counts_the_fiscal_quarter(fiscal_db, fiscal_reader):
+    at = _open(fiscal_db, "pages/review_funnel.py")
+    expected = catalog.funnel(fiscal_reader, Filters(quarter=Quarter.parse(QUARTER, FEB)), "period")
+    table = _table(at, "Volume (people)").set_index("Stage")
+    assert table.loc["Won", "Value"] == fmt.currency(50000) == fmt.currency(expected.set_index("stage").loc["won",
+                                                                                                          "value"])
+
+
+def test_explore_groups_by_fiscal_quarters(fiscal_db):
+    at = _open(fiscal_db, "pages/analyse_explore.py", metric="bookings", by="quarter")
+    bars = _charts(at)[0]["data"][0]
+    assert bars["x"] == ["FY23-Q2", "FY23-Q3", "FY23-Q4", "FY24-Q1", "FY24-Q2", "FY24-Q3", "FY24-Q4", "FY25-Q1"]
+    assert _data(bars["y"]) == [0, 0, 0, 0, 0, 0, 0, 50000]
+    records = _table(at, "Opportunity")
+    assert list(records["Opportunity"]) == ["O1"]  # the quarter's won deal, closed on its last day
+
+
+def test_the_charter_names_the_fiscal_quarter_and_its_days(fiscal_db):
+    at = _open(fiscal_db, "pages/govern_charter.py")
+    texts = _texts(at)
+    assert "FY25-Q1 charter" in texts
+    assert "FY25-Q1 is 1 Feb – 30 Apr 2024. Fiscal year starting in February" in texts
+    values = _table(at, "Metric").set_index("Metric")
+    assert fmt.currency(50000) in values.loc["Bookings"].astype(str).tolist()
