@@ -99,3 +99,17 @@ def test_the_charter_names_the_fiscal_quarter_and_its_days(fiscal_db):
     assert "FY25-Q1 is 1 Feb – 30 Apr 2024. Fiscal year starting in February" in texts
     values = _table(at, "Metric").set_index("Metric")
     assert fmt.currency(50000) in values.loc["Bookings"].astype(str).tolist()
+
+
+def test_a_trends_hover_gives_each_fiscal_quarters_days():
+    import pandas as pd
+
+    from alignment.periods import using_calendar
+    from ui import charts
+
+    frame = pd.DataFrame({"quarter": ["FY24-Q4", "FY25-Q1"], "series": ["Pipeline"] * 2, "value": [1.0, 2.0]})
+    with using_calendar(FEB):
+        figure = charts.trend_bars(frame, unit="currency", colours={}, y_title="Pipeline")
+    bar = figure.data[0]
+    assert list(bar.text) == ["1 Nov 2023 – 31 Jan 2024", "1 Feb – 30 Apr 2024"]
+    assert "%{x} (%{text})" in bar.hovertemplate and bar.textposition == "none"
