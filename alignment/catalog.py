@@ -147,6 +147,8 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: f.quarter.first_day),
     Parameter(name="quarter_end_day", description="first day after the quarter (a local date, exclusive)",
               value=lambda f, d: f.quarter.end_day),
+    Parameter(name="time_zone", description="the warehouse's time zone, whose days calendar days are counted in",
+              value=lambda f, d: f.quarter.calendar.time_zone),
     Parameter(name="region", description="account region to keep (NULL: all)", value=lambda f, d: f.region),
     Parameter(name="segment", description="account segment to keep (NULL: all)", value=lambda f, d: f.segment),
     Parameter(name="split", description="dimension a breakdown is split by (" + ", ".join(SPLITS) + ")",

@@ -13,7 +13,7 @@
 --   period starts in)
 -- kind: breakdown
 -- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, region, segment, backfill, split,
---   source_names, source_categories
+--   source_names, source_categories, time_zone
 -- needs:
 -- uses:
 -- measures:
@@ -45,7 +45,7 @@ stage_dates AS (
 people_counts AS (
   SELECT split_value, stage_order, stage,
          count(*) FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end) AS people,
-         median(days_between(previous_at, reached_at))
+         median(days_between(previous_at, reached_at, $time_zone))
            FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end AND previous_at IS NOT NULL)
            AS velocity_days
   FROM stage_dates GROUP BY split_value, stage_order, stage

@@ -39,12 +39,15 @@ def _value(db_path: Path, metric: str, quarter: str) -> float:
         reader.close()
 
 
-@pytest.mark.parametrize("zone, created_in_q1", [
+@pytest.mark.parametrize("zone, created_in_q1, cycle_days", [
     # O1 opened 1 Feb 2024 05:00 UTC: 06:00 on 1 Feb in Berlin (UTC+1), 18:00 on 1 Feb in Auckland (UTC+13),
     # but 21:00 on 31 Jan in Los Angeles (UTC-8): there it was opened in FY24-Q4, before FY25-Q1 (1 Feb – 30 Apr).
-    ("UTC", 3), ("Europe/Berlin", 3), ("Pacific/Auckland", 3), ("America/Los_Angeles", 2),
+    # Its sales cycle counts local days to its close date, 30 Apr: from 1 Feb, 29 + 31 + 29 = 89 days (2024 is a
+    # leap year); from 31 Jan, 90.
+    ("UTC", 3, 89), ("Europe/Berlin", 3, 89), ("Pacific/Auckland", 3, 89), ("America/Los_Angeles", 2, 90),
 ])
-def test_a_deal_won_on_the_quarters_last_local_day_counts_in_it_east_and_west_of_utc(db, zone, created_in_q1):
+def test_a_deal_won_on_the_quarters_last_local_day_counts_in_it_east_and_west_of_utc(db, zone, created_in_q1,
+                                                                                      cycle_days):
     """O1 (50,000) is won with close date 30 Apr 2024, the last day of FY25-Q1 (Feb fiscal year, named by its end),
     and O3 is lost on 1 May 2024, the first day of FY25-Q2: whatever the zone, FY25-Q1 books O1 and closes only it
     (win rate 1), FY25-Q2 closes only O3 (win rate 0). Close dates are local days: in Los Angeles FY25-Q1 is
@@ -57,6 +60,7 @@ def test_a_deal_won_on_the_quarters_last_local_day_counts_in_it_east_and_west_of
     assert _value(db, "win_rate_count", "FY25-Q2") == 0.0
     assert _value(db, "opportunities_created", "FY25-Q1") == created_in_q1
     assert _value(db, "opportunities_created", "FY24-Q4") == 3 - created_in_q1
+    assert _value(db, "sales_cycle_days", "FY25-Q1") == cycle_days
 
 
 def test_the_calendar_is_stored_and_carried_across_imports(db, tmp_path):

@@ -28,7 +28,7 @@ SAMPLES = {
     "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
     "quarter_start": dt.datetime(2026, 4, 1), "quarter_end": dt.datetime(2026, 7, 1), "window_days": 90,
     "q_first_day": dt.date(2026, 4, 1), "q_end_day": dt.date(2026, 7, 1), "quarter_first_day": dt.date(2026, 4, 1),
-    "quarter_end_day": dt.date(2026, 7, 1),
+    "quarter_end_day": dt.date(2026, 7, 1), "time_zone": "UTC",
     "min_touches": 2, "ready_personas": ["decision_maker"], "split_by": "source_category", "source_names": ["web"],
     "source_categories": ["marketing"], "wanted_region": None, "wanted_segment": None, "region": None,
     "segment": None, "by_account": False, "primary_credit": True, "lookback_hours": 8760, "is_bookings": False,

@@ -1,6 +1,7 @@
 -- name: campaign_costs
 -- title: Each campaign's cost falling in the days [q_first_day, q_end_day) (DESIGN §4.6): its spend rows of the
---   period when it has any, else its actual cost (else budgeted cost, flagged) spread evenly over its days, first and last included
+--   period when it has any, else its actual cost (else budgeted cost, flagged) spread evenly over its days, first
+--   and last included
 -- arguments: q_first_day, q_end_day
 -- returns: table
 -- reads: campaign_spend, campaigns
