@@ -62,9 +62,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _print(f"  {name:<32} {rows:>10,}")
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
-                             progress=_progress)
+                             progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None)
     _report(report, quiet=True)
     return EXIT_OK
+
+
+def _demo_calendars() -> dict:
+    from alignment.periods import CALENDAR_YEAR, MONTHS, FiscalCalendar
+
+    return {"calendar": CALENDAR_YEAR,
+            **{MONTHS[month - 1][:3].lower(): FiscalCalendar(start_month=month, year_named_by="end")
+               for month in (2, 4, 7, 10)}}
+
+
+DEMO_CALENDARS = _demo_calendars()
+"""`demo --calendar`: the calendar year, or a fiscal year starting in February, April, July or October named by the
+calendar year it ends in."""
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -398,6 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--end-quarter", help="last quarter of data, e.g. 2026-Q3 (default: last full quarter)")
     demo.add_argument("--out", help="write the extracts to this folder instead of importing them")
+    demo.add_argument("--calendar", choices=list(DEMO_CALENDARS),
+                      help="the warehouse's calendar: calendar quarters, or a fiscal year starting in that month and "
+                           "named by the year it ends in (default: the calendar of the warehouse it replaces; the "
+                           "calendar year for a new one)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")
@@ -530,6 +547,6 @@ def _run(args: argparse.Namespace) -> int:
         _print(file=sys.stderr)
         _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except FileNotFoundError as error:
+    except (FileNotFoundError, warehouse.CalendarLocked) as error:
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -8,7 +8,7 @@ import pytest
 from alignment import cli, warehouse
 from alignment.charter import Charter
 from alignment.ingest.load import import_extracts
-from alignment.periods import CALENDAR_YEAR, current_calendar
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar, current_calendar
 from alignment.signoff import Content, Ledger
 from alignment.users import User
 
@@ -72,3 +72,12 @@ def test_set_is_refused_while_a_quarter_is_signed(db, capsys):
     assert code == 2
     assert "cannot change while quarters are signed (2024-Q1)" in err and "made on the current calendar" in err
     assert warehouse.calendar_of(db) == CALENDAR_YEAR
+
+
+def test_the_demo_builds_on_a_february_fiscal_year(tmp_path, capsys):
+    db = tmp_path / "warehouse.duckdb"
+    code, _, _ = run(capsys, db, "demo", "--calendar", "feb", "--end-quarter", "2026-Q3")
+    assert code == 0
+    assert warehouse.calendar_of(db) == FiscalCalendar(start_month=2, year_named_by="end")
+    code, out, _ = run(capsys, db, "metrics", "--quarter", "FY27-Q2", "--format", "json")
+    assert code == 0 and {row["name"] for row in json.loads(out)} >= {"bookings", "pipeline"}

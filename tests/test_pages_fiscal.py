@@ -113,3 +113,37 @@ def test_a_trends_hover_gives_each_fiscal_quarters_days():
     bar = figure.data[0]
     assert list(bar.text) == ["1 Nov 2023 – 31 Jan 2024", "1 Feb – 30 Apr 2024"]
     assert "%{x} (%{text})" in bar.hovertemplate and bar.textposition == "none"
+
+
+@pytest.fixture(scope="module")
+def fiscal_demo(tmp_path_factory) -> Path:
+    """The demo company, ending with calendar 2026-Q3, on a fiscal year starting in February."""
+    from alignment import demo
+
+    db_path = tmp_path_factory.mktemp("fiscal-demo") / "warehouse.duckdb"
+    demo.build_demo(db_path, end_quarter="2026-Q3", calendar=FEB)
+    return db_path
+
+
+def _pages() -> list[str]:
+    import ast
+
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    found = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                 and getattr(node.targets[0], "id", "") == "PAGES")
+    return [entry[0] for pages in ast.literal_eval(found).values() for entry in pages]
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_every_page_runs_on_fiscal_quarters(fiscal_demo, page):
+    """FY27-Q2 is 1 May – 31 Jul 2026: every page opens on it from the URL and offers only fiscal quarters."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(warehouse.DB_ENV, str(fiscal_demo))
+        at = sign_in(AppTest.from_file(APP, default_timeout=120))
+        at.query_params["quarter"] = "FY27-Q2"
+        at.run()
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="filter_quarter")
+    assert picker.value == "FY27-Q2" and all(option.startswith("FY") for option in picker.options)
+    assert not [t for t in at.toast if "not in the loaded data" in str(t.value)]
