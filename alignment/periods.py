@@ -192,6 +192,9 @@ class Quarter(BaseModel, frozen=True):
         calendar = calendar or current_calendar()
         text = str(text).strip()
         fiscal, plain = FISCAL_PATTERN.match(text), QUARTER_PATTERN.match(text)
+        if fiscal and calendar.is_calendar_year:
+            raise ValueError(f"'{text}' is a fiscal quarter's name, but this warehouse's quarters are calendar "
+                             "quarters; write it like 2026-Q3")
         if fiscal:
             digits = fiscal.group(1)
             return cls(year=int(digits) + (2000 if len(digits) == 2 else 0), number=int(fiscal.group(2)),

@@ -256,20 +256,33 @@ class CalendarLocked(ValueError):
     """The calendar cannot change: quarters cut by the current one are signed."""
 
 
-def set_calendar(db_path: Path, new: FiscalCalendar) -> FiscalCalendar:
+def set_calendar(db_path: Path, new: FiscalCalendar, *, user=None) -> FiscalCalendar:
     """Make `new` the warehouse's fiscal calendar and rebuild what depends on it; the previous calendar is returned.
 
-    Refused (CalendarLocked) while the sign-off ledger beside the warehouse holds any signature: charters and
-    signatures name quarters of the current calendar, and the same label on another calendar would be other days."""
+    `user` is a dashboard account, which must be allowed to import (the calendar cuts every number as the data does;
+    a demo account only on the demo company), or None for the command line on the server itself. Refused
+    (CalendarLocked) while the sign-off ledger beside the warehouse holds any signature: charters and signatures
+    name quarters of the current calendar, and the same label on another calendar would be other days."""
+    from alignment import users
     from alignment.ingest.load import import_lock
 
     db_path = Path(db_path)
+    if user is not None:
+        users.require(user, "import")
+        from alignment import demo
+
+        if user.is_demo and not demo.holds_demo(db_path):
+            raise users.NotAllowed("demo accounts work only on the demo company; sign in with your own account")
     upgrade(db_path)
     with import_lock(db_path):  # an import swapping its file in meanwhile would lose the change, or be lost
         old = check_calendar_change(db_path, new)
         if new != old:
             _rebuild(db_path, lambda con: record_calendar(con, new), "calendar")
     return old
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def check_calendar_change(db_path: Path, new: FiscalCalendar) -> FiscalCalendar:
@@ -283,7 +296,7 @@ def check_calendar_change(db_path: Path, new: FiscalCalendar) -> FiscalCalendar:
     if signed:
         raise CalendarLocked(
             f"the fiscal calendar cannot change while quarters are signed ({', '.join(signed)}): their charters "
-            f"and signatures were made on the current calendar ({old.describe()[:-1].lower()}), and the same "
+            f"and signatures were made on the current calendar ({_lower_first(old.describe()[:-1])}), and the same "
             "quarter on another calendar would hold other days; keep the calendar, or start a new warehouse "
             "and ledger for the new one")
     return old

@@ -147,3 +147,82 @@ def test_every_page_runs_on_fiscal_quarters(fiscal_demo, page):
     picker = at.selectbox(key="filter_quarter")
     assert picker.value == "FY27-Q2" and all(option.startswith("FY") for option in picker.options)
     assert not [t for t in at.toast if "not in the loaded data" in str(t.value)]
+
+
+@pytest.fixture
+def own_db(tmp_path, new_salesforce_extract) -> Path:
+    extract = new_salesforce_extract(tmp_path / "extract")
+    db_path = tmp_path / "warehouse.duckdb"
+    import_extracts([extract.folder], db_path=db_path, roots=[tmp_path], calendar=FEB)
+    return db_path
+
+
+def _data_page(db: Path, role: str) -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(warehouse.DB_ENV, str(db))
+        at = sign_in(AppTest.from_file(APP, default_timeout=90), role)
+        at.run()
+        at.switch_page("pages/analyse_data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _submit(at: AppTest, db: Path) -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(warehouse.DB_ENV, str(db))
+        at.button[[b.label for b in at.button].index("Set the calendar")].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_analyst_sets_the_calendar_on_the_data_page(own_db):
+    at = _data_page(own_db, "analyst")
+    assert "Fiscal year starting in February" in _texts(at)
+    at.selectbox[[s.label for s in at.selectbox].index("Fiscal year starts in")].set_value("April")
+    at.text_input[[t.label for t in at.text_input].index("Time zone")].set_value("Europe/Berlin")
+    at = _submit(at, own_db)
+    assert warehouse.calendar_of(own_db) == FiscalCalendar(start_month=4, time_zone="Europe/Berlin")
+    assert at.selectbox(key="filter_quarter").value.startswith("FY")
+    assert "Fiscal year starting in April" in _texts(at)
+
+
+def test_the_data_page_refuses_a_bad_zone_and_a_change_while_signed(own_db):
+    at = _data_page(own_db, "analyst")
+    at.text_input[[t.label for t in at.text_input].index("Time zone")].set_value("Moon/Base")
+    at = _submit(at, own_db)
+    assert any("write an IANA name" in e.value for e in at.error)
+    from alignment.charter import Charter
+    from alignment.signoff import Content, Ledger
+    from alignment.users import User
+
+    from alignment.periods import using_calendar
+
+    ledger = Ledger.beside(own_db)
+    with using_calendar(FEB):  # the ledger's quarters are the warehouse's
+        charter = Charter(quarter="FY25-Q1", metrics=("pipeline",))
+        ledger.save(User(name="ana", role="analyst"), charter, "Draft")
+        ledger.propose(User(name="ana", role="analyst"), "FY25-Q1", "Ready")
+        ledger.sign(User(name="carla", role="cmo"), Content(charter=charter.model_copy(update={"version": 1}),
+                                                            values={"pipeline": 1.0}, data_fingerprint="f" * 64),
+                    comment="Agreed", acknowledged_checklist=True, checklist=[])
+    at = _data_page(own_db, "analyst")
+    at.selectbox[[s.label for s in at.selectbox].index("Fiscal year starts in")].set_value("July")
+    at = _submit(at, own_db)
+    # The message is shown as text (Markdown's characters escaped).
+    assert any("cannot change while quarters are signed \\(FY25\\-Q1\\)" in e.value for e in at.error)
+    assert any("starting in February" in e.value for e in at.error)
+    assert warehouse.calendar_of(own_db) == FEB
+
+
+def test_only_those_who_import_see_the_calendar_form(own_db):
+    at = _data_page(own_db, "viewer")
+    assert "Fiscal year starting in February" in _texts(at)
+    assert "Set the calendar" not in [b.label for b in at.button]
+
+
+def test_the_core_refuses_a_calendar_change_by_a_user_who_may_not_import(own_db):
+    from alignment.users import NotAllowed, User
+
+    with pytest.raises(NotAllowed, match="only Analyst may import"):
+        warehouse.set_calendar(own_db, FiscalCalendar(start_month=7), user=User(name="vic", role="vp_sales"))
+    assert warehouse.calendar_of(own_db) == FEB

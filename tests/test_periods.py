@@ -118,11 +118,13 @@ def test_labels_and_hover_dates():
     assert Quarter.parse("2026-Q3").dates == "1 Jul – 30 Sep 2026"
 
 
-def test_a_calendar_quarter_name_on_a_fiscal_calendar_names_the_fiscal_label():
+def test_a_quarter_name_of_the_other_kind_is_refused_naming_what_to_write():
     with pytest.raises(ValueError, match=r"'2026-Q3' is a calendar quarter.*write a fiscal quarter, e.g. FY27-Q2"):
         Quarter.parse("2026-Q3", FEB_END)
     with pytest.raises(ValueError, match="write it like 2026-Q3"):
         Quarter.parse("Q3 2026")
+    with pytest.raises(ValueError, match="'FY26-Q3' is a fiscal quarter's name.*write it like 2026-Q3"):
+        Quarter.parse("FY26-Q3")
 
 
 def test_text_is_read_in_the_current_calendar():
