@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alignment import attribution, defaults, macros, names, schema, sqlfiles
-from alignment.periods import Quarter, QuarterField
+from alignment.periods import Quarter, QuarterField, carried
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
@@ -745,7 +745,7 @@ def scorecard(source: Source, filters: Filters | dict, definitions: Definitions 
 
     try:
         with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:
-            per_metric = list(pool.map(trend, wanted))
+            per_metric = list(pool.map(carried(trend), wanted))
     finally:
         for used in cursors:
             used.close()

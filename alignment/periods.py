@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import zoneinfo
 from contextvars import ContextVar
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterator, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, field_validator, model_validator
 
@@ -165,6 +165,18 @@ def using_calendar(calendar: FiscalCalendar) -> Iterator[FiscalCalendar]:
         yield calendar
     finally:
         _CURRENT.reset(token)
+
+
+def carried(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, reading quarters in this thread's calendar wherever it runs (a worker thread starts with the
+    default one)."""
+    calendar = current_calendar()
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with using_calendar(calendar):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def _day(day: dt.date) -> str:

@@ -154,3 +154,14 @@ def test_quarters_between_walks_fiscal_quarters_newest_first():
 def test_bad_settings_say_what_to_write(fields, message):
     with pytest.raises(ValidationError, match=message):
         FiscalCalendar(**fields)
+
+
+def test_work_handed_to_another_thread_keeps_the_calendar():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alignment.periods import carried
+
+    with using_calendar(FEB_END), ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(carried(Quarter.parse), "FY27-Q1").result().first_day == D(2026, 2, 1)
+        with pytest.raises(ValueError, match="fiscal quarter's name"):
+            pool.submit(Quarter.parse, "FY27-Q1").result()  # a worker thread starts on the calendar year

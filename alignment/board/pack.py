@@ -13,7 +13,7 @@ from alignment import plan as campaign_plans
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
 from alignment.charter import Charter, carry_forward
-from alignment.periods import Quarter
+from alignment.periods import Quarter, carried
 from alignment.presentation import formats, palette
 from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
@@ -81,7 +81,7 @@ class Inputs:
         if "quality" in parts:
             tasks["checks"] = lambda: quality.run_checks(source)
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = {name: pool.submit(task) for name, task in tasks.items()}
+            futures = {name: pool.submit(carried(task)) for name, task in tasks.items()}
             self.results = {name: future.result() for name, future in futures.items()}
         self.comparisons: dict[str, Comparison] = self.results["comparisons"]
         self.info: warehouse.DatasetInfo = self.results["info"]
