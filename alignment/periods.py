@@ -183,6 +183,12 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _span(first: dt.date, last: dt.date) -> str:
+    """"1 Feb – 30 Apr 2026", "1 Nov 2026 – 31 Jan 2027": the year once, unless the days cross one."""
+    head = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
+    return f"{head} – {_day(last)}"
+
+
 class Quarter(BaseModel, frozen=True):
     """A quarter of a fiscal calendar (by default the calendar year); [start, end) in UTC (DESIGN §4.8)."""
 
@@ -275,9 +281,8 @@ class Quarter(BaseModel, frozen=True):
         if not self.calendar.weeks:
             return f"{first:%Y-%m}", f"{first:%b %Y}"
         number = 3 * (self.number - 1) + index + 1
-        last = after - dt.timedelta(days=1)
         return (f"FY{self.year % 100:02d}-P{number:02d}",
-                f"FY{self.year % 100:02d} P{number} ({first.day} {first:%b} – {_day(last)})")
+                f"FY{self.year % 100:02d} P{number} ({_span(first, after - dt.timedelta(days=1))})")
 
     def shift(self, quarters: int) -> "Quarter":
         index = self.year * 4 + self.number - 1 + quarters
@@ -303,9 +308,7 @@ class Quarter(BaseModel, frozen=True):
     @property
     def dates(self) -> str:
         """Its days for a hover: "1 Feb – 30 Apr 2026"."""
-        first, last = self.first_day, self.last_day
-        head = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
-        return f"{head} – {_day(last)}"
+        return _span(self.first_day, self.last_day)
 
     @property
     def label_with_dates(self) -> str:

@@ -165,3 +165,19 @@ def test_work_handed_to_another_thread_keeps_the_calendar():
         assert pool.submit(carried(Quarter.parse), "FY27-Q1").result().first_day == D(2026, 2, 1)
         with pytest.raises(ValueError, match="fiscal quarter's name"):
             pool.submit(Quarter.parse, "FY27-Q1").result()  # a worker thread starts on the calendar year
+
+
+def test_a_quarters_periods_are_months_or_its_weeks_with_the_53rd_in_the_last():
+    """FY24-Q4 of the Saturday-ending February 4-4-5 year runs 29 Oct 2023 – 3 Feb 2024 (14 weeks): periods of 4
+    weeks (29 Oct – 25 Nov), 4 weeks (26 Nov – 23 Dec) and 5 + 1 weeks (24 Dec – 3 Feb). In 5-4-4 the first period
+    is 5 weeks (29 Oct – 2 Dec)."""
+    q = Quarter(year=2024, number=4, calendar=FiscalCalendar(start_month=2, weeks="4-4-5", year_end_weekday="sat"))
+    assert q.periods() == [(D(2023, 10, 29), D(2023, 11, 26)), (D(2023, 11, 26), D(2023, 12, 24)),
+                           (D(2023, 12, 24), D(2024, 2, 4))]
+    assert q.period_label(2) == ("FY24-P12", "FY24 P12 (24 Dec 2023 – 3 Feb 2024)")
+    q = Quarter(year=2024, number=4, calendar=FiscalCalendar(start_month=2, weeks="5-4-4", year_end_weekday="sat"))
+    assert q.periods()[0] == (D(2023, 10, 29), D(2023, 12, 3))
+    q = Quarter.parse("FY27-Q4", FEB_END)
+    assert q.periods() == [(D(2026, 11, 1), D(2026, 12, 1)), (D(2026, 12, 1), D(2027, 1, 1)),
+                           (D(2027, 1, 1), D(2027, 2, 1))]
+    assert q.period_label(2) == ("2027-01", "Jan 2027")
