@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -225,17 +226,17 @@ def upgrade(db_path: Path) -> bool:
         if version < 6:
             _forget_derived_campaign_roles(con)
 
-    _rebuild(db_path, bring_up_to_date, "upgrading")
+    _rebuild(db_path, bring_up_to_date, ".upgrading")
     return True
 
 
-def _rebuild(db_path: Path, change, suffix: str) -> None:
+def _rebuild(db_path: Path, change: Callable[[duckdb.DuckDBPyConnection], None], suffix: str) -> None:
     """Apply `change` to a copy of the warehouse, rebuild its derived tables, and swap the copy in atomically, so
     readers see the old or the new file whole."""
     import shutil
     import uuid
 
-    building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.{suffix}")
+    building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{suffix}")
     try:
         shutil.copyfile(db_path, building)
         con = duckdb.connect(str(building))
@@ -264,7 +265,7 @@ def set_calendar(db_path: Path, new: FiscalCalendar, *, user=None) -> FiscalCale
     (CalendarLocked) while the sign-off ledger beside the warehouse holds any signature: charters and signatures
     name quarters of the current calendar, and the same label on another calendar would be other days."""
     from alignment import users
-    from alignment.ingest.load import import_lock
+    from alignment.ingest.load import BUILDING_SUFFIX, import_lock
 
     db_path = Path(db_path)
     if user is not None:
@@ -277,7 +278,8 @@ def set_calendar(db_path: Path, new: FiscalCalendar, *, user=None) -> FiscalCale
     with import_lock(db_path):  # an import swapping its file in meanwhile would lose the change, or be lost
         old = check_calendar_change(db_path, new)
         if new != old:
-            _rebuild(db_path, lambda con: record_calendar(con, new), "calendar")
+            # Named as an import's file: killed half-way, the next import (holding the same lock) removes it.
+            _rebuild(db_path, lambda con: record_calendar(con, new), BUILDING_SUFFIX)
     return old
 
 
