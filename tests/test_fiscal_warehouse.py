@@ -99,3 +99,17 @@ def test_a_draft_charter_does_not_lock_the_calendar(db):
                            "First draft")
     warehouse.set_calendar(db, FiscalCalendar(**FEB))
     assert warehouse.calendar_of(db).start_month == 2
+
+
+def test_a_draft_of_the_calendar_before_is_not_carried_into_the_new_ones_quarters(db):
+    from alignment.periods import using_calendar
+
+    ledger = Ledger.beside(db)
+    ledger.save(User(name="ana", role="analyst"), Charter(quarter="2024-Q1", metrics=("pipeline",)), "First draft")
+    warehouse.set_calendar(db, FiscalCalendar(**FEB))
+    with using_calendar(warehouse.calendar_of(db)):
+        charter = ledger.charter_in_force("FY25-Q2")
+        assert charter.quarter == "FY25-Q2" and charter.carried_from is None
+        ledger.save(User(name="ana", role="analyst"), Charter(quarter="FY25-Q1", metrics=("bookings",)), "Fiscal")
+        carried = ledger.charter_in_force("FY25-Q3")
+        assert carried.carried_from == "FY25-Q1" and carried.metrics == ("bookings",)
