@@ -64,6 +64,14 @@ class FiscalCalendar(BaseModel, frozen=True):
                              "America/New_York") from None
         return value.strip()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_name_for_the_calendar_year(cls, data: Any) -> Any:
+        # A year starting in January starts and ends in the same calendar year: both namings are one calendar.
+        if isinstance(data, dict) and data.get("start_month") == 1:
+            return {**data, "year_named_by": "end"}
+        return data
+
     @model_validator(mode="after")
     def _weeks_need_a_weekday(self) -> "FiscalCalendar":
         if self.weeks and not self.year_end_weekday:

@@ -17,6 +17,7 @@ def days(quarter: Quarter) -> tuple[dt.date, dt.date]:
 
 
 def test_the_calendar_year_keeps_its_meaning():
+    assert FiscalCalendar(start_month=1, year_named_by="start") == CALENDAR_YEAR
     q = Quarter.parse("2026-Q3")
     assert q.calendar == CALENDAR_YEAR and str(q) == "2026-Q3"
     assert (q.start, q.end) == (dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1))
