@@ -307,7 +307,7 @@ def _plan(inputs: Inputs) -> Section:
     title = (f"The {len(shown)} largest of the {len(plan)} campaigns running in {quarter}" if hidden
              else f"The campaigns running in {quarter}")
     chart = campaign_plans.timeline(
-        shown, (quarter.start.date(), quarter.end.date()), title=title, sheet="Plan chart",
+        shown, (quarter.first_day, quarter.end_day), title=title, sheet="Plan chart",
         definition=f"{catalog.spec('campaign_plan').definition} Bars run from a campaign's first to its last day "
                    "inside the quarter, coloured by funnel role; ⚠ and a red outline: no sales sponsor.")
     if plan.empty:
