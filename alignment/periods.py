@@ -10,7 +10,7 @@ import zoneinfo
 from contextvars import ContextVar
 from typing import Annotated, Any, Callable, Iterator, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 FISCAL_PATTERN = re.compile(r"^FY(\d{2}|\d{4})-?Q([1-4])$", re.IGNORECASE)

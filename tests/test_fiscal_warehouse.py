@@ -1,7 +1,6 @@
 """A warehouse's fiscal calendar: stored and carried across imports, its time zone's days bounding the numbers, and
 locked while any quarter is signed."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from alignment import catalog, warehouse
 from alignment.charter import Charter
 from alignment.ingest.load import import_extracts
-from alignment.periods import CALENDAR_YEAR, FiscalCalendar
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar, Quarter, using_calendar
 from alignment.signoff import Content, Ledger
 from alignment.users import User
 
@@ -31,10 +30,7 @@ def db(tmp_path, new_salesforce_extract) -> Path:
 def _value(db_path: Path, metric: str, quarter: str) -> float:
     reader = warehouse.open_reader(db_path)
     try:
-        calendar = warehouse.calendar(reader)
-        from alignment.periods import Quarter
-
-        return catalog.value(reader, metric, {"quarter": Quarter.parse(quarter, calendar)})
+        return catalog.value(reader, metric, {"quarter": Quarter.parse(quarter, warehouse.calendar(reader))})
     finally:
         reader.close()
 
@@ -102,8 +98,6 @@ def test_a_draft_charter_does_not_lock_the_calendar(db):
 
 
 def test_a_draft_of_the_calendar_before_is_not_carried_into_the_new_ones_quarters(db):
-    from alignment.periods import using_calendar
-
     ledger = Ledger.beside(db)
     ledger.save(User(name="ana", role="analyst"), Charter(quarter="2024-Q1", metrics=("pipeline",)), "First draft")
     warehouse.set_calendar(db, FiscalCalendar(**FEB))

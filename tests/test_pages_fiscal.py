@@ -9,18 +9,24 @@ day) and pipeline FY25-Q1 = 50,000 + 12,500.75 + 0 = 62,500.75 (all three opened
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment import catalog, warehouse
+from alignment import catalog, demo, warehouse
 from alignment.catalog import Filters
+from alignment.charter import Charter
 from alignment.ingest.load import import_extracts
-from alignment.periods import FiscalCalendar, Quarter
+from alignment.periods import FiscalCalendar, Quarter, using_calendar
 from alignment.presentation import formats as fmt
+from alignment.signoff import Content, Ledger
+from alignment.users import NotAllowed, User
 from tests.conftest import sign_in
 from tests.test_pages_review import _charts, _data, _scorecard_tile, _table, _texts
+from ui import charts
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FEB = FiscalCalendar(start_month=2, year_named_by="end")
@@ -104,11 +110,6 @@ def test_the_charter_names_the_fiscal_quarter_and_its_days(fiscal_db):
 
 
 def test_a_trends_hover_gives_each_fiscal_quarters_days():
-    import pandas as pd
-
-    from alignment.periods import using_calendar
-    from ui import charts
-
     frame = pd.DataFrame({"quarter": ["FY24-Q4", "FY25-Q1"], "series": ["Pipeline"] * 2, "value": [1.0, 2.0]})
     with using_calendar(FEB):
         figure = charts.trend_bars(frame, unit="currency", colours={}, y_title="Pipeline")
@@ -120,7 +121,6 @@ def test_a_trends_hover_gives_each_fiscal_quarters_days():
 @pytest.fixture(scope="module")
 def fiscal_demo(tmp_path_factory) -> Path:
     """The demo company, ending with calendar 2026-Q3, on a fiscal year starting in February."""
-    from alignment import demo
 
     db_path = tmp_path_factory.mktemp("fiscal-demo") / "warehouse.duckdb"
     demo.build_demo(db_path, end_quarter="2026-Q3", calendar=FEB)
@@ -128,8 +128,6 @@ def fiscal_demo(tmp_path_factory) -> Path:
 
 
 def _pages() -> list[str]:
-    import ast
-
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     found = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                  and getattr(node.targets[0], "id", "") == "PAGES")
@@ -193,12 +191,6 @@ def test_the_data_page_refuses_a_bad_zone_and_a_change_while_signed(own_db):
     at.text_input[[t.label for t in at.text_input].index("Time zone")].set_value("Moon/Base")
     at = _submit(at, own_db)
     assert any("write an IANA name" in e.value for e in at.error)
-    from alignment.charter import Charter
-    from alignment.signoff import Content, Ledger
-    from alignment.users import User
-
-    from alignment.periods import using_calendar
-
     ledger = Ledger.beside(own_db)
     with using_calendar(FEB):  # the ledger's quarters are the warehouse's
         charter = Charter(quarter="FY25-Q1", metrics=("pipeline",))
@@ -223,8 +215,6 @@ def test_only_those_who_import_see_the_calendar_form(own_db):
 
 
 def test_the_core_refuses_a_calendar_change_by_a_user_who_may_not_import(own_db):
-    from alignment.users import NotAllowed, User
-
     with pytest.raises(NotAllowed, match="only Analyst may import"):
         warehouse.set_calendar(own_db, FiscalCalendar(start_month=7), user=User(name="vic", role="vp_sales"))
     assert warehouse.calendar_of(own_db) == FEB
