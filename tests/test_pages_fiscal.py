@@ -20,7 +20,7 @@ from alignment import catalog, demo, warehouse
 from alignment.catalog import Filters
 from alignment.charter import Charter
 from alignment.ingest.load import import_extracts
-from alignment.periods import FiscalCalendar, Quarter, using_calendar
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar, Quarter, current_calendar, using_calendar
 from alignment.presentation import formats as fmt
 from alignment.signoff import Content, Ledger
 from alignment.users import NotAllowed, User
@@ -81,6 +81,7 @@ def test_the_scorecard_shows_the_fiscal_quarter_from_the_url(fiscal_db):
     assert any("FY25-Q1 · 1 Feb – 30 Apr 2024; FY24-Q4 · 1 Nov 2023 – 31 Jan 2024; FY24-Q1 · 1 Feb – 30 Apr 2023."
                in (c.proto.help or "") for c in at.caption)
     assert at.query_params["quarter"] in (QUARTER, [QUARTER])
+    assert current_calendar() == CALENDAR_YEAR  # the page run's calendar stays in the page run's thread
 
 
 def test_the_funnel_counts_the_fiscal_quarter(fiscal_db, fiscal_reader):
