@@ -13,7 +13,7 @@ from alignment import plan as campaign_plans
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
 from alignment.charter import Charter, carry_forward
-from alignment.periods import Quarter
+from alignment.periods import Quarter, carried
 from alignment.presentation import formats, palette
 from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
@@ -81,7 +81,7 @@ class Inputs:
         if "quality" in parts:
             tasks["checks"] = lambda: quality.run_checks(source)
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = {name: pool.submit(task) for name, task in tasks.items()}
+            futures = {name: pool.submit(carried(task)) for name, task in tasks.items()}
             self.results = {name: future.result() for name, future in futures.items()}
         self.comparisons: dict[str, Comparison] = self.results["comparisons"]
         self.info: warehouse.DatasetInfo = self.results["info"]
@@ -307,7 +307,7 @@ def _plan(inputs: Inputs) -> Section:
     title = (f"The {len(shown)} largest of the {len(plan)} campaigns running in {quarter}" if hidden
              else f"The campaigns running in {quarter}")
     chart = campaign_plans.timeline(
-        shown, (quarter.start.date(), quarter.end.date()), title=title, sheet="Plan chart",
+        shown, (quarter.first_day, quarter.end_day), title=title, sheet="Plan chart",
         definition=f"{catalog.spec('campaign_plan').definition} Bars run from a campaign's first to its last day "
                    "inside the quarter, coloured by funnel role; ⚠ and a red outline: no sales sponsor.")
     if plan.empty:

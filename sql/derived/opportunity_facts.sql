@@ -6,7 +6,8 @@
 --   window [opened − lookback, end] exactly when that latest touch falls on or after opened − lookback, so the
 --   charter's lookback and linking stay query-time choices (influenced_deals)
 -- grain: one row per deal
--- reads: opportunities, accounts, people, opportunity_contacts, person_deals, touches, campaigns
+-- reads: opportunities, accounts, people, opportunity_contacts, person_deals, touches, campaigns, _calendar,
+--   local_midnight
 -- columns:
 --   opportunity_id: the deal
 --   account_id: its account
@@ -14,7 +15,7 @@
 --   segment: its account's segment
 --   owner_id: who owns it
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount, 0 when empty
 --   is_closed: whether it is closed (false when empty)
 --   is_won: whether it is won (false when empty)
@@ -30,7 +31,7 @@
 --   latest_account_touch_by_close_at: their latest touch before the end of its close date
 WITH deals AS (
   SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
-         CAST(o.close_date AS TIMESTAMP) AS closed_at, coalesce(o.amount, 0) AS amount,
+         local_midnight(o.close_date, (SELECT time_zone FROM _calendar)) AS closed_at, coalesce(o.amount, 0) AS amount,
          coalesce(o.is_closed, false) AS is_closed, coalesce(o.is_won, false) AS is_won,
          o.lead_source, o.primary_campaign_id
   FROM opportunities o LEFT JOIN accounts a ON a.account_id = o.account_id),

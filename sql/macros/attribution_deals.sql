@@ -8,7 +8,7 @@
 --   opportunity_id: the deal
 --   account_id: its account
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount, 0 when empty
 --   primary_campaign_id: the primary campaign it names
 --   basis_at: the moment its window ends: created_at (pipeline, inclusive) or the midnight after its close date

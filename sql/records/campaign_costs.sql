@@ -3,7 +3,7 @@
 -- grain: one row per campaign with cost falling in the period; the costliest first
 -- anchors: in_period = campaigns with cost
 -- reads: campaigns, campaign_spend
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- columns:
 --   "Campaign ID": the campaign's id
 --   "Campaign": its name
@@ -15,7 +15,7 @@ WITH final AS (
   SELECT k.campaign_id AS "Campaign ID", k.name AS "Campaign", k.channel AS "Channel",
          campaign_role(k.funnel_role, k.channel, $awareness_channels) AS "Funnel role", k.cost_basis AS "Cost from",
          k.cost AS "Cost in the period"
-  FROM campaign_costs($quarter_start, $quarter_end) k
+  FROM campaign_costs($quarter_first_day, $quarter_end_day) k
   WHERE k.cost <> 0
   ORDER BY "Cost in the period" DESC, "Campaign ID"
 )
