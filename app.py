@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from alignment import periods
 from ui import auth, context, filters, footer
 
 # Streamlit runs a server's very first script run through its old scan of pages/ (whose URL paths are the file names),
@@ -57,6 +58,8 @@ page = st.navigation({
 
 context.ensure_warehouse()  # a fresh install builds the demo company here, inside the navigation, with progress
 snapshot = context.snapshot()
+# Quarters given as text on this run (the URL, the filter bar, charters, Explore) are the warehouse's fiscal quarters.
+periods.set_calendar(snapshot.calendar)
 
 with st.container(horizontal=True, vertical_alignment="bottom", key="shell_header"):
     st.title(page.title, anchor=False, width="content")

@@ -427,8 +427,10 @@ def for_quarter(source, quarter: Quarter | str, *, target: str = "pipeline",
     settings = Settings(**{**(settings or Settings()).model_dump(), "target": target})
     inputs = weekly_inputs(catalog.run(source, "weekly_campaign_spend", filters, definitions),
                            catalog.run(source, "weekly_pipeline_created", filters, definitions),
-                           catalog.run(source, "weekly_inquiries", filters, definitions), until=filters.quarter.end)
-    return estimate(inputs, filters.quarter.start, str(filters.quarter), settings)
+                           catalog.run(source, "weekly_inquiries", filters, definitions),
+                           until=filters.quarter.end_day)
+    # The weekly series are weeks of the company's own days: the quarter's days bound them, not its UTC instants.
+    return estimate(inputs, filters.quarter.first_day, str(filters.quarter), settings)
 
 
 ALL_CHANNELS = "all awareness channels"

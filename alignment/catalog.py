@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alignment import attribution, defaults, macros, names, schema, sqlfiles
-from alignment.periods import Quarter, QuarterField
+from alignment.periods import Quarter, QuarterField, carried
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
@@ -137,10 +137,18 @@ class Parameter(BaseModel):
 
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
-    Parameter(name="quarter_start", description="first instant of the quarter (UTC)",
+    # Timestamps are instants in UTC: they compare to the local midnights in UTC. Date-only fields (campaign and
+    # spend dates) are days of the company's own calendar: they compare to the local days.
+    Parameter(name="quarter_start", description="first instant of the quarter: local midnight of its first day, in UTC",
               value=lambda f, d: f.quarter.start),
     Parameter(name="quarter_end", description="first instant of the next quarter (UTC, exclusive)",
               value=lambda f, d: f.quarter.end),
+    Parameter(name="quarter_first_day", description="first day of the quarter (a local date)",
+              value=lambda f, d: f.quarter.first_day),
+    Parameter(name="quarter_end_day", description="first day after the quarter (a local date, exclusive)",
+              value=lambda f, d: f.quarter.end_day),
+    Parameter(name="time_zone", description="the warehouse's time zone, whose days calendar days are counted in",
+              value=lambda f, d: f.quarter.calendar.time_zone),
     Parameter(name="region", description="account region to keep (NULL: all)", value=lambda f, d: f.region),
     Parameter(name="segment", description="account segment to keep (NULL: all)", value=lambda f, d: f.segment),
     Parameter(name="split", description="dimension a breakdown is split by (" + ", ".join(SPLITS) + ")",
@@ -653,11 +661,15 @@ def _trend_query(strategy: str, metric: MetricSpec, base: Filters, definitions: 
     """One query returning (quarter_index, value) rows for the quarters, and its bound parameters."""
     params = {name: value for name, value in bind(metric, base, definitions).items()
               if name not in sqlfiles.QUARTER_BOUNDS}
+    bounds = [{name: PARAMETERS[name].value(base.model_copy(update={"quarter": q}), definitions)
+               for name in sqlfiles.QUARTER_BOUNDS} for q in quarters]
     if strategy == "lateral":
-        params.update(quarter_starts=[q.start for q in quarters], quarter_ends=[q.end for q in quarters])
+        # every list is bound (the query unnests them all), even a bound the metric does not take
+        params.update({name + "s": [values[name] for values in bounds] for name in sqlfiles.QUARTER_BOUNDS})
         return sqlfiles.trend_lateral(macro_name(metric), metric.parameters), params
-    for index, q in enumerate(quarters):
-        params.update({"quarter_start_" + str(index): q.start, "quarter_end_" + str(index): q.end})
+    for index, values in enumerate(bounds):
+        params.update({name + "_" + str(index): values[name] for name in metric.parameters
+                       if name in sqlfiles.QUARTER_BOUNDS})
     return sqlfiles.trend_union(macro_name(metric), metric.parameters, len(quarters)), params
 
 
@@ -733,7 +745,7 @@ def scorecard(source: Source, filters: Filters | dict, definitions: Definitions 
 
     try:
         with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:
-            per_metric = list(pool.map(trend, wanted))
+            per_metric = list(pool.map(carried(trend), wanted))
     finally:
         for used in cursors:
             used.close()
@@ -797,7 +809,8 @@ def has_data(source: Source, filters: Filters | dict) -> bool:
     stage count of a period starting in it."""
     scoped = _filters(filters)
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
-                  for name in ("quarter_start", "quarter_end", "region", "segment")}
+                  for name in ("quarter_start", "quarter_end", "quarter_first_day", "quarter_end_day", "region",
+                               "segment")}
     query_cursor = cursor(source)
     try:
         return bool(query_cursor.execute(sqlfiles.query("has_data"), parameters).fetchone()[0])

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from alignment import catalog
 from alignment.catalog import Definitions, Filters
-from alignment.periods import Quarter
+from alignment.periods import Quarter, carried
 
 DEFAULT_METRICS: tuple[str, ...] = (
     "awareness_spend", "impressions", "reach", "site_visits", "awareness_sourced_inquiries",
@@ -184,4 +184,4 @@ def metric_values(source: Any, charter: Charter) -> dict[str, float | None]:
 
     # Each metric takes its own cursor, so a few threads keep both cores busy (as the scorecard does).
     with ThreadPoolExecutor(max_workers=catalog.SCORECARD_THREADS) as pool:
-        return dict(zip(charter.metrics, pool.map(one, charter.metrics)))
+        return dict(zip(charter.metrics, pool.map(carried(one), charter.metrics)))

@@ -62,9 +62,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _print(f"  {name:<32} {rows:>10,}")
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
-                             progress=_progress)
+                             progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None)
     _report(report, quiet=True)
     return EXIT_OK
+
+
+def _demo_calendars() -> dict:
+    from alignment.periods import CALENDAR_YEAR, MONTHS, FiscalCalendar
+
+    return {"calendar": CALENDAR_YEAR,
+            **{MONTHS[month - 1][:3].lower(): FiscalCalendar(start_month=month, year_named_by="end")
+               for month in (2, 4, 7, 10)}}
+
+
+DEMO_CALENDARS = _demo_calendars()
+"""`demo --calendar`: the calendar year, or a fiscal year starting in February, April, July or October named by the
+calendar year it ends in."""
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -275,7 +288,7 @@ def cmd_charter(args: argparse.Namespace) -> int:
         _print(f"error: {damaged}", file=sys.stderr)
         return EXIT_TAMPERED
     if not args.quarter:
-        _print("error: --quarter: charter show needs the quarter, e.g. --quarter 2026-Q3", file=sys.stderr)
+        _print(f"error: --quarter: charter show needs the quarter, {QUARTER_HELP}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
@@ -356,8 +369,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+QUARTER_HELP = "e.g. 2026-Q3, or FY27-Q1 on a warehouse with a fiscal calendar (see `calendar show`)"
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from alignment.periods import FiscalCalendar, Quarter
+
+    db_path = Path(args.db)
+    if not db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}; import data or build the demo company first")
+    current = warehouse.calendar_of(db_path)
+    if args.action == "set":
+        given = {"start_month": args.start_month, "year_named_by": args.named_by, "time_zone": args.time_zone,
+                 "weeks": args.weeks, "year_end_weekday": args.year_end_weekday}
+        fields = {**current.model_dump(), **{k: v for k, v in given.items() if v is not None}}
+        if args.weeks == "months":
+            fields.update(weeks=None, year_end_weekday=None)  # back to calendar months: no weekday to end on
+        try:
+            new = FiscalCalendar(**fields)
+        except ValidationError as error:
+            for problem in error.errors():
+                where = ".".join(map(str, problem["loc"]))
+                _print(f"error: {'--' + where.replace('_', '-') + ': ' if where else ''}{problem['msg']}",
+                       file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            warehouse.set_calendar(db_path, new)
+        except warehouse.CalendarLocked as locked:
+            _print(f"error: {locked}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        current = new
+    import datetime as dt
+
+    today = Quarter.of(dt.datetime.now(dt.UTC).replace(tzinfo=None), current)
+    if args.format == "json":
+        _print(json.dumps({"calendar": current.model_dump(), "described": current.describe(),
+                           "this_quarter": str(today), "dates": today.dates}, indent=2))
+    else:
+        _print(current.describe())
+        _print(f"This quarter: {today.label_with_dates}; quarters are written like {today}.")
+    return EXIT_OK
+
+
 def _quarter_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
+    command.add_argument("--quarter", required=True, help=QUARTER_HELP)
     command.add_argument("--region", help="only accounts in this region")
     command.add_argument("--segment", help="only accounts in this segment")
     command.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -375,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--end-quarter", help="last quarter of data, e.g. 2026-Q3 (default: last full quarter)")
     demo.add_argument("--out", help="write the extracts to this folder instead of importing them")
+    demo.add_argument("--calendar", choices=list(DEMO_CALENDARS),
+                      help="the warehouse's calendar: calendar quarters, or a fiscal year starting in that month and "
+                           "named by the year it ends in (default: the calendar of the warehouse it replaces; the "
+                           "calendar year for a new one)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")
@@ -435,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     charter.add_argument("action", choices=["show", "verify", "authenticate"],
                          help="authenticate: sign the records of a ledger written before records were authenticated, "
                               "once, after checking its chain")
-    charter.add_argument("--quarter", help="e.g. 2026-Q3 (verify without it checks every quarter)")
+    charter.add_argument("--quarter", help=QUARTER_HELP + " (verify without it checks every quarter)")
     charter.add_argument("--head", action="append", metavar="HASH",
                          help="a ledger head printed in a board pack (at least 16 hex characters): verify checks the "
                               "ledger still holds that record; repeat for several packs")
@@ -444,11 +505,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     exported = commands.add_parser("export", help="the quarter's board pack: PowerPoint, PDF and Excel (all three "
                                                   "unless some are named)")
-    exported.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
+    exported.add_argument("--quarter", required=True, help=QUARTER_HELP)
     exported.add_argument("--out", required=True, help="folder to write board-pack-QUARTER.pptx/.pdf/.xlsx into")
     for kind, what in (("pptx", "PowerPoint deck"), ("pdf", "PDF"), ("xlsx", "Excel workbook")):
         exported.add_argument("--" + kind, action="store_true", help=f"write the {what}")
     exported.set_defaults(handler=cmd_export)
+
+    fiscal = commands.add_parser(
+        "calendar", help="the warehouse's fiscal calendar: show it, or set it (refused while any quarter is signed)")
+    fiscal.add_argument("action", choices=["show", "set"])
+    fiscal.add_argument("--start-month", type=int, help="month the fiscal year starts in: 1 (the calendar year) to 12")
+    fiscal.add_argument("--named-by", choices=["start", "end"],
+                        help="name a fiscal year by the calendar year it starts or ends in (FY2027 = Feb 2026 – Jan "
+                             "2027 by its end)")
+    fiscal.add_argument("--weeks", choices=["4-4-5", "4-5-4", "5-4-4", "months"],
+                        help="52/53-week years of these weeks per quarter's periods; months: calendar months")
+    fiscal.add_argument("--year-end-weekday", help="with --weeks: the weekday the year ends on, the one nearest the "
+                                                   "end of the month before the start month, e.g. saturday")
+    fiscal.add_argument("--time-zone", help="IANA time zone whose midnights bound the days, e.g. Europe/Berlin")
+    fiscal.add_argument("--format", choices=["text", "json"], default="text")
+    fiscal.set_defaults(handler=cmd_calendar)
 
     accounts = commands.add_parser("users", help="local accounts of the dashboard (kept in .streamlit/secrets.toml)")
     account_actions = accounts.add_subparsers(dest="action", required=True)
@@ -467,7 +543,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from alignment.periods import CALENDAR_YEAR, using_calendar
+
+    if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
+        warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
+    # Quarters given as text are the warehouse's own (its fiscal calendar); the demo's --end-quarter is a calendar
+    # quarter of the company it generates.
+    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export")
+    with using_calendar(warehouse.calendar_of(Path(args.db)) if reads_quarters else CALENDAR_YEAR):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from alignment.periods import Quarter
+    from alignment.signoff import LedgerTampered
 
     for option in ("end_quarter", "quarter"):
         if getattr(args, option, None):
@@ -476,10 +565,6 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as error:
                 _print(f"error: --{option.replace('_', '-')}: {error}", file=sys.stderr)
                 return EXIT_BAD_INPUT
-    if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
-        warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
-    from alignment.signoff import LedgerTampered
-
     try:
         return args.handler(args)
     except LedgerTampered as tampered:
@@ -489,6 +574,6 @@ def main(argv: list[str] | None = None) -> int:
         _print(file=sys.stderr)
         _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except FileNotFoundError as error:
+    except (FileNotFoundError, warehouse.CalendarLocked) as error:
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -13,6 +13,7 @@ from pathlib import Path
 from alignment import keys, warehouse
 from alignment.ingest.adapters import Progress
 from alignment.ingest.load import ImportReport, import_extracts
+from alignment.periods import FiscalCalendar
 
 DEMO_USER = "demo"
 """Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
@@ -137,23 +138,26 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-               progress: Progress | None = None, currencies: tuple[str, ...] = ("USD",)) -> ImportReport:
-    """Generate the demo company and import it into `db_path` (atomically, like any import); `currencies` as in
-    write_extracts (default: dollars only, the company the reference numbers were taken on)."""
+               progress: Progress | None = None, calendar: FiscalCalendar | None = None,
+               currencies: tuple[str, ...] = ("USD",)) -> ImportReport:
+    """Generate the demo company and import it into `db_path` (atomically, like any import), on `calendar` (else
+    the calendar of the warehouse it replaces: the calendar year for a new one); `currencies` as in write_extracts
+    (default: dollars only, the company the reference numbers were taken on)."""
     db_path = Path(db_path or warehouse.default_db())
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
                        progress=_within(progress, 0.0, 0.45), currencies=currencies)
-        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)])
+        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)],
+                              calendar=calendar)
 
 
 def import_as_demo(paths: list[Path], db_path: Path, progress: Progress | None = None,
-                   roots: list[Path] | None = None) -> ImportReport:
+                   roots: list[Path] | None = None, calendar: FiscalCalendar | None = None) -> ImportReport:
     """Import extracts as the demo company: the one import that marks its warehouse as the demo (its accounts then
     open it). Nothing else marks data so: not a user called "demo", not the command line's import."""
     return import_extracts(paths, db_path=db_path, format="salesforce", user=DEMO_USER, progress=progress,
-                           demo_marker=mark, roots=roots)
+                           demo_marker=mark, roots=roots, calendar=calendar)
 
 
 def mark(data_fingerprint: str) -> str:

@@ -362,28 +362,31 @@ def dimension_values(source: Source, dimension: str, definitions: Definitions | 
     return sorted(((str(k), str(v)) for k, v in rows), key=lambda kv: kv[1].lower()) + [(NONE, NONE)]
 
 
-def _periods(request: Request) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
-    """(key, label, start, end) of the time groups: 8 quarters, or the 12 months, ending with the chosen quarter."""
+def _periods(request: Request) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, label, bounds) of the time groups: 8 quarters, or the 12 months (a 52/53-week year's periods) ending
+    with the chosen quarter; bounds are the quarter parameters a metric takes, the group's in place of the quarter's."""
     if request.by == "quarter":
         quarters = [request.quarter.shift(-offset) for offset in range(7, -1, -1)]
-        return [(str(q), str(q), q.start, q.end) for q in quarters]
+        return [(str(q), str(q), _bounds(q, q.first_day, q.end_day)) for q in quarters]
     months = []
-    end = request.quarter.end
-    for offset in range(12, 0, -1):
-        year, month = end.year, end.month - offset
-        while month < 1:
-            year, month = year - 1, month + 12
-        start = dt.datetime(year, month, 1)
-        following = dt.datetime(year + (month == 12), month % 12 + 1, 1)
-        months.append((start.strftime("%Y-%m"), start.strftime("%b %Y"), start, following))
+    for quarter in (request.quarter.shift(-offset) for offset in range(3, -1, -1)):
+        for index, (first, after) in enumerate(quarter.periods()):
+            key, label = quarter.period_label(index)
+            months.append((key, label, _bounds(quarter, first, after)))
     return months
 
 
-def _run(session: _Session, metric: MetricSpec, quarter: Quarter, start: dt.datetime | None = None,
-         end: dt.datetime | None = None) -> float | None:
+def _bounds(quarter: Quarter, first: dt.date, after: dt.date) -> dict[str, Any]:
+    """The quarter parameters for the days [first, after) of `quarter`'s calendar."""
+    calendar = quarter.calendar
+    return {"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
+            "quarter_first_day": first, "quarter_end_day": after}
+
+
+def _run(session: _Session, metric: MetricSpec, quarter: Quarter, bounds: dict[str, Any] | None = None
+         ) -> float | None:
     params = catalog.bind(metric, Filters(quarter=quarter), session.definitions)
-    if start is not None:
-        params["quarter_start"], params["quarter_end"] = start, end
+    params.update({name: value for name, value in (bounds or {}).items() if name in params})
     rows = session.cursor.execute(metric.sql, params).df()
     if rows.empty:
         return None
@@ -412,9 +415,9 @@ def explore(source: Source, request: Request, definitions: Definitions | None = 
         session.constrain("filter", filters)
         groups: list[Group] = []
         if DIMENSIONS[request.by].is_time:
-            for key, label, start, end in _periods(request):
-                groups.append(Group(key=key, label=label, start=start, end=end,
-                                    value=_run(session, metric, request.quarter, start, end)))
+            for key, label, bounds in _periods(request):
+                groups.append(Group(key=key, label=label, start=bounds["quarter_start"], end=bounds["quarter_end"],
+                                    value=_run(session, metric, request.quarter, bounds)))
             total = len(groups)
         else:
             values = dimension_values(source, request.by, definitions)
@@ -458,15 +461,15 @@ def records(source: Source, request: Request, definitions: Definitions | None = 
     # The condition is fixed text from the metric's header (catalog-validated), never from the request.
     sql = "SELECT * FROM (" + record_set.sql + ") AS records WHERE " + (behind.condition or "true")
     filters, _ = _filters_for(metric, request, region, segment)
-    start, end = request.quarter.start, request.quarter.end
+    bounds: dict[str, Any] = {}
     group: dict[str, tuple[str, ...]] = {}
     where = str(request.quarter)
     if request.pick is not None:
         if DIMENSIONS[request.by].is_time:
-            periods = {key: (label, s, e) for key, label, s, e in _periods(request)}
+            periods = {key: (label, b) for key, label, b in _periods(request)}
             if request.pick not in periods:
                 raise ValueError(f"“{_shown(request.pick)}” is not one of the {DIMENSIONS[request.by].plural} shown")
-            where, start, end = periods[request.pick]
+            where, bounds = periods[request.pick]
         else:
             if why_not(metric, request.by):
                 raise NotApplicable(why_not(metric, request.by))
@@ -477,7 +480,7 @@ def records(source: Source, request: Request, definitions: Definitions | None = 
         session.constrain("group", group)
         # Exactly the parameters the record set declares: the picked period's bounds, the metric's anchor, the rest
         # as the catalog binds them.
-        given = {"quarter_start": start, "quarter_end": end, "anchor": behind.anchor}
+        given = {**bounds, "anchor": behind.anchor}
         params = {name: given[name] if name in given else
                   catalog.PARAMETERS[name].value(Filters(quarter=request.quarter), definitions)
                   for name in record_set.parameters}

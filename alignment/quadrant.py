@@ -194,7 +194,7 @@ def _campaign_units(source: Any, filters: catalog.Filters, definitions: catalog.
     """Per-campaign base numbers of the quarter (programs included), the attributed touches, the programs left out."""
     facts = _query(source, sqlfiles.query("campaign_facts"),
                    {name: catalog.PARAMETERS[name].value(filters, definitions)
-                    for name in ("awareness_channels", "quarter_start", "quarter_end")})
+                    for name in ("awareness_channels", "quarter_first_day", "quarter_end_day")})
     costs = catalog.run(source, "campaign_cost", filters, definitions)[["campaign_id", "cost_basis", "cost"]]
     quality = catalog.run(source, "lead_quality_by_campaign", filters, definitions)[
         ["campaign_id", "mqls", "sales_ready_mqls", "lead_quality"]]

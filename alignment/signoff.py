@@ -222,6 +222,14 @@ def _quarter(quarter: Quarter | str) -> str:
     return str(Quarter.parse(quarter) if isinstance(quarter, str) else quarter)
 
 
+def _quarter_or_none(label: str) -> Quarter | None:
+    """The quarter a ledger's label names in the current calendar; None for a label of another calendar."""
+    try:
+        return Quarter.parse(label)
+    except ValueError:
+        return None
+
+
 def checkpoints_path() -> Path:
     """Where each ledger's latest heads are kept beside the server key, out of reach of whoever has only the data
     folder: `ledger-checkpoints.json` next to the secrets file."""
@@ -332,6 +340,10 @@ class Ledger:
         with closing(con):
             return self._read(con, None if quarter is None else _quarter(quarter))
 
+    def signed_quarters(self) -> list[str]:
+        """The quarters any signature was recorded for (even one later reopened): what the calendar is locked by."""
+        return sorted({record.quarter for record in self.records() if record.kind == "sign"})
+
     def saved_charter(self, quarter: Quarter | str) -> Charter | None:
         return _replay(self.records(quarter)).charter
 
@@ -345,7 +357,11 @@ class Ledger:
             saved = self.saved_charter(quarter)
             if saved is not None:
                 return saved
-            earlier = sorted({r.quarter for r in self.records() if r.kind == "charter" and r.quarter < quarter})
+            # Only the current calendar's quarters are earlier or later: a draft saved under another calendar (which
+            # could change while nothing was signed) names days this one cuts differently, and is not carried.
+            this = Quarter.parse(quarter)
+            earlier = sorted(q for q in map(_quarter_or_none, {r.quarter for r in self.records()
+                                                               if r.kind == "charter"}) if q is not None and q < this)
         except LedgerDamaged:
             return carry_forward(None, quarter)
         return carry_forward(self.saved_charter(earlier[-1]) if earlier else None, quarter)

@@ -172,21 +172,25 @@ def macro_statement(name: str, arguments: tuple[str, ...], body: str, *, table: 
     return head + "(" + ", ".join(arguments) + ")" + (" AS TABLE\n" if table else " AS\n") + body
 
 
-QUARTER_BOUNDS = ("quarter_start", "quarter_end")
+QUARTER_BOUNDS = ("quarter_start", "quarter_end", "quarter_first_day", "quarter_end_day")
+"""The parameters that differ from one quarter of a trend to the next; each is bound as a list under its name + "s"
+for the LATERAL strategy, and as name_i for the union."""
 
 
 def trend_lateral(macro: str, parameters: tuple[str, ...]) -> str:
-    """(quarter_index, value) rows of a metric's table macro for every quarter of the bound lists $quarter_starts and
-    $quarter_ends, in one query joining the quarters LATERALly; its other parameters are bound under their names."""
+    """(quarter_index, value) rows of a metric's table macro for every quarter of the bound lists ($quarter_starts,
+    $quarter_ends, $quarter_first_days, $quarter_end_days), in one query joining the quarters LATERALly; its other
+    parameters are bound under their names."""
     arguments = ", ".join("q." + p if p in QUARTER_BOUNDS else "$" + p for p in parameters)
-    return ("WITH quarters AS (SELECT unnest(range(len($quarter_starts))) AS quarter_index, "
-            "unnest($quarter_starts) AS quarter_start, unnest($quarter_ends) AS quarter_end) "
+    columns = ", ".join("unnest($" + bound + "s) AS " + bound for bound in QUARTER_BOUNDS)
+    return ("WITH quarters AS (SELECT unnest(range(len($quarter_starts))) AS quarter_index, " + columns + ") "
             "SELECT q.quarter_index, m.value FROM quarters q, LATERAL " + quote(macro) + "(" + arguments + ") m")
 
 
 def trend_union(macro: str, parameters: tuple[str, ...], quarters: int) -> str:
     """The same rows from one expansion of the macro per quarter, UNION ALL BY NAME (for a metric DuckDB cannot
-    decorrelate); quarter i's bounds are bound as $quarter_start_i and $quarter_end_i."""
+    decorrelate); quarter i's bounds are bound as $quarter_start_i, $quarter_end_i, $quarter_first_day_i and
+    $quarter_end_day_i (those its macro takes)."""
     expansions = []
     for index in range(quarters):
         arguments = ", ".join("$" + p + ("_" + str(index) if p in QUARTER_BOUNDS else "") for p in parameters)

@@ -6,16 +6,19 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
 from alignment import sqlfiles
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change. 6: the
-person↔deal links stored (person_deals), a campaign's role stored only when the CRM gives one, touches without it. 7:
-currencies: the corporate currency (_currency), the rates (currency_rates), each deal's amount in corporate money."""
+person↔deal links stored (person_deals), a campaign's role stored only when the CRM gives one, touches without it.
+7: the fiscal calendar stored (_calendar), close dates' first instants taken in its time zone. 8: currencies: the
+corporate currency (_currency), the rates (currency_rates), each deal's amount in corporate money."""
 DB_ENV = "ALIGNMENT_DB"
 
 
@@ -26,7 +29,7 @@ def default_db() -> Path:
 META_TABLES = ("import_record_table", "checkpoint_table", "import_files_table")
 # The corporate currency (_currency) is written apart: alignment.currency.record, before the derived tables.
 """What an import writes beside the canonical and derived tables (sql/queries): who imported what, when, and the
-ledger heads carried from one import to the next."""
+ledger heads carried from one import to the next (and the fiscal calendar: record_calendar)."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,9 @@ def create_meta(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, imported_by: str, source_format: str,
                data_fingerprint: str, files: list[dict], warnings: list[str], demo_mark: str | None = None,
-               checkpoints: list[tuple] = ()) -> None:
+               checkpoints: list[tuple] = (), calendar: FiscalCalendar = CALENDAR_YEAR) -> None:
     create_meta(con)
+    record_calendar(con, calendar)
     latest = con.execute(sqlfiles.query("latest_record_at")).fetchall()[0][0]
     con.execute(sqlfiles.query("record_import"), {
         "at": imported_at, "by": imported_by, "format": source_format, "fingerprint": data_fingerprint,
@@ -133,6 +137,35 @@ def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
         files=[{"file": f[0], "rows": f[1], "fingerprint": f[2], "read_as": f[3], "assumptions": list(f[4] or [])}
                for f in files],
     )
+
+
+def record_calendar(con: duckdb.DuckDBPyConnection, calendar: FiscalCalendar) -> None:
+    """Make `calendar` the warehouse's (its derived tables must be rebuilt after: close dates' midnights depend on
+    its time zone)."""
+    con.execute(sqlfiles.query("record_calendar"), calendar.model_dump())
+
+
+def calendar(con: duckdb.DuckDBPyConnection | Reader) -> FiscalCalendar:
+    """The warehouse's fiscal calendar (the calendar year in UTC for a warehouse that never had one set)."""
+    cursor = con.cursor()
+    if not _has_table(cursor, "_calendar"):
+        return CALENDAR_YEAR
+    rows = cursor.execute(sqlfiles.query("calendar")).fetchall()
+    if not rows:
+        return CALENDAR_YEAR
+    fields = dict(zip(("start_month", "year_named_by", "weeks", "year_end_weekday", "time_zone"), rows[0]))
+    return FiscalCalendar(**{k: v for k, v in fields.items() if v is not None})
+
+
+def calendar_of(db_path: Path) -> FiscalCalendar:
+    """The calendar of the warehouse file at `db_path` (the calendar year when there is none yet)."""
+    if identity(Path(db_path)) is None:
+        return CALENDAR_YEAR
+    reader = Reader(Path(db_path))
+    try:
+        return calendar(reader)
+    finally:
+        reader.close()
 
 
 def checkpoints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -178,9 +211,6 @@ def upgrade(db_path: Path) -> bool:
     The canonical tables are kept as they are; the derived tables are rebuilt from them in a copy of the file,
     which is then swapped in like an import, so readers see the old or the new file whole.
     """
-    import shutil
-    import uuid
-
     db_path = Path(db_path)
     reader = Reader(db_path)
     try:
@@ -189,19 +219,33 @@ def upgrade(db_path: Path) -> bool:
             return False
     finally:
         reader.close()
-    building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.upgrading")
+
+    def bring_up_to_date(con: duckdb.DuckDBPyConnection) -> None:
+        # Earlier formats kept some derived tables as views of the same names.
+        for (view,) in con.execute(sqlfiles.query("user_views")).fetchall():
+            con.execute(sqlfiles.drop_view(view))
+        _add_missing_tables(con)
+        if version < 6:
+            _forget_derived_campaign_roles(con)
+
+    _rebuild(db_path, bring_up_to_date, ".upgrading")
+    return True
+
+
+def _rebuild(db_path: Path, change: Callable[[duckdb.DuckDBPyConnection], None], suffix: str) -> None:
+    """Apply `change` to a copy of the warehouse, rebuild its derived tables, and swap the copy in atomically, so
+    readers see the old or the new file whole."""
+    import shutil
+    import uuid
+
+    building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{suffix}")
     try:
         shutil.copyfile(db_path, building)
         con = duckdb.connect(str(building))
         try:
             con.execute("SET enable_progress_bar = false")
             con.execute("SET TimeZone = 'UTC'")
-            # Earlier formats kept some derived tables as views of the same names.
-            for (view,) in con.execute(sqlfiles.query("user_views")).fetchall():
-                con.execute(sqlfiles.drop_view(view))
-            _add_missing_tables(con)
-            if version < 6:
-                _forget_derived_campaign_roles(con)
+            change(con)
             create_views(con)
             con.execute("CHECKPOINT")
         finally:
@@ -209,7 +253,57 @@ def upgrade(db_path: Path) -> bool:
         os.replace(building, db_path)
     finally:
         building.unlink(missing_ok=True)
-    return True
+
+
+class CalendarLocked(ValueError):
+    """The calendar cannot change: quarters cut by the current one are signed."""
+
+
+def set_calendar(db_path: Path, new: FiscalCalendar, *, user=None) -> FiscalCalendar:
+    """Make `new` the warehouse's fiscal calendar and rebuild what depends on it; the previous calendar is returned.
+
+    `user` is a dashboard account, which must be allowed to import (the calendar cuts every number as the data does;
+    a demo account only on the demo company), or None for the command line on the server itself. Refused
+    (CalendarLocked) while the sign-off ledger beside the warehouse holds any signature: charters and signatures
+    name quarters of the current calendar, and the same label on another calendar would be other days."""
+    from alignment import users
+    from alignment.ingest.load import BUILDING_SUFFIX, import_lock
+
+    db_path = Path(db_path)
+    if user is not None:
+        users.require(user, "import")
+        from alignment import demo
+
+        if user.is_demo and not demo.holds_demo(db_path):
+            raise users.NotAllowed("demo accounts work only on the demo company; sign in with your own account")
+    upgrade(db_path)
+    with import_lock(db_path):  # an import swapping its file in meanwhile would lose the change, or be lost
+        old = check_calendar_change(db_path, new)
+        if new != old:
+            # Named as an import's file: killed half-way, the next import (holding the same lock) removes it.
+            _rebuild(db_path, lambda con: record_calendar(con, new), BUILDING_SUFFIX)
+    return old
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def check_calendar_change(db_path: Path, new: FiscalCalendar) -> FiscalCalendar:
+    """The warehouse's calendar now; CalendarLocked when `new` differs from it and any quarter is signed."""
+    from alignment import signoff
+
+    old = calendar_of(db_path)
+    if new == old:
+        return old
+    signed = signoff.Ledger.beside(db_path).signed_quarters()
+    if signed:
+        raise CalendarLocked(
+            f"the fiscal calendar cannot change while quarters are signed ({', '.join(signed)}): their charters "
+            f"and signatures were made on the current calendar ({_lower_first(old.describe()[:-1])}), and the same "
+            "quarter on another calendar would hold other days; keep the calendar, or start a new warehouse "
+            "and ledger for the new one")
+    return old
 
 
 def _add_missing_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -259,6 +353,8 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         currency.record(con, currency.CurrencySettings())
     for statement in macros.scalar_statements(temporary=True):
         con.execute(statement)
+    if not _has_table(con.cursor(), "_calendar"):
+        record_calendar(con, CALENDAR_YEAR)  # a file from before calendars: the calendar year, as its quarters were
     for derived in sqlfiles.in_dependency_order(sqlfiles.folder(DERIVED_DIR, "derived")):
         con.execute(sqlfiles.create_table(derived))
     con.execute(sqlfiles.query("record_format"), {"version": FORMAT_VERSION})

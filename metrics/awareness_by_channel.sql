@@ -10,7 +10,7 @@
 -- grain: one row per awareness channel with cost or awareness numbers in the quarter (awareness numbers carry a
 --   region but no segment; cost has no region)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, region, awareness_channels
 -- needs:
 -- uses:
 -- measures:
@@ -25,7 +25,7 @@
 --   cost_per_thousand_impressions: cost / impressions × 1,000 (empty without impressions)
 WITH costs AS (
   SELECT lower(trim(channel)) AS channel, count(*) AS campaigns, sum(cost) AS cost
-  FROM campaign_costs($quarter_start, $quarter_end)
+  FROM campaign_costs($quarter_first_day, $quarter_end_day)
   WHERE campaign_role(funnel_role, channel, $awareness_channels) = 'awareness' AND cost > 0
   GROUP BY ALL
 ),
@@ -35,7 +35,7 @@ reported AS (
          sum(value) FILTER (WHERE replace(lower(trim(metric)), ' ', '_') = 'reach') AS reach,
          sum(value) FILTER (WHERE replace(lower(trim(metric)), ' ', '_') = 'site_visits') AS site_visits
   FROM awareness_metrics
-  WHERE period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+  WHERE period_start >= $quarter_first_day AND period_start < $quarter_end_day
     AND ($region IS NULL OR region = $region) AND campaign_role(NULL, channel, $awareness_channels) = 'awareness'
   GROUP BY ALL
 ),

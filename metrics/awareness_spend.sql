@@ -9,7 +9,7 @@
 -- pairs_with: pipeline
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- needs: spend
 -- uses:
 -- measures: campaign_spend, campaigns
@@ -18,7 +18,7 @@
 --   value: cost of awareness-role campaigns falling in the quarter
 --   cost_from_budget: the part of it taken from budgeted cost because no actual cost was recorded (flagged)
 WITH awareness_costs AS (
-  SELECT * FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT * FROM campaign_costs($quarter_first_day, $quarter_end_day)
   WHERE campaign_role(funnel_role, channel, $awareness_channels) = 'awareness'
 ),
 final AS (

@@ -9,7 +9,8 @@
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply; every
 --   model credits the same total to campaigns, so the model of record does not change it)
 -- kind: headline
--- parameters: quarter_start, quarter_end, by_account, primary_credit, lookback_hours
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, by_account, primary_credit,
+--   lookback_hours
 -- needs: opportunities, amounts, touches, spend
 -- uses: marketing_spend
 -- measures: campaign_spend, campaigns, opportunity_facts
@@ -25,7 +26,7 @@ WITH credited AS (
   WHERE is_won AND closed_at >= $quarter_start AND closed_at < $quarter_end
 ),
 spend AS (
-  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_first_day, $quarter_end_day)
 ),
 final AS (
   SELECT CAST(attributed_bookings AS DOUBLE) / nullif(marketing_spend, 0) AS value, attributed_bookings,

@@ -9,7 +9,7 @@
 -- pairs_with: pipeline
 -- grain: one row per campaign with cost falling in the quarter
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- needs:
 -- uses:
 -- measures:
@@ -24,7 +24,7 @@
 WITH costs AS (
   SELECT campaign_id, name AS campaign_name, channel,
          campaign_role(funnel_role, channel, $awareness_channels) AS funnel_role, cost_basis, cost
-  FROM campaign_costs($quarter_start, $quarter_end)
+  FROM campaign_costs($quarter_first_day, $quarter_end_day)
 ),
 final AS (
   SELECT * FROM costs WHERE cost > 0 ORDER BY cost DESC, campaign_id

@@ -10,7 +10,7 @@
 -- grain: one row per campaign whose dates overlap the quarter (campaigns without dates cannot be placed on a
 --   timeline and are left out; campaign dates have no region or segment)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- needs:
 -- uses:
 -- measures:
@@ -40,7 +40,7 @@ WITH dated AS (
 ),
 in_quarter AS (
   SELECT * FROM dated
-  WHERE first_day < CAST($quarter_end AS DATE) AND last_day >= CAST($quarter_start AS DATE)
+  WHERE first_day < $quarter_end_day AND last_day >= $quarter_first_day
 ),
 parents AS (
   SELECT DISTINCT parent_campaign_id AS campaign_id FROM campaigns WHERE parent_campaign_id IS NOT NULL
@@ -59,7 +59,7 @@ final AS (
   LEFT JOIN users o ON o.user_id = q.owner_id
   LEFT JOIN users s ON s.user_id = q.sales_sponsor_id
   LEFT JOIN parents p ON p.campaign_id = q.campaign_id
-  LEFT JOIN campaign_costs($quarter_start, $quarter_end) k ON k.campaign_id = q.campaign_id
+  LEFT JOIN campaign_costs($quarter_first_day, $quarter_end_day) k ON k.campaign_id = q.campaign_id
   ORDER BY funnel_role, q.first_day, q.name, q.campaign_id
 )
 SELECT * FROM final

@@ -12,9 +12,9 @@
 --   bookings; a program (the parent of other campaigns) with no cost and no members of its own is left out, its
 --   campaigns are listed; company-wide (cost has no region or segment, so those filters do not apply)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
---   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
---   attribution_models, markov_channels, markov_effects
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, awareness_channels, backfill,
+--   interest_window_days, interest_touches, sales_ready_personas, bought_lead_price, by_account, primary_credit,
+--   lookback_hours, half_life_days, attribution_models, markov_channels, markov_effects
 -- needs:
 -- uses: lead_quality_by_campaign
 -- measures:
@@ -48,7 +48,7 @@
 --   runs_in_quarter: it runs on a day of the quarter or has cost in it (else it is listed for the credit it earns
 --     from the quarter's deals through earlier touches)
 WITH costs AS (
-  SELECT campaign_id, cost_basis, cost FROM campaign_costs($quarter_start, $quarter_end)
+  SELECT campaign_id, cost_basis, cost FROM campaign_costs($quarter_first_day, $quarter_end_day)
 ),
 memberships AS (
   SELECT campaign_id, count(*) AS all_members,
@@ -96,8 +96,8 @@ joined AS (
          coalesce(i.influenced_deals, 0) AS influenced_deals, coalesce(i.influenced_pipeline, 0) AS influenced_pipeline,
          coalesce(pc.attributed_pipeline, 0) AS attributed_pipeline,
          coalesce(bc.attributed_bookings, 0) AS attributed_bookings,
-         coalesce(coalesce(c.start_date, c.end_date) < CAST($quarter_end AS DATE)
-                  AND coalesce(c.end_date, c.start_date) >= CAST($quarter_start AS DATE), false) AS is_active,
+         coalesce(coalesce(c.start_date, c.end_date) < $quarter_end_day
+                  AND coalesce(c.end_date, c.start_date) >= $quarter_first_day, false) AS is_active,
          p.campaign_id IS NOT NULL AND coalesce(k.cost, 0) = 0 AND coalesce(ms.all_members, 0) = 0 AS is_empty_program
   FROM campaigns c
   LEFT JOIN costs k ON k.campaign_id = c.campaign_id

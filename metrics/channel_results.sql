@@ -11,9 +11,9 @@
 --   deals with no eligible touch, so the credited amounts add up to the quarter's pipeline and bookings;
 --   company-wide (cost has no region or segment, so those filters do not apply)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, awareness_channels, backfill, interest_window_days, interest_touches,
---   sales_ready_personas, bought_lead_price, by_account, primary_credit, lookback_hours, half_life_days,
---   attribution_models, markov_channels, markov_effects
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, awareness_channels, backfill,
+--   interest_window_days, interest_touches, sales_ready_personas, bought_lead_price, by_account, primary_credit,
+--   lookback_hours, half_life_days, attribution_models, markov_channels, markov_effects
 -- needs:
 -- uses: lead_quality_by_channel
 -- measures:
@@ -33,7 +33,7 @@
 --   bookings_roi: attributed_bookings / cost
 WITH costs AS (
   SELECT channel, count(*) FILTER (WHERE cost > 0) AS campaigns, coalesce(sum(cost), 0) AS cost
-  FROM campaign_costs($quarter_start, $quarter_end) GROUP BY channel
+  FROM campaign_costs($quarter_first_day, $quarter_end_day) GROUP BY channel
 ),
 quality AS (
   -- the quarter's MQLs a campaign of the channel touched at or before their mql_at, company-wide

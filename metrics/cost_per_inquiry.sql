@@ -8,7 +8,7 @@
 -- pairs_with: cac
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day
 -- needs: people, spend
 -- uses: marketing_spend, inquiries
 -- measures: campaign_spend, campaigns, person_stage_dates
@@ -18,7 +18,7 @@
 --   marketing_spend: cost of every campaign falling in the quarter
 --   people: inquiries of the quarter, in every region and segment
 WITH spend AS (
-  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_first_day, $quarter_end_day)
 ),
 reached AS (
   SELECT value AS people FROM metric_inquiries($quarter_start, $quarter_end, NULL, NULL)

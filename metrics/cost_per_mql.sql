@@ -8,7 +8,7 @@
 -- pairs_with: cac
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end, backfill
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, backfill
 -- needs: people, mql_dates, spend
 -- uses: marketing_spend, mqls
 -- measures: campaign_spend, campaigns, person_stage_dates
@@ -19,7 +19,7 @@
 --   people: mqls of the quarter, in every region and segment (people whose mql date, back-filled under
 --     the back-fill policy, is in it)
 WITH spend AS (
-  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_first_day, $quarter_end_day)
 ),
 reached AS (
   SELECT value AS people FROM metric_mqls($quarter_start, $quarter_end, NULL, NULL, $backfill)

@@ -8,7 +8,7 @@
 -- pairs_with: cac
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day
 -- needs: opportunities, spend
 -- uses: marketing_spend, opportunities_created
 -- measures: campaign_spend, campaigns, opportunity_facts
@@ -18,7 +18,7 @@
 --   marketing_spend: cost of every campaign falling in the quarter
 --   deals: opportunities created in the quarter, in every region and segment
 WITH spend AS (
-  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_first_day, $quarter_end_day)
 ),
 created AS (
   SELECT value AS deals FROM metric_opportunities_created($quarter_start, $quarter_end, NULL, NULL)

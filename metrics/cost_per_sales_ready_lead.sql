@@ -9,7 +9,8 @@
 -- pairs_with: sals
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end, backfill, interest_window_days, interest_touches, sales_ready_personas
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, backfill, interest_window_days,
+--   interest_touches, sales_ready_personas
 -- needs: people, mql_dates, target_accounts, personas, touches, spend
 -- uses: marketing_spend, sales_ready_mqls
 -- measures: campaign_spend, campaigns, person_stage_dates
@@ -20,7 +21,7 @@
 --   sales_ready_mqls: MQLs of the quarter at a target account, with a decision persona and enough interest, in every
 --     region and segment
 WITH spend AS (
-  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_start, $quarter_end)
+  SELECT value AS marketing_spend FROM metric_marketing_spend($quarter_first_day, $quarter_end_day)
 ),
 ready AS (
   SELECT value AS sales_ready_mqls

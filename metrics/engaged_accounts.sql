@@ -9,7 +9,7 @@
 -- pairs_with: pipeline
 -- grain: one row per account with a responded touch in the quarter, the 100 most engaged
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, segment
+-- parameters: quarter_start, quarter_end, region, segment, time_zone
 -- needs:
 -- uses:
 -- measures:
@@ -31,7 +31,8 @@ final AS (
   SELECT q.account_id, any_value(a.account_name) AS account_name,
          coalesce(any_value(a.is_target_account), false) AS is_target_account,
          count(*) AS responded_touches, count(DISTINCT q.person_id) AS people_engaged,
-         max(q.touch_at) AS last_touch_at, days_between(max(q.touch_at), $quarter_end) AS days_since_last_touch
+         max(q.touch_at) AS last_touch_at,
+         days_between(max(q.touch_at), $quarter_end, $time_zone) AS days_since_last_touch
   FROM quarter_touches q LEFT JOIN accounts a ON a.account_id = q.account_id
   WHERE in_scope(a.region, a.segment, $region, $segment)
   GROUP BY q.account_id

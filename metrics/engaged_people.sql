@@ -9,7 +9,7 @@
 -- pairs_with: pipeline
 -- grain: one row per person with a responded touch in the quarter, the 100 most engaged
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, segment
+-- parameters: quarter_start, quarter_end, region, segment, time_zone
 -- needs:
 -- uses:
 -- measures:
@@ -33,7 +33,7 @@ final AS (
          any_value(p.account_id) AS account_id, any_value(a.account_name) AS account_name,
          any_value(p.owner_id) AS owner_id, any_value(coalesce(u.name, p.owner_id)) AS owner_name,
          count(*) AS responded_touches, max(q.touch_at) AS last_touch_at,
-         days_between(max(q.touch_at), $quarter_end) AS days_since_last_touch
+         days_between(max(q.touch_at), $quarter_end, $time_zone) AS days_since_last_touch
   FROM quarter_touches q JOIN people p ON p.person_id = q.person_id
   LEFT JOIN accounts a ON a.account_id = p.account_id
   LEFT JOIN users u ON u.user_id = p.owner_id

@@ -9,7 +9,8 @@
 -- pairs_with:
 -- grain: one row per stage (and split value, when split) for a quarter with at least one inquiry
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
+-- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories,
+--   time_zone
 -- needs:
 -- uses:
 -- measures:
@@ -40,8 +41,8 @@ stage_dates AS (
 ),
 stage_counts AS (
   SELECT split_value, stage_order, stage, count(reached_at) AS people,
-         median(days_between(previous_at, reached_at)) FILTER (WHERE reached_at IS NOT NULL AND previous_at IS NOT NULL)
-           AS velocity_days
+         median(days_between(previous_at, reached_at, $time_zone))
+           FILTER (WHERE reached_at IS NOT NULL AND previous_at IS NOT NULL) AS velocity_days
   FROM stage_dates GROUP BY split_value, stage_order, stage
 ),
 cohort_deals AS (

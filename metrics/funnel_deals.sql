@@ -11,7 +11,8 @@
 -- grain: one row per view (cohort, period), deal stage (and split value, when split) for a quarter with at least one
 --   deal counted in that view; from the stage history when any was loaded, else from each deal's current stage
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
+-- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories,
+--   time_zone
 -- needs: opportunities
 -- uses:
 -- measures:
@@ -126,14 +127,14 @@ steps AS (
 counted AS (
   SELECT 'cohort' AS view, split_value, stage_order, stage, outcome,
          count(*) FILTER (WHERE has_reached) AS deals,
-         median(days_between(previous_at, reached_at)) FILTER (WHERE has_reached) AS velocity_days,
+         median(days_between(previous_at, reached_at, $time_zone)) FILTER (WHERE has_reached) AS velocity_days,
          coalesce(sum(amount) FILTER (WHERE has_reached), 0) AS value
   FROM steps WHERE created_at >= $quarter_start AND created_at < $quarter_end
   GROUP BY ALL
   UNION ALL
   SELECT 'period', split_value, stage_order, stage, outcome,
          count(*) FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end),
-         median(days_between(previous_at, reached_at))
+         median(days_between(previous_at, reached_at, $time_zone))
            FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end),
          coalesce(sum(amount) FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end), 0)
   FROM steps

@@ -12,7 +12,8 @@
 --   when no people were loaded, the stage counts per period stand in for them (a row counts in the quarter its
 --   period starts in)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, region, segment, backfill, split, source_names, source_categories
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, region, segment, backfill, split,
+--   source_names, source_categories, time_zone
 -- needs:
 -- uses:
 -- measures:
@@ -44,7 +45,7 @@ stage_dates AS (
 people_counts AS (
   SELECT split_value, stage_order, stage,
          count(*) FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end) AS people,
-         median(days_between(previous_at, reached_at))
+         median(days_between(previous_at, reached_at, $time_zone))
            FILTER (WHERE reached_at >= $quarter_start AND reached_at < $quarter_end AND previous_at IS NOT NULL)
            AS velocity_days
   FROM stage_dates GROUP BY split_value, stage_order, stage
@@ -54,7 +55,7 @@ counted AS (
   SELECT split_value($split, lead_source, NULL, segment, region, $source_names, $source_categories) AS split_value,
          stage, CAST(sum(count) AS BIGINT) AS people
   FROM stage_counts
-  WHERE period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+  WHERE period_start >= $quarter_first_day AND period_start < $quarter_end_day
     AND in_scope(region, segment, $region, $segment) AND NOT EXISTS (SELECT 1 FROM people)
   GROUP BY ALL
 ),

@@ -9,7 +9,7 @@
 -- pairs_with: bookings
 -- grain: one row for the quarter (campaign cost has no region or segment, so those filters do not apply)
 -- kind: headline
--- parameters: quarter_start, quarter_end
+-- parameters: quarter_first_day, quarter_end_day
 -- needs: spend
 -- uses:
 -- measures: campaign_spend, campaigns
@@ -20,6 +20,6 @@
 WITH final AS (
   SELECT coalesce(sum(cost), 0) AS value,
          coalesce(sum(cost) FILTER (WHERE cost_basis = 'budgeted cost'), 0) AS cost_from_budget
-  FROM campaign_costs($quarter_start, $quarter_end)
+  FROM campaign_costs($quarter_first_day, $quarter_end_day)
 )
 SELECT * FROM final

@@ -9,7 +9,7 @@
 -- pairs_with: pipeline
 -- grain: one row for the quarter (awareness numbers carry a region but no segment)
 -- kind: headline
--- parameters: quarter_start, quarter_end, region
+-- parameters: quarter_first_day, quarter_end_day, region
 -- needs: reach
 -- uses:
 -- measures: awareness_metrics
@@ -19,7 +19,7 @@
 WITH reported AS (
   SELECT value FROM awareness_metrics
   WHERE replace(lower(trim(metric)), ' ', '_') = 'reach'
-    AND period_start >= CAST($quarter_start AS DATE) AND period_start < CAST($quarter_end AS DATE)
+    AND period_start >= $quarter_first_day AND period_start < $quarter_end_day
     AND ($region IS NULL OR region = $region)
 ),
 final AS (

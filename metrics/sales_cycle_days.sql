@@ -9,7 +9,7 @@
 -- pairs_with:
 -- grain: one row for the quarter
 -- kind: headline
--- parameters: quarter_start, quarter_end, region, segment
+-- parameters: quarter_start, quarter_end, region, segment, time_zone
 -- needs: opportunities
 -- uses:
 -- measures: opportunity_facts
@@ -24,6 +24,6 @@ WITH won AS (
     AND in_scope(region, segment, $region, $segment)
 ),
 final AS (
-  SELECT median(days_between(created_at, closed_at)) AS value, count(*) AS won_deals FROM won
+  SELECT median(days_between(created_at, closed_at, $time_zone)) AS value, count(*) AS won_deals FROM won
 )
 SELECT * FROM final

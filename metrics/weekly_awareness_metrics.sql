@@ -10,7 +10,7 @@
 -- grain: one row per week (starting Monday), channel and metric reported, every week before the quarter's end,
 --   none when nothing was reported for the quarter itself; all regions together (the estimate is company-wide)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end
+-- parameters: quarter_first_day, quarter_end_day
 -- needs:
 -- uses:
 -- measures:
@@ -24,12 +24,12 @@ WITH reported AS (
   SELECT CAST(date_trunc('week', period_start) AS DATE) AS week_start, lower(trim(channel)) AS channel,
          replace(lower(trim(metric)), ' ', '_') AS metric, value
   FROM awareness_metrics
-  WHERE period_start < CAST($quarter_end AS DATE)
+  WHERE period_start < $quarter_end_day
 ),
 final AS (
   SELECT week_start, channel, metric, sum(value) AS value FROM reported
-  WHERE EXISTS (SELECT 1 FROM awareness_metrics WHERE period_start >= CAST($quarter_start AS DATE)
-                                                  AND period_start < CAST($quarter_end AS DATE))
+  WHERE EXISTS (SELECT 1 FROM awareness_metrics WHERE period_start >= $quarter_first_day
+                                                  AND period_start < $quarter_end_day)
   GROUP BY ALL ORDER BY week_start, channel, metric
 )
 SELECT * FROM final

@@ -11,7 +11,7 @@
 --   quarter's end, none when no cost falls in the quarter itself (campaign cost has no region or segment, so those
 --   filters do not apply)
 -- kind: breakdown
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- needs:
 -- uses:
 -- measures:
@@ -70,8 +70,8 @@ final AS (
   SELECT CAST(date_trunc('week', day) AS DATE) AS week_start, funnel_role, channel, sum(cost) AS spend,
          coalesce(sum(cost) FILTER (WHERE cost_basis = 'budgeted cost'), 0) AS cost_from_budget
   FROM daily
-  WHERE day < CAST($quarter_end AS DATE)
-    AND EXISTS (SELECT 1 FROM daily WHERE day >= CAST($quarter_start AS DATE) AND day < CAST($quarter_end AS DATE))
+  WHERE day < $quarter_end_day
+    AND EXISTS (SELECT 1 FROM daily WHERE day >= $quarter_first_day AND day < $quarter_end_day)
   GROUP BY ALL ORDER BY week_start, funnel_role, channel
 )
 SELECT * FROM final

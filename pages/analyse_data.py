@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment import currency, history
+from alignment import currency, history, periods
 from alignment.presentation import formats as fmt
 from ui import context, import_report, imports, layout
 from ui.footer import source_name
@@ -34,6 +34,36 @@ with loaded_tab:
         noun = "warning" if len(info.warnings) == 1 else "warnings"
         with st.expander(f"{fmt.count(len(info.warnings))} {noun} from that import", icon=":material/warning:"):
             st.text("\n".join("• " + warning for warning in info.warnings))
+    st.subheader("Fiscal calendar", anchor=False)
+    calendar = snapshot.calendar
+    st.write(calendar.describe() + " Every quarter in the product is one of its quarters.")
+    if "data_calendar_outcome" in st.session_state:
+        st.success(st.session_state.pop("data_calendar_outcome"), icon=":material/event_available:")
+    if imports.may_import():
+        with st.form("data_calendar", border=True, enter_to_submit=False):
+            months = list(periods.MONTHS)
+            start = st.selectbox("Fiscal year starts in", months, index=calendar.start_month - 1)
+            named_by = st.radio("A fiscal year is named by the calendar year it", ["end", "start"],
+                                index=0 if calendar.year_named_by == "end" else 1, horizontal=True,
+                                format_func=lambda v: "ends in (FY2027 = Feb 2026 – Jan 2027)" if v == "end"
+                                else "starts in")
+            weeks = st.selectbox("Quarters", ["months", "4-4-5", "4-5-4", "5-4-4"],
+                                 index=["months", "4-4-5", "4-5-4", "5-4-4"].index(calendar.weeks or "months"),
+                                 format_func=lambda v: "Calendar months" if v == "months" else f"{v} weeks")
+            weekday = st.selectbox("A 52/53-week year ends on the", [w.capitalize() for w in periods.WEEKDAYS],
+                                   index=periods.WEEKDAYS.index(calendar.year_end_weekday or "saturday"),
+                                   help="The one nearest the last day of the month before the start month.")
+            zone = st.text_input("Time zone", value=calendar.time_zone, help="An IANA name, e.g. Europe/Berlin.")
+            if st.form_submit_button("Set the calendar", type="primary"):
+                problem = imports.set_calendar(snapshot.path, {
+                    "start_month": months.index(start) + 1, "year_named_by": named_by,
+                    "weeks": None if weeks == "months" else weeks,
+                    "year_end_weekday": None if weeks == "months" else weekday.lower(), "time_zone": zone})
+                if problem:
+                    st.error(f"Not changed: {literal(problem)}", icon=":material/block:")
+                else:
+                    st.session_state["data_calendar_outcome"] = "The calendar is set; every quarter follows it."
+                    st.rerun()
 
 with import_tab:
     st.write("Load CRM extracts as you export them (CSV, XLSX or Parquet). Everything is checked before anything "

@@ -44,7 +44,8 @@ charter_tab, signoff_tab, history_tab = st.tabs(["Charter", "Sign-off", "History
 
 with charter_tab:
     st.subheader("Metrics and targets", anchor=False)
-    st.caption(f"The whole company's {quarter} numbers under this charter: what a signature covers.")
+    st.caption(f"The whole company's {quarter} numbers under this charter: what a signature covers.",
+               help=charter_view.calendar_note(view.quarter))
     st.dataframe(charter_view.signed_values_table(content, numbers.missing_inputs()), hide_index=True, key="charter_values")
     scoped = charter_view.targets_table(charter)
     if (scoped["For"] != "Whole company").any():
@@ -53,6 +54,7 @@ with charter_tab:
     st.subheader("Definitions", anchor=False)
     st.table(charter_view.definitions_table(charter, snapshot.currency), hide_index=True, border="horizontal")
     st.caption("Channels not listed as awareness count as demand generation.")
+    st.caption(charter_view.calendar_note(view.quarter))
     if status.locked:
         st.info("Signed by both: the charter is locked. The CMO or the VP of Sales reopens it to change it.",
                 icon=":material/lock:")

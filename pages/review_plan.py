@@ -57,7 +57,7 @@ if facts["without_sponsor"]:
                "⚠): " + "; ".join(literal(name) for name in missing["campaign_name"]) + ".",
                icon=":material/person_alert:")
 
-figures.plotly_chart(charts.plan_gantt, shown, period=(Quarter.parse(first).start, Quarter.parse(last).end),
+figures.plotly_chart(charts.plan_gantt, shown, period=(Quarter.parse(first).first_day, Quarter.parse(last).end_day),
                      key="plan_gantt")
 
 st.subheader("The plan in full", anchor=False)

@@ -1,5 +1,6 @@
-"""House rules held by tests: the core never imports Streamlit, pages never import DuckDB, every definition option and
-every command-line command and option is in the README, every metric file writes every header field."""
+"""House rules held by tests: the core never imports Streamlit, pages never import DuckDB, SQL text is written only in
+the allow-listed modules, every definition option and every command-line command and option is in the README, every
+metric file writes every header field."""
 
 from __future__ import annotations
 
@@ -93,3 +94,39 @@ def test_every_command_and_its_options_are_in_the_readme(words):
 def test_every_metric_file_writes_every_header_field(path):
     written = re.findall(r"^-- (\w+):", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert written == list(catalog.HEADER_FIELDS), f"{path.name}: write every header field, in this order"
+
+
+SQL_TEXT = re.compile(r"\b(SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET|CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|"
+                      r"DROP (TABLE|VIEW)|ALTER TABLE|ATTACH|UNION ALL|LEFT JOIN|GROUP BY|ORDER BY)\b")
+SQL_WRITERS = {
+    "alignment/sqlfiles.py": "composes the little SQL around the headed files, with the one quoting helper",
+    "alignment/ingest/staging.py": "compiles the canonical contracts into the import's parsing and checks",
+    "alignment/explore.py": "a dimension's grouping expression and its values, each a column of a canonical table",
+}
+"""The modules that may hold SQL text, and why; every other rule is a headed file in metrics/ or sql/. Statements that
+set up a connection (SET, PRAGMA, BEGIN) are not rules and may be written where the connection is opened."""
+
+
+def sql_strings(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a Python file that are SQL text (docstrings and comments aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and SQL_TEXT.search(node.value)]
+
+
+@pytest.mark.parametrize("path", sorted(p for folder in ("alignment", "ui", "pages") for p in (ROOT / folder).rglob("*.py")
+                                        if str(p.relative_to(ROOT)) not in SQL_WRITERS) + [ROOT / "app.py"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_sql_text_lives_in_headed_files_not_in_python(path):
+    assert sql_strings(path) == []
+
+
+def test_the_sql_scan_sees_sql_in_any_string(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""Docstring: SELECT what it says."""\nQ = "SELECT 1"\n\n\ndef f():\n'
+                      '    return con.execute("CREATE OR REPLACE TEMP TABLE t AS " + x)\n', encoding="utf-8")
+    assert [line for line, _ in sql_strings(module)] == [2, 6]

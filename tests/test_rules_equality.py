@@ -25,7 +25,8 @@ CASES: dict[str, tuple[dict, dict]] = {
     "interest 0 d x 0, strict": ({"region": "NA"}, {"interest_window_days": 0, "interest_touches": 0,
                                                     "stage_policy": "strict"}),
 }
-"""The definition sets of bench/scorecard_equality.py."""
+"""Filter sets and charter choices that reach the precomputed columns and the rest (bench/scorecard_equality.py
+compares the whole scorecard with single metrics under the same sets)."""
 DERIVED = ("touches", "person_stage_dates", "opportunity_facts")
 # The one difference the move may make: an import stored each campaign's role, its channel's under the *default*
 # awareness channels when the CRM gave none, so a charter's awareness channels changed nothing on imported campaigns.

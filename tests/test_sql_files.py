@@ -20,13 +20,15 @@ SQLITE = sqlfiles.folder(sqlfiles.SQL_DIR / "sqlite", "query")
 # The demo's extracts, formatted from its generated rows (src); each run checks their columns against the header's.
 DEMO = sqlfiles.folder(sqlfiles.SQL_DIR / "demo", "query")
 DEMO_MACROS = sqlfiles.folder(sqlfiles.SQL_DIR / "demo" / "macros", "macro")
-META = ("_import", "_checkpoints", "_import_files", "_format", "_currency")
+META = ("_import", "_checkpoints", "_import_files", "_format", "_currency", "_calendar")
 TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger", "src"}
 FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
 SAMPLES = {
     "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
     "quarter_start": dt.datetime(2026, 4, 1), "quarter_end": dt.datetime(2026, 7, 1), "window_days": 90,
+    "q_first_day": dt.date(2026, 4, 1), "q_end_day": dt.date(2026, 7, 1), "quarter_first_day": dt.date(2026, 4, 1),
+    "quarter_end_day": dt.date(2026, 7, 1), "time_zone": "UTC",
     "min_touches": 2, "ready_personas": ["decision_maker"], "split_by": "source_category", "source_names": ["web"],
     "source_categories": ["marketing"], "wanted_region": None, "wanted_segment": None, "region": None,
     "segment": None, "by_account": False, "primary_credit": True, "lookback_hours": 8760, "is_bookings": False,

@@ -11,6 +11,7 @@ from alignment import catalog, currency, signoff
 from alignment.board.pack import definition_rows
 from alignment.catalog import Comparison
 from alignment.charter import Charter
+from alignment.periods import Quarter
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
 from alignment.users import ROLE_TITLES
@@ -21,6 +22,13 @@ POLICIES = {"backfill": "back-filled", "strict": "left empty"}
 STATE_BADGES = {"draft": ("gray", ":material/edit_note:"), "proposed": ("orange", ":material/pending:"),
                 "signed_by_one": ("blue", ":material/how_to_reg:"), "signed_by_both": ("green", ":material/verified:")}
 KIND_TITLES = {"charter": "Charter saved", "propose": "Proposed", "sign": "Signed", "reopen": "Reopened"}
+
+
+def calendar_note(quarter: Quarter) -> str:
+    """Which days the quarter is and how they are cut, under the definitions: "FY27-Q1 is 1 Feb – 30 Apr 2026. …"."""
+    return (f"{quarter} is {quarter.dates}. {quarter.calendar.describe()} Pipeline is dated by when a deal was "
+            "created (an instant, in UTC) and bookings by its close date (a day of the company's own calendar), "
+            "so a deal won on the quarter's last day counts in it wherever the time zone lies.")
 
 
 def definitions_table(charter: Charter, money: currency.CurrencySettings | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from alignment import plan as campaign_plans
+from alignment.periods import quarter_dates
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
 from alignment.presentation.specs import ChartSpec, TimelineSpec
@@ -67,6 +68,15 @@ def _layout(figure: go.Figure, *, height: int, x_title: str | None = None, y_tit
 def _value_axis(figure: go.Figure, unit: str, axis: str = "y", **kwargs) -> None:
     update = figure.update_yaxes if axis == "y" else figure.update_xaxes
     update(**axis_ticks(unit), **kwargs)
+
+
+QUARTER_DAYS = " (%{text})"
+"""Where a quarter's days show in a trend's hover: "FY27-Q1 (1 Feb – 30 Apr 2026): $1.2M"."""
+
+
+def quarter_days(quarters: Iterable[str]) -> list[str]:
+    """Each quarter's days, for the hover (the warehouse's calendar is this run's)."""
+    return [quarter_dates(str(q)) for q in quarters]
 
 
 def _quarter_axis(figure: go.Figure, quarters: Iterable[str]) -> None:
@@ -206,16 +216,17 @@ def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_tit
         figure.add_trace(go.Bar(
             x=part["quarter"], y=part["value"], name=chart_text(series),
             marker_color=colours.get(series, palette.NEUTRAL),
-            hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
-            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]],
+            hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+            textposition="none",
         ), secondary_y=False)
     if line is not None:
         for series, part in line.groupby("series", sort=False):
             figure.add_trace(go.Scatter(
                 x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
                 line=dict(color=line_colour, width=2.5), marker=dict(size=7),
-                customdata=[fmt.BY_UNIT[line_unit](v) for v in part["value"]],
-                hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
+                customdata=[fmt.BY_UNIT[line_unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+                hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
             ), secondary_y=True)
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])
@@ -235,8 +246,8 @@ def trend_lines(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_ti
         figure.add_trace(go.Scatter(
             x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
             line=dict(color=colours.get(series, palette.NEUTRAL), width=2.5), marker=dict(size=7),
-            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]],
-            hovertemplate="%{x}: %{customdata}<extra>" + chart_text(series) + "</extra>",
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+            hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
         ))
     _layout(figure, height=height, y_title=y_title)
     _quarter_axis(figure, frame["quarter"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from alignment import currency, schema, signoff, warehouse
-from alignment.periods import last_full_quarter, quarters_between
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar, last_full_quarter, quarters_between
 from alignment.presentation import formats
 from ui import cached
 
@@ -27,6 +27,7 @@ class Snapshot:
     quarters: list[str] = field(default_factory=list)  # newest first
     default_quarter: str = ""
     currency: currency.CurrencySettings = field(default_factory=currency.CurrencySettings)
+    calendar: FiscalCalendar = CALENDAR_YEAR  # the warehouse's: every quarter on screen is one of its quarters
 
     @property
     def is_demo(self) -> bool:
@@ -66,13 +67,15 @@ def reader() -> warehouse.Reader:
 @cached.data(max_entries=8)
 def _snapshot(con: warehouse.Reader) -> Snapshot:
     info = warehouse.dataset_info(con)
+    calendar = warehouse.calendar(con)
     first, last = warehouse.data_span(con)
     newest = _plausible(info.latest_record_at or last)
-    quarters = [str(q) for q in quarters_between(first, newest)]
+    quarters = [str(q) for q in quarters_between(first, newest, calendar=calendar)]
     return Snapshot(
         path=con.path, info=info, counts=warehouse.table_counts(con),
         regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
-        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters), currency=currency.settings(con),
+        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters, calendar), calendar=calendar,
+        currency=currency.settings(con),
     )
 
 
@@ -85,11 +88,13 @@ def _plausible(moment: dt.datetime | None) -> dt.datetime | None:
     return min(moment, dt.datetime.combine(last_day, dt.time()))
 
 
-def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str]) -> str:
-    """The newest quarter the data covers to its end; a record on a quarter's last day counts as covering it."""
+def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str],
+                         calendar: FiscalCalendar = CALENDAR_YEAR) -> str:
+    """The newest quarter the data covers to its end; a record on a quarter's last (local) day counts as covering
+    it."""
     if as_of is None:
-        return quarters[0] if quarters else str(last_full_quarter(dt.date.today()))
-    full = str(last_full_quarter(as_of.date() + dt.timedelta(days=1)))
+        return quarters[0] if quarters else str(last_full_quarter(dt.date.today(), calendar))
+    full = str(last_full_quarter(calendar.local_day(as_of) + dt.timedelta(days=1), calendar))
     return full if full in quarters or not quarters else quarters[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.catalog import Filters
+from alignment.periods import quarter_dates
 from ui.context import Snapshot
 from ui.text import literal
 
@@ -53,7 +54,7 @@ def filter_bar(snapshot: Snapshot, *, applies: bool = True) -> Filters:
     with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="bottom", gap="small",
                       width="content", key="filter_bar"):
         quarter = st.selectbox("Quarter", options["quarter"], key=KEYS["quarter"], width=150, disabled=not applies,
-                               help="Calendar quarter, UTC. Opens on the latest full quarter in the data."
+                               help=_quarter_help(snapshot, st.session_state.get(KEYS["quarter"]))
                                if applies else "The filters do not apply to this page.")
         region = st.selectbox("Region", options["region"], key=KEYS["region"], width=170, disabled=not applies,
                               format_func=lambda v: "All regions" if v == ALL else v)
@@ -67,6 +68,13 @@ def filter_bar(snapshot: Snapshot, *, applies: bool = True) -> Filters:
             del st.query_params[name]
     return Filters(quarter=quarter, region=None if region == ALL else region,
                    segment=None if segment == ALL else segment)
+
+
+def _quarter_help(snapshot: Snapshot, chosen: str | None) -> str:
+    """The chosen quarter's days and the calendar it belongs to: "FY27-Q1 · 1 Feb – 30 Apr 2026. Fiscal year …"."""
+    dates = quarter_dates(chosen, snapshot.calendar) if chosen else ""
+    head = f"{chosen} · {dates}. " if dates else ""
+    return head + snapshot.calendar.describe() + " Opens on the latest full quarter in the data."
 
 
 def _shown(name: str, value: str) -> str:

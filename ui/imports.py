@@ -136,6 +136,23 @@ def run(*, db_path: Path, format: str, uploads=None, folder: str | None = None, 
     return outcome
 
 
+def set_calendar(db_path: Path, fields: dict) -> str | None:
+    """Make the fields the warehouse's fiscal calendar as the signed-in user; what was wrong, or None when it was
+    set (never raises for bad input: the core refuses a user who may not, and a change while a quarter is signed)."""
+    from pydantic import ValidationError
+
+    from alignment import warehouse
+    from alignment.periods import FiscalCalendar
+
+    try:
+        warehouse.set_calendar(db_path, FiscalCalendar(**fields), user=auth.current_user())
+    except ValidationError as error:
+        return "; ".join(problem["msg"].removeprefix("Value error, ") for problem in error.errors())
+    except (warehouse.CalendarLocked, users.NotAllowed) as refused:
+        return str(refused)
+    return None
+
+
 def may_import() -> bool:
     """Whether the signed-in user's role may validate and replace the loaded data (analysts only)."""
     return users.can(auth.current_user(), "import")

@@ -120,7 +120,8 @@ def changes_help(comparison: Comparison, paired: Comparison | None = None) -> st
     quarter = Quarter.parse(comparison.quarter)
     better = "higher" if comparison.direction == "up" else "lower"
     text = (f"Change vs last quarter ({quarter.shift(-1)}) and vs same quarter last year ({quarter.shift(-4)}); "
-            f"green when it moves the good way for this metric ({better} is better), red when not.")
+            f"green when it moves the good way for this metric ({better} is better), red when not.\n\n"
+            + "; ".join(q.label_with_dates for q in (quarter, quarter.shift(-1), quarter.shift(-4))) + ".")
     if paired is not None:
         feeds = catalog.spec(paired.name)
         text += f"\n\nFeeds {feeds.title}: {feeds.definition}"

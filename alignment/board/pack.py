@@ -82,7 +82,7 @@ class Inputs:
         if "quality" in parts:
             tasks["checks"] = lambda: quality.run_checks(source)
         with ThreadPoolExecutor(max_workers=3) as pool:
-            # Each task in this thread's context: text it writes shows money in the pack's currency.
+            # Each task in this thread's context: its quarters in the warehouse's calendar, its money in its currency.
             futures = {name: pool.submit(contextvars.copy_context().run, task) for name, task in tasks.items()}
             self.results = {name: future.result() for name, future in futures.items()}
         self.comparisons: dict[str, Comparison] = self.results["comparisons"]
@@ -310,7 +310,7 @@ def _plan(inputs: Inputs) -> Section:
     title = (f"The {len(shown)} largest of the {len(plan)} campaigns running in {quarter}" if hidden
              else f"The campaigns running in {quarter}")
     chart = campaign_plans.timeline(
-        shown, (quarter.start.date(), quarter.end.date()), title=title, sheet="Plan chart",
+        shown, (quarter.first_day, quarter.end_day), title=title, sheet="Plan chart",
         definition=f"{catalog.spec('campaign_plan').definition} Bars run from a campaign's first to its last day "
                    "inside the quarter, coloured by funnel role; ⚠ and a red outline: no sales sponsor.")
     if plan.empty:

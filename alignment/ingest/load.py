@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 import duckdb
 
 from alignment import currency, history, quality, schema, users, warehouse
+from alignment.periods import FiscalCalendar
 from alignment.ingest import roots as import_roots
 from alignment.ingest.adapters import Adapter, AdapterRun, Progress, drop_source, finish_sources, pass_through
 from alignment.ingest.problems import Example, ImportRejected, Problem
@@ -117,7 +118,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     mapping: Path | None = None, user: users.User | str | None = None,
                     progress: Progress | None = None, validate_only: bool = False,
                     roots: Iterable[Path] | None = None, demo_marker: Callable[[str], str] | None = None,
-                    date_format: str | None = None,
+                    date_format: str | None = None, calendar: FiscalCalendar | None = None,
                     currency_settings: currency.CurrencySettings | None = None) -> ImportReport:
     """Validate and load extracts; on any problem raise ImportRejected and leave `db_path` exactly as it was.
 
@@ -127,8 +128,10 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
     import roots unless the caller names others, such as the folder it staged uploads in. `demo_marker` is the demo
     builder's (alignment.demo.import_as_demo): every other import leaves the new warehouse unmarked, so it is never
     the demo company, whoever imports it. `date_format` reads the dates of an export in a layout the import does
-    not recognise by itself (see `adapter_for`). `currency_settings` gives the corporate currency when the rates do
-    not name one (default USD) and the date deals are converted at (default: close date for bookings).
+    not recognise by itself (see `adapter_for`). `calendar` sets the warehouse's fiscal calendar (refused while a
+    quarter is signed on another); without it the calendar of the warehouse replaced is carried over.
+    `currency_settings` gives the corporate currency when the rates do not name one (default USD) and the date deals
+    are converted at (default: close date for bookings).
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -162,6 +165,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 new_path = scratch
             else:
                 remove_leftovers(db_path)
+            calendar = warehouse.calendar_of(db_path) if calendar is None else calendar
+            warehouse.check_calendar_change(db_path, calendar)
             con = duckdb.connect(str(new_path))
             try:
                 install_macros(con)
@@ -202,7 +207,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                                      data_fingerprint=report.data_fingerprint, files=report.files,
                                      warnings=[p.message() for p in report.warnings],
                                      demo_mark=demo_marker(report.data_fingerprint) if demo_marker else None,
-                                     checkpoints=_checkpoints(db_path))
+                                     checkpoints=_checkpoints(db_path), calendar=calendar)
                 currency.record(con, chosen)
                 warehouse.create_views(con)
                 con.checkpoint()

@@ -7,7 +7,7 @@
 --   charter's lookback and linking stay query-time choices (influenced_deals)
 -- grain: one row per deal
 -- reads: opportunities, accounts, people, opportunity_contacts, person_deals, touches, campaigns, _currency,
---   corporate_amount
+--   _calendar, corporate_amount, local_midnight
 -- columns:
 --   opportunity_id: the deal
 --   account_id: its account
@@ -15,7 +15,7 @@
 --   segment: its account's segment
 --   owner_id: who owns it
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount in the corporate currency, 0 when empty, as counted where it was created (pipeline): converted
 --     at the rate of its creation day (its close date under the conversion rule 'close'; alignment.currency)
 --   is_closed: whether it is closed (false when empty)
@@ -38,7 +38,7 @@
 WITH conversion AS (SELECT any_value(conversion_date) AS rule FROM _currency),
 deals AS (
   SELECT o.opportunity_id, o.account_id, a.region, a.segment, o.owner_id, o.created_at,
-         CAST(o.close_date AS TIMESTAMP) AS closed_at,
+         local_midnight(o.close_date, (SELECT time_zone FROM _calendar)) AS closed_at,
          coalesce(corporate_amount(o.amount, o.currency,
                                    CASE WHEN v.rule = 'close' THEN coalesce(o.close_date, CAST(o.created_at AS DATE))
                                         ELSE CAST(o.created_at AS DATE) END), 0) AS amount,

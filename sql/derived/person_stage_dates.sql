@@ -5,7 +5,8 @@
 --   (person_stages_followed_up), the charter's channel roles decide the first touch's role, and the interest test
 --   (§4.5, window from the charter) is a lookup in the touch times
 -- grain: one row per person (a converted lead and its contact are one)
--- reads: lifecycle_events, person_deals, opportunities, people, accounts, persona_key, sales_activities, touches
+-- reads: lifecycle_events, person_deals, opportunities, people, accounts, persona_key, sales_activities, touches,
+--   _calendar, local_midnight
 -- columns:
 --   person_id: the person
 --   kind: lead or contact
@@ -21,7 +22,8 @@
 --   sal_recorded_at: their first recorded SAL date
 --   sql_recorded_at: their first recorded SQL date
 --   opportunity_recorded_at: the creation of the earliest deal linked to them (person_deals)
---   won_recorded_at: the close date of the earliest won deal linked to them
+--   won_recorded_at: the close date of the earliest won deal linked to them (its first instant in the warehouse's
+--     time zone)
 --   rejected_at: their first rejection
 --   rejection_reason: its reason
 --   disqualified_at: their first disqualification
@@ -46,7 +48,7 @@ WITH lifecycle AS (
   FROM lifecycle_events GROUP BY person_id),
 deal_dates AS (
   SELECT d.person_id, min(o.created_at) AS opportunity_recorded_at,
-         min(CAST(o.close_date AS TIMESTAMP)) FILTER (WHERE o.is_won) AS won_recorded_at
+         min(local_midnight(o.close_date, (SELECT time_zone FROM _calendar))) FILTER (WHERE o.is_won) AS won_recorded_at
   FROM person_deals d JOIN opportunities o USING (opportunity_id) GROUP BY d.person_id),
 recorded AS (
   SELECT p.person_id, p.kind, p.account_id, a.region, a.segment,

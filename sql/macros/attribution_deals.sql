@@ -8,7 +8,7 @@
 --   opportunity_id: the deal
 --   account_id: its account
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount in the corporate currency, 0 when empty: on the bookings basis at the rate of the day it
 --     counts as closed, else at the rate of the day it counts as pipeline
 --   primary_campaign_id: the primary campaign it names

@@ -12,7 +12,7 @@
 --   region: its account's region
 --   segment: its account's segment
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as pipeline
 --   closed_amount: the same at the rate of the day it counts as closed (bookings)
 --   is_won: whether it is won

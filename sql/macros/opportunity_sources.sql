@@ -11,7 +11,7 @@
 --   segment: its account's segment
 --   owner_id: who owns it
 --   created_at: when it was opened
---   closed_at: midnight UTC of its close date
+--   closed_at: the first instant of its close date in the warehouse's time zone (UTC)
 --   amount: its amount in the corporate currency, 0 when empty, at the rate of the day it counts as pipeline
 --   is_closed: whether it is closed
 --   is_won: whether it is won

@@ -3,7 +3,7 @@
 --   runs in the quarter, its members and which plain facts are filled in
 -- reads: campaigns, campaign_members, campaign_spend, campaign_role
 -- writes:
--- parameters: awareness_channels, quarter_start, quarter_end
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- columns:
 --   campaign_id: the campaign
 --   name: its name
@@ -28,8 +28,8 @@ programs AS (
 final AS (
   SELECT c.campaign_id, c.name, c.channel,
          campaign_role(c.funnel_role, c.channel, $awareness_channels) AS funnel_role,
-         coalesce(coalesce(c.start_date, c.end_date) < CAST($quarter_end AS DATE)
-                  AND coalesce(c.end_date, c.start_date) >= CAST($quarter_start AS DATE), false) AS is_active,
+         coalesce(coalesce(c.start_date, c.end_date) < $quarter_end_day
+                  AND coalesce(c.end_date, c.start_date) >= $quarter_first_day, false) AS is_active,
          coalesce(m.members, 0) AS members,
          coalesce(m.members_with_response_date, 0) AS members_with_response_date,
          coalesce(trim(c.content), '') <> '' AS has_content,

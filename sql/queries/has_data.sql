@@ -4,7 +4,7 @@
 --   a stage count of a period starting in it
 -- reads: people, accounts, opportunities, lifecycle_events, campaign_members, stage_counts, in_scope
 -- writes:
--- parameters: quarter_start, quarter_end, region, segment
+-- parameters: quarter_start, quarter_first_day, quarter_end, quarter_end_day, region, segment
 -- columns:
 --   has_data: something was
 WITH scoped_people AS (
@@ -22,11 +22,11 @@ SELECT
              WHERE e.occurred_at >= $quarter_start AND e.occurred_at < $quarter_end)
   OR EXISTS (SELECT 1 FROM scoped_deals
              WHERE (created_at >= $quarter_start AND created_at < $quarter_end)
-                OR (is_closed AND close_date >= CAST($quarter_start AS DATE)
-                    AND close_date < CAST($quarter_end AS DATE)))
+                OR (is_closed AND close_date >= $quarter_first_day
+                    AND close_date < $quarter_end_day))
   OR EXISTS (SELECT 1 FROM campaign_members m JOIN scoped_people p USING (person_id)
              WHERE m.has_responded AND coalesce(m.first_responded_at, m.created_at) >= $quarter_start
                AND coalesce(m.first_responded_at, m.created_at) < $quarter_end)
   OR EXISTS (SELECT 1 FROM stage_counts
-             WHERE in_scope(region, segment, $region, $segment) AND period_start >= CAST($quarter_start AS DATE)
-               AND period_start < CAST($quarter_end AS DATE)) AS has_data
+             WHERE in_scope(region, segment, $region, $segment) AND period_start >= $quarter_first_day
+               AND period_start < $quarter_end_day) AS has_data

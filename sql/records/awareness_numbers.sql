@@ -3,7 +3,7 @@
 -- grain: one row per awareness number (period, channel, region, measure) whose period starts in the period
 -- anchors: reported = awareness numbers reported
 -- reads: awareness_metrics
--- parameters: quarter_start, quarter_end
+-- parameters: quarter_first_day, quarter_end_day
 -- columns:
 --   "Period start": the first day of the period the number covers
 --   "Channel": its channel
@@ -14,7 +14,7 @@ WITH final AS (
   SELECT m.period_start AS "Period start", m.channel AS "Channel", m.region AS "Region", m.metric AS "Measure",
          m.value AS "Value"
   FROM awareness_metrics m
-  WHERE m.period_start >= CAST($quarter_start AS DATE) AND m.period_start < CAST($quarter_end AS DATE)
+  WHERE m.period_start >= $quarter_first_day AND m.period_start < $quarter_end_day
   ORDER BY "Period start", "Channel", "Region", "Measure"
 )
 SELECT * FROM final

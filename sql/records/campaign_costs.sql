@@ -3,7 +3,7 @@
 -- grain: one row per campaign with cost falling in the period; the costliest first
 -- anchors: in_period = campaigns with cost
 -- reads: campaigns, campaign_spend, _currency
--- parameters: quarter_start, quarter_end, awareness_channels
+-- parameters: quarter_first_day, quarter_end_day, awareness_channels
 -- columns:
 --   "Campaign ID": the campaign's id
 --   "Campaign": its name
@@ -20,7 +20,7 @@ WITH final AS (
          k.cost AS "Cost in the period",
          coalesce(c.currency, (SELECT any_value(corporate) FROM _currency)) AS "Currency",
          coalesce(s.written, c.actual_cost, c.budgeted_cost) AS "Recorded cost as written"
-  FROM campaign_costs($quarter_start, $quarter_end) k
+  FROM campaign_costs($quarter_first_day, $quarter_end_day) k
   JOIN campaigns c ON c.campaign_id = k.campaign_id
   LEFT JOIN (SELECT campaign_id, sum(amount) AS written FROM campaign_spend GROUP BY campaign_id) s
     ON s.campaign_id = k.campaign_id

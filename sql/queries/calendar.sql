@@ -1,0 +1,12 @@
+-- name: calendar
+-- title: The warehouse's fiscal calendar
+-- reads: _calendar
+-- writes:
+-- parameters:
+-- columns:
+--   start_month: the month its fiscal year starts in
+--   year_named_by: start or end
+--   weeks: the weeks pattern, if any
+--   year_end_weekday: the weekday a 52/53-week year ends on, if any
+--   time_zone: the IANA time zone
+SELECT start_month, year_named_by, weeks, year_end_weekday, time_zone FROM _calendar LIMIT 1
