@@ -56,13 +56,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.out:
         counts = demo.write_extracts(Path(args.out), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
-                                     progress=_progress)
+                                     progress=_progress, currencies=args.currencies or demo.DEMO_CURRENCIES)
         _print(f"Wrote {len(counts)} Salesforce-format files to {args.out}:")
         for name, rows in counts.items():
             _print(f"  {name:<32} {rows:>10,}")
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
-                             progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None)
+                             progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None,
+                             currencies=args.currencies or demo.DEMO_CURRENCIES)
     _report(report, quiet=True)
     return EXIT_OK
 
@@ -76,6 +77,19 @@ def _demo_calendars() -> dict:
 
 
 DEMO_CALENDARS = _demo_calendars()
+
+
+def demo_currencies(text: str) -> tuple[str, ...]:
+    """`demo --currencies USD,EUR,GBP`: the corporate currency first, then the ones EMEA books in."""
+    from alignment import demo
+
+    codes = tuple(dict.fromkeys(code.strip().upper() for code in text.split(",") if code.strip()))
+    unknown = [code for code in codes if code not in demo.DEMO_RATES]
+    if not codes or unknown:
+        raise argparse.ArgumentTypeError(
+            f"write currency codes the demo has rates for, separated by commas, the corporate one first (e.g. "
+            f"USD,EUR,GBP); {', '.join(unknown) or 'none given'} is not one of {', '.join(demo.DEMO_RATES)}")
+    return codes
 """`demo --calendar`: the calendar year, or a fiscal year starting in February, April, July or October named by the
 calendar year it ends in."""
 
@@ -434,8 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", help="write the extracts to this folder instead of importing them")
     demo.add_argument("--calendar", choices=list(DEMO_CALENDARS),
                       help="the warehouse's calendar: calendar quarters, or a fiscal year starting in that month and "
-                           "named by the year it ends in (default: the calendar of the warehouse it replaces; the "
-                           "calendar year for a new one)")
+                           "named by the year it ends in (default: the calendar of the warehouse it replaces; for a "
+                           "new one the demo's own, a fiscal year from February)")
+    demo.add_argument("--currencies", type=demo_currencies, metavar="USD,EUR,GBP",
+                      help="the corporate currency, then the ones its EMEA deals and campaigns are booked in "
+                           "(default USD,EUR,GBP; --calendar calendar --currencies USD builds the calendar-quarter, "
+                           "dollars-only company that earlier figures were taken on)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")

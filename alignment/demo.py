@@ -13,7 +13,16 @@ from pathlib import Path
 from alignment import keys, warehouse
 from alignment.ingest.adapters import Progress
 from alignment.ingest.load import ImportReport, import_extracts
-from alignment.periods import FiscalCalendar
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar
+
+DEMO_CALENDAR = FiscalCalendar(start_month=2, year_named_by="end")
+"""The demo company's books: a fiscal year from February, named by the calendar year it ends in (FY2027 is
+February 2026 to January 2027), as many software companies keep them."""
+DEMO_CURRENCIES = ("USD", "EUR", "GBP")
+"""The demo company reports in dollars; its EMEA deals and campaigns are booked in euros and pounds."""
+REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",)}
+"""The calendar-quarter, dollars-only demo company (`demo --calendar calendar --currencies USD`): the one the
+reference numbers were taken on, which tests and benches comparing with earlier figures build."""
 
 DEMO_USER = "demo"
 """Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
@@ -27,7 +36,7 @@ def _within(progress: Progress | None, low: float, high: float) -> Progress | No
 
 
 def write_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-                   progress: Progress | None = None, currencies: tuple[str, ...] = ("USD",)) -> dict[str, int]:
+                   progress: Progress | None = None, currencies: tuple[str, ...] = DEMO_CURRENCIES) -> dict[str, int]:
     """Write the demo company's Salesforce-format extracts into `out_dir`; with `currencies` beyond the first (the
     corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies)."""
     from alignment.demo_generator import default_end_quarter, write_demo_extracts
@@ -139,11 +148,13 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                progress: Progress | None = None, calendar: FiscalCalendar | None = None,
-               currencies: tuple[str, ...] = ("USD",)) -> ImportReport:
+               currencies: tuple[str, ...] = DEMO_CURRENCIES) -> ImportReport:
     """Generate the demo company and import it into `db_path` (atomically, like any import), on `calendar` (else
-    the calendar of the warehouse it replaces: the calendar year for a new one); `currencies` as in write_extracts
-    (default: dollars only, the company the reference numbers were taken on)."""
+    the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies` as in
+    write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company)."""
     db_path = Path(db_path or warehouse.default_db())
+    if calendar is None and warehouse.identity(db_path) is None:
+        calendar = DEMO_CALENDAR
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,

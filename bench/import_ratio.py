@@ -153,7 +153,8 @@ def main() -> None:
         if folder is None:
             folder = Path(tmp) / "extracts"
             started = time.perf_counter()
-            demo.write_extracts(folder, scale=args.scale, seed=args.seed, end_quarter="2026-Q2")
+            demo.write_extracts(folder, scale=args.scale, seed=args.seed, end_quarter="2026-Q2",
+                                currencies=("USD",))
             print(f"extracts generated in {time.perf_counter() - started:.1f} s")
         files = sorted(folder.glob("*.csv"))
         rows = sum(sum(1 for _ in open(path, "rb")) - 1 for path in files)

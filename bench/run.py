@@ -59,7 +59,7 @@ def bench_import(scale: str, repeats: int) -> list[dict]:
 
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = Path(tmp) / "extracts"
-        counts = demo.write_extracts(folder, scale=scale, end_quarter=END_QUARTER)
+        counts = demo.write_extracts(folder, scale=scale, end_quarter=END_QUARTER, currencies=("USD",))
         size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         bare, ours = [], []
         with PeakRss() as bare_rss:

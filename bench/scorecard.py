@@ -36,7 +36,7 @@ def warehouse_for(scale: str) -> Path:
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        demo.build_demo(path, scale=scale, end_quarter="2026-Q2")
+        demo.build_demo(path, scale=scale, end_quarter="2026-Q2", **demo.REFERENCE_COMPANY)
         print(f"built {path.name} in {time.perf_counter() - started:.0f} s")
     reader = warehouse.Reader(path)
     try:

@@ -269,7 +269,7 @@ def demo_db(tmp_path_factory) -> Path:
     from alignment import demo
 
     db_path = tmp_path_factory.mktemp("demo-company") / "warehouse.duckdb"
-    demo.build_demo(db_path, end_quarter="2026-Q3")
+    demo.build_demo(db_path, end_quarter="2026-Q3", **demo.REFERENCE_COMPANY)
     return db_path
 
 

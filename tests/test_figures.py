@@ -63,3 +63,27 @@ def test_a_page_draws_the_builders_figure_without_the_mode_bar(tmp_path):
                                   value="share", unit="percent", x_title="Share")
     assert json.loads(chart.spec) == json.loads(expected.to_json())
     assert json.loads(chart.config) == {"displayModeBar": False}
+
+
+def test_a_figure_built_for_one_currency_or_calendar_is_not_drawn_for_another():
+    # One server, two warehouses (or one whose currency or calendar changed): the money axis and the quarters' days a
+    # builder wrote into its figure belong to the warehouse it was built for. Before, the euro warehouse drew the
+    # dollar warehouse's figure.
+    from alignment import periods
+    from alignment.presentation import formats
+
+    frame = pd.DataFrame({"name": ["a", "b"], "value": [100_000.0, 250_000.0]})
+
+    def axis_prefix() -> str:
+        figure = figures.built(charts.ranked_bars, frame, label="name", value="value", unit="currency", x_title="x")
+        return figure.layout.xaxis.tickprefix
+
+    with formats.in_currency("USD"):
+        assert axis_prefix() == "$"
+    with formats.in_currency("EUR"):
+        assert axis_prefix() == "€"
+    built = figures.built(counted_bars, frame, title="Pipeline")
+    with periods.using_calendar(periods.FiscalCalendar(start_month=2, year_named_by="end")):
+        assert figures.built(counted_bars, frame, title="Pipeline") is not built
+    assert figures.built(counted_bars, frame, title="Pipeline") is built
+    assert BUILT == ["Pipeline", "Pipeline"]

@@ -300,7 +300,7 @@ def test_people_and_memberships_equal_the_grouped_joins(case):
 @pytest.fixture(scope="module")
 def demo_extracts(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("demo") / "extracts"
-    demo.write_extracts(folder, scale="S", end_quarter="2026-Q2")
+    demo.write_extracts(folder, scale="S", end_quarter="2026-Q2", currencies=("USD",))
     return folder
 
 

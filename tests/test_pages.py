@@ -32,7 +32,7 @@ PAGES = {
 def demo_db(tmp_path_factory) -> Path:
     """The demo company, built once for the whole module."""
     db_path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    demo.build_demo(db_path, end_quarter=END_QUARTER)
+    demo.build_demo(db_path, end_quarter=END_QUARTER, **demo.REFERENCE_COMPANY)
     return db_path
 
 

@@ -124,7 +124,7 @@ def fiscal_demo(tmp_path_factory) -> Path:
     """The demo company, ending with calendar 2026-Q3, on a fiscal year starting in February."""
 
     db_path = tmp_path_factory.mktemp("fiscal-demo") / "warehouse.duckdb"
-    demo.build_demo(db_path, end_quarter="2026-Q3", calendar=FEB)
+    demo.build_demo(db_path, end_quarter="2026-Q3", calendar=FEB, currencies=("USD",))
     return db_path
 
 

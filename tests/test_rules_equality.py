@@ -103,7 +103,7 @@ if __name__ == "__main__":  # writes the reference: run once, on the commit befo
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "warehouse.duckdb"
-        demo.build_demo(db_path, end_quarter="2026-Q3")
+        demo.build_demo(db_path, end_quarter="2026-Q3", **demo.REFERENCE_COMPANY)
         reader = warehouse.open_reader(db_path)
         REFERENCE.write_text(json.dumps({"scorecard": scorecard_dump(reader), "derived": table_digests(reader)},
                                         indent=0, sort_keys=True), encoding="utf-8")

@@ -23,7 +23,7 @@ def demo_db(tmp_path_factory) -> Path:
     """A demo company built beforehand (not the shared fresh_server's: that one must stay fresh for the first-start
     test, whichever order the browser tests run in)."""
     db_path = tmp_path_factory.mktemp("review-data") / "warehouse.duckdb"
-    demo.build_demo(db_path, end_quarter=END_QUARTER)
+    demo.build_demo(db_path, end_quarter=END_QUARTER, **demo.REFERENCE_COMPANY)
     return db_path
 
 
