@@ -31,6 +31,15 @@ def server_secrets(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_checkout_warehouse(tmp_path_factory) -> Path:
+    """A page run that names no warehouse reads one in this run's temporary folder, never the checkout's data/: a
+    test whose app outlives the warehouse it set fails here instead of passing on whatever data/ holds."""
+    path = tmp_path_factory.mktemp("no-warehouse-named") / "warehouse.duckdb"
+    os.environ[warehouse.DB_ENV] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
 def import_roots(tmp_path_factory) -> tuple[Path, ...]:
     """The folders this run's imports may read, named as a server names its own: the run's temporary folders, the
     checkout's examples and bad-input corpus, and the CRM export layouts. Tests of the roots narrow them."""

@@ -19,6 +19,12 @@ PAGE = "pages/analyse_explore.py"
 QUARTER = "2026-Q3"
 
 
+@pytest.fixture(autouse=True)
+def the_demo_company(demo_db, monkeypatch):
+    """Every run of the app in this module reads the demo company: a re-run after _open too (a picked group)."""
+    monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
+
+
 def _open(demo_db, **params) -> AppTest:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(warehouse.DB_ENV, str(demo_db))
