@@ -109,5 +109,5 @@ st.caption(f"{literal(where)}" + (f" · showing the first {fmt.count(len(behind.
 if behind.frame.empty:
     st.info("No records here. Pick another bar, quarter or filter.", icon=":material/search_off:")
 else:
-    tables.show(behind.frame, key="explore_records",
+    tables.show(behind.frame, key="explore_records", column_config=tables.grouped_decimals(behind.frame),
                 file_name=f"{name}-{view.quarter}{'-' + str(pick) if pick else ''}.csv".replace("/", "-"))

@@ -54,6 +54,13 @@ def acceptance_outcomes(acceptance: pd.DataFrame, disqualified: float | None) ->
     })
 
 
+def grouped_decimals(frame: pd.DataFrame) -> dict:
+    """Column settings showing each fractional column with thousands grouped and two decimals (255,894.22, not
+    255894.2157): amounts converted between currencies are rarely whole."""
+    return {column: st.column_config.NumberColumn(format="%,.2f") for column in frame.columns
+            if frame[column].dtype.kind == "f"}
+
+
 def show(frame: pd.DataFrame, *, key: str, file_name: str, raw: pd.DataFrame | None = None, **dataframe) -> None:
     """A table on screen with its CSV download beneath: `frame` as shown, `raw` (default `frame`) as the CSV holds
     it, so the numbers in the file stay numbers."""
