@@ -262,17 +262,13 @@ def applicable(metric: MetricSpec) -> list[str]:
 
 # ---- shadows -------------------------------------------------------------------------------------------------------
 
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _database(cursor: duckdb.DuckDBPyConnection) -> str:
     """The catalog the warehouse's tables live in (named by DuckDB, not by anyone outside), quoted."""
     rows = cursor.execute("SELECT database_name FROM duckdb_tables() WHERE table_name = 'person_stage_dates' "
                           "AND NOT temporary ORDER BY database_name = current_database() DESC").fetchall()
     if not rows:
         raise LookupError("the warehouse has no person_stage_dates table; import data first")
-    return _quoted(rows[0][0])
+    return sqlfiles.quote(rows[0][0])
 
 
 def _shadow(cursor: duckdb.DuckDBPyConnection, db: str, constrained: dict[str, set[str]]) -> None:
@@ -285,10 +281,10 @@ def _shadow(cursor: duckdb.DuckDBPyConnection, db: str, constrained: dict[str, s
         for slot in sorted(constrained):
             for dimension in sorted(constrained[slot] & set(carried)):
                 expression = carried[dimension].replace("{db}", db + ".main")
-                conditions.append(f"coalesce(CAST({expression} AS VARCHAR), '{NONE}') IN (SELECT value FROM "
-                                  f"explore_scope WHERE slot = '{slot}' AND dimension = '{dimension}')")
-        where = " AND ".join(conditions) or "true"
-        cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {db}.main.{table} t WHERE {where}")
+                conditions.append("coalesce(CAST(" + expression + " AS VARCHAR), " + sqlfiles.constant(NONE)
+                                  + ") IN (SELECT value FROM explore_scope WHERE slot = " + sqlfiles.constant(slot)
+                                  + " AND dimension = " + sqlfiles.constant(dimension) + ")")
+        cursor.execute(sqlfiles.scoped_view(table, db, conditions))
 
 
 def _scope(cursor: duckdb.DuckDBPyConnection, slot: str, values: dict[str, tuple[str, ...]]) -> None:

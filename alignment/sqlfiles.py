@@ -42,6 +42,24 @@ def quote(identifier: str) -> str:
     return '"' + str(identifier).replace('"', '""') + '"'
 
 
+CONSTANT = re.compile(r"^[A-Za-z0-9_() ]+$")
+
+
+def constant(text: str) -> str:
+    """A fixed word of the product's own (a slot, a dimension, the "(none)" label) as an SQL string literal, for the
+    one place a value cannot be bound: the text of a view. Anything else is refused, never escaped."""
+    if not CONSTANT.match(text):
+        raise ValueError(f"{text!r} is not one of the product's own words; bind it as a parameter")
+    return "'" + text + "'"
+
+
+def scoped_view(table: str, database: str, conditions: list[str]) -> str:
+    """`CREATE OR REPLACE TEMP VIEW table` over the same table of `database` (quoted), keeping the rows that meet
+    every condition (Explore's shadows of the measured tables)."""
+    return ("CREATE OR REPLACE TEMP VIEW " + quote(table) + " AS SELECT * FROM " + database + ".main." + quote(table)
+            + " t WHERE " + (" AND ".join(conditions) or "true"))
+
+
 def _names(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
 

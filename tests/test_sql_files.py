@@ -115,3 +115,13 @@ def test_a_sqlite_querys_columns_are_its_headers(file):
         con.execute(statement)
     cursor = con.execute(file.sql, {name: SAMPLES[name] for name in file.parameters})
     assert [column[0] for column in cursor.description] == list(file.columns)
+
+
+def test_a_view_takes_only_the_products_own_words_as_literals():
+    # Explore's shadows are views, whose text cannot hold a bound value: only fixed words may be written into them.
+    assert sqlfiles.constant("(none)") == "'(none)'" and sqlfiles.constant("lead_source") == "'lead_source'"
+    for text in ("x' OR '1'='1", "a;b", "it's", ""):
+        with pytest.raises(ValueError, match="bind it as a parameter"):
+            sqlfiles.constant(text)
+    assert sqlfiles.scoped_view("people", '"warehouse"', []) == (
+        'CREATE OR REPLACE TEMP VIEW "people" AS SELECT * FROM "warehouse".main."people" t WHERE true')
