@@ -14,7 +14,7 @@ from typing import Any, Callable, Literal, Protocol
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from alignment import attribution, defaults, macros, names, schema, sqlfiles
 from alignment.periods import Quarter, QuarterField, carried
@@ -76,6 +76,21 @@ class Definitions(BaseModel):
         defaults.PRIMARY_CAMPAIGN_CREDIT, title="Primary-campaign credit",
         description="a deal with no eligible touch that names its primary campaign counts that campaign as a touch "
                     "at the deal's creation (influenced, and credited by every model)")
+    engaged_touches: int = Field(defaults.ENGAGED_TOUCHES, ge=1, le=1000, title="Engaged: responded touches",
+                                 description="responded touches of an account's people that make it engaged")
+    engaged_window_days: int = Field(defaults.ENGAGED_WINDOW_DAYS, ge=1, le=3650, title="Engagement window",
+                                     description="how many days up to the quarter's end an account's touches count "
+                                                 "for engagement and its score")
+    engagement_half_life_days: float = Field(defaults.ENGAGEMENT_HALF_LIFE_DAYS, gt=0, le=3650,
+                                             title="Engagement half-life",
+                                             description="days after which a touch's weight in the account "
+                                                         "engagement score halves")
+    persona_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(defaults.PERSONA_WEIGHTS), title="Engagement weight by persona",
+        description="persona → weight of a responded touch in the engagement score (unlisted personas weigh 1)")
+    channel_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(defaults.CHANNEL_WEIGHTS), title="Engagement weight by channel",
+        description="channel → weight of a responded touch in the engagement score (unlisted channels weigh 1)")
     markov_effects: dict[str, float] = Field(
         default_factory=dict, exclude=True,
         description="data_driven only: each channel's removal effect, learnt from the warehouse's paths when the "
@@ -97,10 +112,42 @@ class Definitions(BaseModel):
         # held in their normal form, the one persona_key gives the data's personas (sql/macros/persona_key.sql)
         return tuple(names.keys(value))
 
+    @field_validator("persona_weights", "channel_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float], info) -> dict[str, float]:
+        weights = {}
+        for name, weight in value.items():
+            normal = names.key(name)
+            if normal is None:
+                raise ValueError(f"a {info.field_name.split('_')[0]} weight names no {info.field_name.split('_')[0]}; "
+                                 "write its name, e.g. decision_maker: 4 or webinar: 2")
+            if not (math.isfinite(weight) and 0 <= weight <= 1000):
+                raise ValueError(f"the weight of '{name}' must be a number from 0 to 1000, not {weight}")
+            weights[normal] = float(weight)
+        if info.field_name == "persona_weights" and (unknown := sorted(set(weights) - set(schema.PERSONAS))):
+            raise ValueError(f"{', '.join(unknown)}: not a persona; weigh {', '.join(schema.PERSONAS)}")
+        return weights
+
+    @model_serializer(mode="wrap")
+    def _without_default_engagement(self, handler) -> dict[str, Any]:
+        # The engagement options came after charters were signed: left at their defaults they stay out of the
+        # canonical form, so a charter signed before them keeps its digest and its signatures.
+        dumped = handler(self)
+        for name in ENGAGEMENT_OPTIONS:
+            if name in dumped and getattr(self, name) == type(self).model_fields[name].get_default(
+                    call_default_factory=True):
+                del dumped[name]
+        return dumped
+
     def target_for(self, name: str) -> float | None:
         """The target of a metric: an explicit one, else the acceptance target or the bought-lead benchmark."""
         built_in = {"acceptance_rate": self.acceptance_target, "cost_per_sales_ready_lead": self.bought_lead_price}
         return self.targets.get(name, built_in.get(name))
+
+
+ENGAGEMENT_OPTIONS = ("engaged_touches", "engaged_window_days", "engagement_half_life_days", "persona_weights",
+                      "channel_weights")
+"""The account-engagement options of the charter (left out of its canonical form while at their defaults)."""
 
 
 class Source(Protocol):
@@ -181,6 +228,20 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: d.linking == "account"),
     Parameter(name="primary_credit", description="true credits a deal with no eligible touch to its primary campaign",
               value=lambda f, d: d.primary_campaign_credit),
+    Parameter(name="engaged_touches", description="responded touches that make an account engaged",
+              value=lambda f, d: d.engaged_touches),
+    Parameter(name="engaged_window_days", description="days up to the quarter's end an account's touches count",
+              value=lambda f, d: d.engaged_window_days),
+    Parameter(name="engagement_half_life_days", description="days after which a touch's engagement weight halves",
+              value=lambda f, d: float(d.engagement_half_life_days)),
+    Parameter(name="persona_names", description="personas with an engagement weight, in their normal form",
+              value=lambda f, d: list(d.persona_weights)),
+    Parameter(name="persona_weights", description="their weights, in the same order",
+              value=lambda f, d: [float(w) for w in d.persona_weights.values()]),
+    Parameter(name="channel_names", description="channels with an engagement weight, in their normal form",
+              value=lambda f, d: list(d.channel_weights)),
+    Parameter(name="channel_weights", description="their weights, in the same order",
+              value=lambda f, d: [float(w) for w in d.channel_weights.values()]),
     Parameter(name="markov_channels", description="data_driven: the channels with a removal effect",
               value=lambda f, d: attribution.markov_parameters(d.markov_effects)["markov_channels"]),
     Parameter(name="markov_effects", description="data_driven: their removal effects, in the same order",

@@ -30,6 +30,21 @@ LINKING = "contacts"               # or "account": everyone at the deal's accoun
 PRIMARY_CAMPAIGN_CREDIT = True     # a deal with no linked touch is credited to the primary campaign it names
 BOUGHT_LEAD_PRICE = 250.0
 
+ENGAGED_TOUCHES = 3
+ENGAGED_WINDOW_DAYS = 90
+"""An account is engaged with at least 3 responded touches of its people in the 90 days up to the quarter's end: one
+response is curiosity, three in a quarter's span is a company looking (and 90 days keeps an account engaged for a
+quarter after its last burst, not for ever)."""
+ENGAGEMENT_HALF_LIFE_DAYS = 30.0
+"""A touch's weight in an account's engagement score halves every 30 days: last month's webinar counts half of
+today's, a touch a quarter old an eighth."""
+PERSONA_WEIGHTS: dict[str, float] = {"decision_maker": 4.0, "influencer": 2.0, "user": 1.0, "other": 0.5}
+"""How much a responded touch weighs by the persona of who responded: a decision maker's attention is what sales needs,
+an influencer's half as much, a user's a quarter; a person of no known role (other, or no persona) an eighth."""
+CHANNEL_WEIGHTS: dict[str, float] = {"webinar": 2.0, "event": 2.0, "trade_show": 2.0, "email": 0.5}
+"""How much a responded touch weighs by its campaign's channel (unlisted channels weigh 1): attending a webinar or an
+event costs a person an hour, a click on an email a second."""
+
 
 TRACEABILITY_THRESHOLD = 0.6
 """A campaign demonstrates value when its traceability score (DESIGN §4.7, alignment.quadrant) reaches this."""

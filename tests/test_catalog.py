@@ -32,10 +32,12 @@ REQUIRED_METRICS = [
     "marketing_influenced_pipeline", "marketing_influenced_bookings", "pipeline_roi", "bookings_roi",
     "campaign_results", "channel_results", "awareness_by_channel", "deals_by_owner", "campaign_plan",
     "weekly_campaign_spend", "weekly_pipeline_created", "weekly_inquiries", "weekly_awareness_metrics",
+    "account_coverage", "account_engagement", "engaged_target_accounts",
 ]
 # Where pages and exports name metrics; every catalog call there must name a metric that exists.
 CONSUMERS = ["app.py", "pages", "ui", "alignment/board", "alignment/cli.py", "alignment/charter.py",
-             "alignment/campaigns.py", "alignment/quadrant.py", "alignment/awareness.py", "alignment/plan.py"]
+             "alignment/campaigns.py", "alignment/quadrant.py", "alignment/awareness.py", "alignment/plan.py",
+             "alignment/accounts.py"]
 CATALOG_CALL = re.compile(r"""catalog\.(?:run|value|compare|spec)\(\s*[\w.]+\s*,\s*["']([a-z_0-9]+)["']""")
 
 
