@@ -23,6 +23,7 @@ PAGES = {
         ("pages/review_awareness.py", "Awareness", ":material/visibility:", "awareness"),
         ("pages/review_plan.py", "Plan", ":material/calendar_month:", "plan"),
         ("pages/review_leads.py", "Leads & SLA", ":material/person_search:", "leads"),
+        ("pages/review_accounts.py", "Accounts", ":material/domain:", "accounts"),
     ],
     "Govern": [
         ("pages/govern_charter.py", "Charter & sign-off", ":material/verified:", "charter"),

@@ -22,18 +22,20 @@ DIGEST_ROWS = 10
 """Engaged target accounts without an open deal a rep's digest lists."""
 
 
-def coverage(source: Any, filters: Filters | dict, definitions: Definitions | None = None,
-             owner_id: str | None = None) -> pd.DataFrame:
-    """account_coverage's rows for all owners together, or for one account owner ('(none)': accounts without one):
-    one row per target group present (target, non_target, not_measured)."""
-    rows = catalog.run(source, "account_coverage", filters, definitions)
-    mine = rows["owner_id"].isna() if owner_id is None else rows["owner_id"].eq(owner_id)
-    return rows[mine.fillna(False)].reset_index(drop=True)
+def coverage(source: Any, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
+    """account_coverage's rows: per target group for all owners together, and per account owner and target group."""
+    return catalog.run(source, "account_coverage", filters, definitions)
 
 
-def by_owner(source: Any, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
-    """account_coverage's rows per account owner and target group, owners by name."""
-    rows = catalog.run(source, "account_coverage", filters, definitions)
+def for_owner(rows: pd.DataFrame, owner_id: str | None = None) -> pd.DataFrame:
+    """The coverage rows for all owners together, or for one account owner ('(none)': accounts without one): one row
+    per target group present (target, non_target, not_measured)."""
+    mine = rows["owner_id"].isna() if owner_id is None else rows["owner_id"].eq(owner_id).fillna(False)
+    return rows[mine].reset_index(drop=True)
+
+
+def by_owner(rows: pd.DataFrame) -> pd.DataFrame:
+    """The coverage rows per account owner and target group, owners by name."""
     return rows[rows["owner_id"].notna()].reset_index(drop=True)
 
 
@@ -70,10 +72,13 @@ def coverage_chart(rows: pd.DataFrame, title: str) -> ChartSpec:
         sheet="Account coverage")
 
 
-def to_call(source: Any, filters: Filters | dict, definitions: Definitions | None = None,
-            owner_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    """Engaged target accounts without an open deal, highest score first: every one, or one account owner's."""
-    rows = catalog.run(source, "engaged_target_accounts", filters, definitions)
+def ranked(source: Any, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
+    """Engaged target accounts without an open deal, highest score first (engaged_target_accounts)."""
+    return catalog.run(source, "engaged_target_accounts", filters, definitions)
+
+
+def to_call(rows: pd.DataFrame, owner_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The ranked accounts, every one or one account owner's, the first `limit` of them."""
     if owner_id is not None:
         rows = rows[rows["owner_id"].eq(owner_id).fillna(False)]
     rows = rows.reset_index(drop=True)

@@ -100,14 +100,15 @@ def test_the_region_filter_keeps_its_accounts_and_an_empty_quarter_has_no_rows(c
 
 
 def test_the_not_measured_accounts_are_told_apart_in_the_funnel(company):
-    rows = accounts.coverage(company, catalog.Filters(quarter=QUARTER))
+    everything = accounts.coverage(company, catalog.Filters(quarter=QUARTER))
+    rows = accounts.for_owner(everything)
     assert accounts.not_measured(rows) == 1
     table = accounts.funnel_table(rows).set_index("stage")
     assert table.loc["Accounts", "Target accounts"] == 5 and table.loc["Accounts", "Other accounts"] == 3
     chart = accounts.coverage_chart(rows, "Coverage")
     assert [s.name for s in chart.series] == ["Target accounts", "Other accounts"]
     assert chart.series[0].values == pytest.approx([1.0, 0.6, 0.2, 0.2, 0.0])
-    ana = accounts.coverage(company, catalog.Filters(quarter=QUARTER), owner_id="U1")
+    ana = accounts.for_owner(everything, "U1")
     assert set(ana["target_group"]) == {"target", "non_target"} and accounts.not_measured(ana) == 0
     # a group without accounts has no share, never 0 %
     no_targets = accounts.funnel_table(rows[rows["target_group"] != "target"])
@@ -153,7 +154,7 @@ def test_the_accounts_to_call_are_engaged_targets_without_an_open_deal_by_score(
     assert rows[0]["score"] > rows[1]["score"]
     assert (rows[0]["owner_name"], rows[0]["top_persona"]) == ("Ana", "decision_maker")
     assert str(rows[1]["last_touch_at"]).startswith("2026-09-30")
-    ben = accounts.to_call(company, catalog.Filters(quarter=QUARTER), owner_id="U2")
+    ben = accounts.to_call(accounts.ranked(company, catalog.Filters(quarter=QUARTER)), owner_id="U2")
     assert list(ben["account_id"]) == ["A8"]
     # with two touches enough, A3 (target, no deal) joins; an engaged account ranks by its score
     more = run(company, "engaged_target_accounts", QUARTER, engaged_touches=2)

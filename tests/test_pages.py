@@ -21,6 +21,7 @@ PAGES = {
     "pages/review_pipeline.py": "Pipeline & revenue",
     "pages/review_campaigns.py": "Campaigns",
     "pages/review_leads.py": "Leads & SLA",
+    "pages/review_accounts.py": "Accounts",
     "pages/govern_charter.py": "Charter & sign-off",
     "pages/govern_board_pack.py": "Board pack",
     "pages/analyse_explore.py": "Explore",

@@ -429,6 +429,7 @@ WALK = {
     "pages/review_plan.py": [{}],
     "pages/review_leads.py": [{}, {"leads_quality_by": "owner"}, {"leads_quality_by": "segment"},
                               {"leads_quality_by": "channel"}],
+    "pages/review_accounts.py": [{}],
     "pages/govern_charter.py": [{}],
     "pages/govern_board_pack.py": [{}, {"board_digest_scope": "Region"}],
     "pages/analyse_explore.py": [{}, {"explore_by": "campaign"}, {"explore_by": "owner"}, {"explore_by": "channel"},
