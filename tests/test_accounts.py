@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import subprocess
 
 import pytest
 
 from alignment import accounts, catalog
+from alignment.board import digest, pdf
 from alignment.charter import Charter
 from metric_fixtures import Company, run
 
@@ -179,3 +181,22 @@ def test_weights_are_refused_with_what_to_write():
         catalog.Definitions(channel_weights={"webinar": -1})
     assert catalog.Definitions(channel_weights={"Trade Show": 2}).channel_weights == {"trade_show": 2.0}
     assert math.isclose(catalog.Definitions().persona_weights["decision_maker"], 4.0)
+
+
+def test_a_reps_digest_lists_their_engaged_target_accounts_without_a_deal_on_one_page(reader, tmp_path):
+    quarter = "2026-Q3"
+    ranked = accounts.ranked(reader, catalog.Filters(quarter=quarter))
+    reps = digest.reps(reader, quarter)
+    mine = ranked[ranked["owner_id"].isin(set(reps["owner_id"]))]
+    owner_id = mine["owner_id"].value_counts().index[0]  # the rep with the most accounts to call
+    page = digest.build_digest(reader, digest.DigestRequest(quarter=quarter, owner_id=owner_id))
+    [table] = [t for t in page.sections[0].tables if t.title == "Engaged target accounts without a deal"]
+    expected = ranked[ranked["owner_id"] == owner_id].head(accounts.DIGEST_ROWS)
+    assert [row[0] for row in table.rows] == list(expected["account_name"]) != []
+    assert [row[1] for row in table.rows] == [round(float(s), 1) for s in expected["score"]]
+    assert {row[4] for row in table.rows} == {reps.set_index("owner_id").loc[owner_id, "owner_name"]}
+    path = tmp_path / "digest.pdf"
+    path.write_bytes(pdf.render_page(page))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert len(text.split("\f")[:-1]) == 1 and "Engaged target accounts without a deal" in text

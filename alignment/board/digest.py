@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from alignment import accounts as target_accounts
 from alignment import attribution, catalog, currency, warehouse
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, SignoffStatus
@@ -142,6 +143,17 @@ def _accounts_table(accounts: pd.DataFrame) -> TableSpec:
               for r in accounts.head(ROWS).itertuples()])
 
 
+def _to_call_table(rows: pd.DataFrame) -> TableSpec:
+    return TableSpec(
+        title="Engaged target accounts without a deal", sheet="Accounts to call",
+        definition=("Target accounts engaged up to the quarter's end with no open deal, highest engagement score "
+                    "first (recent responses, weighted by persona and channel)."),
+        columns=[Column(header="Account"), Column(header="Score"), Column(header="Top persona"),
+                 Column(header="Last touch", unit="date"), Column(header="Owner", detail=True)],
+        rows=[[r.account_name, round(float(r.score), 1), str(r.top_persona).replace("_", " "), r.last_touch_at,
+               r.owner_name] for r in rows.head(target_accounts.DIGEST_ROWS).itertuples()])
+
+
 def _follow_up_table(rows: pd.DataFrame, label: str) -> TableSpec:
     return TableSpec(
         title="Follow-up of the quarter's MQLs", sheet="Follow-up",
@@ -178,6 +190,8 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
         accounts = accounts[accounts["account_id"].isin(set(deals["account_id"]) | set(people["account_id"]))]
         follow_up = catalog.run(source, "follow_up_by_owner", everyone, definitions)
         follow_up = follow_up[follow_up["owner_id"] == request.owner_id]
+        to_call = target_accounts.to_call(target_accounts.ranked(source, everyone, definitions), request.owner_id,
+                                          target_accounts.DIGEST_ROWS)
         region_share = catalog.value(source, "sla_met_share", in_region, definitions)
         if len(follow_up) == 1:
             mine = follow_up.iloc[0]
@@ -193,6 +207,8 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
         people = catalog.run(source, "engaged_people", scope, definitions)
         accounts = catalog.run(source, "engaged_accounts", scope, definitions)
         follow_up = catalog.run(source, "follow_up_by_owner", scope, definitions)
+        to_call = target_accounts.to_call(target_accounts.ranked(source, scope, definitions),
+                                          limit=target_accounts.DIGEST_ROWS)
         share = catalog.value(source, "sla_met_share", scope, definitions)
         shown = layout.shortened(request.region, layout.NAME_CHARACTERS)
         record = (f"{formats.percent(share)} of {shown}'s MQLs were followed up within the {sla} SLA; the owners "
@@ -204,7 +220,7 @@ def build_digest(source: Any, request: DigestRequest, definitions: Definitions |
         key="digest", title=f"{title}, {quarter}", role="sales", layout="grid",
         words=_words(who, quarter, numbers, record), charts=[_chart(numbers, quarter)],
         tables=[_deals_table(deals, influenced_ids), _follow_up_table(follow_up, label), _people_table(people),
-                _accounts_table(accounts)])
+                _accounts_table(accounts), _to_call_table(to_call)])
     return BoardPack(
         quarter=str(quarter), title=f"{title}, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), data_as_of=info.latest_record_at,

@@ -61,6 +61,15 @@ def row_lines(cells: list[str], column_widths: list[float], font_size: float) ->
     return lines
 
 
+def table_height(table: TableSpec, width: float, font_size: float, *, start: int = 0,
+                 count: int | None = None) -> float:
+    """The height of a table's header and `count` rows from `start` (all of them by default), wrapped as drawn."""
+    column_widths = widths(table, width, font_size)
+    cells = page_cells(table)
+    rows = [table.headers_shown()] + cells[start:len(cells) if count is None else start + count]
+    return sum(row_lines(r, column_widths, font_size) * font_size * 1.25 + font_size * 0.6 for r in rows)
+
+
 def rows_that_fit(table: TableSpec, width: float, height: float, font_size: float, *, start: int = 0) -> int:
     """How many rows from `start` fit under the header in a box (at least one, so a page always moves on)."""
     column_widths = widths(table, width, font_size)

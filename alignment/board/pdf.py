@@ -342,7 +342,14 @@ def section_flowables(section: Section, *, height: float = CONTENT_HEIGHT - 44) 
     elif section.layout == "grid":
         left, right = CONTENT_WIDTH * 0.36, CONTENT_WIDTH * 0.64
         charts = [part for chart in section.charts for part in _chart_block(chart, left - 14, height * 0.5)]
-        cells = [_table_block(table, right / 2 - 14, height / 2 - 8, colour, rest="") for table in section.tables]
+        # Two tables a row; each row of the grid gets the page's height in proportion to what its taller table
+        # needs (title, header, rows and note), so a third row stays on the page and short tables leave room.
+        width = right / 2 - 14
+        needs = [max(layout.table_height(table, width, TABLE_FONT + 1.5) + 42
+                     for table in section.tables[i:i + 2]) for i in range(0, len(section.tables), 2)]
+        scale = height / sum(needs) if needs else 1
+        cells = [_table_block(table, width, needs[index // 2] * scale - 8, colour, rest="")
+                 for index, table in enumerate(section.tables)]
         pairs = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
         tables = Table(pairs, colWidths=[right / 2] * 2)
         tables.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),

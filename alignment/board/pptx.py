@@ -439,9 +439,7 @@ def _table_slides(deck: Deck, section: Section, notes: list[str]) -> None:
 
 
 def _table_height(table: TableSpec, start: int, count: int, width: float) -> float:
-    column_widths = layout.widths(table, width, TABLE_FONT)
-    rows = [table.headers_shown()] + layout.page_cells(table)[start:start + count]
-    return sum(layout.row_lines(r, column_widths, TABLE_FONT) * TABLE_FONT * 1.25 + TABLE_FONT * 0.6 for r in rows)
+    return layout.table_height(table, width, TABLE_FONT, start=start, count=count)
 
 
 @in_pack_currency
