@@ -93,11 +93,16 @@ def scanned_columns(reader: warehouse.Reader, quarter: str, names: list[str]) ->
     """The tables and columns the scorecard's queries for `names` read, from DuckDB's own plans of them."""
     base = catalog._filters({"quarter": quarter})
     quarters = catalog._trend_quarters(base)
+    return columns_read(reader, [catalog._trend_query("lateral", catalog.spec(name), base, catalog.Definitions(),
+                                                      quarters) for name in names])
+
+
+def columns_read(reader: warehouse.Reader, queries: list[tuple[str, dict]]) -> dict[str, list[str]]:
+    """The tables and columns the (sql, parameters) queries read, from DuckDB's own plans of them."""
     scans: list[tuple[str, list[str], str]] = []
     plan_cursor = catalog.cursor(reader)
     try:
-        for name in names:
-            sql, params = catalog._trend_query("lateral", catalog.spec(name), base, catalog.Definitions(), quarters)
+        for sql, params in queries:
             for _, plan in plan_cursor.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall():
                 _scanned(json.loads(plan), scans)
         known = {}
