@@ -210,3 +210,18 @@ def test_a_new_import_after_sign_off_shows_changed_since_sign_off_and_what_moved
     assert changes.values.tolist()[0] == ["Pipeline", "$62,501", "$70,000"]
     assert list(changes["What"]) == ["Pipeline", "Data (a new import)"]
     assert any(b.key == "charter_sign_submit" for b in at.button)  # the CMO signs again, nothing carried over
+
+
+def test_the_engagement_options_are_edited_on_the_charter_and_read_by_the_accounts_page(app, db):
+    at = _open_charter(sign_in(app, "analyst").run())
+    at.number_input(key="charter_engaged_touches").set_value(5)
+    at.number_input(key="charter_engaged_window_days").set_value(60)
+    at.text_area(key="charter_edit_comment").input("Engaged means five touches in two months")
+    at.button(key="charter_save").click().run()
+    assert [s.value for s in at.success] == ["Saved a new version of the charter."]
+    saved = signoff.Ledger.beside(db).charter_in_force(QUARTER).definitions
+    assert (saved.engaged_touches, saved.engaged_window_days) == (5, 60)
+    assert saved.persona_weights == Definitions().persona_weights  # the weights' editors keep the defaults
+    at.switch_page("pages/review_accounts.py").run()
+    assert not at.exception, at.exception
+    assert "at least 5 responded touches of the account's people in the 60 days" in _texts(at)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from alignment import catalog, signoff
+from alignment import catalog, schema, signoff
 from alignment.catalog import Definitions
 from alignment.charter import Charter, edited
 from alignment.presentation import formats as fmt
@@ -76,6 +76,16 @@ def _sources_frame(charter: Charter) -> pd.DataFrame:
                         columns=["Lead source", "Category"])
 
 
+def _weights_frame(weights: dict[str, float], label: str) -> pd.DataFrame:
+    return pd.DataFrame(list(weights.items()), columns=[label, "Weight"])
+
+
+def _weights_from(frame: pd.DataFrame, label: str) -> dict[str, float]:
+    """Edited weight rows back into a map (rows without a name or a weight ignored)."""
+    return {str(r[label]): float(r["Weight"]) for r in frame.to_dict("records")
+            if r.get(label) and r.get("Weight") is not None and not pd.isna(r["Weight"])}
+
+
 def _explain(error: ValidationError) -> None:
     for problem in error.errors():
         where = [LABELS.get(str(part), str(part)) for part in problem["loc"] if str(part) != "definitions"]
@@ -118,6 +128,14 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
                                       sorted({*d.awareness_channels, *Definitions().awareness_channels}),
                                       default=list(d.awareness_channels), accept_new_options=True,
                                       key="charter_awareness_channels")
+            engaged = st.number_input(LABELS["engaged_touches"], min_value=1, value=int(d.engaged_touches), step=1,
+                                      key="charter_engaged_touches")
+            engaged_window = st.number_input(
+                LABELS["engaged_window_days"] + " (days)", min_value=1, value=int(d.engaged_window_days), step=1,
+                key="charter_engaged_window_days")
+            engagement_half_life = st.number_input(
+                LABELS["engagement_half_life_days"] + " (days)", min_value=0.5, value=float(d.engagement_half_life_days),
+                step=1.0, key="charter_engagement_half_life_days")
         with right:
             model = st.selectbox(LABELS["model_of_record"], _choices("model_of_record"),
                                  index=_choices("model_of_record").index(d.model_of_record),
@@ -152,6 +170,21 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
             source_rows = st.data_editor(
                 _sources_frame(charter), num_rows="dynamic", hide_index=True, key="charter_sources",
                 column_config={"Category": st.column_config.SelectboxColumn(options=CATEGORIES, required=True)})
+        persona_column, channel_column = st.columns(2)
+        with persona_column:
+            st.markdown(f"**{LABELS['persona_weights']}**")
+            st.caption("A responded touch's weight in the account engagement score; unlisted personas weigh 1.")
+            persona_rows = st.data_editor(_weights_frame(d.persona_weights, "Persona"), num_rows="dynamic",
+                                          hide_index=True, key="charter_persona_weights", column_config={
+                                              "Persona": st.column_config.SelectboxColumn(
+                                                  options=list(schema.PERSONAS), required=True),
+                                              "Weight": st.column_config.NumberColumn(min_value=0.0, required=True)})
+        with channel_column:
+            st.markdown(f"**{LABELS['channel_weights']}**")
+            st.caption("Unlisted channels weigh 1.")
+            channel_rows = st.data_editor(_weights_frame(d.channel_weights, "Channel"), num_rows="dynamic",
+                                          hide_index=True, key="charter_channel_weights", column_config={
+                                              "Weight": st.column_config.NumberColumn(min_value=0.0, required=True)})
         comment = st.text_area("Why this change (kept in the history)", key="charter_edit_comment", max_chars=2000)
         submitted = st.form_submit_button("Save as a new version", type="primary", key="charter_save")
     if not submitted:
@@ -167,7 +200,11 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
                 "bought_lead_price": bought, "interest_touches": touches, "interest_window_days": window,
                 "sales_ready_personas": personas, "awareness_channels": channels, "model_of_record": model,
                 "lookback_days": lookback, "half_life_days": half_life, "linking": linking,
-                "primary_campaign_credit": primary_credit, "lead_source_categories": sources, "targets": whole}})
+                "primary_campaign_credit": primary_credit, "lead_source_categories": sources, "targets": whole,
+                "engaged_touches": engaged, "engaged_window_days": engaged_window,
+                "engagement_half_life_days": engagement_half_life,
+                "persona_weights": _weights_from(persona_rows, "Persona"),
+                "channel_weights": _weights_from(channel_rows, "Channel")}})
     except ValidationError as error:
         _explain(error)
         return
