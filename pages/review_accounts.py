@@ -47,7 +47,7 @@ else:
                 f"{accounts.NOT_MEASURED} (their target flag is empty). They are not counted among the other "
                 "accounts.")
     if measured:
-        chart_column, table_column = st.columns([3, 2], gap="large")
+        chart_column, table_column = st.columns([5, 4], gap="large")
         with chart_column:
             spec = accounts.coverage_chart(rows, f"Share of accounts reaching each stage, {view.quarter}")
             figures.plotly_chart(charts.figure, spec, key="accounts_coverage_chart")
@@ -56,7 +56,8 @@ else:
             table = accounts.funnel_table(rows)
             shown = {"stage": ("Stage", None)}
             for label in accounts.GROUPS.values():
-                shown |= {label: (label, "count"), label + " share": (label + ": share", "percent")}
+                short = label.split()[0]  # "Target", "Other": four columns fit beside the chart
+                shown |= {label: (short, "count"), label + " share": (short + " share", "percent")}
             tables.show(tables.readable(table, shown), raw=table, key="accounts_coverage_table",
                         file_name=f"account-coverage-{view.quarter}.csv")
         reached = rows.set_index("target_group")

@@ -41,11 +41,11 @@ def test_the_accounts_page_shows_coverage_by_owner_and_the_accounts_to_call(page
     target = rows.set_index("target_group").loc["target"]
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in chart["data"]] == ["Target accounts", "Other accounts"]
-    table = _table(at, "Target accounts")
+    table = _table(at, "Target share")
     assert list(table["Stage"]) == ["Accounts", "Reached", "Engaged", "With an MQL", "Open deal", "Won"]
-    assert list(table["Target accounts"]) == [fmt.count(target[c]) for c in ("accounts", "reached", "engaged", "with_mql",
+    assert list(table["Target"]) == [fmt.count(target[c]) for c in ("accounts", "reached", "engaged", "with_mql",
                                                                   "with_open_deal", "won")]
-    assert table["Target accounts: share"].iloc[2] == fmt.percent(target["engaged_share"])
+    assert table["Target share"].iloc[2] == fmt.percent(target["engaged_share"])
     ranked = catalog.run(reader, "engaged_target_accounts", Filters(quarter=QUARTER))
     shown = _table(at, "Top persona engaged")
     assert list(shown["Account"]) == list(ranked["account_name"])
