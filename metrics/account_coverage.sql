@@ -43,10 +43,14 @@ WITH scoped AS (
   FROM accounts a
   WHERE in_scope(a.region, a.segment, $region, $segment) AND (a.created_at IS NULL OR a.created_at < $quarter_end)
 ),
+roles AS (
+  -- each campaign's role once, not once per membership
+  SELECT campaign_id, campaign_role(funnel_role, channel, $awareness_channels) = 'awareness' AS is_awareness
+  FROM campaigns
+),
 reached AS (
-  SELECT p.account_id,
-         bool_or(campaign_role(c.funnel_role, c.channel, $awareness_channels) = 'awareness') AS by_awareness
-  FROM campaign_members m JOIN campaigns c ON c.campaign_id = m.campaign_id
+  SELECT p.account_id, bool_or(r.is_awareness) AS by_awareness
+  FROM campaign_members m JOIN roles r ON r.campaign_id = m.campaign_id
   JOIN people p ON p.person_id = m.person_id
   WHERE p.account_id IS NOT NULL
     AND ((m.created_at >= $quarter_start AND m.created_at < $quarter_end)

@@ -37,17 +37,29 @@
 --   has_open_deal: whether a deal of the account was open at the quarter's end (opened before it, not closed before
 --     it)
 WITH recent AS (
-  SELECT p.account_id, t.person_id, t.touch_at, coalesce(persona_key(p.persona), 'other') AS persona,
-         name_key(t.channel) AS channel, date_diff('second', t.touch_at, $quarter_end) / 86400.0 AS age_days
+  SELECT p.account_id, t.person_id, t.touch_at, p.persona AS raw_persona, t.channel AS raw_channel,
+         date_diff('second', t.touch_at, $quarter_end) / 86400.0 AS age_days
   FROM touches t JOIN people p ON p.person_id = t.person_id
   WHERE p.account_id IS NOT NULL AND t.touch_at < $quarter_end
     AND t.touch_at >= $quarter_end - to_days($engaged_window_days)
 ),
+-- Names are put in their normal form once per distinct persona and channel, not once per touch.
+personas AS (
+  SELECT raw_persona, persona,
+         coalesce(list_extract($persona_weights, list_position($persona_names, persona)), 1.0) AS persona_weight
+  FROM (SELECT raw_persona, coalesce(persona_key(raw_persona), 'other') AS persona
+        FROM (SELECT DISTINCT raw_persona FROM recent))
+),
+channels AS (
+  SELECT raw_channel,
+         coalesce(list_extract($channel_weights, list_position($channel_names, name_key(raw_channel))), 1.0)
+           AS channel_weight
+  FROM (SELECT DISTINCT raw_channel FROM recent)
+),
 weighted AS (
-  SELECT *,
-         coalesce(list_extract($persona_weights, list_position($persona_names, persona)), 1.0) AS persona_weight,
-         coalesce(list_extract($channel_weights, list_position($channel_names, channel)), 1.0) AS channel_weight
-  FROM recent
+  SELECT r.account_id, r.person_id, r.touch_at, r.age_days, p.persona, p.persona_weight, c.channel_weight
+  FROM recent r JOIN personas p ON p.raw_persona IS NOT DISTINCT FROM r.raw_persona
+  JOIN channels c ON c.raw_channel IS NOT DISTINCT FROM r.raw_channel
 ),
 per_account AS (
   SELECT account_id,
