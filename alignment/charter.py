@@ -163,8 +163,14 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 def option_changes(before: Charter, after: Charter) -> list[tuple[str, Any, Any]]:
     """(option, value before, value after) for every option that differs, version and provenance aside."""
     ignore = {"version", "carried_from", "quarter"}
-    old, new = (_flatten({k: v for k, v in c.model_dump(mode="json").items() if k not in ignore})
-                for c in (before, after))
+
+    def options(charter: Charter) -> dict[str, Any]:
+        dumped = {k: v for k, v in charter.model_dump(mode="json").items() if k not in ignore}
+        # the options the canonical form leaves out at their defaults are compared at their values all the same
+        dumped["definitions"] |= {name: getattr(charter.definitions, name) for name in catalog.ENGAGEMENT_OPTIONS}
+        return _flatten(dumped)
+
+    old, new = options(before), options(after)
     return [(key, old.get(key), new.get(key)) for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
 
 

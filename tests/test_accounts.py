@@ -9,7 +9,7 @@ import pytest
 
 from alignment import accounts, catalog
 from alignment.board import digest, pdf
-from alignment.charter import Charter
+from alignment.charter import Charter, option_changes
 from metric_fixtures import Company, run
 
 QUARTER = "2026-Q3"  # 1 July to 30 September 2026; its end, 1 October, is 90 days after 3 July
@@ -172,6 +172,7 @@ def test_engagement_options_at_their_defaults_keep_an_older_charters_digest():
     assert changed.model_dump(mode="json")["definitions"]["engaged_touches"] == 4
     assert changed.digest() != charter.digest()
     assert Charter.model_validate(changed.model_dump(mode="json")).definitions.engaged_touches == 4
+    assert option_changes(charter, changed) == [("definitions.engaged_touches", 3, 4)]
 
 
 def test_weights_are_refused_with_what_to_write():
