@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from alignment import catalog, sqlfiles
 from alignment.plan import as_of_day
-from alignment.periods import Quarter, QuarterField
+from alignment.periods import Quarter
+from alignment.presentation import formats, palette
+from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 
 STAGES: tuple[str, ...] = ("bookings", "won_deals", "opportunities", "sqls", "sals", "mqls", "inquiries")
 """The waterfall's stages from the bookings target down to the top of the funnel."""
@@ -50,13 +52,22 @@ class Plan(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    quarter: QuarterField = Field(description="the quarter the plan is for, e.g. 2026-Q3")
+    quarter: str = Field(description="the quarter the plan is for, e.g. 2026-Q3")
     bookings_target: float | None = Field(None, description="the whole company's bookings target")
     region_targets: dict[str, float] = Field(default_factory=dict, description="region → bookings target")
     segment_targets: dict[str, float] = Field(default_factory=dict, description="segment → bookings target")
     window: int = Field(DEFAULT_WINDOW, description="finished quarters before the plan's quarter its rates cover")
     overrides: dict[str, float] = Field(default_factory=dict,
                                         description="stage → rate set by hand (won_deals: the average deal size)")
+
+    @field_validator("quarter", mode="before")
+    @classmethod
+    def _quarter(cls, value: Any) -> str:
+        return str(Quarter.parse(value) if isinstance(value, str) else value)
+
+    @property
+    def period(self) -> Quarter:
+        return Quarter.parse(self.quarter)
 
     @field_validator("bookings_target")
     @classmethod
@@ -121,7 +132,7 @@ class Plan(BaseModel):
     def window_quarters(self, as_of: dt.date | None = None) -> list[Quarter]:
         """The window's quarters, oldest first: the `window` finished quarters before the plan's quarter (a quarter
         not finished on the data's as-of day is left out, the window moving back)."""
-        last = self.quarter.shift(-1)
+        last = self.period.shift(-1)
         if as_of is not None:
             while last.last_day > as_of:
                 last = last.shift(-1)
@@ -194,7 +205,7 @@ def _needed(value: float) -> float:
 
 def scope_rows(plan: Plan, target: float, rates: pd.DataFrame, scope: str) -> list[StageRow]:
     """The waterfall for one bookings target: each stage's needed number from the stage below it and its rate."""
-    quarter = plan.quarter
+    quarter = plan.period
     rows = [StageRow(scope=scope, stage="bookings", label=STAGE_LABELS["bookings"], metric="bookings",
                      needed=float(target), rate_name=None, rate=None, rate_source=None, numerator=None,
                      denominator=None, lead_time_days=0.0, due_date=quarter.last_day)]
@@ -269,7 +280,7 @@ def work_out(source: Any, plan: Plan, definitions: catalog.Definitions | None = 
     window = plan.window_quarters(as_of)
     rows: list[StageRow] = []
     for kind, name, target in plan.scopes():
-        rates = measured_rates(source, plan.quarter, window, definitions=definitions,
+        rates = measured_rates(source, plan.period, window, definitions=definitions,
                                region=name if kind == "region" else None, segment=name if kind == "segment" else None)
         rows += scope_rows(plan, target, rates, scope_label(kind, name))
     dates = f"{window[0].first_day:%-d %b %Y} – {window[-1].last_day:%-d %b %Y}"
@@ -285,3 +296,61 @@ def export_rows(waterfall: Waterfall) -> list[dict[str, Any]]:
     return [{**{column: getattr(row, column) for column in CSV_COLUMNS},
              "due_date": row.due_date.isoformat() if row.due_date else None, "reason": row.reason}
             for row in waterfall.rows]
+
+
+STAGE_ROLES = {"inquiries": "demand_gen", "mqls": "demand_gen"}
+"""Marketing works a person to MQL, sales from acceptance on (palette.STAGE_ROLES, in the plan's stage names)."""
+
+
+def rate_text(row: StageRow) -> str:
+    """The rate as read: a share for a conversion, an amount for the average deal size, the reason when not measured."""
+    if row.rate is None:
+        return "" if row.rate_source is None else f"not measured: {row.reason}"
+    return formats.currency(row.rate) if row.stage == "won_deals" else formats.percent(row.rate)
+
+
+def basis_text(row: StageRow) -> str:
+    """What a measured rate was taken over: 868 of 3,259 (or a deal size's bookings over its deals)."""
+    if row.rate_source != "measured":
+        return ""
+    if row.stage == "won_deals":
+        return f"{formats.currency(row.numerator)} over {formats.count(row.denominator)} won deals"
+    young = f" ({formats.count(row.young)} too young left out)" if row.young else ""
+    return f"{formats.count(row.numerator)} of {formats.count(row.denominator)}{young}"
+
+
+def needed_text(row: StageRow) -> str:
+    if row.needed is None:
+        return "not worked out"
+    return formats.currency(row.needed) if row.stage == "bookings" else formats.count(row.needed)
+
+
+def table(result: Waterfall, scope: str = "company") -> TableSpec:
+    """The plan of one scope as the table the Charter page, the slide, the PDF and the workbook all show."""
+    rows = result.scope(scope)
+    where = "" if scope == "company" else f", {scope}"
+    return TableSpec(
+        title=f"The plan for {result.plan.quarter}{where}", sheet="The plan" if scope == "company" else
+        f"Plan {scope.split(': ', 1)[-1]}"[:31].translate(str.maketrans("", "", "[]:*?/\\")) or "Plan",
+        columns=[Column(header="Stage"), Column(header="Needed"), Column(header="Rate"),
+                 Column(header="Rate is"), Column(header="Measured as"), Column(header="Lead time", unit="days"),
+                 Column(header="Due by", unit="date"), Column(header="Needed (number)", detail=True),
+                 Column(header="Rate (number)", detail=True), Column(header="Numerator", detail=True),
+                 Column(header="Denominator", detail=True)],
+        rows=[[row.label, needed_text(row), rate_text(row), row.rate_source or "", basis_text(row),
+               row.lead_time_days, row.due_date, row.needed, row.rate,
+               row.numerator if row.rate_source == "measured" else None,
+               row.denominator if row.rate_source == "measured" else None] for row in rows],
+        definition=f"Rates over {', '.join(result.window)} ({result.window_dates}). {result.cohorts} "
+                   f"{result.due_dates}")
+
+
+def chart(result: Waterfall, scope: str = "company") -> ChartSpec:
+    """Needed per stage from inquiries down to won deals, widest first: the funnel the plan asks for."""
+    rows = [row for row in result.scope(scope) if row.stage != "bookings"][::-1]
+    return ChartSpec(
+        kind="bar", title=f"Needed per stage, {result.plan.quarter}", unit="count", sheet="The plan chart",
+        categories=[row.label for row in rows], value_title="Needed",
+        definition="Each stage's number needed to reach the bookings target at the plan's rates.",
+        series=[Series(name="Needed", values=[row.needed for row in rows], colour=palette.SALES,
+                       point_colours=[palette.FUNNEL_COLOURS[STAGE_ROLES.get(row.stage, "sales")] for row in rows])])
