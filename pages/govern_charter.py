@@ -3,7 +3,7 @@
 import streamlit as st
 
 from alignment import users
-from ui import auth, charter_form, charter_view, context, filters, numbers
+from ui import auth, charter_form, charter_view, context, filters, numbers, plan_form
 from ui.text import literal
 
 snapshot = context.snapshot()
@@ -55,6 +55,7 @@ with charter_tab:
     st.table(charter_view.definitions_table(charter, snapshot.currency), hide_index=True, border="horizontal")
     st.caption("Channels not listed as awareness count as demand generation.")
     st.caption(charter_view.calendar_note(view.quarter))
+    plan_form.plan_section(charter, user, status, view, snapshot)
     if status.locked:
         st.info("Signed by both: the charter is locked. The CMO or the VP of Sales reopens it to change it.",
                 icon=":material/lock:")
