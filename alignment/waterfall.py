@@ -292,8 +292,11 @@ CSV_COLUMNS = ("scope", "stage", "needed", "rate", "rate_source", "numerator", "
 
 
 def export_rows(waterfall: Waterfall) -> list[dict[str, Any]]:
-    """The rows the CLI writes as JSON or CSV (CSV_COLUMNS, plus the reason a rate is not measured)."""
-    return [{**{column: getattr(row, column) for column in CSV_COLUMNS},
+    """The rows the CLI writes as JSON or CSV (CSV_COLUMNS, plus the reason a rate is not measured); a numerator and
+    denominator only beside a measured rate, so a rate set by hand never reads as taken over them."""
+    measured = ("numerator", "denominator")
+    return [{**{column: getattr(row, column) if column not in measured or row.rate_source == "measured" else None
+                for column in CSV_COLUMNS},
              "due_date": row.due_date.isoformat() if row.due_date else None, "reason": row.reason}
             for row in waterfall.rows]
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 
+import duckdb
 import pytest
 from pydantic import ValidationError
 
-from alignment import waterfall
+from alignment import cli, waterfall
+from alignment.charter import Charter
+from alignment.signoff import Ledger
+from alignment.users import User
 from alignment.waterfall import Plan
 from tests.metric_fixtures import Company
 
 
 @pytest.fixture(scope="module")
-def tiny():
+def tiny_path(tmp_path_factory):
     """Window 2026-Q2 (1 Apr – 30 Jun), plan for 2026-Q3 (last day 30 Sep), all at account A1 (region NA).
 
     People (created, MQL, SAL, SQL, deal):
@@ -51,7 +58,15 @@ def tiny():
     crm.opportunity("O3", "2026-03-01", account_id="A1", amount=3000, close_date="2026-06-10", is_closed=True,
                     is_won=True)
     crm.opportunity("O4", "2026-06-25", account_id="A1", amount=700)
-    con = crm.connect()
+    path = tmp_path_factory.mktemp("tiny-plan") / "warehouse.duckdb"
+    crm.connect(path).close()
+    path.with_name("reading.duckdb").write_bytes(path.read_bytes())  # the tests' own copy, open while the CLI's run
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_path):
+    con = duckdb.connect(str(tiny_path.with_name("reading.duckdb")))
     yield con
     con.close()
 
@@ -130,3 +145,44 @@ def test_the_window_is_the_finished_quarters_before_the_plan():
 def test_a_bad_plan_says_what_to_write(fields, says):
     with pytest.raises(ValidationError, match=says):
         Plan(**{"quarter": "2026-Q3", "bookings_target": 1000, **fields})
+
+
+def test_the_cli_writes_the_waterfall_as_json_and_csv(tiny_path, tmp_path, capsys):
+    db = tmp_path / "warehouse.duckdb"
+    db.write_bytes(tiny_path.read_bytes())
+    base = ["--db", str(db), "plan", "--quarter", "2026-Q3", "--window", "1"]
+    assert cli.main([*base, "--bookings-target", "20000", "--rate", "mqls=0.5", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["stage"], r["needed"], r["rate_source"]) for r in rows] == [
+        ("bookings", 20000, None), ("won_deals", 10, "measured"), ("opportunities", 20, "measured"),
+        ("sqls", 20, "measured"), ("sals", 30, "measured"), ("mqls", 60, "set by hand"),
+        ("inquiries", 75, "measured")]
+    assert (rows[4]["numerator"], rows[4]["denominator"], rows[4]["lead_time_days"], rows[4]["due_date"]) == (
+        2, 3, 45, "2026-08-16")
+    assert rows[5]["numerator"] is None  # set by hand: not taken over the window's records
+
+    # without a target: the charter's plan for the quarter, here EMEA's, where nothing can be measured
+    plan = Plan(quarter="2026-Q3", bookings_target=20000, region_targets={"EMEA": 5000}, window=1)
+    Ledger.beside(db).save(User(name="ana", role="analyst"), Charter(quarter="2026-Q3", plan=plan), "The plan")
+    assert cli.main([*base[:-2], "--region", "EMEA"]) == 0
+    captured = capsys.readouterr()
+    lines = list(csv.DictReader(io.StringIO(captured.out)))
+    assert list(lines[0]) == ["scope", "stage", "needed", "rate", "rate_source", "numerator", "denominator",
+                              "lead_time_days", "due_date", "reason"]
+    assert [(line["stage"], line["needed"], line["rate_source"]) for line in lines[:3]] == [
+        ("bookings", "5000.0", ""), ("won_deals", "", "not measured"), ("opportunities", "", "not measured")]
+    assert all(line["rate"] == "" for line in lines)  # never 0
+    assert "average deal size is not measured: set it with --rate won_deals=" in captured.err
+
+
+@pytest.mark.parametrize("extra, says", [
+    (["--rate", "mqls=2"], "write a share above 0 and at most 1"),
+    (["--rate", "mqls"], "is not stage=value"),
+    ([], "has no plan; give the bookings target with --bookings-target"),
+])
+def test_the_cli_refuses_a_bad_plan_with_exit_2(tiny_path, tmp_path, capsys, extra, says):
+    db = tmp_path / "warehouse.duckdb"
+    db.write_bytes(tiny_path.read_bytes())
+    target = ["--bookings-target", "100"] if extra else []
+    assert cli.main(["--db", str(db), "plan", "--quarter", "2026-Q3", *target, *extra]) == 2
+    assert says in capsys.readouterr().err
