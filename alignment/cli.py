@@ -63,7 +63,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
                              progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None,
-                             currencies=args.currencies or demo.DEMO_CURRENCIES)
+                             currencies=args.currencies or demo.DEMO_CURRENCIES, signed_plans=args.signed_plans)
     _report(report, quiet=True)
     return EXIT_OK
 
@@ -520,6 +520,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the corporate currency, then the ones its EMEA deals and campaigns are booked in "
                            "(default USD,EUR,GBP; --calendar calendar --currencies USD builds the calendar-quarter, "
                            "dollars-only company that earlier figures were taken on)")
+    demo.add_argument("--signed-plans", action="store_true",
+                      help="then have the demo's CMO and VP of Sales sign a plan for its last full quarter and the "
+                           "quarter after it (the fiscal calendar cannot change while quarters are signed)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")
