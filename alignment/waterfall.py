@@ -214,7 +214,7 @@ def scope_rows(plan: Plan, target: float, rates: pd.DataFrame, scope: str) -> li
     for stage in RATE_STAGES:
         row = by_stage[stage]
         numerator, denominator, young = float(row["numerator"]), float(row["denominator"]), int(row["young"])
-        measured = numerator / denominator if numerator > 0 and denominator > 0 else None
+        measured = None if pd.isna(row["rate"]) else float(row["rate"])
         reason = None
         if stage in plan.overrides:
             rate, rate_source = plan.overrides[stage], "set by hand"

@@ -107,7 +107,7 @@ def _form(charter: Charter, plan: waterfall.Plan | None, snapshot: Snapshot) -> 
 def _show(result: waterfall.Waterfall) -> None:
     scopes = list(dict.fromkeys(row.scope for row in result.rows))
     scope = scopes[0] if len(scopes) == 1 else st.segmented_control(
-        "Plan for", scopes, default=scopes[0], key="plan_scope", required=True) or scopes[0]
+        "Plan for", scopes, default=scopes[0], key="plan_scope", required=True, format_func=literal) or scopes[0]
     table = waterfall.table(result, scope)
     left, right = st.columns([3, 2])
     with left:

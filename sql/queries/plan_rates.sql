@@ -14,6 +14,8 @@
 --     stage before the window's end (for SQLs: the distinct first deals they opened)
 --   denominator: the deals won in the window (won_deals), else the records that entered the stage in the window,
 --     the young ones left out
+--   rate: numerator / denominator, empty when either is 0 (not measured: nothing won, nobody at the stage, or
+--     nobody converted), never 0
 --   young: records that entered the stage in the window but within the step's median days of its end (left out)
 --   maturity_days: the step's median days from the stage to the next one, among the window's records that made it
 --   lead_time_days: median days from entering the stage to the won deal, over the deals (people) won in the window
@@ -82,4 +84,7 @@ final AS (
   FROM stages s LEFT JOIN conversions c ON c.stage_order = s.stage_order
   LEFT JOIN maturity m ON m.stage_order = s.stage_order LEFT JOIN lead_times l ON l.stage_order = s.stage_order
 )
-SELECT * FROM final ORDER BY stage_order
+SELECT stage_order, stage, rate_kind, numerator, denominator,
+       CASE WHEN numerator > 0 THEN numerator / nullif(denominator, 0) END AS rate, young, maturity_days,
+       lead_time_days
+FROM final ORDER BY stage_order
