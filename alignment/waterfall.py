@@ -43,7 +43,8 @@ YOUNG_COHORTS = ("A stage's cohort is the records that entered it in the window;
 
 DUE_DATES = ("Due date: the quarter's last day minus the stage's lead time (median days from entering the stage to a "
              "won deal, over the deals won in the window), the last day a record can enter the stage and still be "
-             "expected to close in the quarter.")
+             "expected to close in the quarter (a date before the quarter's first day: that stage's volume had to come "
+             "in before the quarter began).")
 
 
 class Plan(BaseModel):

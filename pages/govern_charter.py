@@ -51,11 +51,11 @@ with charter_tab:
     if (scoped["For"] != "Whole company").any():
         st.markdown("**Targets per region and segment**")
         st.dataframe(scoped[scoped["For"] != "Whole company"], hide_index=True, key="charter_scoped_targets")
+    plan_form.plan_section(charter, user, status, view, snapshot)
     st.subheader("Definitions", anchor=False)
     st.table(charter_view.definitions_table(charter, snapshot.currency), hide_index=True, border="horizontal")
     st.caption("Channels not listed as awareness count as demand generation.")
     st.caption(charter_view.calendar_note(view.quarter))
-    plan_form.plan_section(charter, user, status, view, snapshot)
     if status.locked:
         st.info("Signed by both: the charter is locked. The CMO or the VP of Sales reopens it to change it.",
                 icon=":material/lock:")

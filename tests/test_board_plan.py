@@ -58,7 +58,7 @@ def test_the_plan_slide_holds_the_waterfall_and_the_same_chart_the_screen_draws(
     assert list(drawn.data[0].x) == NEEDED[::-1] and list(drawn.data[0].y) == chart.categories
     # EMEA's 50,000 halves the company's numbers: 2 won deals → 8 opportunities … 40 MQLs → 100 inquiries
     assert section.words == ["The plan is in the charter but not signed by both executives (not signed).",
-                             "Region: EMEA: $50,000 of bookings needs 8 Opportunities, 40 MQLs, 100 Inquiries."]
+                             "Region: EMEA: $50,000 of bookings needs 8 opportunities, 40 MQLs, 100 inquiries."]
 
 
 def test_the_plan_is_in_the_deck_the_pdf_and_the_workbook(planned, tmp_path):

@@ -30,6 +30,11 @@ def _scoped_frame(plan: waterfall.Plan | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["For", "Bookings target"])
 
 
+def _rate_label(stage: str) -> str:
+    name = waterfall.RATE_NAMES[stage]
+    return name[:1].upper() + name[1:]
+
+
 def _overrides_frame(plan: waterfall.Plan | None) -> pd.DataFrame:
     """One row per rate; conversions in percent as people write them, the deal size in money."""
     overrides = plan.overrides if plan else {}
@@ -37,7 +42,7 @@ def _overrides_frame(plan: waterfall.Plan | None) -> pd.DataFrame:
     for stage in waterfall.RATE_STAGES:
         value = overrides.get(stage)
         shown = value if value is None or stage == "won_deals" else value * 100
-        rows.append({"Rate": waterfall.RATE_NAMES[stage], "Set by hand": shown})
+        rows.append({"Rate": _rate_label(stage), "Set by hand": shown})
     return pd.DataFrame(rows, columns=["Rate", "Set by hand"])
 
 
@@ -52,7 +57,7 @@ def _plan_from(quarter: str, company: float, window: int, scoped: pd.DataFrame,
             regions[where.removeprefix("Region ")] = float(target)
         else:
             segments[where.removeprefix("Segment ")] = float(target)
-    by_name = {name: stage for stage, name in waterfall.RATE_NAMES.items()}
+    by_name = {_rate_label(stage): stage for stage in waterfall.RATE_STAGES}
     hand = {}
     for row in overrides.to_dict("records"):
         value = row.get("Set by hand")
@@ -83,6 +88,7 @@ def _form(charter: Charter, plan: waterfall.Plan | None, snapshot: Snapshot) -> 
                                      max_value=12, step=1, value=plan.window if plan else waterfall.DEFAULT_WINDOW,
                                      key="plan_window")
             scopes = [*[f"Region {r}" for r in snapshot.regions], *[f"Segment {s}" for s in snapshot.segments]]
+            st.caption("Bookings targets of regions or segments, each worked back at its own rates:")
             scoped = st.data_editor(
                 _scoped_frame(plan), num_rows="dynamic", hide_index=True, key="plan_scoped_targets",
                 column_config={"For": st.column_config.SelectboxColumn(options=scopes, required=True),
@@ -107,13 +113,12 @@ def _form(charter: Charter, plan: waterfall.Plan | None, snapshot: Snapshot) -> 
 def _show(result: waterfall.Waterfall) -> None:
     scopes = list(dict.fromkeys(row.scope for row in result.rows))
     scope = scopes[0] if len(scopes) == 1 else st.segmented_control(
-        "Plan for", scopes, default=scopes[0], key="plan_scope", required=True, format_func=literal) or scopes[0]
+        "Plan for", scopes, default=scopes[0], key="plan_scope", required=True,
+        format_func=lambda scope: literal(scope[:1].upper() + scope[1:])) or scopes[0]
     table = waterfall.table(result, scope)
-    left, right = st.columns([3, 2])
-    with left:
-        st.dataframe(pd.DataFrame(table.formatted(), columns=table.headers_shown()), hide_index=True,
-                     key="plan_table")
-    with right:
+    st.dataframe(pd.DataFrame(table.formatted(), columns=table.headers_shown()), hide_index=True, key="plan_table")
+    chart, _ = st.columns([3, 2])
+    with chart:
         figures.plotly_chart(charts.figure, waterfall.chart(result, scope), key="plan_chart")
     st.caption(literal(f"Rates over {', '.join(result.window)} ({result.window_dates}). {result.cohorts} "
                        f"{result.due_dates} Needed numbers are rounded up to whole records."))
@@ -137,8 +142,11 @@ def plan_section(charter: Charter, user: User, status: signoff.Status, view: Fil
         st.caption(f"No plan for {charter.quarter} yet." + (" Enter a bookings target above and work it out."
                                                                if editable else ""))
         return
-    if plan == charter.plan:
+    if plan == charter.plan and charter.version:
         st.caption(f"The plan in the {charter.quarter} charter (version {charter.version}).")
+    elif plan == charter.plan:
+        st.caption(f"The plan carried forward from the {charter.carried_from} charter, its rates measured afresh; "
+                   "not saved yet.")
     else:
         st.caption("A draft plan, not in the charter until it is applied.")
     result = numbers.plan(plan, view)

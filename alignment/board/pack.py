@@ -245,8 +245,9 @@ def _quarter_plan(inputs: Inputs, signoff: SignoffStatus) -> Section:
     for scope in scopes[1:]:
         rows = {row.stage: row for row in result.scope(scope)}
         words.append(f"{scope[:1].upper()}{scope[1:]}: {waterfall.needed_text(rows['bookings'])} of bookings needs "
-                     + ", ".join(f"{waterfall.needed_text(rows[stage])} {waterfall.STAGE_LABELS[stage]}"
-                                 for stage in ("opportunities", "mqls", "inquiries")) + ".")
+                     + ", ".join(f"{waterfall.needed_text(rows[stage])} {label}" for stage, label in
+                                 (("opportunities", "opportunities"), ("mqls", "MQLs"), ("inquiries", "inquiries")))
+                     + ".")
     unset = result.hand_set_needed()
     if unset:
         words.append("Not measured and not set by hand: " + ", ".join(waterfall.RATE_NAMES[s] for s in unset) + ".")
