@@ -70,6 +70,23 @@ class Plan(BaseModel):
     def period(self) -> Quarter:
         return Quarter.parse(self.quarter)
 
+    @field_validator("bookings_target", mode="before")
+    @classmethod
+    def _finite_target(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("the bookings target must be a number; write the amount to book, e.g. 1500000")
+        return value
+
+    @field_validator("region_targets", "segment_targets", "overrides", mode="before")
+    @classmethod
+    def _finite_values(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for name, number in value.items():
+                if isinstance(number, float) and not math.isfinite(number):
+                    raise ValueError(f"the value for {name} must be a number; write e.g. {name}=0.25 for a rate, "
+                                     "or an amount for a bookings target or the average deal size")
+        return value
+
     @field_validator("bookings_target")
     @classmethod
     def _positive_target(cls, value: float | None) -> float | None:
@@ -103,8 +120,6 @@ class Plan(BaseModel):
         for stage, rate in value.items():
             if stage not in RATE_STAGES:
                 raise ValueError(f"'{stage}' is not a stage with a rate; write one of {', '.join(RATE_STAGES)}")
-            if not math.isfinite(rate):
-                raise ValueError(f"the rate for {stage} must be a number")
             if stage == "won_deals":
                 if not rate > 0:
                     raise ValueError(f"the average deal size set by hand is {rate:g}; write an amount above zero, "

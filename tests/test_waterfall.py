@@ -141,6 +141,9 @@ def test_the_window_is_the_finished_quarters_before_the_plan():
     ({"bookings_target": 0}, "write the amount to book"),
     ({"bookings_target": None}, "a plan starts from a bookings target"),
     ({"window": 0}, "write 1 to 12"),
+    ({"bookings_target": float("inf")}, "the bookings target must be a number; write the amount"),
+    ({"overrides": {"mqls": float("nan")}}, "the value for mqls must be a number; write e.g. mqls=0.25"),
+    ({"region_targets": {"EMEA": float("inf")}}, "the value for EMEA must be a number"),
 ])
 def test_a_bad_plan_says_what_to_write(fields, says):
     with pytest.raises(ValidationError, match=says):
