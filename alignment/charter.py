@@ -9,11 +9,12 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from alignment import catalog
 from alignment.catalog import Definitions, Filters
 from alignment.periods import Quarter, carried
+from alignment.waterfall import Plan, Waterfall
 
 DEFAULT_METRICS: tuple[str, ...] = (
     "awareness_spend", "impressions", "reach", "site_visits", "awareness_sourced_inquiries",
@@ -64,6 +65,7 @@ class Charter(BaseModel):
                                                         description="region → metric → target")
     segment_targets: dict[str, dict[str, float]] = Field(default_factory=dict,
                                                          description="segment → metric → target")
+    plan: Plan | None = Field(None, description="the quarter's plan (reverse waterfall) its stage targets come from")
 
     @field_validator("quarter", mode="before")
     @classmethod
@@ -102,6 +104,21 @@ class Charter(BaseModel):
                 if not math.isfinite(target):
                     raise ValueError(f"the target for {name} must be a number")
         return self
+
+    @model_validator(mode="after")
+    def _plan_for_this_quarter(self) -> "Charter":
+        if self.plan is not None and self.plan.quarter != self.quarter:
+            raise ValueError(f"the plan is for {self.plan.quarter} but the charter governs {self.quarter}; write the "
+                             "plan for the charter's quarter")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_plan(self, handler: Any) -> dict[str, Any]:
+        # a charter without a plan is written as it was before plans existed, so its digest and signatures hold
+        dumped = handler(self)
+        if dumped.get("plan", 0) is None:
+            del dumped["plan"]
+        return dumped
 
     def by_funnel_role(self) -> dict[str, list[str]]:
         """The chosen metrics in the Scorecard's three columns (awareness, demand generation, sales), in order."""
@@ -144,11 +161,29 @@ def edited(charter: Charter, values: dict[str, Any]) -> Charter:
 
 
 def carry_forward(previous: Charter | None, quarter: Quarter | str) -> Charter:
-    """A quarter's starting charter: the previous one's metrics, targets and definitions, not yet saved or signed."""
+    """A quarter's starting charter: the previous one's metrics, targets, definitions and plan (now for this quarter,
+    its rates measured afresh), not yet saved or signed."""
     quarter = str(Quarter.parse(quarter) if isinstance(quarter, str) else quarter)
     if previous is None:
         return Charter(quarter=quarter)
-    return previous.model_copy(update={"quarter": quarter, "version": 0, "carried_from": previous.quarter})
+    plan = previous.plan.model_copy(update={"quarter": quarter}) if previous.plan else None
+    return previous.model_copy(update={"quarter": quarter, "version": 0, "carried_from": previous.quarter,
+                                       "plan": plan})
+
+
+def with_plan(charter: Charter, waterfall: Waterfall) -> Charter:
+    """The charter with the plan and the needed number of each stage as the target of its metric, for the company and
+    for each region and segment the plan has a bookings target for (other targets untouched; validated whole)."""
+    planned = waterfall.targets()
+    current = charter.model_dump(mode="json")
+    regions, segments = current["region_targets"], current["segment_targets"]
+    for scopes, kind in ((regions, "region"), (segments, "segment")):
+        for name, targets in planned[kind].items():
+            scopes[name] = {**scopes.get(name, {}), **targets}
+    return edited(charter, {"plan": waterfall.plan.model_dump(mode="json"), "region_targets": regions,
+                            "segment_targets": segments,
+                            "definitions": {"targets": {**current["definitions"]["targets"],
+                                                        **planned["company"].get(None, {})}}})
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -63,7 +63,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
                              progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None,
-                             currencies=args.currencies or demo.DEMO_CURRENCIES)
+                             currencies=args.currencies or demo.DEMO_CURRENCIES, signed_plans=args.signed_plans)
     _report(report, quiet=True)
     return EXIT_OK
 
@@ -219,6 +219,72 @@ def cmd_attribution(args: argparse.Namespace) -> int:
     frame = frame[["opportunity_id", "campaign_id", "share", "credited_amount"]].copy()
     frame["campaign_id"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), "")
     _print_frame(frame, args.format)
+    return EXIT_OK
+
+
+def _rate_overrides(texts: list[str]) -> dict[str, float]:
+    """--rate stage=value, repeated: the rates set by hand (the plan model checks the stages and ranges)."""
+    rates = {}
+    for text in texts:
+        stage, equals, value = text.partition("=")
+        try:
+            rates[stage.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--rate {text!r} is not stage=value; write e.g. --rate mqls=0.25 (a share) or "
+                             "--rate won_deals=25000 (the average deal size)") from None
+        if not equals:
+            raise ValueError(f"--rate {text!r} is not stage=value; write e.g. --rate mqls=0.25")
+    return rates
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    import pandas as pd
+    from pydantic import ValidationError
+
+    from alignment import waterfall
+    from alignment.signoff import Ledger
+
+    signed = Ledger.beside(Path(args.db)).charter_in_force(args.quarter).plan
+    try:
+        rates = _rate_overrides(args.rate or [])
+        if args.bookings_target is not None:
+            scoped = {args.region: args.bookings_target} if args.region else {}
+            by_segment = {args.segment: args.bookings_target} if args.segment else {}
+            plan = waterfall.Plan(quarter=args.quarter, bookings_target=None if scoped or by_segment
+                                  else args.bookings_target, region_targets=scoped, segment_targets=by_segment,
+                                  window=args.window or waterfall.DEFAULT_WINDOW, overrides=rates)
+        elif signed is not None:
+            kept = ({"bookings_target": None, "segment_targets": {},
+                     "region_targets": {args.region: signed.region_targets[args.region]}} if args.region in
+                    signed.region_targets else {"bookings_target": None, "region_targets": {},
+                                                "segment_targets": {args.segment: signed.segment_targets[args.segment]}}
+                    if args.segment in signed.segment_targets else {})
+            if (args.region or args.segment) and not kept:
+                raise ValueError(f"the {args.quarter} plan has no bookings target for {args.region or args.segment}; "
+                                 "give one with --bookings-target")
+            plan = waterfall.Plan.model_validate({**signed.model_dump(mode="json"), **kept,
+                                                  "window": args.window or signed.window,
+                                                  "overrides": {**signed.overrides, **rates}})
+        else:
+            raise ValueError(f"the {args.quarter} charter has no plan; give the bookings target with "
+                             "--bookings-target")
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(map(str, problem["loc"])) or "plan"
+            _print(f"error: {where}: {problem['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as error:
+        _print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    reader = warehouse.open_reader(Path(args.db))
+    try:
+        result = waterfall.work_out(reader, plan, _definitions_from(args))
+    finally:
+        reader.close()
+    _print(f"note: rates over {', '.join(result.window)} ({result.window_dates}); {result.cohorts}", file=sys.stderr)
+    for stage in result.hand_set_needed():
+        _print(f"note: {waterfall.RATE_NAMES[stage]} is not measured: set it with --rate {stage}=…", file=sys.stderr)
+    _print_frame(pd.DataFrame(waterfall.export_rows(result)), args.format)
     return EXIT_OK
 
 
@@ -454,6 +520,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the corporate currency, then the ones its EMEA deals and campaigns are booked in "
                            "(default USD,EUR,GBP; --calendar calendar --currencies USD builds the calendar-quarter, "
                            "dollars-only company that earlier figures were taken on)")
+    demo.add_argument("--signed-plans", action="store_true",
+                      help="then have the demo's CMO and VP of Sales sign a plan for its last full quarter and the "
+                           "quarter after it (the fiscal calendar cannot change while quarters are signed)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")
@@ -504,6 +573,24 @@ def build_parser() -> argparse.ArgumentParser:
                                  "creation (default: on, as the charter's default)")
     attributed.add_argument("--format", choices=["csv", "json"], default="csv")
     attributed.set_defaults(handler=cmd_attribution)
+
+    planned = commands.add_parser(
+        "plan", help="the reverse waterfall: from a bookings target back to the won deals, opportunities, SQLs, SALs, "
+                     "MQLs and inquiries needed, one row per stage (the charter's plan for the quarter without a "
+                     "target)")
+    planned.add_argument("--quarter", required=True, help=QUARTER_HELP)
+    planned.add_argument("--bookings-target", type=float, metavar="N",
+                         help="bookings to win in the quarter, in the corporate currency")
+    scope = planned.add_mutually_exclusive_group()
+    scope.add_argument("--region", help="the target and the rates are this region's")
+    scope.add_argument("--segment", help="the target and the rates are this segment's")
+    planned.add_argument("--window", type=int, help="finished quarters the rates are measured over (default 4)")
+    planned.add_argument("--rate", action="append", metavar="STAGE=VALUE",
+                         help="a rate set by hand, repeatable: a share for opportunities, sqls, sals, mqls or "
+                              "inquiries (their conversion to the next stage), an amount for won_deals (the average "
+                              "deal size)")
+    planned.add_argument("--format", choices=["csv", "json"], default="csv")
+    planned.set_defaults(handler=cmd_plan)
 
     checks = commands.add_parser("quality", help="run the data-quality checks on the warehouse")
     checks.add_argument("--format", choices=["text", "json"], default="text")
@@ -563,11 +650,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from alignment.periods import CALENDAR_YEAR, using_calendar
 
-    if args.command in ("metrics", "funnel", "attribution", "quality") and Path(args.db).exists():
+    if args.command in ("metrics", "funnel", "attribution", "quality", "plan") and Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
     # Quarters given as text are the warehouse's own (its fiscal calendar); the demo's --end-quarter is a calendar
     # quarter of the company it generates.
-    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export")
+    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export", "plan")
     with using_calendar(warehouse.calendar_of(Path(args.db)) if reads_quarters else CALENDAR_YEAR):
         return _run(args)
 

@@ -148,19 +148,82 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                progress: Progress | None = None, calendar: FiscalCalendar | None = None,
-               currencies: tuple[str, ...] = DEMO_CURRENCIES) -> ImportReport:
+               currencies: tuple[str, ...] = DEMO_CURRENCIES, signed_plans: bool = False) -> ImportReport:
     """Generate the demo company and import it into `db_path` (atomically, like any import), on `calendar` (else
     the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies` as in
-    write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company)."""
+    write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company); with `signed_plans`, the
+    demo's CMO and VP of Sales then sign a plan for its last full quarter and the one after (sign_demo_plans)."""
     db_path = Path(db_path or warehouse.default_db())
     if calendar is None and warehouse.identity(db_path) is None:
         calendar = DEMO_CALENDAR
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
-                       progress=_within(progress, 0.0, 0.45), currencies=currencies)
-        return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)],
-                              calendar=calendar)
+                       progress=_within(progress, 0.0, 0.40 if signed_plans else 0.45), currencies=currencies)
+        report = import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.40 if signed_plans else 0.45,
+                                                                            0.9 if signed_plans else 1.0),
+                                roots=[Path(folder)], calendar=calendar)
+    if signed_plans:
+        if progress:
+            progress(0.9, "Signing the demo's plans")
+        sign_demo_plans(db_path)
+        if progress:
+            progress(1.0, "Signed the demo's plans")
+    return report
+
+
+PLAN_GROWTH = 1.15
+"""The demo's plans aim 15 % above the bookings of the same quarter a year before, for the company and each region."""
+
+
+def sign_demo_plans(db_path: Path, growth: float = PLAN_GROWTH) -> list[str]:
+    """For the demo company: a plan for its last full quarter and the quarter after it, applied to each charter's
+    targets, proposed by the demo's analyst and signed by its CMO and VP of Sales (the ledger takes demo accounts only
+    on the demo company). A quarter whose ledger already holds anything is left as it is. The quarters signed."""
+    # Imported here: the sign-off ledger imports this module to recognise the demo company.
+    from alignment import signoff, waterfall
+    from alignment.catalog import Filters, value
+    from alignment.charter import with_plan
+    from alignment.periods import Quarter, using_calendar
+    from alignment.plan import as_of_day
+    from alignment.users import DEMO_ACCOUNTS, User
+
+    demo_user = {role: User(name=name, role=role, is_demo=True) for name, role in DEMO_ACCOUNTS.items()}
+    ledger = signoff.Ledger.beside(db_path)
+    reader = warehouse.open_reader(db_path)
+    signed = []
+    try:
+        with using_calendar(warehouse.calendar(reader)):
+            as_of = as_of_day(reader)
+            if as_of is None:
+                return []
+            last_full = Quarter.of(as_of)
+            if as_of < last_full.last_day:
+                last_full = last_full.shift(-1)
+            regions = warehouse.distinct_values(reader, "region")
+            for quarter in (last_full, last_full.shift(1)):
+                if ledger.records(quarter):
+                    continue
+
+                def target(region: str | None = None) -> float | None:
+                    before = value(reader, "bookings", Filters(quarter=quarter.shift(-4), region=region))
+                    return round(before * growth, -4) if before else None
+
+                scoped = {region: target(region) for region in regions}
+                plan = waterfall.Plan(quarter=quarter, bookings_target=target(),
+                                      region_targets={r: t for r, t in scoped.items() if t})
+                charter = ledger.charter_in_force(quarter)
+                planned = with_plan(charter, waterfall.work_out(reader, plan, charter.definitions, as_of=as_of))
+                ledger.save(demo_user["analyst"], planned, f"The {quarter} plan: bookings {growth - 1:.0%} above "
+                            "the same quarter last year, worked back through the funnel")
+                ledger.propose(demo_user["analyst"], quarter, "The plan for the quarterly review")
+                for role in ("cmo", "vp_sales"):
+                    signoff.sign(ledger, demo_user[role], reader, quarter, acknowledged_checklist=True,
+                                 comment="Agreed: marketing's stage targets and the sales number, one plan")
+                signed.append(str(quarter))
+    finally:
+        reader.close()
+    return signed
 
 
 def import_as_demo(paths: list[Path], db_path: Path, progress: Progress | None = None,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from alignment import users
-from ui import auth, charter_form, charter_view, context, filters, numbers
+from ui import auth, charter_form, charter_view, context, filters, numbers, plan_form
 from ui.text import literal
 
 snapshot = context.snapshot()
@@ -51,6 +51,7 @@ with charter_tab:
     if (scoped["For"] != "Whole company").any():
         st.markdown("**Targets per region and segment**")
         st.dataframe(scoped[scoped["For"] != "Whole company"], hide_index=True, key="charter_scoped_targets")
+    plan_form.plan_section(charter, user, status, view, snapshot)
     st.subheader("Definitions", anchor=False)
     st.table(charter_view.definitions_table(charter, snapshot.currency), hide_index=True, border="horizontal")
     st.caption("Channels not listed as awareness count as demand generation.")

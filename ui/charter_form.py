@@ -208,10 +208,10 @@ def edit_form(charter: Charter, user: User, snapshot: Snapshot) -> None:
     except ValidationError as error:
         _explain(error)
         return
-    _record(lambda: context.ledger().save(user, new, comment), "Saved a new version of the charter.")
+    record(lambda: context.ledger().save(user, new, comment), "Saved a new version of the charter.")
 
 
-def _record(action, done: str) -> None:
+def record(action, done: str) -> None:
     """Run a ledger write; on success start over so every number shows the new state, else say why not."""
     try:
         action()
@@ -239,7 +239,7 @@ def propose_form(quarter: str, user: User) -> None:
         comment = st.text_input("Comment", key="charter_propose_comment", max_chars=2000)
         submitted = st.form_submit_button("Propose", type="primary", key="charter_propose_submit")
     if submitted:
-        _record(lambda: context.ledger().propose(user, quarter, comment), f"Proposed the {quarter} charter.")
+        record(lambda: context.ledger().propose(user, quarter, comment), f"Proposed the {quarter} charter.")
 
 
 def sign_form(quarter: str, user: User, content: signoff.Content, checks: list) -> None:
@@ -255,7 +255,7 @@ def sign_form(quarter: str, user: User, content: signoff.Content, checks: list) 
         comment = st.text_input("Comment", key="charter_sign_comment", max_chars=2000)
         submitted = st.form_submit_button(f"Sign as {user.title}", type="primary", key="charter_sign_submit")
     if submitted:
-        _record(lambda: signoff.sign(context.ledger(), user, context.reader(), quarter, comment=comment,
+        record(lambda: signoff.sign(context.ledger(), user, context.reader(), quarter, comment=comment,
                                      acknowledged_checklist=acknowledged, shown_signature=content.signature()),
                 f"Signed the {quarter} charter as {user.title}.")
 
@@ -267,4 +267,4 @@ def reopen_form(quarter: str, user: User) -> None:
         comment = st.text_input("Why reopen", key="charter_reopen_comment", max_chars=2000)
         submitted = st.form_submit_button("Reopen", key="charter_reopen_submit")
     if submitted:
-        _record(lambda: context.ledger().reopen(user, quarter, comment), f"Reopened the {quarter} charter.")
+        record(lambda: context.ledger().reopen(user, quarter, comment), f"Reopened the {quarter} charter.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from alignment import catalog, signoff, warehouse
+from alignment import catalog, signoff, warehouse, waterfall
 from alignment.catalog import Comparison, Definitions, Filters
 from alignment.charter import Charter
 from ui import cached, context
@@ -110,3 +110,13 @@ def _status(ledger: signoff.Ledger, reader: warehouse.Reader, quarter_charter: C
 def signoff_status(view: Filters) -> signoff.Status:
     """Where the view's quarter stands: draft, proposed, signed by one or both, and whether it changed since."""
     return _status(context.ledger(), context.reader(), charter(view))
+
+
+@cached.data(max_entries=32)
+def _plan(reader: warehouse.Reader, plan: waterfall.Plan, in_force: Definitions) -> waterfall.Waterfall:
+    return waterfall.work_out(reader, plan, in_force)
+
+
+def plan(quarter_plan: waterfall.Plan, view: Filters) -> waterfall.Waterfall:
+    """The plan's waterfall on the warehouse as it is, under the quarter's charter definitions (stage policy)."""
+    return _plan(context.reader(), quarter_plan, charter(view).definitions)

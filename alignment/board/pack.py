@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from alignment import catalog, currency, quadrant, quality, warehouse
+from alignment import catalog, currency, quadrant, quality, warehouse, waterfall
 from alignment import plan as campaign_plans
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
@@ -21,6 +21,7 @@ from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 PARTS: dict[str, str] = {
     "summary": "Executive summary",
     "scorecard": "Scorecard vs targets",
+    "quarter_plan": "The plan",
     "roles": "Awareness | demand generation | sales",
     "waterfall": "The waterfall",
     "pipeline": "Sourced and influenced pipeline",
@@ -59,7 +60,7 @@ class Inputs:
     """Everything the sections read, fetched once and concurrently (each task on its own cursors)."""
 
     def __init__(self, source: catalog.Source, quarter: Quarter, charter: Charter, parts: list[str]):
-        self.quarter, self.definitions = quarter, charter.definitions
+        self.quarter, self.definitions, self.plan = quarter, charter.definitions, charter.plan
         self.board = charter.by_funnel_role()
         definitions = charter.definitions
         filters = catalog.Filters(quarter=quarter)
@@ -72,6 +73,8 @@ class Inputs:
             tasks["funnel"] = lambda: catalog.funnel(source, filters, "period", definitions)
         if "pipeline" in parts:
             tasks["by_source"] = lambda: catalog.run(source, "pipeline_by_source", filters, definitions)
+        if "quarter_plan" in parts and charter.plan is not None:
+            tasks["quarter_plan"] = lambda: waterfall.work_out(source, charter.plan, definitions)
         if "plan" in parts:
             tasks["plan"] = lambda: campaign_plans.campaign_plan(source, [quarter], definitions)
         if "campaigns" in parts:
@@ -226,6 +229,31 @@ def _roles(inputs: Inputs) -> Section:
             row_units=[c.unit for c in comparisons]))
     return Section(key="roles", title=PARTS["roles"], layout="columns", charts=charts, tables=tables,
                    words=["Awareness beside demand generation beside the sales numbers they feed."])
+
+
+# --- the quarter's plan ----------------------------------------------------------------------------------------------
+
+def _quarter_plan(inputs: Inputs, signoff: SignoffStatus) -> Section:
+    if inputs.plan is None:
+        return Section(key="quarter_plan", title=PARTS["quarter_plan"], layout="words",
+                       words=[f"No plan was signed for {inputs.quarter}: the charter holds no bookings target worked "
+                              "back through the funnel."])
+    result: waterfall.Waterfall = inputs.results["quarter_plan"]
+    scopes = list(dict.fromkeys(row.scope for row in result.rows))
+    words = [] if signoff.state == "signed" else [
+        f"The plan is in the charter but not signed by both executives ({signoff.label.lower()})."]
+    for scope in scopes[1:]:
+        rows = {row.stage: row for row in result.scope(scope)}
+        words.append(f"{scope[:1].upper()}{scope[1:]}: {waterfall.needed_text(rows['bookings'])} of bookings needs "
+                     + ", ".join(f"{waterfall.needed_text(rows[stage])} {label}" for stage, label in
+                                 (("opportunities", "opportunities"), ("mqls", "MQLs"), ("inquiries", "inquiries")))
+                     + ".")
+    unset = result.hand_set_needed()
+    if unset:
+        words.append("Not measured and not set by hand: " + ", ".join(waterfall.RATE_NAMES[s] for s in unset) + ".")
+    return Section(key="quarter_plan", title=PARTS["quarter_plan"], layout="chart_left",
+                   charts=[waterfall.chart(result, scopes[0])], tables=[waterfall.table(result, scopes[0])],
+                   words=words, notes=[result.cohorts, result.due_dates])
 
 
 # --- waterfall and pipeline ----------------------------------------------------------------------------------------
@@ -519,6 +547,7 @@ def _build(source: catalog.Source, quarter: Quarter, signoff: SignoffStatus, cha
     inputs = Inputs(source, quarter, charter, chosen)
     build: dict[str, Callable[[], Section]] = {
         "summary": lambda: _summary(inputs, signoff), "scorecard": lambda: _scorecard(inputs),
+        "quarter_plan": lambda: _quarter_plan(inputs, signoff),
         "roles": lambda: _roles(inputs), "waterfall": lambda: _waterfall(inputs),
         "pipeline": lambda: _pipeline(inputs), "plan": lambda: _plan(inputs),
         "campaigns": lambda: _campaigns(inputs),

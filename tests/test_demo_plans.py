@@ -1,0 +1,34 @@
+"""The demo company's signed plans: its last full quarter and the one after, signed by the demo's CMO and VP of Sales."""
+
+from __future__ import annotations
+
+import shutil
+
+from alignment import catalog, demo, signoff, waterfall, warehouse
+
+
+def test_the_demo_signs_a_plan_for_its_last_full_quarter_and_the_next_only_when_asked(demo_db, tmp_path):
+    assert signoff.Ledger.beside(demo_db).records() == []  # the reference build the tests read signs nothing
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    assert demo.sign_demo_plans(db) == ["2026-Q3", "2026-Q4"]  # the data ends on 30 Sep 2026
+    ledger = signoff.Ledger.beside(db)
+    reader = warehouse.open_reader(db)
+    try:
+        for quarter in ("2026-Q3", "2026-Q4"):
+            records = ledger.records(quarter)
+            assert [(r.kind, r.user, r.role) for r in records] == [
+                ("charter", "demo-analyst", "analyst"), ("propose", "demo-analyst", "analyst"),
+                ("sign", "demo-cmo", "cmo"), ("sign", "demo-vp-sales", "vp_sales")]
+            charter = ledger.charter_in_force(quarter)
+            status = ledger.status(quarter, signoff.current_content(reader, charter))
+            assert status.state == "signed_by_both" and not status.changed_since_signoff
+            year_before = catalog.value(reader, "bookings", {"quarter": str(charter.plan.period.shift(-4))})
+            assert charter.plan.bookings_target == round(year_before * demo.PLAN_GROWTH, -4)
+            worked = waterfall.work_out(reader, charter.plan, charter.definitions)
+            assert charter.definitions.targets == worked.targets()["company"][None]
+            assert set(charter.region_targets) == set(charter.plan.region_targets) == {"APAC", "EMEA", "LATAM", "NA"}
+        assert ledger.verify() == []
+    finally:
+        reader.close()
+    assert demo.sign_demo_plans(db) == []  # a quarter whose ledger holds anything is left as it is
