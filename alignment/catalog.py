@@ -167,6 +167,9 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               value=lambda f, d: d.interest_touches),
     Parameter(name="interest_window_days", description="days before mql_at a touch shows interest",
               value=lambda f, d: d.interest_window_days),
+    Parameter(name="engagement_window_days", description="days before the as-of moment a responded touch engages a "
+                                                         "person (buying groups)",
+              value=lambda f, d: defaults.ENGAGEMENT_WINDOW_DAYS),
     Parameter(name="sales_ready_personas", description="personas with a role in the decision, in their normal form",
               value=lambda f, d: names.keys(d.sales_ready_personas)),
     Parameter(name="bought_lead_price", description="what a bought lead costs (the benchmark)",

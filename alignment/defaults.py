@@ -21,6 +21,9 @@ LOOKBACK_DAYS = 365
 HALF_LIFE_DAYS = 7.0
 INTEREST_TOUCHES = 2
 INTEREST_WINDOW_DAYS = 90
+ENGAGEMENT_WINDOW_DAYS = 90
+"""A person is engaged when they responded to a campaign in this many days before the as-of moment: a quarter's
+length, the interest window's default, and the 90 days an account's journey counts its recent touches over."""
 SALES_READY_PERSONAS = ("decision_maker", "influencer")
 MODEL_OF_RECORD = "w_shaped"
 ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "full_path", "time_decay",
