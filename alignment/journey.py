@@ -62,14 +62,15 @@ def header(source: catalog.Source, account_id: str, as_of: dt.datetime | None = 
     rows = _frame(source, "account_header", {"account_id": account_id, "as_of": as_of, "window_days": RECENT_DAYS})
     if rows.empty:
         return None
-    row = {key: catalog._plain(value) for key, value in rows.iloc[0].items()}
+    row = {key: None if pd.isna(value) else catalog._plain(value) for key, value in rows.iloc[0].items()}
     row.update(as_of=as_of, window_days=RECENT_DAYS)
     return row
 
 
 def timeline(source: catalog.Source, account_id: str) -> pd.DataFrame:
     """Every touch of its people, stage they reached and stage its deals entered (opening included), in time order;
-    ties broken by kind (touch, person stage, deal stage), then person or deal id, then campaign or stage name."""
+    ties broken by kind (touch, person stage, deal opened, deal stage entered), then person or deal id, then
+    campaign or stage name, then campaign id."""
     return _frame(source, "account_timeline", {"account_id": account_id})
 
 

@@ -1,7 +1,8 @@
 -- name: account_timeline
 -- title: One account's journey as one ordered list: its people's responded touches, the lifecycle stages they
 --   reached, and the stages its deals entered (with each deal's opening); ties in time are broken by kind (touch,
---   then person stage, then deal stage), then by the person or deal id, then by the campaign or stage
+--   then person stage, then a deal's opening, then a deal's stage), then by the person or deal id, then by the
+--   campaign's name or the stage, then by the campaign id
 -- reads: people, touches, campaigns, lifecycle_events, opportunities, opportunity_stage_history
 -- writes:
 -- parameters: account_id
@@ -15,7 +16,7 @@
 --   persona: their persona as the CRM wrote it
 --   opportunity_id: the deal (deal stages only)
 --   deal_name: its name
---   kind_order: the kind's place in the tie-break (0 touch, 1 person stage, 2 deal stage)
+--   kind_order: the place in the tie-break (0 touch, 1 person stage, 2 deal opened, 3 deal stage entered)
 WITH account_people AS (
   SELECT person_id, persona FROM people WHERE account_id = $account_id
 ),
@@ -32,7 +33,7 @@ events AS (
   SELECT e.occurred_at, 'person stage', e.stage, NULL, NULL, p.person_id, p.persona, NULL, NULL, 1
   FROM lifecycle_events e JOIN account_people p ON p.person_id = e.person_id
   UNION ALL
-  SELECT h.entered_at, 'deal stage', h.stage, NULL, NULL, NULL, NULL, d.opportunity_id, d.name, 2
+  SELECT h.entered_at, 'deal stage', h.stage, NULL, NULL, NULL, NULL, d.opportunity_id, d.name, 3
   FROM opportunity_stage_history h JOIN account_deals d ON d.opportunity_id = h.opportunity_id
   UNION ALL
   SELECT d.created_at, 'deal stage', 'opened', NULL, NULL, NULL, NULL, d.opportunity_id, d.name, 2
