@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -152,3 +153,18 @@ def test_the_header_counts_touches_in_the_last_90_days(small):
     head = journey.header(small, "A1", dt.datetime(2026, 5, 20))  # 90 days back is 19 Feb: C3's touch drops out
     assert head["recent_touches"] == 2
     assert journey.header(small, "nope", dt.datetime(2026, 5, 1)) is None
+
+
+def test_explore_s_records_link_each_account_to_its_journey():
+    at = sign_in(AppTest.from_file(APP, default_timeout=120))
+    at.query_params.update({"quarter": QUARTER, "metric": "pipeline", "by": "region"})
+    at.run()
+    at.switch_page("pages/analyse_explore.py").run()
+    assert not at.exception, at.exception
+    records = _table(at, "Opportunity")
+    columns = list(records.columns)
+    assert columns[columns.index("Account") + 1] == "Journey"
+    with_account = records[records["Account id"].notna()]
+    assert len(with_account) > 0
+    assert list(with_account["Journey"]) == [f"account?account={quote(a, safe='')}" for a in with_account["Account id"]]
+    assert records.loc[records["Account id"].isna(), "Journey"].isna().all()

@@ -24,7 +24,8 @@ def account_link(account_id: object, name: object = None) -> str | None:
 
 def with_journey_links(table: pd.DataFrame, account_ids: pd.Series) -> pd.DataFrame:
     """`table` (shown rows) with a Journey column holding each row's account link (empty where it has no account)."""
-    return table.assign(**{JOURNEY_COLUMN: [account_link(value) for value in account_ids.to_list()]})
+    return table.assign(**{JOURNEY_COLUMN: pd.Series([account_link(value) for value in account_ids.to_list()],
+                                                     index=table.index, dtype="object")})
 
 
 def journey_column() -> dict[str, object]:
@@ -32,3 +33,15 @@ def journey_column() -> dict[str, object]:
     return {JOURNEY_COLUMN: st.column_config.LinkColumn(
         JOURNEY_COLUMN, display_text=JOURNEY_LABEL, help="Open the account's journey: its touches, people and deals "
                                                          "in time order, and the credit its campaigns got")}
+
+
+def linked_records(frame: pd.DataFrame, id_column: str = "Account id", name_column: str = "Account"
+                   ) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A records table with a Journey link column after its account's name (only where it has an account id), and
+    the column config that draws it; a table without the id column comes back as it is."""
+    if id_column not in frame.columns:
+        return frame, {}
+    shown = with_journey_links(frame, frame[id_column])
+    order = list(frame.columns)
+    order.insert(order.index(name_column) + 1 if name_column in order else 0, JOURNEY_COLUMN)
+    return shown[order], journey_column()
