@@ -101,10 +101,9 @@ def credit(source: catalog.Source, account_id: str, definitions: catalog.Definit
     credited_total = float(by_campaign["credited_amount"].sum())
     assert math.isclose(credited_total, total, rel_tol=1e-9, abs_tol=1e-6), (
         f"the credit of account {account_id}'s campaigns ({credited_total}) differs from its deals' amount ({total})")
-    names = _frame(source, "campaign_names") if len(by_campaign) else pd.DataFrame(columns=["campaign_id", "name"])
-    by_campaign = by_campaign.merge(names, on="campaign_id", how="left")
-    by_campaign["campaign_name"] = by_campaign["name"].where(by_campaign["name"].notna(), by_campaign["campaign_id"])
-    by_campaign = by_campaign.drop(columns="name")
+    by_campaign = by_campaign.merge(campaigns.campaign_names(source), on="campaign_id", how="left")
+    by_campaign["campaign_name"] = by_campaign["campaign_name"].where(by_campaign["campaign_name"].notna(),
+                                                                      by_campaign["campaign_id"])
     by_campaign.attrs.update(model_card=options.card(), total=total, deals=len(account_deals))
     return by_campaign
 
