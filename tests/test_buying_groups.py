@@ -84,3 +84,27 @@ def test_only_deals_open_at_the_quarters_end_largest_first(con):
 
 def test_a_quarter_before_the_deals_has_none(con):
     assert run(con, "buying_groups", "2026-Q2") == []
+
+
+def _render_for_the_accounts_page():
+    from alignment.catalog import Filters
+    from ui import buying_groups
+
+    buying_groups.render(Filters(quarter="2026-Q3"))
+
+
+def test_the_render_the_accounts_page_calls_lists_the_risky_deals_with_journey_links(demo_db, monkeypatch, reader):
+    from streamlit.testing.v1 import AppTest
+
+    from alignment import journey, warehouse
+    from ui import links
+
+    monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
+    at = AppTest.from_function(_render_for_the_accounts_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    risky = journey.at_risk(journey.buying_groups(reader, {"quarter": "2026-Q3"}))
+    shown = next(d.value for d in at.dataframe if "Risk" in d.value.columns and "Engaged personas" in d.value.columns)
+    assert len(shown) == len(risky) > 0
+    assert set(shown["Risk"]) <= {"no engaged person", "one engaged person"}
+    assert list(shown["Journey"]) == [links.account_link(a) for a in risky["account_id"]]
+    assert any("only one engaged person" in m.value for m in at.markdown)
