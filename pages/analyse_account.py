@@ -1,6 +1,7 @@
 """One account's journey: who it is, its touches and its people's and deals' stage changes in order, its buying
 groups and the credit each campaign got for its deals."""
 
+import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
@@ -80,7 +81,8 @@ else:
                "opening, then deals' stages, then by person or deal id, then by name. " + " · ".join(
                    f"{label}: {fmt.count((events['kind'] == lane).sum())}"
                    for lane, label in JOURNEY_LANE_LABELS.items()))
-    shown = events.assign(occurred_at=events["occurred_at"].map(fmt.day))
+    shown = events.assign(occurred_at=[fmt.moment(v) if pd.notna(v) else fmt.MISSING
+                                          for v in events["occurred_at"]])
     st.dataframe(tables.readable(shown, TIMELINE_COLUMNS), hide_index=True, key="account_journey_table")
 
 # --- the credit its campaigns got --------------------------------------------------------------------------------
