@@ -168,3 +168,14 @@ def test_explore_s_records_link_each_account_to_its_journey():
     assert len(with_account) > 0
     assert list(with_account["Journey"]) == [f"account?account={quote(a, safe='')}" for a in with_account["Account id"]]
     assert records.loc[records["Account id"].isna(), "Journey"].isna().all()
+
+
+def test_the_reps_digest_prints_each_engaged_accounts_id(reader):
+    from alignment.board import digest
+
+    rep = digest.reps(reader, QUARTER).iloc[0]
+    page = digest.build_digest(reader, digest.DigestRequest(quarter=QUARTER, owner_id=rep["owner_id"]))
+    table = next(t for t in page.sections[0].tables if t.title == "Most engaged accounts")
+    assert [c.header for c in table.columns][:2] == ["Account", "Account id"]
+    names = journey.account_names(reader).set_index("account_id")["account_name"]
+    assert table.rows and all(names[row[1]] == row[0] for row in table.rows)
