@@ -31,6 +31,7 @@ PAGES = {
     ],
     "Analyse": [
         ("pages/analyse_explore.py", "Explore", ":material/query_stats:", "explore"),
+        ("pages/analyse_account.py", "Account journey", ":material/timeline:", "account"),
         ("pages/analyse_data.py", "Data", ":material/database:", "data"),
     ],
 }

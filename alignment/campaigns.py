@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from alignment import attribution, catalog
+from alignment import attribution, catalog, sqlfiles
 from alignment.periods import Quarter
 
 
@@ -58,3 +58,39 @@ def models_side_by_side(source: catalog.Source, quarter: Quarter | str, campaign
                                   + (" · everyone at the account" if definitions.linking == "account" else ""),
                        caveat=caveat)
     return table
+
+
+LINKINGS = ("contacts", "account")
+
+
+def linking_side_by_side(source: catalog.Source, quarter: Quarter | str,
+                         definitions: catalog.Definitions | None = None, basis: str = "pipeline") -> pd.DataFrame:
+    """Credited pipeline (or bookings) per campaign under the definitions' model, once linking each deal to its
+    contacts and once to everyone at its account, with the difference (account − contacts); one row per campaign
+    credited under either (`(unattributed)` for deals with no eligible touch), largest under the charter's linking
+    first. Both columns add up to the same total. `attrs` carries each model card and the charter's linking."""
+    definitions = definitions or catalog.Definitions()
+    frames, cards, caveats = {}, {}, []
+    for linking in LINKINGS:
+        chosen = options(definitions, basis, quarter).model_copy(update={"linking": linking})
+        credited = attribution.credited_by_campaign(source, chosen)
+        frames[linking] = credited.set_index("campaign_id")["credited_amount"]
+        cards[linking] = chosen.card()
+        if "caveat" in credited.attrs:
+            caveats.append(f"{linking}: {credited.attrs['caveat']}")
+    table = pd.DataFrame(frames).fillna(0.0).rename_axis("campaign_id").reset_index()
+    table["difference"] = table["account"] - table["contacts"]
+    table = table.merge(campaign_names(source), on="campaign_id", how="left")
+    table["campaign_name"] = table["campaign_name"].where(table["campaign_name"].notna(), table["campaign_id"])
+    table = table.sort_values([definitions.linking, "campaign_id"], ascending=[False, True], ignore_index=True)
+    table.attrs.update(model_cards=cards, charter_linking=definitions.linking, caveats=caveats)
+    return table
+
+
+def campaign_names(source: catalog.Source) -> pd.DataFrame:
+    """Each campaign's id and name (campaign_name)."""
+    cursor = catalog.cursor(source)
+    try:
+        return cursor.execute(sqlfiles.query("campaign_names")).df().rename(columns={"name": "campaign_name"})
+    finally:
+        cursor.close()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from alignment import catalog, explore
 from alignment.presentation import formats as fmt
-from ui import context, figures, filters, tables
+from ui import context, figures, filters, links, tables
 from ui import explore as state
 from ui.text import literal
 
@@ -109,5 +109,6 @@ st.caption(f"{literal(where)}" + (f" · showing the first {fmt.count(len(behind.
 if behind.frame.empty:
     st.info("No records here. Pick another bar, quarter or filter.", icon=":material/search_off:")
 else:
-    tables.show(behind.frame, key="explore_records", column_config=tables.grouped_decimals(behind.frame),
-                file_name=f"{name}-{view.quarter}{'-' + str(pick) if pick else ''}.csv".replace("/", "-"))
+    shown, journey_links = links.linked_records(behind.frame)
+    tables.show(shown, key="explore_records", column_config=tables.grouped_decimals(behind.frame) | journey_links,
+                raw=behind.frame, file_name=f"{name}-{view.quarter}{'-' + str(pick) if pick else ''}.csv".replace("/", "-"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from alignment import accounts
 from alignment.presentation import formats as fmt
-from ui import charts, figures, filters, layout, numbers, tables, tiles
+from ui import buying_groups, charts, figures, filters, layout, links, numbers, tables, tiles
 from ui.text import literal
 
 ALL_OWNERS = "__all__"
@@ -93,9 +93,17 @@ if to_call.empty:
 else:
     shown = to_call.assign(score=to_call["score"].map(lambda v: f"{v:,.1f}"),
                            last_touch_at=pd.to_datetime(to_call["last_touch_at"]).map(fmt.day))
-    tables.show(tables.readable(shown, {
+    readable = tables.readable(shown, {
         "account_name": ("Account", None), "owner_name": ("Owner", None), "score": ("Score", None),
         "responded_touches": ("Responded touches", "count"), "people_engaged": ("People", "count"),
         "top_persona": ("Top persona engaged", None), "last_touch_at": ("Last touch", None),
-        "region": ("Region", None), "segment": ("Segment", None)}), raw=to_call, key="accounts_to_call",
-        file_name=f"accounts-to-call-{view.quarter}.csv")
+        "region": ("Region", None), "segment": ("Segment", None)})
+    linked = links.with_journey_links(readable, to_call["account_id"].reset_index(drop=True))
+    order = list(readable.columns)
+    order.insert(1, links.JOURNEY_COLUMN)
+    tables.show(linked[order], raw=to_call, key="accounts_to_call", file_name=f"accounts-to-call-{view.quarter}.csv",
+                column_config=links.journey_column())
+
+# --- buying groups -------------------------------------------------------------------------------------------------
+st.subheader("Buying groups of the open deals", anchor=False, help=tiles.definition("buying_groups"))
+buying_groups.render(view, key="accounts_buying_groups")

@@ -116,6 +116,31 @@ if picked:
         **{m: (label + (" (of record)" if m == definitions.model_of_record else ""), "currency")
            for m, label in campaigns.MODEL_LABELS.items()}}), hide_index=True, key="campaigns_models_table")
 
+# --- contact level and account level ------------------------------------------------------------------------------
+st.subheader("Contact level and account level, side by side", anchor=False)
+linking_basis = st.segmented_control("Basis", ["pipeline", "bookings"], format_func=str.capitalize,
+                                     default="pipeline", required=True, key="campaigns_linking_basis")
+with st.spinner("Crediting campaigns both ways…"):
+    linked = campaigns.by_linking(view, chosen, linking_basis)
+LINKING_LABELS = {"contacts": "Contact level", "account": "Account level"}
+charter_choice = {name: label + (" (the charter's)" if name == definitions.linking else "")
+                  for name, label in LINKING_LABELS.items()}
+counted = "opened" if linking_basis == "pipeline" else "won"
+st.caption(f"The same model ({campaigns.MODEL_LABELS[model]}) credits each deal {counted} in {view.quarter} once "
+           "through its contacts (contact roles and converted leads) and once through everyone at its account; the "
+           "difference is account level − contact level. Both add up to the same total: linking "
+           "only moves credit between campaigns. The charter's choice is marked. Model cards: "
+           + " · ".join(f"**{literal(card)}**" for card in linked.attrs["model_cards"].values()) + ".")
+for caveat in linked.attrs["caveats"]:
+    st.caption(f"Caveat, {literal(caveat)}.")
+if linked.empty:
+    layout.no_data(view, "no deal was credited")
+else:
+    st.dataframe(tables.readable(linked, {
+        "campaign_name": ("Campaign", None), "contacts": (charter_choice["contacts"], "currency"),
+        "account": (charter_choice["account"], "currency"), "difference": ("Difference", "currency")}),
+        hide_index=True, key="campaigns_linking_table")
+
 # --- the alignment quadrant ----------------------------------------------------------------------------------------
 st.subheader("The alignment quadrant", anchor=False)
 by = st.segmented_control("Place", ["campaign", "channel"], format_func=lambda v: f"By {v}", default="campaign",

@@ -6,7 +6,7 @@ import streamlit as st
 from alignment.board import csvs
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
-from ui import charts, context, figures, filters, layout, numbers, tables, tiles
+from ui import charts, context, figures, filters, layout, links, numbers, tables, tiles
 from ui.text import literal
 
 TILES = ["acceptance_rate", "disqualified", "sla_met_share", "median_hours_to_follow_up",
@@ -146,21 +146,24 @@ TOUCH_COLUMNS = {
 accounts_tab, people_tab = st.tabs(["Accounts", "People"])
 with accounts_tab:
     accounts = numbers.rows("engaged_accounts", view)
-    st.dataframe(accounts, hide_index=True, key="leads_engaged_accounts", placeholder="—", column_order=[
-        "account_name", "is_target_account", "responded_touches", "people_engaged", "last_touch_at",
-        "days_since_last_touch", "account_id"], column_config={
+    st.dataframe(links.with_journey_links(accounts, accounts["account_id"]), hide_index=True,
+                 key="leads_engaged_accounts", placeholder="—", column_order=[
+        "account_name", links.JOURNEY_COLUMN, "is_target_account", "responded_touches", "people_engaged",
+        "last_touch_at", "days_since_last_touch", "account_id"], column_config={
         "account_id": "Account id", "account_name": "Account", "people_engaged": "People engaged",
-        "is_target_account": st.column_config.CheckboxColumn("Target account"), **TOUCH_COLUMNS})
+        "is_target_account": st.column_config.CheckboxColumn("Target account"), **TOUCH_COLUMNS,
+        **links.journey_column()})
     st.download_button("Download accounts (CSV)", csvs.to_csv(accounts).encode("utf-8"),
                        file_name=f"engaged-accounts-{view.quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="leads_download_accounts", on_click="ignore")
 with people_tab:
     people = numbers.rows("engaged_people", view)
-    st.dataframe(people, hide_index=True, key="leads_engaged_people", placeholder="—", column_order=[
-        "title", "persona", "account_name", "owner_name", "responded_touches", "last_touch_at",
-        "days_since_last_touch", "person_id"], column_config={
+    st.dataframe(links.with_journey_links(people, people["account_id"]), hide_index=True,
+                 key="leads_engaged_people", placeholder="—", column_order=[
+        "title", "persona", "account_name", links.JOURNEY_COLUMN, "owner_name", "responded_touches",
+        "last_touch_at", "days_since_last_touch", "person_id"], column_config={
         "person_id": "Person id", "title": "Title", "persona": "Persona", "account_id": "Account id",
-        "account_name": "Account", "owner_name": "Owner", **TOUCH_COLUMNS})
+        "account_name": "Account", "owner_name": "Owner", **TOUCH_COLUMNS, **links.journey_column()})
     st.download_button("Download people (CSV)", csvs.to_csv(people).encode("utf-8"),
                        file_name=f"engaged-people-{view.quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="leads_download_people", on_click="ignore")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,7 +37,8 @@ def _table(at: AppTest, column: str):
 def test_the_accounts_page_shows_coverage_by_owner_and_the_accounts_to_call(page, reader):
     at = page
     assert [s.value for s in at.subheader] == ["Target-account coverage", "By account owner",
-                                               "Engaged target accounts without an open deal"]
+                                               "Engaged target accounts without an open deal",
+                                               "Buying groups of the open deals"]
     rows = accounts.for_owner(catalog.run(reader, "account_coverage", Filters(quarter=QUARTER)))
     target = rows.set_index("target_group").loc["target"]
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -49,6 +51,7 @@ def test_the_accounts_page_shows_coverage_by_owner_and_the_accounts_to_call(page
     ranked = catalog.run(reader, "engaged_target_accounts", Filters(quarter=QUARTER))
     shown = _table(at, "Top persona engaged")
     assert list(shown["Account"]) == list(ranked["account_name"])
+    assert list(shown["Journey"]) == [f"account?account={quote(str(a), safe='')}" for a in ranked["account_id"]]
     assert "Download CSV" in [b.label for b in at.download_button]
 
 

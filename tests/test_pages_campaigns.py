@@ -144,3 +144,25 @@ def test_the_quadrant_by_channel_is_the_core_placement(opened, reader):
     for name in quadrant.QUADRANTS:
         assert counts[name] == fmt.count((judged["quadrant"] == name).sum())
     assert "Left out:" not in _captions(opened)  # programs are a campaign-level matter
+
+
+def test_contact_and_account_level_show_side_by_side_with_the_charters_choice_marked(opened, reader):
+    from alignment import attribution, campaigns
+
+    table = _table(opened, "Difference")
+    assert list(table.columns) == ["Campaign", "Contact level (the charter's)", "Account level", "Difference"]
+    # Under the model the page shows now (an earlier test may have switched it).
+    shown = catalog.Definitions(model_of_record=opened.segmented_control(key="campaigns_model").value)
+    core = campaigns.linking_side_by_side(reader, QUARTER, shown)
+    assert list(table["Campaign"]) == [str(n).replace("_", " ") for n in core["campaign_name"]]
+    assert list(table["Difference"]) == [fmt.currency(v) for v in core["difference"]]
+    # Each column is the attribution module's own answer for that linking, and both add up to the quarter's pipeline.
+    for linking in campaigns.LINKINGS:
+        own = attribution.credited_by_campaign(reader, campaigns.options(shown, quarter=QUARTER)
+                                               .model_copy(update={"linking": linking}))
+        assert dict(zip(core["campaign_id"], core[linking])) == pytest.approx(
+            {**{c: 0.0 for c in core["campaign_id"]}, **dict(zip(own["campaign_id"], own["credited_amount"]))})
+    assert core["contacts"].sum() == pytest.approx(core["account"].sum())
+    assert core["contacts"].sum() == pytest.approx(catalog.value(reader, "pipeline", {"quarter": QUARTER}))
+    assert (core["difference"] != 0).any(), "the demo company's two linkings credit campaigns differently"
+    assert "everyone at the account" in _captions(opened)

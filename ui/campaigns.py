@@ -51,3 +51,13 @@ MODEL_LABELS = {"first_touch": "First touch", "last_touch": "Last touch", "linea
                 "w_shaped": "W-shaped", "full_path": "Full path", "time_decay": "Time decay",
                 "data_driven": "Data-driven"}
 """Attribution model → its name on screen."""
+
+
+@cached.data(max_entries=64)
+def _by_linking(reader: warehouse.Reader, view: Filters, in_force: Definitions, basis: str) -> pd.DataFrame:
+    return campaigns.linking_side_by_side(reader, view.quarter, in_force, basis)
+
+
+def by_linking(view: Filters, definitions: Definitions, basis: str = "pipeline") -> pd.DataFrame:
+    """Each campaign's credit linked through contacts and through the account, side by side, with the difference."""
+    return _by_linking(context.reader(), view, definitions, basis)

@@ -13,7 +13,8 @@ from alignment import plan as campaign_plans
 from alignment.periods import quarter_dates
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
-from alignment.presentation.specs import ChartSpec, TimelineSpec
+from alignment.presentation.specs import (JOURNEY_LANE_COLOURS, JOURNEY_LANE_LABELS, JOURNEY_LANES, ChartSpec,
+                                          JourneySpec, TimelineSpec)
 from ui.text import chart_text
 
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won",
@@ -803,4 +804,27 @@ def estimate_beside_attribution(frame: pd.DataFrame, *, unit: str, x_title: str,
     _layout(figure, height=height or max(220, 56 * len(rows) + 100), x_title=x_title)
     _value_axis(figure, unit, axis="x", gridcolor=GRID, showgrid=True, rangemode="tozero")
     figure.update_yaxes(showgrid=False, zeroline=False, type="category")
+    return figure
+
+
+def journey(spec: JourneySpec, *, height: int | None = None) -> go.Figure:
+    """An account's journey: every event a point on one time axis, one lane (and colour) per kind, its campaign or
+    stage and who on hover (the data's text shown as text)."""
+    if spec.is_empty:
+        return empty("Nothing happened at this account yet", height=height or 160)
+    figure = go.Figure()
+    for lane in JOURNEY_LANES:
+        events = spec.lane(lane)
+        if not events:
+            continue
+        figure.add_trace(go.Scatter(
+            x=[event.at for event in events], y=[JOURNEY_LANE_LABELS[lane]] * len(events), mode="markers",
+            name=JOURNEY_LANE_LABELS[lane], marker=dict(color=JOURNEY_LANE_COLOURS[lane], size=11, opacity=0.8,
+                                                        line=dict(color="white", width=1)),
+            hovertext=[f"<b>{chart_text(event.label)}</b><br>{chart_text(event.detail)}<br>"
+                       f"{fmt.day(event.at.date())}" for event in events], hoverinfo="text"))
+    _layout(figure, height=height or 260)
+    figure.update_yaxes(categoryorder="array", categoryarray=[JOURNEY_LANE_LABELS[lane] for lane in
+                                                              reversed(JOURNEY_LANES)], showgrid=False)
+    figure.update_xaxes(showgrid=True, gridcolor=GRID)
     return figure

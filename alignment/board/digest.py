@@ -135,11 +135,14 @@ def _people_table(people: pd.DataFrame) -> TableSpec:
 
 
 def _accounts_table(accounts: pd.DataFrame) -> TableSpec:
+    # A digest is a file that travels without the dashboard's address, so it prints each account's id: the key that
+    # opens the account's journey in the dashboard (Analyse → Account journey), never a link built from its name.
     return TableSpec(
         title="Most engaged accounts", sheet="Accounts",
-        columns=[Column(header="Account"), Column(header="Target"), Column(header="Touches", unit="count"),
-                 Column(header="People", unit="count")],
-        rows=[[r.account_name, bool(r.is_target_account), r.responded_touches, r.people_engaged]
+        definition="Open an account's journey in the dashboard (Analyse → Account journey) by its id.",
+        columns=[Column(header="Account"), Column(header="Account id"), Column(header="Target"),
+                 Column(header="Touches", unit="count"), Column(header="People", unit="count")],
+        rows=[[r.account_name, r.account_id, bool(r.is_target_account), r.responded_touches, r.people_engaged]
               for r in accounts.head(ROWS).itertuples()])
 
 

@@ -195,6 +195,63 @@ class TimelineSpec(BaseModel):
         return not self.rows
 
 
+JOURNEY_LANES = ("touch", "person stage", "deal stage")
+"""The journey chart's lanes, top to bottom: what marketing did, how the people moved, how the deals moved."""
+JOURNEY_LANE_LABELS = {"touch": "Campaign touches", "person stage": "People's stages", "deal stage": "Deals' stages"}
+JOURNEY_LANE_COLOURS = {"touch": palette.DEMAND_GEN, "person stage": palette.NAVY, "deal stage": palette.SALES}
+
+
+class JourneyEvent(BaseModel):
+    """One moment of an account's journey: a touch, a stage a person reached or a stage a deal entered."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: dt.datetime
+    lane: Literal[JOURNEY_LANES]
+    label: str = Field(min_length=1, description="what happened: the campaign, or the stage")
+    detail: str = Field("", description="who or which deal, and the channel of a touch")
+
+
+class JourneySpec(BaseModel):
+    """An account's journey as points on one time axis, one lane per kind of event, in the order they happened."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["journey"] = "journey"
+    title: str = Field(min_length=1)
+    events: list[JourneyEvent]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "JourneySpec":
+        moments = [event.at for event in self.events]
+        if moments != sorted(moments):
+            raise ValueError(f"'{self.title}': give the events in the order they happened")
+        return self
+
+    @classmethod
+    def from_timeline(cls, title: str, timeline: pd.DataFrame) -> "JourneySpec":
+        """The spec of an ordered timeline (alignment.journey.timeline's columns: occurred_at, kind, what, channel,
+        person_id, opportunity_id, deal_name)."""
+        events = []
+        for row in timeline.itertuples(index=False):
+            if pd.isna(row.occurred_at):
+                continue
+            who = row.person_id if row.kind != "deal stage" else (row.deal_name if isinstance(row.deal_name, str)
+                                                                  else row.opportunity_id)
+            detail = " · ".join(str(part) for part in (who, row.channel) if isinstance(part, str) and part)
+            events.append(JourneyEvent(at=pd.Timestamp(row.occurred_at).to_pydatetime(), lane=row.kind,
+                                       label=str(row.what) if isinstance(row.what, str) and row.what else "(unnamed)",
+                                       detail=detail))
+        return cls(title=title, events=events)
+
+    def lane(self, lane: str) -> list[JourneyEvent]:
+        return [event for event in self.events if event.lane == lane]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.events
+
+
 Chart = Annotated[Union[ChartSpec, TimelineSpec], Field(discriminator="kind")]
 """Any chart of the pack: a category chart or a timeline."""
 

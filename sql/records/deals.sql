@@ -9,6 +9,7 @@
 --   "Opportunity": the deal's id
 --   "Name": its name
 --   "Account": its account's name
+--   "Account id": its account's id (its journey page's link)
 --   "Region": its account's region
 --   "Segment": its account's segment
 --   "Owner": its owner's name
@@ -29,7 +30,8 @@ WITH first_wins AS (
   SELECT account_id, min(closed_at) AS first_won_at FROM opportunity_facts WHERE is_won GROUP BY account_id
 ),
 final AS (
-  SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "Account", d.region AS "Region",
+  SELECT d.opportunity_id AS "Opportunity", o.name AS "Name", a.account_name AS "Account", d.account_id AS "Account id",
+         d.region AS "Region",
          d.segment AS "Segment", u.name AS "Owner",
          CASE WHEN $anchor = 'created' THEN d.amount ELSE d.closed_amount END AS "Amount",
          d.original_amount AS "Amount as written",

@@ -11,6 +11,7 @@
 --   "Person": the person's id
 --   "Kind": lead or contact
 --   "Account": their account's name
+--   "Account id": their account's id (its journey page's link)
 --   "Region": their account's region
 --   "Segment": their account's segment
 --   "Owner": their owner's name
@@ -52,7 +53,8 @@ first_touch_campaigns AS (
   FROM person_stage_dates p JOIN campaigns c ON c.campaign_id = p.first_touch_campaign_id
 ),
 final AS (
-  SELECT s.person_id AS "Person", s.kind AS "Kind", a.account_name AS "Account", s.region AS "Region",
+  SELECT s.person_id AS "Person", s.kind AS "Kind", a.account_name AS "Account", s.account_id AS "Account id",
+         s.region AS "Region",
          s.segment AS "Segment", u.name AS "Owner", s.persona AS "Persona", s.lead_source AS "Lead source",
          fc.name AS "First-touch campaign", fc.channel AS "First-touch channel",
          campaign_role(fc.funnel_role, fc.channel, $awareness_channels) AS "First-touch role",
