@@ -18,7 +18,7 @@ from alignment.catalog import Source
 from alignment.charter import Charter, canonical_json, carry_forward, metric_values, option_changes, sha256
 from alignment.periods import Quarter
 from alignment.sqlite_files import open_private
-from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require
+from alignment.users import ROLE_TITLES, SIGNING_ROLES, NotAllowed, User, require, reserved_name
 
 GENESIS = "0" * 64
 """The `previous_hash` of a quarter's first record."""
@@ -340,12 +340,25 @@ class Ledger:
         with closing(con):
             return self._read(con, None if quarter is None else _quarter(quarter))
 
+    def own_records(self, quarter: Quarter | str | None = None) -> list[Record]:
+        """The records of the company the warehouse holds: every record on the demo company; on any other data, all
+        but the demo accounts' (they act only on the demo company, so what they saved and signed is the demo's and
+        says nothing of a company imported over it). The chain and its checks always cover every record."""
+        return self._own(self.records(quarter))
+
+    def _own(self, records: list[Record]) -> list[Record]:
+        if self.warehouse_path is None or not any(reserved_name(r.user) for r in records):
+            return records
+        if demo.holds_demo(self.warehouse_path):
+            return records
+        return [record for record in records if not reserved_name(record.user)]
+
     def signed_quarters(self) -> list[str]:
         """The quarters any signature was recorded for (even one later reopened): what the calendar is locked by."""
-        return sorted({record.quarter for record in self.records() if record.kind == "sign"})
+        return sorted({record.quarter for record in self.own_records() if record.kind == "sign"})
 
     def saved_charter(self, quarter: Quarter | str) -> Charter | None:
-        return _replay(self.records(quarter)).charter
+        return _replay(self.own_records(quarter)).charter
 
     def charter_in_force(self, quarter: Quarter | str) -> Charter:
         """The quarter's latest saved charter; else the nearest earlier quarter's, carried forward; else defaults.
@@ -360,7 +373,7 @@ class Ledger:
             # Only the current calendar's quarters are earlier or later: a draft saved under another calendar (which
             # could change while nothing was signed) names days this one cuts differently, and is not carried.
             this = Quarter.parse(quarter)
-            earlier = sorted(q for q in map(_quarter_or_none, {r.quarter for r in self.records()
+            earlier = sorted(q for q in map(_quarter_or_none, {r.quarter for r in self.own_records()
                                                                if r.kind == "charter"}) if q is not None and q < this)
         except LedgerDamaged:
             return carry_forward(None, quarter)
@@ -376,7 +389,7 @@ class Ledger:
             return Status(quarter=quarter, state="draft", charter=now.charter, signatures={}, void=[],
                           changed_since_signoff=False, changes=[], problems=[str(damaged)], damaged=True)
         problems = self._problems(records, quarter)
-        replay = _replay(records)
+        replay = _replay(self._own(records))
         current = now.signature()
         valid = {s.role: s for s in replay.round if s.signature == current}
         void = [s for s in replay.round if s.signature != current]
@@ -408,7 +421,7 @@ class Ledger:
                 if problems:
                     raise LedgerTampered(f"the sign-off ledger of {quarter} has been altered: {problems[0]}; "
                                          "restore it from a backup before anything more is recorded")
-                payload = decide(_replay(records))
+                payload = decide(_replay(self._own(records)))
                 fields = {"quarter": quarter, "position": len(records) + 1, "kind": kind, "recorded_at": _now(),
                           "user": user.name, "role": user.role, "comment": comment,
                           "payload": json.loads(canonical_json(payload)),
