@@ -97,7 +97,8 @@ def scanned_columns(reader: warehouse.Reader, quarter: str, names: list[str]) ->
     plan_cursor = catalog.cursor(reader)
     try:
         for name in names:
-            sql, params = catalog._trend_query("lateral", catalog.spec(name), base, catalog.Definitions(), quarters)
+            sql, params = catalog._trend_query("lateral", catalog.spec(name), base, catalog.Definitions(),
+                                               catalog._quarter_bounds(base, catalog.Definitions(), quarters))
             for _, plan in plan_cursor.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall():
                 _scanned(json.loads(plan), scans)
         known = {}
