@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -12,6 +11,8 @@ from alignment import catalog, plan
 from alignment.catalog import Filters, MetricSpec
 from alignment.charter import SCOPE_BOUND_UNITS, Charter
 from alignment.periods import Quarter
+from alignment.presentation import formats
+from alignment.presentation.specs import PaceSpec
 
 HISTORY_QUARTERS = 4
 """How many finished quarters before the one paced give its expected weekly curve (and the forecast's rates)."""
@@ -247,3 +248,21 @@ def rows_table(paced: Pace) -> list[dict[str, Any]]:
              "not_measured": row.not_measured} for row in paced.rows]
 
 
+
+
+def chart(row: PaceRow, paced: Pace) -> PaceSpec:
+    """A paced total as the weekly line the screen and the exports draw: actual by week, the expected curve × target
+    and the ±tolerance band (no curve: the actual line alone)."""
+    if row.paced_as != "total":
+        raise ValueError(f"{row.name} is paced as a rate: it has no weekly line")
+    band = paced.tolerance
+    expected = [point.expected for point in row.weeks]
+    return PaceSpec(
+        title=f"{row.title}: actual to date vs expected", unit=row.unit,
+        weeks=["Start" if point.week == 0 else f"Week {point.week}" for point in row.weeks],
+        days=[point.day for point in row.weeks], actual=[point.actual for point in row.weeks], expected=expected,
+        low=[None if e is None else e * (1 - band) for e in expected],
+        high=[None if e is None else e * (1 + band) for e in expected], target=row.target,
+        as_of_label=f"as of {formats.day(paced.as_of)} (week {paced.week} of {paced.weeks})",
+        definition=(f"Expected: the target × the share of the quarter's total reached by the same week in "
+                    f"{', '.join(row.curve_from)}; band ±{band:.0%}" if row.curve_from else row.not_measured or ""))
