@@ -121,4 +121,18 @@ def test_without_a_bookings_target_coverage_says_how_to_set_one():
 def test_the_range_is_the_same_on_every_run():
     import numpy as np
     amounts, chances = np.array([100.0, 200.0, 300.0]), np.array([0.2, 0.5, 0.9])
-    assert forecast.simulated_range(amounts, chances) == forecast.simulated_range(amounts, chances)
+    assert forecast.bookings_range(amounts, chances) == forecast.bookings_range(amounts, chances)
+
+
+def test_the_range_is_exact_when_every_chance_is_certain_and_normal_for_many_deals():
+    import numpy as np
+    low, high, method = forecast.bookings_range(np.array([100.0, 200.0]), np.array([1.0, 0.0]))
+    assert (low, high) == (100, 100) and method.startswith("exact")
+    many = forecast.MOST_SIMULATED + 100
+    amounts, chances = np.full(many, 1000.0), np.full(many, 0.5)
+    low, high, method = forecast.bookings_range(amounts, chances)
+    assert method.startswith("normal approximation")
+    simulated = forecast.simulated_range(amounts, chances)
+    # 600 fair coins of 1000 each: mean 300,000, standard deviation 1000 × √150 ≈ 12,247
+    assert low == pytest.approx(300_000 - 1.2816 * 12_247, rel=1e-3)
+    assert (low, high) == (pytest.approx(simulated[0], rel=0.01), pytest.approx(simulated[1], rel=0.01))
