@@ -701,20 +701,43 @@ def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, 
     return values
 
 
+Window = tuple[Any, Any]
+"""A span of local days: its first day and the first day after it."""
+
+
 def window_values(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None,
-                  windows: list[tuple[Any, Any]]) -> list[Any]:
-    """A headline metric's value over each window of local days (first day, first day after), as if each were the
-    quarter, in one query where DuckDB allows it (pacing reads a quarter to date and its weeks this way)."""
-    base = _filters(filters)
-    definitions = definitions or Definitions()
-    calendar = base.quarter.calendar
-    bounds = [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
-               "quarter_first_day": first, "quarter_end_day": after} for first, after in windows]
-    metric_cursor = cursor(source)
+                  windows: list[Window]) -> list[Any]:
+    """A headline metric's value over each window of local days, as if each were the quarter, in one query where
+    DuckDB allows it (pacing reads a quarter to date and its weeks this way)."""
+    return windows_values(source, [(name, filters, definitions, windows)])[0]
+
+
+def windows_values(source: Source, requests: list[tuple[str, Filters | dict, Definitions | None, list[Window]]]
+                   ) -> list[list[Any]]:
+    """window_values for several (metric, filters, definitions, windows) at once, on a few threads each keeping its
+    cursor (preparing one costs about as much as a small query), in the order asked."""
+    per_thread = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def one(request: tuple[str, Filters | dict, Definitions | None, list[Window]]) -> list[Any]:
+        name, filters, definitions, windows = request
+        base = _filters(filters)
+        calendar = base.quarter.calendar
+        bounds = [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
+                   "quarter_first_day": first, "quarter_end_day": after} for first, after in windows]
+        if not hasattr(per_thread, "cursor"):
+            per_thread.cursor = cursor(source)
+            cursors.append(per_thread.cursor)
+        return _trend_values(per_thread.cursor, spec(name), base, definitions or Definitions(), bounds)
+
+    if not requests:
+        return []
     try:
-        return _trend_values(metric_cursor, spec(name), base, definitions, bounds)
+        with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(requests))) as pool:
+            return list(pool.map(carried(one), requests))
     finally:
-        metric_cursor.close()
+        for used in cursors:
+            used.close()
 
 
 def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],

@@ -133,10 +133,14 @@ def bookings_range(amounts: np.ndarray, probabilities: np.ndarray) -> tuple[floa
         f"{Z_90:.2f} standard deviations ({RANGE[0]}th to {RANGE[1]}th percentile)")
 
 
-def _query(source: Any, name: str, params: dict[str, Any]) -> pd.DataFrame:
+def _frames(source: Any, deals: dict[str, Any], history: dict[str, Any] | None
+            ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The open deals, and the window's stage history when asked, on one cursor."""
     cursor = catalog.cursor(source)
     try:
-        return cursor.execute(sqlfiles.query(name), params).df()
+        open_deals = cursor.execute(sqlfiles.query("forecast_open_deals"), deals).df()
+        return open_deals, None if history is None else cursor.execute(
+            sqlfiles.query("forecast_stage_history"), history).df()
     finally:
         cursor.close()
 
@@ -159,14 +163,21 @@ def forecast(source: Any, charter: Charter, *, region: str | None = None, segmen
     window = [str(quarter.shift(-offset)) for offset in range(history, 0, -1)]
     missing = catalog.missing_inputs(source)
 
-    bookings_to_date = catalog.window_values(source, "bookings", filters, definitions,
-                                             [(quarter.first_day, as_of + dt.timedelta(days=1))])[0] or 0.0
+    requests = [("bookings", filters, definitions, [(quarter.first_day, as_of + dt.timedelta(days=1))])]
+    learns_win_rate = "lost_deals" not in missing and "opportunities" not in missing
+    if learns_win_rate:
+        requests.append(("win_rate_value", filters, definitions, [(first_past.first_day, quarter.first_day)]))
+    values = catalog.windows_values(source, requests)
+    bookings_to_date = values[0][0] or 0.0
+    win_rate = values[1][0] if learns_win_rate else None
     target = definitions.targets.get("bookings")
     scope = {"region": region, "segment": segment}
     sources = {name: catalog.PARAMETERS[name].value(filters, definitions)
                for name in ("source_names", "source_categories")}
-    deals = _query(source, "forecast_open_deals", {**scope, **sources, "quarter_start": quarter.start,
-                                                   "quarter_end": quarter.end})
+    deals, history_rows = _frames(
+        source, {**scope, **sources, "quarter_start": quarter.start, "quarter_end": quarter.end},
+        None if "stage_history" in missing else {**scope, "window_start": first_past.start,
+                                                 "window_end": quarter.start})
     amounts = deals["amount"].to_numpy(dtype=float)
     open_pipeline = float(amounts.sum())
     to_win = None if target is None else target - bookings_to_date
@@ -177,10 +188,6 @@ def forecast(source: Any, charter: Charter, *, region: str | None = None, segmen
         coverage_note = "the bookings target is already reached"
     else:
         coverage = open_pipeline / to_win
-    win_rate = None
-    if "lost_deals" not in missing and "opportunities" not in missing:
-        win_rate = catalog.window_values(source, "win_rate_value", filters, definitions,
-                                         [(first_past.first_day, quarter.first_day)])[0]
     if win_rate is None and coverage_note is None:
         coverage_note = missing.get("lost_deals") or "no deal closed in the past quarters to learn a win rate from"
 
@@ -200,8 +207,6 @@ def forecast(source: Any, charter: Charter, *, region: str | None = None, segmen
         return Forecast(**result, expected=None, low=None, high=None,
                         not_measured="not measured: " + missing["stage_history"] + "; a deal's chance of being won "
                                      "by the quarter's end is learnt from the stages past deals went through")
-    history_rows = _query(source, "forecast_stage_history", {
-        **scope, "window_start": first_past.start, "window_end": quarter.start})
     entered_days = history_rows["entered_at"]
     outcome_days = ((history_rows["closed_at"].where(history_rows["is_closed"], pd.Timestamp(now)) - entered_days)
                     .dt.total_seconds() / DAY_SECONDS).to_numpy(dtype=float)

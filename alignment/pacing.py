@@ -1,4 +1,4 @@
-"""Pacing a running quarter: each planned number's actual to date against the share past quarters had reached by then."""
+"""Pacing a running quarter: each planned number to date against the share past quarters had reached by then."""
 
 from __future__ import annotations
 
@@ -174,44 +174,57 @@ def pace(source: Any, charter: Charter, *, as_of: dt.date | None = None, region:
     definitions = charter.definitions_for(region, segment)
     filters = Filters(quarter=quarter, region=region, segment=segment)
     missing = catalog.missing_inputs(source)
-    rows = []
+    rows: dict[str, PaceRow] = {}
+    requests, totals = [], []
     for name, target in targets.items():
         metric = catalog.spec(name)
         reason = metric.not_measured(missing)
         if reason:
-            rows.append(PaceRow(name=name, title=metric.title, unit=metric.unit, direction=metric.direction,
-                                paced_as="total" if accumulates(metric) else "rate", target=target, actual=None,
-                                expected=None, status=None, gap=None, needed_per_week=None, not_measured=reason))
-            continue
-        if accumulates(metric):
-            rows.append(_paced_total(source, metric, filters, definitions, target, quarter, bounds, day_after,
-                                     weeks_left, history, tolerance))
+            rows[name] = PaceRow(name=name, title=metric.title, unit=metric.unit, direction=metric.direction,
+                                 paced_as="total" if accumulates(metric) else "rate", target=target, actual=None,
+                                 expected=None, status=None, gap=None, needed_per_week=None, not_measured=reason)
+        elif accumulates(metric):
+            totals.append(name)
+            requests.append((name, filters, definitions, _total_windows(quarter, bounds, day_after, history)))
         else:
-            actual = catalog.window_values(source, name, filters, definitions, [(quarter.first_day, day_after)])[0]
-            rows.append(PaceRow(name=name, title=metric.title, unit=metric.unit, direction=metric.direction,
-                                paced_as="rate", target=target, actual=actual, expected=target,
-                                status=judge(actual, target, metric.direction, tolerance),
-                                gap=None if actual is None else actual - target, needed_per_week=None,
-                                not_measured=None if actual is not None else "nothing to measure yet this quarter"))
+            requests.append((name, filters, definitions, [(quarter.first_day, day_after)]))
+    # Every planned number's windows in one batch: a query each, on a few threads.
+    for (name, *_), values in zip(requests, catalog.windows_values(source, requests)):
+        metric, target = catalog.spec(name), targets[name]
+        if name in totals:
+            rows[name] = _paced_total(metric, values, target, quarter, bounds, day_after, weeks_left, history,
+                                      tolerance)
+            continue
+        actual = values[0]
+        rows[name] = PaceRow(name=name, title=metric.title, unit=metric.unit, direction=metric.direction,
+                             paced_as="rate", target=target, actual=actual, expected=target,
+                             status=judge(actual, target, metric.direction, tolerance),
+                             gap=None if actual is None else actual - target, needed_per_week=None,
+                             not_measured=None if actual is not None else "nothing to measure yet this quarter")
+    rows = [rows[name] for name in targets]
     return Pace(quarter=str(quarter), as_of=as_of, region=region, segment=segment, week=week,
                 weeks=len(bounds) - 1, weeks_left=weeks_left, tolerance=tolerance, history_quarters=history,
                 rows=rows, not_planned=None if targets else NO_TARGETS)
 
 
-def _paced_total(source: Any, metric: MetricSpec, filters: Filters, definitions: catalog.Definitions,
-                 target: float, quarter: Quarter, bounds: list[dt.date], day_after: dt.date, weeks_left: float,
-                 history: int, tolerance: float) -> PaceRow:
-    """A count or sum: one query for the past quarters' weekly cumulative values and finals, and this quarter's."""
-    past = [quarter.shift(-offset) for offset in range(history, 0, -1)]
+def _total_windows(quarter: Quarter, bounds: list[dt.date], day_after: dt.date, history: int) -> list[tuple]:
+    """The windows a count or sum is read over: each past quarter's first weeks (as many as this quarter has inside
+    it) and whole, then this quarter up to each week boundary passed and up to the as-of day."""
     inner = len(bounds) - 2  # week boundaries strictly inside a quarter
     windows: list[tuple[dt.date, dt.date]] = []
-    for earlier in past:
-        windows += [(earlier.first_day, min(earlier.first_day + dt.timedelta(days=WEEK_DAYS * k), earlier.end_day))
-                    for k in range(1, inner + 1)]
-        windows.append((earlier.first_day, earlier.end_day))
+    for earlier in (quarter.shift(-offset) for offset in range(history, 0, -1)):
+        first, after = earlier.first_day, earlier.end_day  # each works the calendar out afresh: once per quarter
+        windows += [(first, min(first + dt.timedelta(days=WEEK_DAYS * k), after)) for k in range(1, inner + 1)]
+        windows.append((first, after))
     done = [b for b in bounds[1:] if b <= day_after]
-    windows += [(quarter.first_day, b) for b in done] + [(quarter.first_day, day_after)]
-    values = catalog.window_values(source, metric.name, filters, definitions, windows)
+    return windows + [(quarter.first_day, b) for b in done] + [(quarter.first_day, day_after)]
+
+
+def _paced_total(metric: MetricSpec, values: list, target: float, quarter: Quarter, bounds: list[dt.date],
+                 day_after: dt.date, weeks_left: float, history: int, tolerance: float) -> PaceRow:
+    """A count or sum from its windows' values (_total_windows): the curve, expected, status, gap and weeks."""
+    past = [quarter.shift(-offset) for offset in range(history, 0, -1)]
+    inner = len(bounds) - 2
     per_quarter, used = [], []
     for index, earlier in enumerate(past):
         chunk = values[index * (inner + 1):(index + 1) * (inner + 1)]

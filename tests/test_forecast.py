@@ -26,7 +26,8 @@ AS_OF = dt.date(2026, 8, 31)
 def company(*, categories=True, history=True):
     rows = Company()
     past = [("H1", "Proposal", "2026-04-01", "2026-04-21", True), ("H2", "Proposal", "2026-04-01", "2026-06-30", True),
-            ("H3", "Proposal", "2026-04-01", "2026-04-11", False), ("H4", "Proposal", "2026-05-01", "2026-05-31", False),
+            ("H3", "Proposal", "2026-04-01", "2026-04-11", False),
+            ("H4", "Proposal", "2026-05-01", "2026-05-31", False),
             ("N1", "Negotiation", "2026-05-01", "2026-05-11", True),
             ("N2", "Negotiation", "2026-05-01", "2026-05-06", True)]
     for deal, stage, entered, closed, won in past:
