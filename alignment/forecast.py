@@ -182,7 +182,11 @@ def forecast(source: Any, charter: Charter, *, region: str | None = None, segmen
     open_pipeline = float(amounts.sum())
     to_win = None if target is None else target - bookings_to_date
     coverage, coverage_note = None, None
-    if target is None:
+    # Without deals or their amounts the open pipeline is unknown, not zero.
+    no_pipeline = missing.get("opportunities") or missing.get("amounts")
+    if no_pipeline:
+        coverage_note = "not measured: " + no_pipeline
+    elif target is None:
         coverage_note = "no bookings target for this quarter: set one on the Charter page"
     elif to_win <= 0:
         coverage_note = "the bookings target is already reached"
@@ -197,16 +201,16 @@ def forecast(source: Any, charter: Charter, *, region: str | None = None, segmen
         open_deals=len(deals), coverage=coverage, coverage_note=coverage_note, trailing_win_rate=win_rate,
         coverage_needed=1 / win_rate if win_rate else None, window=window,
         pipeline_by_source=deals.groupby("source_category")["amount"].sum().astype(float).to_dict())
-    if "forecast_categories" in missing:
-        result.update(commit=None, commit_note=missing["forecast_categories"])
+    if no_pipeline or "forecast_categories" in missing:
+        result.update(commit=None, commit_note=no_pipeline or missing["forecast_categories"])
     else:
         committed = deals["forecast_category"].isin(COMMIT_CATEGORIES).to_numpy()
         result.update(commit=bookings_to_date + float(amounts[committed].sum()))
 
-    if "stage_history" in missing:
-        return Forecast(**result, expected=None, low=None, high=None,
-                        not_measured="not measured: " + missing["stage_history"] + "; a deal's chance of being won "
-                                     "by the quarter's end is learnt from the stages past deals went through")
+    if no_pipeline or "stage_history" in missing:
+        return Forecast(**result, expected=None, low=None, high=None, not_measured="not measured: " + (
+            no_pipeline or missing["stage_history"] + "; a deal's chance of being won by the quarter's end is learnt "
+                                                      "from the stages past deals went through"))
     entered_days = history_rows["entered_at"]
     outcome_days = ((history_rows["closed_at"].where(history_rows["is_closed"], pd.Timestamp(now)) - entered_days)
                     .dt.total_seconds() / DAY_SECONDS).to_numpy(dtype=float)

@@ -137,3 +137,18 @@ def test_the_range_is_exact_when_every_chance_is_certain_and_normal_for_many_dea
     # 600 fair coins of 1000 each: mean 300,000, standard deviation 1000 × √150 ≈ 12,247
     assert low == pytest.approx(300_000 - 1.2816 * 12_247, rel=1e-3)
     assert (low, high) == (pytest.approx(simulated[0], rel=0.01), pytest.approx(simulated[1], rel=0.01))
+
+
+def test_without_amounts_nothing_is_zero_it_is_not_measured():
+    rows = Company()
+    rows.add("opportunities", opportunity_id="W", created_at=dt.datetime(2026, 6, 1, 9), amount=None,
+             close_date=dt.date(2026, 7, 15), is_closed=True, is_won=True)
+    rows.add("opportunities", opportunity_id="O", created_at=dt.datetime(2026, 7, 20, 9), amount=None,
+             close_date=dt.date(2026, 9, 25), stage="Proposal", forecast_category="Commit")
+    con = rows.connect()
+    try:
+        result = forecast.forecast(con, charter(), as_of=AS_OF)
+    finally:
+        con.close()
+    assert (result.coverage, result.expected, result.commit) == (None, None, None)
+    assert "amount" in result.coverage_note and "amount" in result.not_measured and "amount" in result.commit_note
