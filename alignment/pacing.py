@@ -269,13 +269,19 @@ def chart(row: PaceRow, paced: Pace) -> PaceSpec:
     if row.paced_as != "total":
         raise ValueError(f"{row.name} is paced as a rate: it has no weekly line")
     band = paced.tolerance
-    expected = [point.expected for point in row.weeks]
+    points = [("Start" if point.week == 0 else f"Week {point.week}", point.day, point.actual, point.expected)
+              for point in row.weeks]
+    day_after = paced.as_of + dt.timedelta(days=1)
+    passed = [index for index, point in enumerate(row.weeks) if point.day <= day_after]
+    as_of_index = None
+    if row.weeks[passed[-1]].day < day_after:  # mid-week: the as-of day gets a point of its own
+        as_of_index = passed[-1] + 1
+        points.insert(as_of_index, (f"As of {formats.day(paced.as_of)}", day_after, row.actual, row.expected))
+    labels, days, actual, expected = (list(column) for column in zip(*points))
     return PaceSpec(
-        title=f"{row.title}: actual to date vs expected", unit=row.unit,
-        weeks=["Start" if point.week == 0 else f"Week {point.week}" for point in row.weeks],
-        days=[point.day for point in row.weeks], actual=[point.actual for point in row.weeks], expected=expected,
-        low=[None if e is None else e * (1 - band) for e in expected],
-        high=[None if e is None else e * (1 + band) for e in expected], target=row.target,
+        title=f"{row.title}: actual to date vs expected", unit=row.unit, weeks=labels, days=days, actual=actual,
+        expected=expected, low=[None if e is None else e * (1 - band) for e in expected],
+        high=[None if e is None else e * (1 + band) for e in expected], target=row.target, as_of_index=as_of_index,
         as_of_label=f"as of {formats.day(paced.as_of)} (week {paced.week} of {paced.weeks})",
         definition=(f"Expected: the target × the share of the quarter's total reached by the same week in "
                     f"{', '.join(row.curve_from)}; band ±{band:.0%}" if row.curve_from else row.not_measured or ""))

@@ -109,3 +109,15 @@ def test_week_bounds_give_the_last_week_the_days_left_over():
     from alignment.periods import Quarter
     bounds = pacing.week_bounds(Quarter.parse("2026-Q3"))
     assert len(bounds) == 14 and bounds[-1] == dt.date(2026, 10, 1) and (bounds[-1] - bounds[-2]).days == 8
+
+
+def test_the_weekly_line_has_the_band_and_a_point_for_a_mid_week_as_of_day(company):
+    paced = pacing.pace(company, charter({"opportunities_created": 20}), as_of=dt.date(2026, 8, 21))
+    spec = pacing.chart(paced.rows[0], paced)
+    assert spec.weeks[:2] == ["Start", "Week 1"] and spec.weeks[spec.as_of_index] == "As of 21 Aug 2026"
+    assert spec.as_of_index == 8 and len(spec.weeks) == 15  # 14 week boundaries and the as-of day
+    assert spec.actual[spec.as_of_index] == 12 and spec.expected[spec.as_of_index] == pytest.approx(
+        20 * (0.5 + 0.25 * 3 / 7))
+    assert spec.low[1] == pytest.approx(9) and spec.high[1] == pytest.approx(11)  # ±10 % of 10 after week 1
+    with pytest.raises(ValueError, match="rate"):
+        pacing.chart(pacing.pace(company, charter({"win_rate_count": 0.4}), as_of=AS_OF).rows[0], paced)

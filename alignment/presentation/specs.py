@@ -302,13 +302,16 @@ class PaceSpec(BaseModel):
     kind: Literal["pace"] = "pace"
     title: str = Field(min_length=1)
     unit: Unit
-    weeks: list[str] = Field(description="one label per week boundary: 'Start', then 'Week 1' … the last week")
+    weeks: list[str] = Field(description="one label per point: 'Start', then 'Week 1' … the last week, and the as-of "
+                                         "day's between two weeks")
     days: list[dt.date] = Field(description="the first day after each boundary (the quarter's first day at Start)")
     actual: list[float | None] = Field(description="cumulative actual at each boundary; empty after the as-of day")
     expected: list[float | None] = Field(description="target × the expected curve at each boundary")
     low: list[float | None]
     high: list[float | None]
     target: float
+    as_of_index: int | None = Field(None, description="the point of the as-of day when it falls inside a week (its "
+                                                      "label is not a week's)")
     as_of_label: str = Field("", description="the as-of day's label, e.g. 'as of 20 Aug 2026 (week 8)'")
     definition: str = ""
 
