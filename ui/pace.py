@@ -45,12 +45,11 @@ def table(paced: pacing.Pace) -> pd.DataFrame:
     """One row per planned number as the screen shows it (a number not measured says why, never a status)."""
     rows = []
     for row in paced.rows:
-        gap = fmt.MISSING if row.gap is None else ("+" if row.gap > 0 else "") + fmt.by_unit(row.gap, row.unit)
         rows.append({
             "Metric": row.title, "Actual to date": _value(row.actual, row.unit),
             "Expected to date": _value(row.expected, row.unit), "Target": _value(row.target, row.unit),
             "Status": STATUS_MARKS[row.status] if row.status else "not measured",
-            "Gap": gap,
+            "Gap": fmt.change(row.gap, row.unit),
             "Needed per week": fmt.MISSING if row.needed_per_week is None else
             fmt.by_unit(max(row.needed_per_week, 0) if row.direction == "up" else row.needed_per_week, row.unit),
             "Note": row.not_measured or ("rate to date vs target" if row.paced_as == "rate"
