@@ -201,7 +201,10 @@ def pace(source: Any, charter: Charter, *, as_of: dt.date | None = None, region:
                              status=judge(actual, target, metric.direction, tolerance),
                              gap=None if actual is None else actual - target, needed_per_week=None,
                              not_measured=None if actual is not None else "nothing to measure yet this quarter")
-    rows = [rows[name] for name in targets]
+    roles = ("awareness", "demand_gen", "sales")  # the Scorecard's columns, left to right
+    chosen = {name: index for index, name in enumerate(charter.metrics)}
+    rows = [rows[name] for name in sorted(targets, key=lambda name: (
+        roles.index(catalog.spec(name).funnel_role), chosen.get(name, len(chosen)), name))]
     return Pace(quarter=str(quarter), as_of=as_of, region=region, segment=segment, week=week,
                 weeks=len(bounds) - 1, weeks_left=weeks_left, tolerance=tolerance, history_quarters=history,
                 rows=rows, not_planned=None if targets else NO_TARGETS)

@@ -121,3 +121,10 @@ def test_the_weekly_line_has_the_band_and_a_point_for_a_mid_week_as_of_day(compa
     assert spec.low[1] == pytest.approx(9) and spec.high[1] == pytest.approx(11)  # ±10 % of 10 after week 1
     with pytest.raises(ValueError, match="rate"):
         pacing.chart(pacing.pace(company, charter({"win_rate_count": 0.4}), as_of=AS_OF).rows[0], paced)
+
+
+def test_rows_follow_the_scorecard_columns_then_the_charters_order(company):
+    targets = {"bookings": 1, "mqls": 1, "pipeline": 1, "inquiries": 1}
+    paced = pacing.pace(company, Charter(quarter="2026-Q3", metrics=("pipeline", "bookings", "inquiries"),
+                                         definitions={"targets": targets}), as_of=AS_OF)
+    assert [row.name for row in paced.rows] == ["inquiries", "mqls", "pipeline", "bookings"]
