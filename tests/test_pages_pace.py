@@ -67,7 +67,7 @@ def test_a_running_quarter_shows_each_planned_number_paced(db):
     assert totals["Note"].str.startswith("no curve, not measured").all()
     assert table.loc[table["Metric"] == "Pipeline", "Actual to date"].item() == "$62,501"
     labels = {metric.label: metric.value for metric in at.metric}
-    assert labels["Open pipeline closing this quarter"] == "$0"  # O2, the one open deal, closes in June
+    assert labels["Open pipeline"] == "$0"  # O2, the one open deal, closes in June
     assert labels["Commit"] == "—" and "no opportunity carries a forecast category" in texts
     assert set(at.selectbox(key="pace_chart_metric").options) == {"Bookings", "Opportunities created", "Pipeline"}
     assert at.get("plotly_chart")

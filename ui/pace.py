@@ -91,8 +91,8 @@ def _coverage(reader: warehouse.Reader, charter: Charter, view: Filters) -> None
     range_text = (fmt.MISSING if result.low is None
                   else f"{fmt.currency(result.low)} – {fmt.currency(result.high)}")
     columns = st.columns(4)
-    columns[0].metric("Open pipeline closing this quarter", fmt.currency(result.open_pipeline),
-                      help=f"{result.open_deals} open deals with a close date in the quarter")
+    columns[0].metric("Open pipeline", fmt.currency(result.open_pipeline),
+                      help=f"{result.open_deals} open deals with a close date in the quarter, summed")
     columns[1].metric("Coverage", fmt.MISSING if result.coverage is None else fmt.ratio(result.coverage),
                       help="open pipeline ÷ bookings still to win" + needed)
     columns[2].metric("Forecast", fmt.MISSING if result.expected is None else fmt.currency(result.expected),
