@@ -717,13 +717,16 @@ TREND_STRATEGIES = ("lateral", "union", "per_quarter")
 trend_strategy: dict[str, str] = {}
 
 
+def _quarter_bounds(base: Filters, definitions: Definitions, quarters: list[Quarter]) -> list[dict[str, Any]]:
+    return [{name: PARAMETERS[name].value(base.model_copy(update={"quarter": q}), definitions)
+             for name in sqlfiles.QUARTER_BOUNDS} for q in quarters]
+
+
 def _trend_query(strategy: str, metric: MetricSpec, base: Filters, definitions: Definitions,
-                 quarters: list[Quarter]) -> tuple[str, dict[str, Any]]:
-    """One query returning (quarter_index, value) rows for the quarters, and its bound parameters."""
+                 bounds: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """One query returning (quarter_index, value) rows for the windows' bounds, and its bound parameters."""
     params = {name: value for name, value in bind(metric, base, definitions).items()
               if name not in sqlfiles.QUARTER_BOUNDS}
-    bounds = [{name: PARAMETERS[name].value(base.model_copy(update={"quarter": q}), definitions)
-               for name in sqlfiles.QUARTER_BOUNDS} for q in quarters]
     if strategy == "lateral":
         # every list is bound (the query unnests them all), even a bound the metric does not take
         params.update({name + "s": [values[name] for values in bounds] for name in sqlfiles.QUARTER_BOUNDS})
@@ -731,16 +734,16 @@ def _trend_query(strategy: str, metric: MetricSpec, base: Filters, definitions: 
     for index, values in enumerate(bounds):
         params.update({name + "_" + str(index): values[name] for name in metric.parameters
                        if name in sqlfiles.QUARTER_BOUNDS})
-    return sqlfiles.trend_union(macro_name(metric), metric.parameters, len(quarters)), params
+    return sqlfiles.trend_union(macro_name(metric), metric.parameters, len(bounds)), params
 
 
 def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, base: Filters,
-                  definitions: Definitions, quarters: list[Quarter]) -> list[Any]:
-    """The metric's value in each quarter, oldest first, by the best strategy DuckDB accepts for it."""
+                  definitions: Definitions, bounds: list[dict[str, Any]]) -> list[Any]:
+    """The metric's value in each window (quarter bounds), in order, by the best strategy DuckDB accepts for it."""
     first = TREND_STRATEGIES.index(trend_strategy.get(metric.name, TREND_STRATEGIES[0]))
     for strategy in TREND_STRATEGIES[first:-1]:
         try:
-            sql, params = _trend_query(strategy, metric, base, definitions, quarters)
+            sql, params = _trend_query(strategy, metric, base, definitions, bounds)
             frame = metric_cursor.execute(sql, params).df()
         except duckdb.Error:
             continue  # refused (no macro, or a shape DuckDB cannot decorrelate): try the next strategy
@@ -748,14 +751,54 @@ def _trend_values(metric_cursor: duckdb.DuckDBPyConnection, metric: MetricSpec, 
         values: dict[int, Any] = {}
         for index, result in zip(frame["quarter_index"], frame["value"]):
             values.setdefault(int(index), _plain(result))  # a headline metric has one row per quarter
-        return [values.get(index) for index in range(len(quarters))]
+        return [values.get(index) for index in range(len(bounds))]
     trend_strategy[metric.name] = TREND_STRATEGIES[-1]
     values = []
-    for q in quarters:
-        frame = metric_cursor.execute(
-            metric.sql, bind(metric, base.model_copy(update={"quarter": q}), definitions)).df()
+    for window in bounds:
+        params = bind(metric, base, definitions)
+        params.update({name: value for name, value in window.items() if name in params})
+        frame = metric_cursor.execute(metric.sql, params).df()
         values.append(_plain(frame["value"].iloc[0]) if len(frame) else None)
     return values
+
+
+Window = tuple[Any, Any]
+"""A span of local days: its first day and the first day after it."""
+
+
+def window_values(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None,
+                  windows: list[Window]) -> list[Any]:
+    """A headline metric's value over each window of local days, as if each were the quarter, in one query where
+    DuckDB allows it (pacing reads a quarter to date and its weeks this way)."""
+    return windows_values(source, [(name, filters, definitions, windows)])[0]
+
+
+def windows_values(source: Source, requests: list[tuple[str, Filters | dict, Definitions | None, list[Window]]]
+                   ) -> list[list[Any]]:
+    """window_values for several (metric, filters, definitions, windows) at once, on a few threads each keeping its
+    cursor (preparing one costs about as much as a small query), in the order asked."""
+    per_thread = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def one(request: tuple[str, Filters | dict, Definitions | None, list[Window]]) -> list[Any]:
+        name, filters, definitions, windows = request
+        base = _filters(filters)
+        calendar = base.quarter.calendar
+        bounds = [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
+                   "quarter_first_day": first, "quarter_end_day": after} for first, after in windows]
+        if not hasattr(per_thread, "cursor"):
+            per_thread.cursor = cursor(source)
+            cursors.append(per_thread.cursor)
+        return _trend_values(per_thread.cursor, spec(name), base, definitions or Definitions(), bounds)
+
+    if not requests:
+        return []
+    try:
+        with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(requests))) as pool:
+            return list(pool.map(carried(one), requests))
+    finally:
+        for used in cursors:
+            used.close()
 
 
 def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],
@@ -802,7 +845,8 @@ def scorecard(source: Source, filters: Filters | dict, definitions: Definitions 
         if not hasattr(per_thread, "cursor"):
             per_thread.cursor = cursor(source)
             cursors.append(per_thread.cursor)
-        return _trend_values(per_thread.cursor, spec(name), base, definitions, quarters)
+        return _trend_values(per_thread.cursor, spec(name), base, definitions,
+                             _quarter_bounds(base, definitions, quarters))
 
     try:
         with ThreadPoolExecutor(max_workers=min(SCORECARD_THREADS, len(wanted))) as pool:

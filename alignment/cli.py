@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -198,6 +199,53 @@ def cmd_funnel(args: argparse.Namespace) -> int:
         _print("note: counted from the stage counts per period (only stage counts were loaded)", file=sys.stderr)
     frame = catalog.funnel(reader, filters, args.view, _definitions_from(args))
     _print_frame(frame, args.format)
+    return EXIT_OK
+
+
+def _charter_in_force(args: argparse.Namespace):
+    from alignment.signoff import Ledger
+
+    return Ledger.beside(Path(args.db)).charter_in_force(args.quarter)
+
+
+def cmd_pace(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from alignment import pacing
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+        paced = pacing.pace(warehouse.open_reader(Path(args.db)), _charter_in_force(args), as_of=as_of,
+                            region=args.region, segment=args.segment)
+    except ValueError as error:
+        _print(f"error: {'--as-of: ' if args.as_of else ''}{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if paced.not_planned:
+        _print(f"note: {paced.not_planned}", file=sys.stderr)
+    if args.format == "json":
+        _print(paced.model_dump_json(indent=2))
+    else:
+        _print_frame(pd.DataFrame(pacing.rows_table(paced), columns=[
+            "metric", "title", "unit", "paced_as", "actual_to_date", "expected_to_date", "target", "status", "gap",
+            "needed_per_week", "curve_share", "curve_from", "not_measured"]), "csv")
+    return EXIT_OK
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from alignment import forecast
+
+    try:
+        result = forecast.forecast(warehouse.open_reader(Path(args.db)), _charter_in_force(args),
+                                   region=args.region, segment=args.segment)
+    except ValueError as error:
+        _print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        _print(result.model_dump_json(indent=2))
+    else:
+        _print_frame(pd.DataFrame(forecast.summary_table(result), columns=["figure", "value", "note"]), "csv")
     return EXIT_OK
 
 
@@ -558,6 +606,18 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: none)")
     funnel.set_defaults(handler=cmd_funnel)
 
+    paced = commands.add_parser("pace", help="a running quarter's planned numbers to date: actual, expected from "
+                                             "past quarters' weekly shape, status, gap and needed per week")
+    _quarter_options(paced)
+    paced.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to pace on, inside the quarter (default: the "
+                                                             "data's as-of day)")
+    paced.set_defaults(handler=cmd_pace)
+
+    forecasted = commands.add_parser("forecast", help="a running quarter's pipeline coverage and bookings forecast "
+                                                      "with its range, beside the commit")
+    _quarter_options(forecasted)
+    forecasted.set_defaults(handler=cmd_forecast)
+
     attributed = commands.add_parser(
         "attribution", help="credit each opportunity's amount to campaigns: opportunity_id,campaign_id,share,"
                             "credited_amount (campaign_id empty for unattributed)")
@@ -650,11 +710,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from alignment.periods import CALENDAR_YEAR, using_calendar
 
-    if args.command in ("metrics", "funnel", "attribution", "quality", "plan") and Path(args.db).exists():
+    if args.command in ("metrics", "funnel", "attribution", "quality", "plan", "pace", "forecast") and \
+            Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
     # Quarters given as text are the warehouse's own (its fiscal calendar); the demo's --end-quarter is a calendar
     # quarter of the company it generates.
-    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export", "plan")
+    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export", "plan", "pace",
+                                      "forecast")
     with using_calendar(warehouse.calendar_of(Path(args.db)) if reads_quarters else CALENDAR_YEAR):
         return _run(args)
 

@@ -94,6 +94,12 @@ NO_SOURCE = -1
 REJECTION_REASONS = ("Not a fit", "Duplicate", "Bad contact data", "Student / job seeker", "Competitor")
 DISQUALIFICATION_REASONS = ("No budget", "No authority", "No need", "Timing", "Went with competitor")
 STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won", "Closed Lost")
+FORECAST_CATEGORIES = ("Pipeline", "Best Case", "Commit", "Closed", "Omitted")
+# An open deal's forecast category by its stage (Prospecting … Negotiation): the later the stage, the likelier the
+# owner commits it. Drawn from a generator of its own, so every other column keeps the demo's one random stream.
+FORECAST_BY_STAGE = ((0.85, 0.0, 0.0, 0.0, 0.15), (0.70, 0.25, 0.0, 0.0, 0.05), (0.20, 0.50, 0.30, 0.0, 0.0),
+                     (0.0, 0.30, 0.70, 0.0, 0.0))
+FORECAST_SEED = 21
 CONTACT_ROLES = ("Decision Maker", "Economic Buyer", "Evaluator", "Influencer", "Technical Buyer", "User")
 LEAD_STATUSES = ("Open - Not Contacted", "Nurturing", "Working - Contacted", "Closed - Converted",
                  "Closed - Not Converted")
@@ -1421,6 +1427,7 @@ class _ExtractWriter:
         campaign = c.opp_campaign[o]
         source = c.opp_source[o]
         self._write_columns("Opportunity.csv", {
+            "forecast_category": _text(self._forecast_categories()[o], FORECAST_CATEGORIES),
             "no": self.opp_no[o], "account_no": self.acc_no[c.opp_account[o]], "name": name,
             "owner_no": self.user_no[c.acc_owner[c.opp_account[o]]], "created": _seconds(c.opp_created[o]),
             "close_day": c.opp_close_date[o] + c.tl.epoch_day0,
@@ -1428,6 +1435,15 @@ class _ExtractWriter:
             "is_closed": c.opp_closed[o], "is_won": c.opp_won[o], "type": type_names[c.opp_type[o]],
             "lead_source": _text(np.maximum(source, 0), LEAD_SOURCES, source < 0),
             "campaign_no": _numbers(self.cmp_no[np.maximum(campaign, 0)], campaign < 0)})
+
+    def _forecast_categories(self) -> np.ndarray:
+        """Each deal's forecast category: Closed when won, Omitted when lost, an open deal's drawn by its stage."""
+        c = self.c
+        draw = np.random.default_rng(FORECAST_SEED).random(len(c.opp_stage))
+        open_stage = np.minimum(c.opp_stage, len(FORECAST_BY_STAGE) - 1)
+        thresholds = np.cumsum(np.array(FORECAST_BY_STAGE), axis=1)[open_stage]
+        drawn = (draw[:, None] >= thresholds).sum(1)
+        return np.where(c.opp_won, 3, np.where(c.opp_closed, 4, np.minimum(drawn, len(FORECAST_CATEGORIES) - 1)))
 
     def _opportunity_history(self) -> None:
         c = self.c

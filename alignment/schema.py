@@ -175,6 +175,9 @@ class Opportunity(CanonicalTable):
     lead_source: str | None = None
     primary_campaign_id: str | None = refers_to("campaigns.campaign_id")
     currency: Currency = None
+    # The owner's call on the deal (Pipeline, Best Case, Commit, Closed, Omitted), as the CRM wrote it: the VP's
+    # commit sums the open deals called Commit.
+    forecast_category: str | None = None
 
 
 class OpportunityStage(CanonicalTable):

@@ -93,8 +93,9 @@ def scanned_columns(reader: warehouse.Reader, quarter: str, names: list[str]) ->
     """The tables and columns the scorecard's queries for `names` read, from DuckDB's own plans of them."""
     base = catalog._filters({"quarter": quarter})
     quarters = catalog._trend_quarters(base)
+    bounds = catalog._quarter_bounds(base, catalog.Definitions(), quarters)
     return columns_read(reader, [catalog._trend_query("lateral", catalog.spec(name), base, catalog.Definitions(),
-                                                      quarters) for name in names])
+                                                      bounds) for name in names])
 
 
 def columns_read(reader: warehouse.Reader, queries: list[tuple[str, dict]]) -> dict[str, list[str]]:

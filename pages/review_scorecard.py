@@ -5,7 +5,7 @@ import streamlit as st
 from alignment import catalog
 from alignment.presentation import formats as fmt
 from ui import awareness as awareness_estimates
-from ui import charter_view, context, filters, layout, numbers, tiles
+from ui import charter_view, context, filters, layout, numbers, pace, tiles
 from ui import explore as explore_links
 
 snapshot = context.snapshot()
@@ -17,6 +17,10 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
     charter_view.status_badges(status)
     version = f"charter version {charter.version}" if charter.version else "draft charter, not yet saved"
     st.caption(f"{filters.describe(view)} · data as of {fmt.day(snapshot.as_of)} · {view.quarter} {version}")
+
+if pace.is_running(view):
+    with st.spinner(f"Pacing {view.quarter} to date…"):
+        pace.section(view)
 
 with st.spinner(f"Computing {view.quarter} and the seven quarters before it…"):
     comparisons = numbers.comparisons(view, charter.metrics_and_pairs())

@@ -27,6 +27,8 @@
 --   reach: no reach was loaded (awareness numbers)
 --   site_visits: no site visits were loaded (awareness numbers)
 --   stage_counts: no stage counts per period (counts without ids) were loaded
+--   forecast_categories: no opportunity carries a forecast category (Pipeline, Best Case, Commit…), so there is no
+--     commit to set beside the forecast
 WITH final AS (
   SELECT EXISTS (SELECT 1 FROM people) AS people,
          EXISTS (SELECT 1 FROM lifecycle_events WHERE stage = 'mql') AS mql_dates,
@@ -53,6 +55,8 @@ WITH final AS (
          EXISTS (SELECT 1 FROM awareness_metrics WHERE replace(lower(trim(metric)), ' ', '_') = 'reach') AS reach,
          EXISTS (SELECT 1 FROM awareness_metrics WHERE replace(lower(trim(metric)), ' ', '_') = 'site_visits')
            AS site_visits,
-         EXISTS (SELECT 1 FROM stage_counts) AS stage_counts
+         EXISTS (SELECT 1 FROM stage_counts) AS stage_counts,
+         EXISTS (SELECT 1 FROM opportunities WHERE nullif(trim(forecast_category), '') IS NOT NULL)
+           AS forecast_categories
 )
 SELECT * FROM final

@@ -24,8 +24,8 @@ EXPECTED_HEADERS = {
                 "IsConverted,ConvertedDate,ConvertedContactId,ConvertedAccountId,ConvertedOpportunityId,MQL_Date__c,"
                 "SAL_Date__c,SQL_Date__c,Rejected_Date__c,Rejection_Reason__c,Disqualified_Date__c,"
                 "Disqualification_Reason__c",
-    "Opportunity.csv": "Id,AccountId,Name,OwnerId,CreatedDate,CloseDate,Amount,StageName,IsClosed,IsWon,Type,"
-                       "LeadSource,CampaignId",
+    "Opportunity.csv": "Id,AccountId,Name,OwnerId,CreatedDate,CloseDate,Amount,StageName,ForecastCategoryName,"
+                       "IsClosed,IsWon,Type,LeadSource,CampaignId",
     "OpportunityHistory.csv": "Id,OpportunityId,StageName,Amount,CreatedDate",
     "OpportunityContactRole.csv": "Id,OpportunityId,ContactId,Role,IsPrimary",
     "Campaign.csv": "Id,Name,Type,Channel__c,Description,Targeting__c,Objective__c,Status,StartDate,EndDate,"

@@ -145,8 +145,9 @@ def test_fivetran_flags_merges_and_history(tmp_path):
     # Deal 11's primary company association (type 5) is 32. Deal 12 sits in s3: closed, not won, by the flags.
     assert rows["opportunities"] == [
         ("11", "32", "Deal A", "7", T(2024, 2, 1), dt.date(2024, 5, 1), 1000.0, "Signed", True, True, None, None,
-         None, None),
-        ("12", None, "Deal B", "7", T(2024, 2, 15), None, None, "Closed Won", True, False, None, None, None, None),
+         None, None, None),
+        ("12", None, "Deal B", "7", T(2024, 2, 15), None, None, "Closed Won", True, False, None, None, None, None,
+         None),
     ]
     # Stage entries come from deal_stage, from dealstage property history and from hs_date_entered_<stage id>.
     assert rows["opportunity_stage_history"] == [
@@ -264,11 +265,11 @@ def test_ui_export_into_exact_canonical_rows(tmp_path):
     ]
     assert rows["opportunities"] == [
         ("301", "101", "Acme - Platform", "Cy Chen", T(2024, 2, 1, 10), dt.date(2024, 4, 30), 50000.0, "Closed Won",
-         True, True, "New Business", None, None, None),
+         True, True, "New Business", None, None, None, None),
         ("302", "102", "Globex - Expansion", "Cy Chen", T(2024, 2, 15, 11), dt.date(2024, 6, 30), 12500.75,
-         "Contract Sent", False, False, "Existing Business", None, None, None),
+         "Contract Sent", False, False, "Existing Business", None, None, None, None),
         ("303", None, "Initech - Pilot", "Ana Alvarez", T(2024, 3, 1, 12), dt.date(2024, 5, 15), None, "Closed Lost",
-         True, False, None, None, None, None),
+         True, False, None, None, None, None, None),
     ]
     assert rows["opportunity_stage_history"] == [
         ("301", "Appointment Scheduled", T(2024, 2, 1, 10), None),

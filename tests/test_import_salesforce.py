@@ -70,11 +70,11 @@ EXPECTED: dict[str, list[tuple]] = {
     "opportunities": [
         # O2's "12,500.75" has a thousands comma; O3's empty amount loads as 0 (with a warning).
         ("O1", "A1", "Acme - Platform", "U3", at("2024-02-01 10:00"), dt.date(2024, 4, 30), 50_000.0, "Closed Won",
-         True, True, "New Business", "Webinar", "CMP1", None),
+         True, True, "New Business", "Webinar", "CMP1", None, None),
         ("O2", "A2", "Globex - Expansion", "U3", at("2024-02-15 11:00"), dt.date(2024, 6, 30), 12_500.75,
-         "Negotiation", False, False, "Upsell", "Outbound", None, None),
+         "Negotiation", False, False, "Upsell", "Outbound", None, None, None),
         ("O3", "A3", "Initech - Pilot", "U1", at("2024-03-01 12:00"), dt.date(2024, 5, 15), None, "Closed Lost",
-         True, False, "New Business", None, "CMP2", None),
+         True, False, "New Business", None, "CMP2", None, None),
     ],
     "opportunity_stage_history": [
         # One row per stage entered, at its first entry: H3 (an amount change while still in Negotiation) adds none.

@@ -68,11 +68,11 @@ def test_example_folder_imports_into_exact_canonical_rows(tmp_path):
     # "$1,117.10K" = 1117.10 × 1000; "$12,500.75" read with a decimal point although the file default is a comma.
     assert rows["opportunities"] == [
         ("D-1", "O-1", "Acme - Platform", "U3", T(2024, 2, 1), D(2024, 4, 30), 1117100.0, "Closed Won", True, True,
-         "New Business", "Webinar", "C-1", None),
+         "New Business", "Webinar", "C-1", None, None),
         ("D-2", "O-2", "Globex - Expansion", "U3", T(2024, 2, 15), D(2024, 6, 30), 12500.75, "Negotiation", False,
-         False, "Existing Business", "Outbound", None, None),
+         False, "Existing Business", "Outbound", None, None, None),
         ("D-3", "O-1", "Acme - Pilot", "U1", T(2024, 3, 1), D(2024, 5, 15), None, "Closed Lost", True, False,
-         "New Business", None, "C-2", None),
+         "New Business", None, "C-2", None, None),
     ]
     assert rows["opportunity_stage_history"] == [
         ("D-1", "Closed Won", T(2024, 4, 30), 1117100.0),

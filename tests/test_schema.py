@@ -126,6 +126,7 @@ def test_compiled_ddl_of_opportunities():
         "lead_source": "VARCHAR",
         "primary_campaign_id": "VARCHAR",
         "currency": "VARCHAR",
+        "forecast_category": "VARCHAR",
     }
 
 

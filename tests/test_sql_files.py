@@ -27,6 +27,7 @@ FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "
 SAMPLES = {
     "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
     "quarter_start": dt.datetime(2026, 4, 1), "quarter_end": dt.datetime(2026, 7, 1), "window_days": 90,
+    "window_start": dt.datetime(2025, 4, 1), "window_end": dt.datetime(2026, 4, 1),
     "q_first_day": dt.date(2026, 4, 1), "q_end_day": dt.date(2026, 7, 1), "quarter_first_day": dt.date(2026, 4, 1),
     "quarter_end_day": dt.date(2026, 7, 1), "time_zone": "UTC",
     "min_touches": 2, "ready_personas": ["decision_maker"], "split_by": "source_category", "source_names": ["web"],

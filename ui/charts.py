@@ -14,7 +14,7 @@ from alignment.periods import quarter_dates
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
 from alignment.presentation.specs import (JOURNEY_LANE_COLOURS, JOURNEY_LANE_LABELS, JOURNEY_LANES, ChartSpec,
-                                          JourneySpec, TimelineSpec)
+                                          JourneySpec, PaceSpec, TimelineSpec)
 from ui.text import chart_text
 
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won",
@@ -528,6 +528,37 @@ def figure(spec: ChartSpec | TimelineSpec, *, height: int | None = None) -> go.F
         figure.update_xaxes(showgrid=True, gridcolor=GRID)
     else:
         figure.update_xaxes(type="category")
+    return figure
+
+
+def pace_line(spec: PaceSpec, *, height: int = 320) -> go.Figure:
+    """A paced number by week: the tolerance band, the expected curve × target (dashed) and the cumulative actual to
+    the as-of day, values in the spec's unit."""
+    show = fmt.BY_UNIT[spec.unit]
+    labels = [chart_text(w) for w in spec.weeks]
+    days = [fmt.day(d) for d in spec.days]
+    x = [(day - spec.days[0]).days for day in spec.days]  # days into the quarter: weeks evenly, the as-of day between
+    figure = go.Figure()
+    if spec.has_curve:
+        figure.add_trace(go.Scatter(x=x, y=spec.high, mode="lines", line=dict(width=0), hoverinfo="skip",
+                                    showlegend=False))
+        figure.add_trace(go.Scatter(x=x, y=spec.low, mode="lines", line=dict(width=0), fill="tonexty",
+                                    fillcolor="rgba(141,153,174,0.22)", name="On-track band", hoverinfo="skip"))
+        figure.add_trace(go.Scatter(
+            x=x, y=spec.expected, mode="lines", name="Expected", line=dict(color=palette.NEUTRAL, dash="dash"),
+            hovertext=[f"<b>{w}</b> (to {d})<br>Expected: {show(v)}" for w, d, v in zip(labels, days, spec.expected)],
+            hoverinfo="text"))
+    figure.add_trace(go.Scatter(
+        x=x, y=spec.actual, mode="lines+markers", name="Actual", line=dict(color=palette.NAVY, width=2.5),
+        marker=dict(size=6), connectgaps=False,
+        hovertext=[f"<b>{w}</b> (to {d})<br>Actual: {show(v)}" for w, d, v in zip(labels, days, spec.actual)],
+        hoverinfo="text"))
+    ticks = [index for index in range(len(x)) if index != spec.as_of_index]
+    _layout(figure, height=height)
+    figure.update_layout(title=dict(text=chart_text(f"{spec.title} · {spec.as_of_label}"), x=0, font=dict(size=14)),
+                         margin=dict(t=70))
+    figure.update_xaxes(tickvals=[x[i] for i in ticks], ticktext=[labels[i] for i in ticks], showgrid=False)
+    _value_axis(figure, spec.unit)
     return figure
 
 

@@ -107,6 +107,7 @@ class HubSpotDeal(BaseModel):
     is_won: bool | None = None
     is_lost: bool | None = None
     type: str | None = None
+    forecast_category: str | None = None
     lead_source: str | None = None
     primary_campaign_id: str | None = None
     account_ids: str | None = None
@@ -235,6 +236,7 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "is_won": _hs("hs_is_closed_won") + ["Is Closed Won"],
         "is_lost": _hs("hs_is_closed_lost") + ["Is Closed Lost"],
         "type": _hs("dealtype") + ["Deal Type", "Type"],
+        "forecast_category": _hs("hs_manual_forecast_category") + ["Forecast category", "Forecast Category"],
         "lead_source": _hs("hs_analytics_source") + ["Original Source Type", "Original Source"],
         "primary_campaign_id": _hs("hs_campaign") + ["HubSpot Campaign", "Campaign ID"],
         "account_ids": _hs("associatedcompanyid") + [

@@ -172,6 +172,7 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "close_date": _std("CloseDate", "Close Date"),
         "amount": _std("Amount"),
         "stage": _std("StageName", "Stage"),
+        "forecast_category": _std("ForecastCategoryName", "ForecastCategory", "Forecast Category"),
         "is_closed": _std("IsClosed", "Closed"),
         "is_won": _std("IsWon", "Won"),
         "type": _std("Type", "Opportunity Type"),

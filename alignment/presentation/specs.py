@@ -348,3 +348,38 @@ def cell_text(value: Any, unit: str | None) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)
+
+
+class PaceSpec(BaseModel):
+    """A running quarter's weekly line: cumulative actual to the as-of day against the expected curve × target, with
+    the tolerance band around it (the Scorecard's Pace section; exports draw the same description)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["pace"] = "pace"
+    title: str = Field(min_length=1)
+    unit: Unit
+    weeks: list[str] = Field(description="one label per point: 'Start', then 'Week 1' … the last week, and the as-of "
+                                         "day's between two weeks")
+    days: list[dt.date] = Field(description="the first day after each boundary (the quarter's first day at Start)")
+    actual: list[float | None] = Field(description="cumulative actual at each boundary; empty after the as-of day")
+    expected: list[float | None] = Field(description="target × the expected curve at each boundary")
+    low: list[float | None]
+    high: list[float | None]
+    target: float
+    as_of_index: int | None = Field(None, description="the point of the as-of day when it falls inside a week (its "
+                                                      "label is not a week's)")
+    as_of_label: str = Field("", description="the as-of day's label, e.g. 'as of 20 Aug 2026 (week 8)'")
+    definition: str = ""
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "PaceSpec":
+        for name in ("days", "actual", "expected", "low", "high"):
+            if len(getattr(self, name)) != len(self.weeks):
+                raise ValueError(f"'{self.title}': {name} has {len(getattr(self, name))} values for "
+                                 f"{len(self.weeks)} weeks; give one value per week boundary")
+        return self
+
+    @property
+    def has_curve(self) -> bool:
+        return any(value is not None for value in self.expected)

@@ -13,6 +13,7 @@
 --   CloseDate: the deal's close date
 --   Amount: the amount
 --   StageName: the deal stage
+--   ForecastCategoryName: the owner's forecast category (Pipeline, Best Case, Commit, Closed, Omitted)
 --   IsClosed: whether the deal is closed
 --   IsWon: whether it is won
 --   Type: its type
@@ -20,6 +21,7 @@
 --   CampaignId: the campaign
 SELECT sf_id('006', no) AS Id, sf_id('001', account_no) AS AccountId, name AS Name,
        sf_id('005', owner_no) AS OwnerId, sf_ts(created) AS CreatedDate, sf_date(close_day) AS CloseDate,
-       CAST(amount AS DECIMAL(14, 2)) AS Amount, stage AS StageName, is_closed AS IsClosed, is_won AS IsWon,
+       CAST(amount AS DECIMAL(14, 2)) AS Amount, stage AS StageName,
+       forecast_category AS ForecastCategoryName, is_closed AS IsClosed, is_won AS IsWon,
        type AS Type, lead_source AS LeadSource, sf_id('701', campaign_no) AS CampaignId
 FROM src

@@ -18,6 +18,7 @@
 --   is_won: HubSpot's closed-won flag, when exported
 --   is_lost: HubSpot's closed-lost flag, when exported
 --   type: its type
+--   forecast_category: the owner's forecast category (hs_manual_forecast_category)
 --   lead_source: its original source
 --   primary_campaign_id: its HubSpot campaign
 --   account_ids: the companies listed on it

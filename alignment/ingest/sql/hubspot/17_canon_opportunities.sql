@@ -17,6 +17,7 @@
 --   is_closed: the deal's own flags, else its pipeline stage's, else whether the stage is named Closed Won or Lost
 --   is_won: the deal's own flags, else its pipeline stage's, else whether a closed deal's stage is named Closed Won
 --   type: its type
+--   forecast_category: the owner's forecast category (hs_manual_forecast_category)
 --   lead_source: its original source
 --   primary_campaign_id: its HubSpot campaign
 --   currency: its currency (deal_currency_code), upper-cased; empty for the corporate currency
@@ -29,6 +30,6 @@ SELECT d._file, d._row, d.opportunity_id,
        coalesce(d.flag_closed, d.stage_word IN ('closedwon', 'closedlost'), false) AS is_closed,
        coalesce(d.flag_won, CASE WHEN coalesce(d.flag_closed, true) THEN d.stage_word = 'closedwon' END,
                 false) AS is_won,
-       d.type, d.lead_source, d.primary_campaign_id, upper(trim(d.currency)) AS currency
+       d.type, d.forecast_category, d.lead_source, d.primary_campaign_id, upper(trim(d.currency)) AS currency
 FROM hs_deals_read d LEFT JOIN hs_deal_company dc USING (opportunity_id)
 LEFT JOIN hs_owner_keys k ON k.key = lower(trim(d.owner_id))

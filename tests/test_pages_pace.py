@@ -1,0 +1,88 @@
+"""The Scorecard's Pace section, headless (AppTest): shown while the quarter in view runs, never for a finished one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment import signoff, warehouse
+from alignment.charter import Charter
+from alignment.ingest.load import import_extracts
+from alignment.users import User
+from tests.conftest import sign_in
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+RUNNING = "2024-Q1"  # the hand-made extract's data runs to 11 March 2024: week 11 of 13
+ANALYST = User(name="ana", role="analyst")
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory, new_salesforce_extract) -> Path:
+    folder = tmp_path_factory.mktemp("pace-pages")
+    extract = new_salesforce_extract(folder / "extract")
+    import_extracts([extract.folder], db_path=folder / "warehouse.duckdb", user="ops")
+    return folder / "warehouse.duckdb"
+
+
+@pytest.fixture
+def db(small_db, tmp_path, monkeypatch) -> Path:
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(small_db, db_path)
+    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
+    return db_path
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "subheader", "info") for e in getattr(at, kind))
+
+
+def _pace_tables(at: AppTest) -> list:
+    return [element.value for element in at.dataframe if "Expected to date" in element.value.columns]
+
+
+def _scorecard(quarter: str) -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=90))
+    at.query_params.update(quarter=quarter)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_running_quarter_shows_each_planned_number_paced(db):
+    signoff.Ledger.beside(db).save(ANALYST, Charter(quarter=RUNNING, definitions={"targets": {
+        "pipeline": 100_000, "opportunities_created": 6, "win_rate_count": 0.4, "bookings": 80_000}}), "plan")
+    at = _scorecard(RUNNING)
+    texts = _texts(at)
+    assert "Pace · week 11 of 13" in texts
+    tables = _pace_tables(at)
+    assert len(tables) == 1
+    table = tables[0]
+    assert list(table["Metric"]) == ["Pipeline", "Bookings", "Opportunities created", "Win rate (deals)"]
+    # no finished quarter before 2024-Q1 holds deals: every total is "not measured", never "on track"
+    totals = table[table["Metric"] != "Win rate (deals)"]
+    assert set(totals["Status"]) == {"not measured"} and set(totals["Expected to date"]) == {"—"}
+    assert totals["Note"].str.startswith("no curve, not measured").all()
+    assert table.loc[table["Metric"] == "Pipeline", "Actual to date"].item() == "$62,501"
+    labels = {metric.label: metric.value for metric in at.metric}
+    assert labels["Open pipeline"] == "$0"  # O2, the one open deal, closes in June
+    assert labels["Commit"] == "—" and "no opportunity carries a forecast category" in texts
+    assert set(at.selectbox(key="pace_chart_metric").options) == {"Bookings", "Opportunities created", "Pipeline"}
+    assert at.get("plotly_chart")
+
+
+def test_a_running_quarter_without_targets_says_how_to_set_them_and_judges_nothing(db):
+    at = _scorecard(RUNNING)
+    texts = _texts(at)
+    assert "No targets signed for this quarter" in texts and "Charter & sign-off page" in texts
+    assert "on track" not in texts and "Expected to date" not in texts
+
+
+def test_a_finished_quarter_shows_no_pace(demo_db, monkeypatch):
+    # the demo company's data runs to the last day of 2026-Q3: the quarter is over, its numbers final
+    monkeypatch.setenv(warehouse.DB_ENV, str(demo_db))
+    at = _scorecard("2026-Q3")
+    assert "Pace ·" not in _texts(at)
+    assert not _pace_tables(at)
