@@ -183,17 +183,24 @@ def _window_bounds(quarters: list[Quarter]) -> tuple[dt.datetime, dt.datetime]:
 def measured_rates(source: Any, quarter: Quarter, window: list[Quarter], *, region: str | None = None,
                    segment: str | None = None, definitions: catalog.Definitions | None = None) -> pd.DataFrame:
     """The trailing rates and lead times of sql/queries/plan_rates.sql for one scope, one row per rated stage."""
+    cursor = catalog.cursor(source)
+    try:
+        return cursor.execute(*rates_query(quarter, window, region=region, segment=segment,
+                                           definitions=definitions)).df()
+    finally:
+        cursor.close()
+
+
+def rates_query(quarter: Quarter, window: list[Quarter], *, region: str | None = None, segment: str | None = None,
+                definitions: catalog.Definitions | None = None) -> tuple[str, dict[str, Any]]:
+    """The rates' SQL and its bound parameters for one scope."""
     definitions = definitions or catalog.Definitions()
     filters = catalog.Filters(quarter=quarter, region=region, segment=segment)
     start, end = _window_bounds(window)
-    parameters = {"window_start": start, "window_end": end, "region": filters.region, "segment": filters.segment,
-                  "backfill": catalog.PARAMETERS["backfill"].value(filters, definitions),
-                  "time_zone": catalog.PARAMETERS["time_zone"].value(filters, definitions)}
-    cursor = catalog.cursor(source)
-    try:
-        return cursor.execute(sqlfiles.query("plan_rates"), parameters).df()
-    finally:
-        cursor.close()
+    return sqlfiles.query("plan_rates"), {
+        "window_start": start, "window_end": end, "region": filters.region, "segment": filters.segment,
+        "backfill": catalog.PARAMETERS["backfill"].value(filters, definitions),
+        "time_zone": catalog.PARAMETERS["time_zone"].value(filters, definitions)}
 
 
 def _not_measured(stage: str, numerator: float, denominator: float, young: int) -> str:

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import re
 import resource
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scorecard import _scanned, bare_scan, cpu_seconds, timed, warehouse_for  # noqa: E402
+from scorecard import bare_scan, columns_read, cpu_seconds, timed, warehouse_for  # noqa: E402
 
-from alignment import catalog, forecast, pacing, sqlfiles, warehouse  # noqa: E402
+from alignment import catalog, forecast, pacing, sqlfiles, warehouse, waterfall  # noqa: E402
 from alignment.catalog import Filters  # noqa: E402
 from alignment.charter import Charter  # noqa: E402
 from alignment.periods import Quarter  # noqa: E402
@@ -39,27 +37,6 @@ def bench_charter(reader: warehouse.Reader, quarter: Quarter) -> Charter:
     before = Filters(quarter=quarter.shift(-1))
     targets = {name: round(float(catalog.value(reader, name, before) or 0) * 1.1, 4) for name in PLANNED}
     return Charter(quarter=str(quarter), definitions={"targets": targets})
-
-
-def explained(reader: warehouse.Reader, queries: list[tuple[str, dict]]) -> dict[str, list[str]]:
-    """The tables and columns a list of (SQL, parameters) reads, from DuckDB's plans of them."""
-    scans: list[tuple[str, list[str], str]] = []
-    plan_cursor = catalog.cursor(reader)
-    known: dict[str, list[str]] = {}
-    try:
-        for sql, params in queries:
-            for _, plan in plan_cursor.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall():
-                _scanned(json.loads(plan), scans)
-        for database, table, column in plan_cursor.execute(
-                "SELECT database_name, table_name, column_name FROM duckdb_columns()").fetchall():
-            known.setdefault(f"{database}.main.{table}", []).append(column)
-    finally:
-        plan_cursor.close()
-    columns: dict[str, set[str]] = {}
-    for table, projected, filters in scans:
-        filtered = {c for c in known.get(table, []) if re.search(r"\b" + re.escape(c) + r"\b", filters)}
-        columns.setdefault(table, set()).update(projected, filtered)
-    return {table: sorted(found) for table, found in sorted(columns.items())}
 
 
 def pace_queries(charter: Charter, quarter: Quarter, as_of: dt.date) -> list[tuple[str, dict]]:
@@ -103,6 +80,7 @@ def main() -> None:
     quarter = Quarter.parse(args.quarter)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else quarter.first_day + dt.timedelta(days=55)
     charter = bench_charter(reader, quarter)
+    plan = waterfall.Plan(quarter=str(quarter), bookings_target=charter.definitions.targets["bookings"])
     people = reader.cursor().execute("SELECT count(*) FROM people").fetchall()[0][0]
     print(f"scale {args.scale}: {people:,} people; quarter {quarter}; pace as of {as_of}; "
           f"{len(PLANNED)} planned numbers; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
@@ -111,12 +89,12 @@ def main() -> None:
     parts = [
         ("pace", lambda: pacing.pace(reader, charter, as_of=as_of), pace_queries(charter, quarter, as_of)),
         ("forecast", lambda: forecast.forecast(reader, charter), forecast_queries(charter, quarter)),
-        # The plan (the reverse waterfall in the charter) is measured here the same way once it exists:
-        # ("plan", lambda: plan_module.waterfall(reader, charter, ...), <the queries it runs>),
+        ("plan", lambda: waterfall.work_out(reader, plan, charter.definitions, as_of=as_of),
+         [waterfall.rates_query(quarter, plan.window_quarters(as_of), definitions=charter.definitions)]),
     ]
     verdicts = []
     for name, action, queries in parts:
-        scanned = explained(reader, queries)
+        scanned = columns_read(reader, queries)
         wall, result = timed(action, args.repeats, name)
         scan, _ = timed(lambda scanned=scanned: bare_scan(reader, scanned), args.repeats, name + " scan")
         ratio, cpu_ratio = wall / scan, cpu_seconds[name] / cpu_seconds[name + " scan"]
