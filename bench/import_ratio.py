@@ -140,7 +140,7 @@ def timed_statements() -> Iterator[dict[str, list[float]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", default="S", choices=["S", "M", "L"])
+    parser.add_argument("--scale", default="S", choices=["S", "M", "L", "XL"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--extracts", type=Path, help="import these extracts instead of writing the demo company's")

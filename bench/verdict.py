@@ -1,11 +1,10 @@
-"""Whether a bench run may give a verdict: the load at its start against the cores, and wall beside CPU time."""
+"""Whether a bench run may give a verdict: the load average at its start against the machine's cores."""
 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -36,32 +35,3 @@ def verdict(load: Load, checks: Iterable[tuple[str, bool | None]]) -> str:
     if load.noisy:
         return f"noisy: load {load.one:.1f} > {load.cores} cores, no verdict ({len(checks)} targets not judged)"
     return "\n".join(f"{'met' if met else 'MISSED'}: {label}" for label, met in checks) or "no targets in this run"
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Wall and CPU seconds of one measurement; CPU is the process's, all threads (DuckDB's included)."""
-
-    wall: float
-    cpu: float
-
-
-def timed(action: Callable[[], object]) -> Timing:
-    started, cpu = time.perf_counter(), time.process_time()
-    action()
-    return Timing(time.perf_counter() - started, time.process_time() - cpu)
-
-
-def median_timing(action: Callable[[], object], repeats: int) -> Timing:
-    """The median wall and the median CPU of `repeats` runs (each its own median)."""
-    runs = [timed(action) for _ in range(max(1, repeats))]
-    walls, cpus = sorted(run.wall for run in runs), sorted(run.cpu for run in runs)
-    middle = len(runs) // 2
-    if len(runs) % 2:
-        return Timing(walls[middle], cpus[middle])
-    return Timing((walls[middle - 1] + walls[middle]) / 2, (cpus[middle - 1] + cpus[middle]) / 2)
-
-
-def best_timing(action: Callable[[], object], repeats: int) -> Timing:
-    """The run with the least CPU of `repeats` runs (CPU is the figure that holds under load)."""
-    return min((timed(action) for _ in range(max(1, repeats))), key=lambda run: run.cpu)
