@@ -167,7 +167,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 remove_leftovers(db_path)
             calendar = warehouse.calendar_of(db_path) if calendar is None else calendar
             warehouse.check_calendar_change(db_path, calendar)
-            con = duckdb.connect(str(new_path))
+            con = warehouse.build_connection(new_path)
             try:
                 install_macros(con)
                 adapter.build(con, files, run, progress)
@@ -310,6 +310,10 @@ def remove_leftovers(db_path: Path) -> list[Path]:
     for leftover in db_path.parent.glob(f".{db_path.name}.*{BUILDING_SUFFIX}*"):
         if leftover.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal")):
             leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+        elif leftover.name.endswith(BUILDING_SUFFIX + warehouse.SPILL_SUFFIX) and leftover.is_dir() \
+                and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)  # what a killed build spilled
             removed.append(leftover)
     for folder in db_path.parent.glob(f".{db_path.name}{VALIDATING_SUFFIX}*"):
         if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
