@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from alignment import demo, warehouse
-from alignment.ingest.load import BUILDING_SUFFIX, remove_leftovers
+from alignment.ingest.load import BUILDING_SUFFIX, import_extracts, remove_leftovers
+from alignment.ingest.problems import ImportRejected
 
 SPEC = importlib.util.spec_from_file_location("bench_import_ratio",
                                               Path(__file__).resolve().parents[1] / "bench" / "import_ratio.py")
@@ -62,3 +63,16 @@ def test_an_import_that_spills_writes_the_same_warehouse_table_by_table(demo_db,
     assert not list(spilled.parent.glob("*" + warehouse.SPILL_SUFFIX))  # the spill folder went with the connection
     with duckdb.connect(str(spilled), read_only=True) as con:  # and the file is whole
         assert con.execute("SELECT count(*) FROM touches").fetchone()[0] > 100_000
+
+
+def test_an_import_beyond_its_memory_limit_is_refused_saying_which_setting_to_raise(salesforce_extract, tmp_path,
+                                                                                   monkeypatch):
+    extract = salesforce_extract()
+    monkeypatch.setenv(warehouse.MEMORY_LIMIT_ENV, "1MB")
+    db_path = tmp_path / "data" / "warehouse.duckdb"
+    with pytest.raises(ImportRejected) as refused:
+        import_extracts([extract.folder], db_path=db_path, user="test", roots=[tmp_path])
+    message = refused.value.problems[0].message()
+    assert "the import needed more memory than its limit of 1MB allows" in message
+    assert "set ALIGNMENT_MEMORY_LIMIT higher (e.g. ALIGNMENT_MEMORY_LIMIT=6GB)" in message
+    assert not db_path.exists() and not list(db_path.parent.glob(".*"))  # nothing built, nothing spilled is left
