@@ -104,7 +104,8 @@ def bench_import(scale: str, repeats: int) -> list[dict]:
         measurement(f"import ({sum(counts.values()):,} rows, {len(counts)} files, {size_mb:.0f} MB)", best[0],
                     "bare read_csv", best_bare[0],
                     f"≤ {target['import_ratio']}× bare read_csv (CPU), ≤ {target['import_gb']} GB",
-                    ratio_met(best, best_bare, target["import_ratio"]) and import_rss.peak <= target["import_gb"] * 1024,
+                    ratio_met(best, best_bare, target["import_ratio"])
+                    and import_rss.peak <= target["import_gb"] * 1024,
                     import_rss.peak, f"least CPU of {repeats}; bare read_csv peak {bare_rss.peak:.0f} MB",
                     target_scale=judged,
                     cpu=best[1], baseline_cpu=best_bare[1]),
@@ -138,7 +139,8 @@ def bench_scorecard(scale: str, repeats: int) -> list[dict]:
     judged, target = targets(scale)
     return [
         measurement(f"scorecard, {len(headline)} metrics × 8 quarters (warm)", full[0], "bare scan of its columns",
-                    scan[0], f"≤ {target['scorecard_seconds']:g} s and ≤ {target['scorecard_ratio']}× bare scan (CPU)",
+                    scan[0],
+                    f"≤ {target['scorecard_seconds']:g} s and ≤ {target['scorecard_ratio']}× bare scan (CPU)",
                     full[0] <= target["scorecard_seconds"] and ratio_met(full, scan, target["scorecard_ratio"]),
                     rss.peak, f"median of {repeats}", target_scale=judged, cpu=full[1], baseline_cpu=scan[1]),
         measurement(f"pandas version of {len(in_pandas)} of them (compute only, loaded frames)", pandas[0],

@@ -1,4 +1,4 @@
-"""An import within DuckDB's memory limit: the limit is configurable, spilling leaves nothing behind and changes no row."""
+"""An import within DuckDB's memory limit: configurable, spilling changes no row and leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def test_the_build_memory_limit_is_configurable_and_a_bad_value_says_what_to_wri
     assert warehouse.build_memory_limit() == "2.5GB"
     con = warehouse.build_connection(tmp_path / "building.duckdb")
     try:
-        limit, spill = con.execute("SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+        limit, spill = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
     finally:
         con.close()
     assert limit in ("2.5 GiB", "2.3 GiB", "2.5 GB", "2.3 GB") and spill == str(tmp_path / "building.duckdb.tmp")

@@ -239,7 +239,8 @@ def sign_in_page() -> None:
         if build is not None:
             with st.container(border=True, key="auth_demo_build"):
                 st.markdown("**Setting up the demo company**")
-                st.caption(context.DEMO_EXPLAINED + " Its accounts for trying the dashboard are listed here once it is ready.")
+                st.caption(context.DEMO_EXPLAINED + " Its accounts for trying the dashboard are listed here once it "
+                           "is ready.")
                 context.demo_progress(build)
         elif is_demo:
             _demo_accounts()
