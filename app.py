@@ -48,7 +48,9 @@ if user is None:
                                      default=path == DEFAULT_PATH) for path in paths], position="hidden")
     if FIRST_RUN_OF_SERVER:
         auth.close_stale_page_not_found()
-    context.ensure_warehouse()  # a fresh install builds the demo company first, so its demo accounts can sign in
+    # The sign-in screen shows at once: a fresh install builds the demo company in the background meanwhile, and the
+    # screen shows its progress until the demo accounts open it.
+    context.ensure_warehouse(wait=False)
     sign_in.run()
     st.stop()
 
@@ -58,7 +60,7 @@ page = st.navigation({
     for section, pages in PAGES.items()
 })
 
-context.ensure_warehouse()  # a fresh install builds the demo company here, inside the navigation, with progress
+context.ensure_warehouse()  # a fresh install shows the demo company's build progress here until it is ready
 snapshot = context.snapshot()
 # Quarters given as text on this run (the URL, the filter bar, charters, Explore) are the warehouse's fiscal quarters.
 periods.set_calendar(snapshot.calendar)

@@ -556,7 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="build the embedded demo company (Salesforce-format extracts)")
-    demo.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    demo.add_argument("--scale", choices=["S", "M", "L", "XL"], default="S")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--end-quarter", help="last quarter of data, e.g. 2026-Q3 (default: last full quarter)")
     demo.add_argument("--out", help="write the extracts to this folder instead of importing them")

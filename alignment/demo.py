@@ -6,9 +6,13 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import math
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from alignment import keys, warehouse
 from alignment.ingest.adapters import Progress
@@ -23,6 +27,8 @@ DEMO_CURRENCIES = ("USD", "EUR", "GBP")
 REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",)}
 """The calendar-quarter, dollars-only demo company (`demo --calendar calendar --currencies USD`): the one the
 reference numbers were taken on, which tests and benches comparing with earlier figures build."""
+
+log = logging.getLogger(__name__)
 
 DEMO_USER = "demo"
 """Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
@@ -261,3 +267,56 @@ def holds_demo(db_path: Path | None) -> bool:
         return warehouse.dataset_info(reader).is_demo
     finally:
         reader.close()
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """Where a background build of the demo company stands: its share done, what it is doing, and why it failed."""
+
+    fraction: float = 0.0
+    message: str = "Starting"
+    running: bool = False
+    error: str | None = None
+
+
+class BackgroundBuild:
+    """The demo company built in a thread of its own, one build at a time: pages start it, read its progress while
+    they show the sign-in screen, and retry it after a failure; it runs whatever `build` (build_demo) does."""
+
+    def __init__(self, db_path: Path, build: Callable[..., object] = build_demo) -> None:
+        self.db_path = Path(db_path)
+        self._build = build
+        self._lock = threading.Lock()
+        self._state = BuildState()
+
+    @property
+    def state(self) -> BuildState:
+        return self._state
+
+    def start(self) -> BuildState:
+        """Start the build unless one is running or the last one failed (that one waits for `retry`)."""
+        with self._lock:
+            if not (self._state.running or self._state.error):
+                self._state = BuildState(running=True)
+                threading.Thread(target=self._run, name="demo-build", daemon=True).start()
+            return self._state
+
+    def retry(self) -> BuildState:
+        """Start again after a failed build."""
+        with self._lock:
+            if self._state.error and not self._state.running:
+                self._state = BuildState()
+        return self.start()
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self._state = BuildState(fraction=min(max(fraction, 0.0), 1.0), message=message, running=True)
+
+    def _run(self) -> None:
+        try:
+            self._build(self.db_path, progress=self._progress)
+        except Exception as error:  # the pages show why and offer to try again
+            log.exception("building the demo company failed")
+            self._state = BuildState(fraction=self._state.fraction, message=self._state.message,
+                                     error=str(error) or type(error).__name__)
+        else:
+            self._state = BuildState(fraction=1.0, message="Done")

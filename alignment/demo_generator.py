@@ -36,6 +36,10 @@ SCALES = {
                    team_size=3, campaign_density=2),
     "L": DemoScale(accounts=50_000, people=2_000_000, touches=20_000_000, opportunities=200_000,
                    team_size=6, campaign_density=3),
+    # Ten times L, the size one machine is expected to hold (DESIGN §10); generating it keeps every column of the
+    # company in memory at once, tens of GB at this size.
+    "XL": DemoScale(accounts=500_000, people=20_000_000, touches=200_000_000, opportunities=2_000_000,
+                    team_size=20, campaign_density=6),
 }
 # A small tier for tests only; the command line offers SCALES.
 _TEST_SCALES = {"XS": DemoScale(accounts=400, people=8_000, touches=60_000, opportunities=1_600,

@@ -6,9 +6,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Annotated, Callable
 
 import duckdb
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from alignment import sqlfiles
 from alignment.periods import CALENDAR_YEAR, FiscalCalendar
@@ -25,6 +26,36 @@ DB_ENV = "ALIGNMENT_DB"
 def default_db() -> Path:
     """The warehouse the app and CLI use: $ALIGNMENT_DB, else data/warehouse.duckdb."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+MEMORY_LIMIT_ENV = "ALIGNMENT_MEMORY_LIMIT"
+"""DuckDB's memory limit while a warehouse is built (an import, an upgrade), e.g. 4GB; past it DuckDB spills to a
+folder beside the file being built. Unset: a quarter of the machine's memory, at most BUILD_MEMORY_CAP_MB."""
+BUILD_MEMORY_CAP_MB = 3 * 1024
+SPILL_SUFFIX = ".tmp"
+_MEMORY_SIZE = TypeAdapter(Annotated[str, StringConstraints(
+    strip_whitespace=True, pattern=r"^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B)$")])
+
+
+def build_memory_limit() -> str:
+    """The memory limit of a connection building a warehouse: $ALIGNMENT_MEMORY_LIMIT, else a quarter of the
+    machine's memory up to BUILD_MEMORY_CAP_MB (the rest is left to the dashboard and to the other processes)."""
+    given = os.environ.get(MEMORY_LIMIT_ENV, "")
+    if given.strip():
+        try:
+            return _MEMORY_SIZE.validate_python(given.upper().replace("IB", "iB")).replace(" ", "")
+        except ValidationError:
+            raise ValueError(f"{MEMORY_LIMIT_ENV}={given!r} is not a memory size: write a number and a unit, e.g. "
+                             f"{MEMORY_LIMIT_ENV}=4GB or 2500MB") from None
+    total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 20
+    return f"{int(min(total_mb / 4, BUILD_MEMORY_CAP_MB))}MB"
+
+
+def build_connection(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection that builds the warehouse file `path` within the build memory limit, spilling what does not fit
+    to a folder beside it (removed when the connection closes; a killed build's is cleared by the next import)."""
+    return duckdb.connect(str(path), config={"memory_limit": build_memory_limit(),
+                                             "temp_directory": str(path) + SPILL_SUFFIX})
+
 
 META_TABLES = ("import_record_table", "checkpoint_table", "import_files_table")
 # The corporate currency (_currency) is written apart: alignment.currency.record, before the derived tables.
@@ -241,7 +272,7 @@ def _rebuild(db_path: Path, change: Callable[[duckdb.DuckDBPyConnection], None],
     building = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{suffix}")
     try:
         shutil.copyfile(db_path, building)
-        con = duckdb.connect(str(building))
+        con = build_connection(building)
         try:
             con.execute("SET enable_progress_bar = false")
             con.execute("SET TimeZone = 'UTC'")

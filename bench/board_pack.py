@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from verdict import load_snapshot  # noqa: E402
 from scorecard import bare_scan, cpu_seconds, scanned_columns, timed, warehouse_for  # noqa: E402
 
 from alignment import warehouse  # noqa: E402
@@ -25,10 +26,11 @@ TARGET_SECONDS = 10.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", choices=["S", "M", "L"], default="M")
+    parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="M")
     parser.add_argument("--quarter", default="2026-Q2")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    print(f"{load_snapshot()} at the start (CPU time is the figure to read when it is above the cores)")
     reader = warehouse.Reader(warehouse_for(args.scale))
 
     content, pack = timed(lambda: packs.build_pack(reader, args.quarter), args.repeats, "content")

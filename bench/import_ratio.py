@@ -1,7 +1,8 @@
 """Import speed as a ratio to DuckDB's own bare read_csv of the same files, measured in one run (wall and CPU time).
 
-Usage: python bench/import_ratio.py [--scale S|M|L] [--seed N] [--repeat K] [--extracts DIR] [--phases]
-                                   [--statements N]
+Usage: python bench/import_ratio.py [--scale S|M|L|XL] [--seed N] [--repeat K] [--extracts DIR] [--phases]
+                                   [--statements N] [--keep FILE]
+       python bench/import_ratio.py --compare BEFORE.duckdb AFTER.duckdb
 
 The bare read is what DuckDB does alone: every CSV once into a table of a fresh database file, types auto-detected,
 nothing checked. The import sniffs, parses every value under the contracts, checks every rule, joins converted leads
@@ -18,6 +19,7 @@ import contextlib
 import functools
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -28,7 +30,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alignment import demo  # noqa: E402
+from alignment import demo, warehouse  # noqa: E402
 from alignment.ingest.load import import_extracts  # noqa: E402
 
 
@@ -53,6 +55,44 @@ def import_times(folder: Path, db_path: Path) -> tuple[float, float]:
     started, cpu = time.perf_counter(), time.process_time()
     import_extracts([folder], db_path=db_path, user="bench", roots=[folder])
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def table_digests(db_path: Path) -> dict[str, tuple]:
+    """Each table of a warehouse: its columns and types, its row count and an order-independent digest of its rows
+    (the sum of every row's hash; a list column's elements sorted first, as a list may follow the storage order),
+    so two imports compare table by table whatever order they wrote rows in. The import's own record (its time, its
+    duration) is left out: it differs between any two imports."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        columns: dict[str, list[tuple[str, str]]] = {}
+        for table, column, kind in con.execute(
+                "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal "
+                "ORDER BY table_name, column_index").fetchall():
+            columns.setdefault(table, []).append((column, kind))
+        digests = {}
+        for table, its_columns in columns.items():
+            if table == "_import":
+                continue
+            # Names come from the file's own catalog, quoted as identifiers.
+            parts = [("list_sort(" + _quoted(column) + ")") if kind.endswith("[]") else _quoted(column)
+                     for column, kind in its_columns]
+            count, digest = con.execute("SELECT count(*), coalesce(sum(hash(" + ", ".join(parts)
+                                        + ")::HUGEINT), 0)::VARCHAR FROM " + _quoted(table)).fetchone()
+            digests[table] = (tuple(its_columns), count, digest)
+        return digests
+    finally:
+        con.close()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def compare(before: Path, after: Path) -> list[str]:
+    """The tables that differ between two warehouses (missing on one side, or other rows), one line each."""
+    first, second = table_digests(before), table_digests(after)
+    return [f"{table}: {(first.get(table) or ('', 'missing'))[1:]} vs {(second.get(table) or ('', 'missing'))[1:]}"
+            for table in sorted(set(first) | set(second)) if first.get(table) != second.get(table)]
 
 
 # The import's phases, by the function doing each (module, function name): timed when --phases is given.
@@ -140,14 +180,24 @@ def timed_statements() -> Iterator[dict[str, list[float]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", default="S", choices=["S", "M", "L"])
+    parser.add_argument("--scale", default="S", choices=["S", "M", "L", "XL"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--extracts", type=Path, help="import these extracts instead of writing the demo company's")
     parser.add_argument("--phases", action="store_true", help="also time the import's phases (one more import)")
     parser.add_argument("--statements", type=int, default=0, metavar="N",
                         help="also list the N statements of one more import that take the most CPU")
+    parser.add_argument("--keep", type=Path, help="copy the last imported warehouse here")
+    parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="only compare two warehouses table by table (rows, order-independent) and stop")
     args = parser.parse_args()
+    if args.compare:
+        differ = compare(*args.compare)
+        print("\n".join(differ) if differ else
+              f"equal: {len(table_digests(args.compare[0]))} tables, the same rows in each (import record apart)")
+        return
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores at the start; "
+          f"build memory limit {warehouse.build_memory_limit()}")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = args.extracts
         if folder is None:
@@ -195,6 +245,8 @@ def main() -> None:
                     :args.statements]:
                 print(f"  {statement_cpu:6.2f} s CPU {statement_wall:6.2f} s wall  {statement[:150]}")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        if args.keep:
+            shutil.copyfile(Path(tmp) / "data" / "warehouse.duckdb", args.keep)
 
 
 if __name__ == "__main__":

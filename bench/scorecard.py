@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas_scorecard
+from verdict import load_snapshot
 
 from alignment import catalog, demo, warehouse
 from alignment.periods import Quarter
@@ -138,11 +139,12 @@ def close(a, b) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="S")
     parser.add_argument("--quarter", default="2026-Q2")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pandas-repeats", type=int, default=1)
     args = parser.parse_args()
+    print(f"{load_snapshot()} at the start (CPU time is the figure to read when it is above the cores)")
     reader = warehouse.Reader(warehouse_for(args.scale))
     quarters = [Quarter.parse(args.quarter).shift(-o) for o in range(7, -1, -1)]
     headline = [m.name for m in catalog.headline_metrics()]

@@ -33,7 +33,7 @@ def close(a, b) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="S")
     parser.add_argument("--quarter", action="append", help="quarter to check (repeatable; default 2026-Q2)")
     parser.add_argument("--skip-per-file", action="store_true", help="only dump / compare, no per-file check")
     parser.add_argument("--dump", type=Path)

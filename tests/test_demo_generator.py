@@ -116,8 +116,8 @@ def test_progress_runs_from_zero_to_one(tmp_path):
 
 
 def test_bad_arguments_are_refused_with_a_readable_message(tmp_path):
-    with pytest.raises(ValueError, match="Unknown demo scale 'XL'"):
-        write_demo_extracts(tmp_path, scale="XL")
+    with pytest.raises(ValueError, match="Unknown demo scale 'XXL'"):
+        write_demo_extracts(tmp_path, scale="XXL")
     with pytest.raises(ValueError, match="must look like '2026-Q3'"):
         write_demo_extracts(tmp_path, end_quarter="2026Q3")
 

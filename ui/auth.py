@@ -202,7 +202,8 @@ def close_stale_page_not_found() -> None:
 
 def sign_in_page() -> None:
     """The log-in screen: a form for local accounts, single sign-on when configured, the demo accounts when demo."""
-    snapshot = context.snapshot()
+    build = context.demo_build()  # while the demo company is built, there is no warehouse to read yet
+    is_demo = build is None and context.snapshot().is_demo
     _forget_session()
     st.title("Sign in", anchor=False)
     st.caption("Sales & Marketing Alignment: the quarter the CMO and the VP of Sales sign off together.")
@@ -218,7 +219,11 @@ def sign_in_page() -> None:
                                      autocomplete="current-password")
             submitted = st.form_submit_button("Sign in", type="primary", key="auth_submit")
         if submitted:
-            _sign_in(name, password, demo=snapshot.is_demo)
+            if build is not None and users.reserved_name(name.strip()):
+                st.info("The demo company is still being set up: its accounts open once the progress on the right "
+                        "is complete.")
+            else:
+                _sign_in(name, password, demo=is_demo)
         if single_sign_on_configured():
             st.button("Sign in with your company account", key="auth_single_sign_on", on_click=st.login,
                       icon=":material/key:")
@@ -231,7 +236,13 @@ def sign_in_page() -> None:
                 st.error(f"Your company account ({literal(email)}) has no account here yet; ask an administrator to "
                          "add one with `python -m alignment users add NAME --role ROLE --email ADDRESS`.")
     with help_column:
-        if snapshot.is_demo:
+        if build is not None:
+            with st.container(border=True, key="auth_demo_build"):
+                st.markdown("**Setting up the demo company**")
+                st.caption(context.DEMO_EXPLAINED + " Its accounts for trying the dashboard are listed here once it "
+                           "is ready.")
+                context.demo_progress(build)
+        elif is_demo:
             _demo_accounts()
         st.caption("Accounts are added on the server with `python -m alignment users add NAME --role "
                    "cmo|vp_sales|analyst|viewer`; passwords are kept only as salted scrypt hashes.")

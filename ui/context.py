@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from alignment import currency, schema, signoff, warehouse
+from alignment.demo import BackgroundBuild
 from alignment.periods import CALENDAR_YEAR, FiscalCalendar, last_full_quarter, quarters_between
 from alignment.presentation import formats
 from ui import cached
@@ -108,28 +109,62 @@ def snapshot() -> Snapshot:
 
 @st.cache_resource(show_spinner=False)
 def _build_lock() -> threading.Lock:
-    """One demo build at a time, across every session of this server."""
+    """One upgrade of a warehouse at a time, across every session of this server."""
     return threading.Lock()
 
 
-def ensure_warehouse() -> None:
-    """On a fresh install, build the demo company, showing its progress; other sessions wait for that build."""
+@st.cache_resource(show_spinner=False)
+def _demo_build(path: str) -> BackgroundBuild:
+    """The one background build of the demo company into `path` for every session of this server."""
+    return BackgroundBuild(Path(path))
+
+
+def demo_build() -> BackgroundBuild | None:
+    """On a fresh install, the demo company's background build (started now unless it runs or failed); None once a
+    warehouse exists."""
+    path = warehouse_path()
+    if warehouse.identity(path) is not None:
+        return None
+    build = _demo_build(str(path))
+    build.start()
+    return build
+
+
+def ensure_warehouse(*, wait: bool = True) -> None:
+    """Bring an older warehouse to this version; on a fresh install start the demo company's build and, with `wait`,
+    show its progress instead of the page until it is ready."""
     path = warehouse_path()
     if warehouse.identity(path) is not None:
         _upgrade(path)
         return
-    lock = _build_lock()
-    if not lock.acquire(blocking=False):
-        with st.spinner("The demo company is being set up in another window; this page opens when it is ready."):
-            with lock:
-                pass
+    build = demo_build()
+    if build is None:  # it was built between the two looks
         return
-    try:
-        if warehouse.identity(path) is not None:
-            return
-        _build_demo(path)
-    finally:
-        lock.release()
+    if wait:
+        st.title("Setting up the demo company", anchor=False)
+        st.write(DEMO_EXPLAINED)
+        demo_progress(build)
+        st.stop()
+
+
+DEMO_EXPLAINED = ("No data has been loaded yet, so the dashboard starts with a generated demo company: a realistic "
+                  "B2B business with several years of campaigns, leads and deals. Load your own extracts on the Data "
+                  "page whenever you are ready.")
+
+
+@st.fragment(run_every=1.0)
+def demo_progress(build: BackgroundBuild) -> None:
+    """The build's progress bar, redrawn every second; the whole page runs again once the demo company is ready, and
+    a failed build says why and offers to try again."""
+    state = build.state
+    if state.error:
+        st.error(f"Building the demo company failed: {state.error}. Check that the data folder is writable and try "
+                 "again, or import your own extracts with `python -m alignment import …`.")
+        st.button("Try again", key="demo_build_retry", on_click=build.retry, icon=":material/refresh:")
+        return
+    if not state.running and warehouse.identity(build.db_path) is not None:
+        st.rerun()
+    st.progress(state.fraction, text=f"Building the demo company… {state.message}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,30 +189,6 @@ def _upgrade(path: Path) -> None:
                 warehouse.upgrade(path)
         else:
             _checked().add(seen)
-
-
-def _build_demo(path: Path) -> None:
-    from alignment import demo
-
-    st.title("Setting up the demo company")
-    st.write("No data has been loaded yet, so the dashboard starts with a generated demo company: a realistic "
-             "B2B business with several years of campaigns, leads and deals. Load your own extracts on the "
-             "Data page whenever you are ready.")
-    with st.status("Building the demo company…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-        try:
-            report = demo.build_demo(path, progress=progress)
-        except Exception as error:  # the app cannot open without data: say why and stop here
-            status.update(label="The demo company could not be built", state="error", expanded=True)
-            st.error(f"Building the demo company failed: {error}. Import your own extracts with "
-                     "`python -m alignment import …`, or check that the data folder is writable.")
-            st.stop()
-        status.update(label=f"Demo company ready ({report.seconds:.0f} s)", state="complete", expanded=False)
-    st.rerun()  # start over on the dashboard itself, now that there is data
 
 
 @cached.data(max_entries=8)

@@ -167,7 +167,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 remove_leftovers(db_path)
             calendar = warehouse.calendar_of(db_path) if calendar is None else calendar
             warehouse.check_calendar_change(db_path, calendar)
-            con = duckdb.connect(str(new_path))
+            con = warehouse.build_connection(new_path)
             try:
                 install_macros(con)
                 adapter.build(con, files, run, progress)
@@ -233,9 +233,10 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
         raise
     except (OSError, duckdb.Error) as error:
         _discard(new_path)
-        if swapped or not (isinstance(error, OSError) or _is_write_failure(error)):
+        out_of_memory = isinstance(error, duckdb.OutOfMemoryException)
+        if swapped or not (out_of_memory or isinstance(error, OSError) or _is_write_failure(error)):
             raise  # not a refusal: the new warehouse is in place, or DuckDB failed for a reason of its own
-        problem = _write_failure(db_path, error)
+        problem = _memory_failure(db_path) if out_of_memory else _write_failure(db_path, error)
         _record_refusal(db_path, started_at, user, format, files, [problem], validate_only)
         raise ImportRejected([problem]) from None
     except BaseException:
@@ -311,6 +312,10 @@ def remove_leftovers(db_path: Path) -> list[Path]:
         if leftover.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal")):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
+        elif leftover.name.endswith(BUILDING_SUFFIX + warehouse.SPILL_SUFFIX) and leftover.is_dir() \
+                and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)  # what a killed build spilled
+            removed.append(leftover)
     for folder in db_path.parent.glob(f".{db_path.name}{VALIDATING_SUFFIX}*"):
         if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
             shutil.rmtree(folder, ignore_errors=True)
@@ -353,6 +358,15 @@ def _write_failure(db_path: Path, error: BaseException) -> Problem:
         rule = (f"the new warehouse could not be written ({detail}); free disk space or fix folder permissions — "
                 "nothing was changed")
     return Problem(file=str(db_path.parent), rule=rule)
+
+
+def _memory_failure(db_path: Path) -> Problem:
+    """The refusal for an import that needed more memory than the build limit allows, even spilling to disk."""
+    env = warehouse.MEMORY_LIMIT_ENV
+    return Problem(file=str(db_path.parent), rule=(
+        f"the import needed more memory than its limit of {warehouse.build_memory_limit()} allows, even after "
+        f"moving what it could to disk; have the server's administrator set {env} higher (e.g. {env}=6GB) and "
+        "import again — nothing was changed"))
 
 
 def _record_load(report: ImportReport, started_at: dt.datetime, user: str) -> None:

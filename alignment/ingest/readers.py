@@ -163,8 +163,8 @@ def read_through(con: duckdb.DuckDBPyConnection, source: SourceFile, sql: str, p
         try:
             return execute(con, sql, {**(params or {}), **source.params})
         except duckdb.Error as error:
-            if not source.is_csv:
-                raise
+            if not source.is_csv or isinstance(error, duckdb.OutOfMemoryException):
+                raise  # out of memory is the import's limit, not the file's fault
             if source.params.get(source.table + "_encoding") == "utf-8" and "invalid unicode" in str(error).lower():
                 encoding, label = _not_utf8(source.path)
                 source.params[source.table + "_encoding"] = encoding

@@ -110,6 +110,8 @@ def _sign_in(page, url: str, role: str = "analyst") -> None:
     name = next(account for account, its_role in users.DEMO_ACCOUNTS.items() if its_role == role)
     page.goto(url)
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible(timeout=60_000)
+    # On a fresh install the screen shows at once and the demo accounts once the demo company is built.
+    expect(page.get_by_text("Demo accounts")).to_be_visible(timeout=120_000)
     page.get_by_role("textbox", name="User name").fill(name)
     page.get_by_role("textbox", name="Password").fill(users.DEMO_PASSWORD)
     page.get_by_test_id("stBaseButton-secondaryFormSubmit").or_(
