@@ -114,6 +114,17 @@ def adapter_for(format: str, mapping: Path | None = None, date_format: str | Non
     raise ImportRejected([Problem(file="(format)", rule=f"unknown format '{format}'; use one of {', '.join(FORMATS)}")])
 
 
+def _refuse_replacing_a_company(db_path: Path) -> None:
+    """The demo company replaces only itself or nothing: checked under the import lock, so an import of a company's
+    own data that lands while the first start builds the demo is never overwritten by it."""
+    from alignment import demo
+
+    if warehouse.identity(db_path) is not None and not demo.holds_demo(db_path):
+        raise ImportRejected([Problem(
+            file=db_path.name, rule="the warehouse holds a company's own data, and the demo company never replaces "
+                                    "it; build the demo into another file (--db), or move this one away first")])
+
+
 def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, format: str = "salesforce",
                     mapping: Path | None = None, user: users.User | str | None = None,
                     progress: Progress | None = None, validate_only: bool = False,
@@ -165,6 +176,8 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                 new_path = scratch
             else:
                 remove_leftovers(db_path)
+                if demo_marker is not None:
+                    _refuse_replacing_a_company(db_path)
             calendar = warehouse.calendar_of(db_path) if calendar is None else calendar
             warehouse.check_calendar_change(db_path, calendar)
             con = warehouse.build_connection(new_path)

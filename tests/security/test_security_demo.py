@@ -136,3 +136,20 @@ def test_a_demo_account_imports_only_over_the_demo_company(tmp_path, salesforce_
     demo.import_as_demo([salesforce_extract("demo-data").folder], genuine)
     import_extracts([salesforce_extract("own-data").folder], db_path=genuine, user=demo_analyst)
     assert _info(genuine).imported_by == "demo-analyst" and not _info(genuine).is_demo
+
+
+def test_the_demo_company_never_replaces_a_company_s_own_data(tmp_path, salesforce_extract):
+    """A company's own import that lands while the first start builds the demo (which then waits for the import
+    lock) used to be overwritten by the demo company; now the demo's import is refused and the data stays."""
+    from alignment.ingest.load import ImportRejected, import_extracts
+    from tests.conftest import fingerprint_warehouse
+
+    db = tmp_path / "warehouse.duckdb"
+    import_extracts([salesforce_extract("own").folder], db_path=db, user="test", roots=[tmp_path])
+    before = fingerprint_warehouse(db)
+    with pytest.raises(ImportRejected, match="never replaces"):
+        demo.import_as_demo([salesforce_extract("demo-data").folder], db, roots=[tmp_path])
+    assert fingerprint_warehouse(db) == before and not demo.holds_demo(db)
+    demo.import_as_demo([salesforce_extract("demo-again").folder], tmp_path / "demo.duckdb", roots=[tmp_path])
+    demo.import_as_demo([salesforce_extract("demo-rebuilt").folder], tmp_path / "demo.duckdb", roots=[tmp_path])
+    assert demo.holds_demo(tmp_path / "demo.duckdb")  # the demo still replaces itself
