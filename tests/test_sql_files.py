@@ -36,7 +36,7 @@ SAMPLES = {
     "wanted_models": attribution.model_weights(("linear",)), "markov_channels": [""], "markov_effects": [0.0],
     "by_touch": True, "awareness_channels": ["tv"], "channels": ["tv"], "name": "people", "dimension": "region",
     "limit": 10, "quarter": "2026-Q3", "corporate": "USD", "conversion_date": "close_for_bookings", "amount": 10.0,
-    "from_currency": "EUR", "on_day": dt.date(2026, 4, 1),
+    "from_currency": "EUR", "on_day": dt.date(2026, 4, 1), "walk_end": dt.datetime(2026, 7, 1),
 }
 
 
