@@ -203,3 +203,22 @@ def by_type(walk: Walk) -> pd.DataFrame:
                      **{line.key: line.amount for line in one.lines}, "end": one.end_amount,
                      "bookings": float(part["won_amount"].sum())})
     return pd.DataFrame(rows, columns=columns)
+
+
+def stage_conversion(source: Any, quarter: Quarter | str, *, as_of: dt.date | None = None, quarters: int = 4,
+                     region: str | None = None, segment: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Stage to stage over the `quarters` quarters ending with `quarter` (up to the walk's end): per open stage, the
+    deals entering it, the share reaching a later stage or a win, and the median days in it
+    (sql/queries/stage_conversion.sql); with the reason instead when the data has no stage history."""
+    quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+    missing = catalog.missing_inputs(source)
+    if "stage_history" in missing:
+        return pd.DataFrame(), missing["stage_history"]
+    end, _, _ = walk_end(quarter, as_of or as_of_day(source))
+    cursor = catalog.cursor(source)
+    try:
+        return cursor.execute(sqlfiles.query("stage_conversion"), {
+            "window_start": quarter.shift(1 - quarters).start, "window_end": end, "region": region,
+            "segment": segment, "time_zone": quarter.calendar.time_zone}).df(), None
+    finally:
+        cursor.close()

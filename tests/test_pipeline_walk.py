@@ -141,3 +141,36 @@ def test_without_close_date_history_the_walk_is_not_measured():
         connection.close()
     assert walk.not_measured and "close-date history" in walk.not_measured
     assert walk.lines == [] and walk.deals.empty and pipeline_walk.slipped(walk).empty
+
+
+def test_stage_conversion_and_time_in_stage_by_hand():
+    c = Company().account("A1", region="EMEA")
+    for deal_id, close, won, lost in (("S1", "2026-08-10", True, False), ("S2", "2026-12-01", False, False),
+                                      ("S3", "2026-08-01", False, True), ("S4", "2026-12-01", False, False)):
+        c.opportunity(deal_id, "2026-07-01", account_id="A1", amount=10.0, close_date=close, is_closed=won or lost,
+                      is_won=won, stage="Closed Won" if won else "Closed Lost" if lost else "Open")
+    # S1 walks every stage and is won; S2 stops at Proposal; S3 is lost from Discovery; S4 skips Proposal.
+    for deal_id, stage, entered in (("S1", "Discovery", "2026-07-01"), ("S1", "Proposal", "2026-07-11"),
+                                    ("S1", "Negotiation", "2026-07-21"), ("S2", "Discovery", "2026-07-05"),
+                                    ("S2", "Proposal", "2026-07-25"), ("S3", "Discovery", "2026-07-10"),
+                                    ("S4", "Discovery", "2026-07-02"), ("S4", "Negotiation", "2026-07-12")):
+        c.stage_entered(deal_id, stage, entered)
+    connection = c.connect()
+    try:
+        frame, reason = pipeline_walk.stage_conversion(connection, Q3, as_of=AFTER, quarters=1)
+    finally:
+        connection.close()
+    assert reason is None
+    rows = {row["stage"]: row for row in frame.to_dict("records")}
+    assert list(frame["stage"]) == ["Discovery", "Proposal", "Negotiation"]
+    assert [rows[s]["next_stage"] for s in frame["stage"]] == ["Proposal", "Negotiation", "Won"]
+    # Discovery: 4 entered, S1, S2 and S4 moved on (S4 by skipping Proposal), S3 was lost; days 10, 20, 22, 10.
+    assert (rows["Discovery"]["entered"], rows["Discovery"]["reached_next"]) == (4, 3)
+    assert rows["Discovery"]["conversion"] == pytest.approx(0.75)
+    assert rows["Discovery"]["median_days_in_stage"] == pytest.approx(15)
+    # Proposal: S1 moved on after 10 days, S2 is still there.
+    assert (rows["Proposal"]["entered"], rows["Proposal"]["reached_next"], rows["Proposal"]["left"]) == (2, 1, 1)
+    assert rows["Proposal"]["median_days_in_stage"] == pytest.approx(10)
+    # Negotiation: S1 won 20 days after entering; S4 is still there.
+    assert rows["Negotiation"]["conversion"] == pytest.approx(0.5)
+    assert rows["Negotiation"]["median_days_in_stage"] == pytest.approx(20)

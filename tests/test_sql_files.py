@@ -37,6 +37,7 @@ SAMPLES = {
     "by_touch": True, "awareness_channels": ["tv"], "channels": ["tv"], "name": "people", "dimension": "region",
     "limit": 10, "quarter": "2026-Q3", "corporate": "USD", "conversion_date": "close_for_bookings", "amount": 10.0,
     "from_currency": "EUR", "on_day": dt.date(2026, 4, 1), "walk_end": dt.datetime(2026, 7, 1),
+    "window_start": dt.datetime(2026, 1, 1), "window_end": dt.datetime(2026, 7, 1),
 }
 
 
