@@ -20,9 +20,10 @@ DEMO_CALENDAR = FiscalCalendar(start_month=2, year_named_by="end")
 February 2026 to January 2027), as many software companies keep them."""
 DEMO_CURRENCIES = ("USD", "EUR", "GBP")
 """The demo company reports in dollars; its EMEA deals and campaigns are booked in euros and pounds."""
-REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",)}
-"""The calendar-quarter, dollars-only demo company (`demo --calendar calendar --currencies USD`): the one the
-reference numbers were taken on, which tests and benches comparing with earlier figures build."""
+REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",), "running": False}
+"""The calendar-quarter, dollars-only demo company whose data ends with its last full quarter (`demo --calendar
+calendar --currencies USD --no-running-quarter`): the one the reference numbers were taken on, which tests and benches
+comparing with earlier figures build."""
 
 DEMO_USER = "demo"
 """Who the demo company's import is recorded as; a name only: what makes data the demo is its mark (`mark`)."""
@@ -36,16 +37,22 @@ def _within(progress: Progress | None, low: float, high: float) -> Progress | No
 
 
 def write_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-                   progress: Progress | None = None, currencies: tuple[str, ...] = DEMO_CURRENCIES) -> dict[str, int]:
+                   progress: Progress | None = None, currencies: tuple[str, ...] = DEMO_CURRENCIES,
+                   running: bool = False, as_of: dt.date | None = None) -> dict[str, int]:
     """Write the demo company's Salesforce-format extracts into `out_dir`; with `currencies` beyond the first (the
-    corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies)."""
-    from alignment.demo_generator import default_end_quarter, write_demo_extracts
+    corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies). `running` runs the
+    data into the quarter after `end_quarter` up to `as_of` (default: today when it lies in that quarter, else its
+    40th day: demo_generator.running_as_of), so the dashboard opens on a running quarter."""
+    from alignment.demo_generator import default_end_quarter, running_as_of, write_demo_extracts
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_demo_extracts(out_dir, scale=scale, seed=seed,
-                                  end_quarter=end_quarter or default_end_quarter(dt.datetime.now(dt.UTC).date()),
-                                  progress=progress)
+    today = dt.datetime.now(dt.UTC).date()
+    end_quarter = end_quarter or default_end_quarter(today)
+    if running and as_of is None:
+        as_of = running_as_of(end_quarter, today)
+    written = write_demo_extracts(out_dir, scale=scale, seed=seed, end_quarter=end_quarter, progress=progress,
+                                  as_of=as_of if running else None)
     if len(currencies) > 1:
         written.update(book_in_currencies(out_dir, currencies))
     return written
@@ -148,17 +155,19 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                progress: Progress | None = None, calendar: FiscalCalendar | None = None,
-               currencies: tuple[str, ...] = DEMO_CURRENCIES) -> ImportReport:
+               currencies: tuple[str, ...] = DEMO_CURRENCIES, running: bool = True,
+               as_of: dt.date | None = None) -> ImportReport:
     """Generate the demo company and import it into `db_path` (atomically, like any import), on `calendar` (else
-    the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies` as in
-    write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company)."""
+    the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies`,
+    `running` and `as_of` as in write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company
+    whose data ends with a full quarter)."""
     db_path = Path(db_path or warehouse.default_db())
     if calendar is None and warehouse.identity(db_path) is None:
         calendar = DEMO_CALENDAR
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
-                       progress=_within(progress, 0.0, 0.45), currencies=currencies)
+                       progress=_within(progress, 0.0, 0.45), currencies=currencies, running=running, as_of=as_of)
         return import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.45, 1.0), roots=[Path(folder)],
                               calendar=calendar)
 

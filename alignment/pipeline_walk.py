@@ -9,7 +9,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from alignment import catalog, sqlfiles
-from alignment.periods import Quarter
+from alignment.periods import Quarter, running_quarter
+from alignment.presentation import formats
+from alignment.presentation.specs import WaterfallSpec, WaterfallStep
 from alignment.plan import as_of_day
 
 MOVEMENTS: dict[str, str] = {
@@ -65,7 +67,7 @@ class Walk(BaseModel):
 def walk_end(quarter: Quarter, as_of: dt.date | None) -> tuple[dt.datetime, dt.date, bool]:
     """(the instant the walk ends, the last day it covers, whether the quarter is running on `as_of`): a quarter
     holding the as-of day before its last day ends at that day's end; any other at its own end."""
-    if as_of is not None and quarter.first_day <= as_of < quarter.last_day:
+    if running_quarter(as_of, quarter.calendar) == quarter:
         return quarter.calendar.midnight_utc(as_of + dt.timedelta(days=1)), as_of, True
     return quarter.end, quarter.last_day, False
 
@@ -160,31 +162,35 @@ SLIPPED_COLUMNS = ["opportunity_id", "name", "account_name", "owner_name", "regi
 
 
 def slipped(walk: Walk) -> pd.DataFrame:
-    """The deals pushed out of the quarter while still open (their close date moved out of it), largest first:
-    deal, account, owner, region, amount at the start, old → new close date and stage now."""
+    """The slipped deals: those whose close date moved out of the quarter while they were open in its pipeline
+    (pushed out, or created or pulled in and then moved out before its end), largest first: deal, account, owner,
+    region, amount, old → new close date and stage now."""
     if walk.not_measured or walk.deals.empty:
         return pd.DataFrame(columns=SLIPPED_COLUMNS)
     rows = walk.deals
-    open_out = rows[(rows["movement"] == "pushed_out") & (rows["end_close_date"] != rows["start_close_date"])]
-    return open_out[SLIPPED_COLUMNS].sort_values(["start_amount", "opportunity_id"], ascending=[False, True],
-                                                 ignore_index=True)
+    moved_out = (rows["movement"] == "pushed_out") | (rows["outcome"] == "pushed_out")
+    out = rows[moved_out & (rows["end_close_date"] != rows["start_close_date"])]
+    return out[SLIPPED_COLUMNS].sort_values(["start_amount", "opportunity_id"], ascending=[False, True],
+                                            ignore_index=True)
 
 
 def slipped_by_region(walk: Walk) -> pd.DataFrame:
-    """Per region: the deals and amount at the start, and how many of them and how much slipped (share of amount)."""
-    columns = ["region", "start_deals", "start_amount", "slipped_deals", "slipped_amount", "slipped_share"]
+    """Per region: the deals and amount in the quarter's pipeline at any time (at its start, or entering it later),
+    and how many of them and how much slipped (slipped_share: of that amount)."""
+    columns = ["region", "pipeline_deals", "pipeline_amount", "slipped_deals", "slipped_amount", "slipped_share"]
     if walk.not_measured or walk.deals.empty:
         return pd.DataFrame(columns=columns)
     rows = walk.deals.assign(region=walk.deals["region"].fillna("(none)"))
-    start = rows[rows["movement"].isin(("stayed", *TAKING))].groupby("region")["start_amount"].agg(["count", "sum"])
-    out = slipped(walk).assign(region=lambda f: f["region"].fillna("(none)"))
-    gone = out.groupby("region")["start_amount"].agg(["count", "sum"])
+    amount = rows["start_amount"].where(~rows["movement"].isin(ADDING), rows["end_amount"])
+    pipeline = rows.assign(amount=amount).groupby("region")["amount"].agg(["count", "sum"])
+    pipeline.columns = ["pipeline_deals", "pipeline_amount"]
+    gone = slipped(walk).assign(region=lambda f: f["region"].fillna("(none)"))
+    gone = gone.groupby("region")["start_amount"].agg(["count", "sum"])
     gone.columns = ["slipped_deals", "slipped_amount"]
-    start.columns = ["start_deals", "start_amount"]
-    frame = start.join(gone, how="outer").fillna(0).reset_index()
-    frame.columns = columns[:5]
-    frame["slipped_share"] = [s / a if a else None for s, a in zip(frame["slipped_amount"], frame["start_amount"])]
-    return frame.sort_values(["slipped_amount", "region"], ascending=[False, True], ignore_index=True)
+    frame = pipeline.join(gone, how="left").fillna(0).reset_index()
+    frame["slipped_deals"] = frame["slipped_deals"].astype(int)
+    frame["slipped_share"] = [s / a if a else None for s, a in zip(frame["slipped_amount"], frame["pipeline_amount"])]
+    return frame[columns].sort_values(["slipped_share", "region"], ascending=[False, True], ignore_index=True)
 
 
 def by_type(walk: Walk) -> pd.DataFrame:
@@ -222,3 +228,20 @@ def stage_conversion(source: Any, quarter: Quarter | str, *, as_of: dt.date | No
             "segment": segment, "time_zone": quarter.calendar.time_zone}).df(), None
     finally:
         cursor.close()
+
+
+def waterfall(walk: Walk) -> WaterfallSpec:
+    """The walk as a waterfall: the pipeline at the start, each step, the pipeline at the end (amounts)."""
+    def deals(count: int) -> str:
+        return f"{abs(count):,} deal{'s' if abs(count) != 1 else ''}"
+
+    steps = [WaterfallStep(label=f"Start {formats.day(walk.first_day)}", value=walk.start_amount, total=True,
+                           detail=deals(walk.start_deals))]
+    steps += [WaterfallStep(label=line.label, value=line.amount,
+                            detail="deals that stayed" if line.key == "amount_change" else deals(line.deals))
+              for line in walk.lines]
+    steps.append(WaterfallStep(label=f"{'Now' if walk.running else 'End'} {formats.day(walk.last_day)}",
+                               value=walk.end_amount, total=True, detail=deals(walk.end_deals)))
+    return WaterfallSpec(title=f"Pipeline walk, {walk.quarter}", steps=steps, unit="currency",
+                         definition="Open deals whose close date lies in the quarter, at its first day and at "
+                                    + ("the as-of day" if walk.running else "its end") + "; each deal in one step.")

@@ -57,6 +57,9 @@ def con():
     # D9 is created on 1 August and still open at the end.
     deal(c, "D9", "2026-08-01", "2026-09-30", 900, kind="Expansion",
          history=[("2026-08-01", "2026-09-30", 900)])
+    # D11 is created on 10 July due 5 September, and pushed to 20 October on 25 August: it slipped in between.
+    deal(c, "D11", "2026-07-10", "2026-10-20", 50, kind="New Business",
+         history=[("2026-07-10", "2026-09-05", 50), ("2026-08-25", "2026-10-20", None)])
     # D10 never closes in the quarter.
     deal(c, "D10", "2026-01-01", "2026-12-31", 1000, history=[("2026-01-01", "2026-12-31", 1000)])
     connection = c.connect()
@@ -72,7 +75,8 @@ def test_every_movement_of_a_finished_quarter(con):
     walk = pipeline_walk.walk(con, Q3, as_of=AFTER)
     movements = dict(zip(walk.deals["opportunity_id"], walk.deals["movement"]))
     assert movements == {"D1": "stayed", "D2": "pushed_out", "D3": "pulled_in", "D4": "stayed",
-                         "D5": "came_and_went", "D6": "stayed", "D7": "won", "D8": "lost", "D9": "created"}
+                         "D5": "came_and_went", "D6": "stayed", "D7": "won", "D8": "lost", "D9": "created",
+                         "D11": "came_and_went"}
     assert not walk.running and walk.last_day == dt.date(2026, 9, 30)
     # Start: D1 100 + D2 200 + D4 400 + D6 600 + D7 700 + D8 800; end: D1 150 + D3 300 + D4 400 + D6 600 + D9 900.
     assert (walk.start_deals, walk.start_amount) == (6, 2800)
@@ -82,10 +86,11 @@ def test_every_movement_of_a_finished_quarter(con):
     # The invariant: 2800 + 900 + 300 + 50 − 200 − 800 − 700 = 2350, and 6 + 1 + 1 − 1 − 1 − 1 = 5.
     assert walk.start_amount + sum(a for _, a in steps(walk).values()) == walk.end_amount
     assert walk.start_deals + sum(d for d, _ in steps(walk).values()) == walk.end_deals
-    # D5 was created and won inside the quarter: in no step, counted apart with what it booked.
-    assert (walk.came_and_went, walk.came_and_went_won) == (1, 500)
-    d5 = walk.deals.set_index("opportunity_id").loc["D5"]
-    assert (d5["entered"], d5["outcome"]) == ("created", "won")
+    # D5 was created and won inside the quarter, D11 created and pushed out: in no step, counted apart.
+    assert (walk.came_and_went, walk.came_and_went_won) == (2, 500)
+    rows = walk.deals.set_index("opportunity_id")
+    assert (rows.loc["D5", "entered"], rows.loc["D5", "outcome"]) == ("created", "won")
+    assert (rows.loc["D11", "entered"], rows.loc["D11", "outcome"]) == ("created", "pushed_out")
     assert walk.without_history == 1  # D6
 
 
@@ -95,9 +100,9 @@ def test_a_running_quarter_walks_to_the_as_of_day(con):
     movements = dict(zip(walk.deals["opportunity_id"], walk.deals["movement"]))
     # On 16 August D2 has not slipped yet and D5 is not won yet (its close date, 31 August, is still ahead).
     assert movements == {"D1": "stayed", "D2": "stayed", "D3": "pulled_in", "D4": "stayed", "D5": "created",
-                         "D6": "stayed", "D7": "won", "D8": "lost", "D9": "created"}
-    assert (walk.start_amount, walk.end_amount) == (2800, 3050)
-    assert steps(walk)["created"] == (2, 1400)
+                         "D6": "stayed", "D7": "won", "D8": "lost", "D9": "created", "D11": "created"}
+    assert (walk.start_amount, walk.end_amount) == (2800, 3100)
+    assert steps(walk)["created"] == (3, 1450)
 
 
 def test_slipped_deals_say_who_owns_them_and_where_the_date_went(con):
@@ -107,11 +112,15 @@ def test_slipped_deals_say_who_owns_them_and_where_the_date_went(con):
         "opportunity_id": "D2", "name": "Deal D2", "account_name": "Globex", "owner_name": "Ana Alvarez",
         "region": "NA", "segment": None, "opportunity_type": "renewal", "start_amount": 200.0,
         "start_close_date": dt.date(2026, 9, 10), "end_close_date": dt.date(2026, 11, 30),
-        "end_stage": "Proposal"}]
+        "end_stage": "Proposal"}, {
+        "opportunity_id": "D11", "name": "Deal D11", "account_name": "Acme", "owner_name": "Ana Alvarez",
+        "region": "EMEA", "segment": None, "opportunity_type": "new_business", "start_amount": 50.0,
+        "start_close_date": dt.date(2026, 9, 5), "end_close_date": dt.date(2026, 10, 20), "end_stage": "Proposal"}]
     by_region = pipeline_walk.slipped_by_region(walk).set_index("region")
-    assert by_region.loc["NA", "slipped_amount"] == 200 and by_region.loc["NA", "start_amount"] == 1000
+    # NA's pipeline in the quarter: D2 200 and D8 800; EMEA's: the other seven deals.
+    assert by_region.loc["NA", "slipped_amount"] == 200 and by_region.loc["NA", "pipeline_amount"] == 1000
     assert by_region.loc["NA", "slipped_share"] == pytest.approx(0.2)
-    assert by_region.loc["EMEA", "slipped_amount"] == 0
+    assert by_region.loc["EMEA", "slipped_amount"] == 50
 
 
 def test_the_walk_splits_by_opportunity_type_and_the_types_add_up(con):
@@ -119,6 +128,7 @@ def test_the_walk_splits_by_opportunity_type_and_the_types_add_up(con):
     split = pipeline_walk.by_type(walk).set_index("opportunity_type")
     # New Business: D1, D5, D7; Renewal: D2, D8; Existing Business, Upsell, Expansion: expansion; D6 none: other.
     assert split["start"].to_dict() == {"new_business": 800, "expansion": 400, "renewal": 1000, "other": 600}
+    # (D11, new business, came and went: in no step of its type either.)
     assert split["end"].to_dict() == {"new_business": 150, "expansion": 1600, "renewal": 0, "other": 600}
     assert split["bookings"].to_dict() == {"new_business": 1200, "expansion": 0, "renewal": 0, "other": 0}
     assert split["start"].sum() == walk.start_amount and split["end"].sum() == walk.end_amount
