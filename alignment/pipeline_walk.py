@@ -47,16 +47,16 @@ class Walk(BaseModel):
     """The last day the walk covers: the quarter's last, or the as-of day of a running quarter."""
     running: bool
     not_measured: str | None = None
-    start_deals: int = 0
-    start_amount: float = 0.0
-    end_deals: int = 0
-    end_amount: float = 0.0
+    start_deals: int | None = None
+    start_amount: float | None = None
+    end_deals: int | None = None
+    end_amount: float | None = None
     lines: list[WalkLine] = []
-    came_and_went: int = 0
+    came_and_went: int | None = None
     """Deals in the quarter's pipeline only between start and end (created or pulled in, then closed or moved out):
     they are in no step, since they add and take away the same."""
-    came_and_went_won: float = 0.0
-    without_history: int = 0
+    came_and_went_won: float | None = None
+    without_history: int | None = None
     """Deals of the walk without any recorded close date, read from their current close date and amount."""
     deals: pd.DataFrame = pd.DataFrame()
 
@@ -122,10 +122,14 @@ def check(walk: Walk) -> None:
     """The walk's invariant: every deal in exactly one movement, and start + Σ steps = end (deals and amounts)."""
     if walk.not_measured:
         return
-    assert walk.deals["opportunity_id"].is_unique, "a deal is in the walk twice"
-    assert walk.start_deals + sum(line.deals for line in walk.lines) == walk.end_deals, "the deal counts do not add up"
+    # Raised, not asserted: a walk that does not add up must never be shown, whatever the interpreter's flags.
+    if not walk.deals["opportunity_id"].is_unique:
+        raise AssertionError(f"{walk.quarter}: a deal is in the walk twice")
+    if walk.start_deals + sum(line.deals for line in walk.lines) != walk.end_deals:
+        raise AssertionError(f"{walk.quarter}: start + steps ≠ end in deals")
     total = walk.start_amount + sum(line.amount for line in walk.lines)
-    assert abs(total - walk.end_amount) <= 1e-6 * max(1.0, abs(walk.end_amount)), "the amounts do not add up"
+    if abs(total - walk.end_amount) > 1e-6 * max(1.0, abs(walk.end_amount)):
+        raise AssertionError(f"{walk.quarter}: start + steps ≠ end in amounts ({total} against {walk.end_amount})")
 
 
 def walk(source: Any, quarter: Quarter | str, *, as_of: dt.date | None = None, region: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from alignment import pipeline_walk
@@ -151,6 +152,7 @@ def test_without_close_date_history_the_walk_is_not_measured():
         connection.close()
     assert walk.not_measured and "close-date history" in walk.not_measured
     assert walk.lines == [] and walk.deals.empty and pipeline_walk.slipped(walk).empty
+    assert walk.start_amount is None and walk.end_amount is None  # no numbers, never zeros
 
 
 def test_stage_conversion_and_time_in_stage_by_hand():
@@ -184,3 +186,12 @@ def test_stage_conversion_and_time_in_stage_by_hand():
     # Negotiation: S1 won 20 days after entering; S4 is still there.
     assert rows["Negotiation"]["conversion"] == pytest.approx(0.5)
     assert rows["Negotiation"]["median_days_in_stage"] == pytest.approx(20)
+
+
+def test_a_walk_that_does_not_add_up_is_refused(con):
+    walk = pipeline_walk.walk(con, Q3, as_of=AFTER)
+    with pytest.raises(AssertionError, match="start \\+ steps"):
+        pipeline_walk.check(walk.model_copy(update={"end_deals": walk.end_deals + 1}))
+    doubled = walk.model_copy(update={"deals": pd.concat([walk.deals, walk.deals.head(1)])})
+    with pytest.raises(AssertionError, match="twice"):
+        pipeline_walk.check(doubled)
