@@ -79,8 +79,12 @@ def test_hubspot_deal_property_history_of_close_date_amount_and_stage(tmp_path):
         ["11", "2024-02-01 00:00:00", "CRM_UI", "amount", "800"],
         ["11", "2024-02-01 00:00:00", "CRM_UI", "dealstage", "appointmentscheduled"],
         ["11", "2024-02-01 00:00:00", "CRM_UI", "dealname", "Deal A"],
+        ["11", "2024-02-02 00:00:00", "CRM_UI", "closedate", "next spring"],
     ])
-    import_extracts([folder], db_path=tmp_path / "w.duckdb", format="hubspot", user="test")
+    report = import_extracts([folder], db_path=tmp_path / "w.duckdb", format="hubspot", user="test")
+    # A value that reads as no date is left out, and the import says where it was.
+    (warning,) = [w for w in report.warnings if w.file == "deal_property_history_data.csv"]
+    assert warning.column == "value" and warning.examples[0].row == 7 and "is not a date" in warning.rule
     assert changes(tmp_path / "w.duckdb") == [
         ("11", T(2024, 2, 1), dt.date(2024, 3, 31), None, None),
         ("11", T(2024, 2, 1), None, 800.0, None),

@@ -33,9 +33,11 @@ SELECT _file, _row, opportunity_id, entered_at AS changed_at, close_date, amount
 FROM stage_sf_stage_changes
 WHERE field IS NULL AND (close_date IS NOT NULL OR amount IS NOT NULL OR stage IS NOT NULL)
 UNION ALL BY NAME
-SELECT _file, _row, opportunity_id, changed_at,
-       CASE WHEN field = 'closedate' THEN CAST(parse_iso_timestamp(value) AS DATE) END AS close_date,
-       CASE WHEN field = 'amount' THEN parse_number(value, false) END AS amount,
-       CASE WHEN field = 'stagename' THEN nullif(trim(value), '') END AS stage
-FROM values_of
-WHERE value IS NOT NULL
+SELECT * FROM (
+    SELECT _file, _row, opportunity_id, changed_at,
+           CASE WHEN field = 'closedate' THEN CAST(parse_iso_timestamp(value) AS DATE) END AS close_date,
+           CASE WHEN field = 'amount' THEN parse_number(value, false) END AS amount,
+           CASE WHEN field = 'stagename' THEN nullif(trim(value), '') END AS stage
+    FROM values_of)
+-- A value that reads as no date or number is left out, as an empty one is.
+WHERE close_date IS NOT NULL OR amount IS NOT NULL OR stage IS NOT NULL
