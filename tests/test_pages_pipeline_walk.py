@@ -83,3 +83,18 @@ def test_the_pipeline_page_lists_the_slipped_deals_with_their_owners(app, reader
     assert table.iloc[0]["Was due"] == fmt.day(first["start_close_date"])
     by_region = _table(at, "Share of its pipeline")
     assert set(by_region["Region"]) == {"NA", "EMEA", "APAC", "LATAM"}
+
+
+def test_the_command_line_prints_the_walk_and_the_slipped_deals(demo_db, reader, capsys):
+    from alignment import cli
+
+    walk = pipeline_walk.walk(reader, EARLIER)
+    assert cli.main(["--db", str(demo_db), "walk", "--quarter", str(EARLIER), "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)
+    assert [row["step"] for row in steps] == ["start", *pipeline_walk.MOVEMENTS, "end"]
+    assert [row["amount"] for row in steps] == pytest.approx(
+        [walk.start_amount, *(line.amount for line in walk.lines), walk.end_amount])
+    assert cli.main(["--db", str(demo_db), "walk", "--quarter", str(EARLIER), "--slipped"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("opportunity_id,name,account_name,owner_name,region")
+    assert len(lines) == 1 + len(pipeline_walk.slipped(walk))
