@@ -1089,6 +1089,11 @@ class _DemoCompany:
         np.maximum.at(latest, rows, before)
         deals = np.flatnonzero(moved)
         self.move_opp, self.move_at, self.move_row = deals, self.moved_at[deals], latest[deals]
+        if tl.running:
+            # With a running quarter the demo sells renewals too: a third of its customers' expansion deals renew a
+            # contract instead (Type "Renewal"), so the walk splits three ways.
+            renewal = (self.opp_kind == 2) & (rng.random(n) < 1 / 3)
+            self.opp_type = np.where(renewal, 2, self.opp_type)
 
     def _invite_to_dinners(self, contacts: np.ndarray) -> None:
         """Monthly executive dinners for decision makers at target accounts; attendance is rarely recorded."""
@@ -1492,10 +1497,10 @@ class _ExtractWriter:
 
     def _opportunities(self) -> None:
         c, o = self.c, self.opp_order
-        type_names = np.array(["New Business", "Expansion"])
+        type_names = np.array(["New Business", "Expansion", "Renewal"])
         name = np.char.add(np.char.add(c.acc_name[c.opp_account[o]], " — "),
                            np.array(_PRODUCTS)[c.opp_product[o]])
-        name = np.char.add(name, np.where(c.opp_type[o] == 1, " (Expansion)", ""))
+        name = np.char.add(name, np.array(["", " (Expansion)", " (Renewal)"])[c.opp_type[o]])
         campaign = c.opp_campaign[o]
         source = c.opp_source[o]
         self._write_columns("Opportunity.csv", {

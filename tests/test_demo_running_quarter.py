@@ -50,8 +50,8 @@ def test_the_demo_runs_to_a_day_inside_the_next_quarter(running_demo):
     walk = pipeline_walk.walk(running_demo, Quarter.parse("2026-Q4", CALENDAR_YEAR))
     assert walk.running and walk.last_day == AS_OF and not walk.not_measured
     assert walk.line("created").deals > 0 and walk.line("pushed_out").deals < 0
-    # Deals are new business or expansion, as their Type says.
-    assert set(walk.deals["opportunity_type"]) == {"new_business", "expansion"}
+    # Deals are new business, expansion or renewal, as their Type says.
+    assert set(walk.deals["opportunity_type"]) == {"new_business", "expansion", "renewal"}
 
 
 def test_one_region_slips_far_more_than_the_others(running_demo):
