@@ -57,14 +57,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.out:
         counts = demo.write_extracts(Path(args.out), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
-                                     progress=_progress, currencies=args.currencies or demo.DEMO_CURRENCIES)
+                                     progress=_progress, currencies=args.currencies or demo.DEMO_CURRENCIES,
+                                     running=args.running, as_of=args.as_of)
         _print(f"Wrote {len(counts)} Salesforce-format files to {args.out}:")
         for name, rows in counts.items():
             _print(f"  {name:<32} {rows:>10,}")
         return EXIT_OK
     report = demo.build_demo(Path(args.db), scale=args.scale, seed=args.seed, end_quarter=args.end_quarter,
                              progress=_progress, calendar=DEMO_CALENDARS[args.calendar] if args.calendar else None,
-                             currencies=args.currencies or demo.DEMO_CURRENCIES, signed_plans=args.signed_plans)
+                             currencies=args.currencies or demo.DEMO_CURRENCIES, running=args.running,
+                             as_of=args.as_of, signed_plans=args.signed_plans)
     _report(report, quiet=True)
     return EXIT_OK
 
@@ -164,6 +166,30 @@ def _print_frame(frame, output_format: str) -> None:
         _print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:
         _print(csvs.to_csv(frame), end="")
+
+
+def _day(text: str) -> dt.date:
+    """A YYYY-MM-DD option (an argparse type: a mistake is a usage error)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day; write it like 2026-11-09") from None
+
+
+def cmd_walk(args: argparse.Namespace) -> int:
+    from alignment import pipeline_walk
+
+    walk = pipeline_walk.walk(warehouse.open_reader(Path(args.db)), args.quarter, region=args.region,
+                              segment=args.segment)
+    if walk.not_measured:
+        _print(f"error: the pipeline walk of {args.quarter} is not measured: {walk.not_measured}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if walk.running:
+        _print(f"note: {walk.quarter} is running; the walk ends on the data's as-of day, {walk.last_day}",
+               file=sys.stderr)
+    frame = pipeline_walk.slipped(walk) if args.slipped else pipeline_walk.table(walk)
+    _print_frame(frame, args.format)
+    return EXIT_OK
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
@@ -568,9 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the corporate currency, then the ones its EMEA deals and campaigns are booked in "
                            "(default USD,EUR,GBP; --calendar calendar --currencies USD builds the calendar-quarter, "
                            "dollars-only company that earlier figures were taken on)")
-    demo.add_argument("--signed-plans", action="store_true",
-                      help="then have the demo's CMO and VP of Sales sign a plan for its last full quarter and the "
-                           "quarter after it (the fiscal calendar cannot change while quarters are signed)")
+    demo.add_argument("--no-running-quarter", dest="running", action="store_false",
+                      help="end the data with --end-quarter (by default it runs into the next quarter, to --as-of)")
+    demo.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                      help="the running quarter's last day of data (default: today when it lies in the quarter after "
+                           "--end-quarter, else that quarter's 40th day)")
+    demo.add_argument("--no-signed-plans", dest="signed_plans", action="store_false",
+                      help="leave the plans unsigned (by default the demo's CMO and VP of Sales sign a plan for its "
+                           "last full quarter and the quarter after it)")
     demo.set_defaults(handler=cmd_demo)
 
     load = commands.add_parser("import", help="validate and load extracts atomically")
@@ -617,6 +648,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "with its range, beside the commit")
     _quarter_options(forecasted)
     forecasted.set_defaults(handler=cmd_forecast)
+
+    walked = commands.add_parser("walk", help="the quarter's pipeline walk: start, created, pulled in, amount changed, "
+                                              "pushed out, lost, won, end (to the as-of day while it runs)")
+    _quarter_options(walked)
+    walked.add_argument("--slipped", action="store_true",
+                        help="list the slipped deals (close date moved out of the quarter) instead of the steps")
+    walked.set_defaults(handler=cmd_walk)
 
     attributed = commands.add_parser(
         "attribution", help="credit each opportunity's amount to campaigns: opportunity_id,campaign_id,share,"
@@ -710,12 +748,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from alignment.periods import CALENDAR_YEAR, using_calendar
 
-    if args.command in ("metrics", "funnel", "attribution", "quality", "plan", "pace", "forecast") and \
+    if args.command in ("metrics", "funnel", "walk", "attribution", "quality", "plan", "pace", "forecast") and \
             Path(args.db).exists():
         warehouse.upgrade(Path(args.db))  # a file from an earlier version gets its derived tables first
     # Quarters given as text are the warehouse's own (its fiscal calendar); the demo's --end-quarter is a calendar
     # quarter of the company it generates.
-    reads_quarters = args.command in ("metrics", "funnel", "attribution", "charter", "export", "plan", "pace",
+    reads_quarters = args.command in ("metrics", "funnel", "walk", "attribution", "charter", "export", "plan", "pace",
                                       "forecast")
     with using_calendar(warehouse.calendar_of(Path(args.db)) if reads_quarters else CALENDAR_YEAR):
         return _run(args)

@@ -24,9 +24,11 @@ DEMO_CALENDAR = FiscalCalendar(start_month=2, year_named_by="end")
 February 2026 to January 2027), as many software companies keep them."""
 DEMO_CURRENCIES = ("USD", "EUR", "GBP")
 """The demo company reports in dollars; its EMEA deals and campaigns are booked in euros and pounds."""
-REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",)}
-"""The calendar-quarter, dollars-only demo company (`demo --calendar calendar --currencies USD`): the one the
-reference numbers were taken on, which tests and benches comparing with earlier figures build."""
+REFERENCE_COMPANY: dict = {"calendar": CALENDAR_YEAR, "currencies": ("USD",), "running": False,
+                            "signed_plans": False}
+"""The calendar-quarter, dollars-only demo company whose data ends with its last full quarter (`demo --calendar
+calendar --currencies USD --no-running-quarter --no-signed-plans`): the one the reference numbers were taken on, which tests and benches
+comparing with earlier figures build."""
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,22 @@ def _within(progress: Progress | None, low: float, high: float) -> Progress | No
 
 
 def write_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
-                   progress: Progress | None = None, currencies: tuple[str, ...] = DEMO_CURRENCIES) -> dict[str, int]:
+                   progress: Progress | None = None, currencies: tuple[str, ...] = DEMO_CURRENCIES,
+                   running: bool = False, as_of: dt.date | None = None) -> dict[str, int]:
     """Write the demo company's Salesforce-format extracts into `out_dir`; with `currencies` beyond the first (the
-    corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies)."""
-    from alignment.demo_generator import default_end_quarter, write_demo_extracts
+    corporate one), its EMEA accounts and campaigns book in the others (book_in_currencies). `running` runs the
+    data into the quarter after `end_quarter` up to `as_of` (default: today when it lies in that quarter, else its
+    40th day: demo_generator.running_as_of), so the dashboard opens on a running quarter."""
+    from alignment.demo_generator import default_end_quarter, running_as_of, write_demo_extracts
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_demo_extracts(out_dir, scale=scale, seed=seed,
-                                  end_quarter=end_quarter or default_end_quarter(dt.datetime.now(dt.UTC).date()),
-                                  progress=progress)
+    today = dt.datetime.now(dt.UTC).date()
+    end_quarter = end_quarter or default_end_quarter(today)
+    if running and as_of is None:
+        as_of = running_as_of(end_quarter, today)
+    written = write_demo_extracts(out_dir, scale=scale, seed=seed, end_quarter=end_quarter, progress=progress,
+                                  as_of=as_of if running else None)
     if len(currencies) > 1:
         written.update(book_in_currencies(out_dir, currencies))
     return written
@@ -154,18 +162,21 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 def build_demo(db_path: Path | None = None, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                progress: Progress | None = None, calendar: FiscalCalendar | None = None,
-               currencies: tuple[str, ...] = DEMO_CURRENCIES, signed_plans: bool = False) -> ImportReport:
+               currencies: tuple[str, ...] = DEMO_CURRENCIES, running: bool = True,
+               as_of: dt.date | None = None, signed_plans: bool = False) -> ImportReport:
     """Generate the demo company and import it into `db_path` (atomically, like any import), on `calendar` (else
-    the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies` as in
-    write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company); with `signed_plans`, the
-    demo's CMO and VP of Sales then sign a plan for its last full quarter and the one after (sign_demo_plans)."""
+    the calendar of the warehouse it replaces; the demo's own, DEMO_CALENDAR, for a new one); `currencies`,
+    `running` and `as_of` as in write_extracts (REFERENCE_COMPANY gives the calendar-quarter, dollars-only company
+    whose data ends with a full quarter); with `signed_plans`, the demo's CMO and VP of Sales then sign a plan for
+    its last full quarter and the one after (sign_demo_plans), as the first start and the `demo` command do."""
     db_path = Path(db_path or warehouse.default_db())
     if calendar is None and warehouse.identity(db_path) is None:
         calendar = DEMO_CALENDAR
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-", dir=db_path.parent) as folder:
         write_extracts(Path(folder), scale=scale, seed=seed, end_quarter=end_quarter,
-                       progress=_within(progress, 0.0, 0.40 if signed_plans else 0.45), currencies=currencies)
+                       progress=_within(progress, 0.0, 0.40 if signed_plans else 0.45), currencies=currencies,
+                       running=running, as_of=as_of)
         report = import_as_demo([Path(folder)], db_path, progress=_within(progress, 0.40 if signed_plans else 0.45,
                                                                             0.9 if signed_plans else 1.0),
                                 roots=[Path(folder)], calendar=calendar)
@@ -279,13 +290,19 @@ class BuildState:
     error: str | None = None
 
 
+def first_start_build(db_path: Path, progress: Progress | None = None) -> ImportReport:
+    """The demo company a fresh install opens on: running into the quarter after its last full one, with the plans of
+    both quarters signed by its CMO and VP of Sales, so pacing, coverage and the walk show at once."""
+    return build_demo(db_path, progress=progress, signed_plans=True)
+
+
 class BackgroundBuild:
     """The demo company built in a thread of its own, one build at a time: pages start it, read its progress while
     they show the sign-in screen, and retry it after a failure; it runs whatever `build` (build_demo) does."""
 
-    def __init__(self, db_path: Path, build: Callable[..., object] = build_demo) -> None:
+    def __init__(self, db_path: Path, build: Callable[..., object] | None = None) -> None:
         self.db_path = Path(db_path)
-        self._build = build
+        self._build = build or first_start_build
         self._lock = threading.Lock()
         self._state = BuildState()
 

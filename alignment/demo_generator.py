@@ -65,6 +65,11 @@ REGIONS = ("NA", "EMEA", "APAC", "LATAM")
 GLOBAL = 4  # region code of campaigns and people-pools that span every region
 REGION_SHARE = np.array([0.45, 0.30, 0.15, 0.10])
 BUSINESS_HOURS_START_UTC = np.array([13.0, 7.0, 0.0, 12.0])  # local 8-9 am, so records appear in working hours
+SLIPPING_REGION = 0
+"""The region whose reps push close dates out far more often than the others' (the walk's story: NA)."""
+SLIP_SHARE = np.array([0.55, 0.15, 0.15, 0.15])
+"""Per region, the share of deals whose close date was pushed out once; PULL_SHARE were pulled in once."""
+PULL_SHARE = 0.06
 AWARENESS_SPEND_RAMP = {2: 2.0, 3: 3.5}  # reported-quarter index -> spend multiplier; later quarters stay at 2.6
 
 
@@ -231,15 +236,33 @@ def default_end_quarter(today: dt.date) -> str:
     return f"{today.year}-Q{quarter - 1}"
 
 
+RUNNING_DAY = 40
+"""The day of the running quarter the demo's data reaches when today is not in it."""
+
+
+def running_as_of(end_quarter: str, today: dt.date) -> dt.date:
+    """The as-of day of the demo's running quarter (the one after `end_quarter`): today when it lies in it (before
+    its last day), else its RUNNING_DAY-th day."""
+    year, number = (int(part) for part in end_quarter.strip().split("-Q"))
+    first = dt.date(year + number // 4, 3 * (number % 4) + 1, 1)
+    after = dt.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
+    if first <= today < after - dt.timedelta(days=1):
+        return today
+    return first + dt.timedelta(days=RUNNING_DAY - 1)
+
+
 def write_demo_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                         progress: Callable[[float, str], None] | None = None,
-                        awareness: AwarenessEffect | None = AWARENESS_EFFECT) -> dict[str, int]:
+                        awareness: AwarenessEffect | None = AWARENESS_EFFECT,
+                        as_of: dt.date | None = None) -> dict[str, int]:
     """Write the demo company's Salesforce-format extracts into `out_dir`; returns {file name: data rows}.
 
     `awareness=None` makes the same company without any awareness effect (spend still rises; nothing follows it).
+    `as_of`, a day of the quarter after `end_quarter` (before its last), runs the data into that quarter up to the
+    end of that day (a running quarter); without it the data ends with `end_quarter`.
     """
     report = progress or (lambda fraction, message: None)
-    company = _live(scale, seed, end_quarter, awareness, report)
+    company = _live(scale, seed, end_quarter, awareness, report, as_of=as_of)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return _ExtractWriter(company, out_dir, report).write_all()
@@ -283,14 +306,17 @@ def awareness_truth(*, scale: str = "S", seed: int = 7, end_quarter: str | None 
 
 
 def _live(scale: str, seed: int, end_quarter: str | None, awareness: AwarenessEffect | None,
-          report: Callable[[float, str], None], until: str | None = None) -> "_DemoCompany":
+          report: Callable[[float, str], None], until: str | None = None,
+          as_of: dt.date | None = None) -> "_DemoCompany":
     """The demo company's life, step by step (up to and including the step named `until`)."""
     sizes = {**SCALES, **_TEST_SCALES}.get(scale)
     if sizes is None:
         raise ValueError(f"Unknown demo scale {scale!r}: choose one of {', '.join(SCALES)}.")
     if end_quarter is None:
         end_quarter = default_end_quarter(dt.datetime.now(dt.timezone.utc).date())
-    company = _DemoCompany(sizes, _Timeline(end_quarter), np.random.default_rng(seed), awareness)
+    company = _DemoCompany(sizes, _Timeline(end_quarter, as_of), np.random.default_rng(seed), awareness)
+    # Close-date changes are drawn apart, so that every other column comes out as without them.
+    company.history_rng = np.random.default_rng([seed, 21])
     steps = (
         (company.hire_users, "Hiring the sales and marketing teams"),
         (company.create_accounts, "Creating accounts"),
@@ -298,6 +324,7 @@ def _live(scale: str, seed: int, end_quarter: str | None, awareness: AwarenessEf
         (company.create_people, "Creating leads and contacts"),
         (company.run_funnel, "Moving people through the funnel"),
         (company.open_opportunities, "Opening opportunities"),
+        (company.move_close_dates, "Moving close dates"),
         (company.record_touches, "Recording campaign touches"),
         (company.log_sales_activities, "Logging sales follow-up"),
     )
@@ -312,18 +339,25 @@ def _live(scale: str, seed: int, end_quarter: str | None, awareness: AwarenessEf
 class _Timeline:
     """The demo's calendar: 4 history quarters, the 8 reported quarters ending at `end_quarter`, and older CRM days."""
 
-    def __init__(self, end_quarter: str):
+    def __init__(self, end_quarter: str, as_of: dt.date | None = None):
         match = re.fullmatch(r"(\d{4})-Q([1-4])", end_quarter.strip())
         if match is None:
             raise ValueError(f"end_quarter must look like '2026-Q3', got {end_quarter!r}.")
         last = int(match.group(1)) * 4 + int(match.group(2)) - 1
         starts, self.labels = [], []
-        for index in range(last - 11, last + 2):
+        for index in range(last - 11, last + 3):  # and the running quarter's end
             year, quarter = divmod(index, 4)
             starts.append(dt.datetime(year, 3 * quarter + 1, 1, tzinfo=dt.timezone.utc).timestamp())
             self.labels.append(f"{year}-Q{quarter + 1}")
         self.quarter_starts = np.array(starts)
+        self.running = as_of is not None
         self.as_of = starts[12]  # nothing in the data happens at or after this moment
+        if as_of is not None:
+            moment = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.timezone.utc).timestamp()
+            if not starts[12] < moment < starts[13]:
+                raise ValueError(f"the running quarter's as-of day must lie in {self.labels[12]} before its last day, "
+                                 f"got {as_of}")
+            self.as_of = moment
         self.history_start = starts[0]
         self.day0 = self.history_start - 730 * DAY  # the CRM's oldest contacts and accounts
         self.epoch_day0 = int(self.day0 // DAY)
@@ -547,6 +581,8 @@ class _DemoCompany:
         rows: list[dict] = []
 
         def add(channel, name, first, last, region, budget, description, targeting, objective, **extra):
+            if first > tl.last_day:
+                return  # a campaign of the running quarter that starts after the as-of day is not in the data yet
             spec = _CHANNELS[channel]
             row = dict(channel=channel, name=name, type=spec.type, first=int(max(0, first)),
                        last=int(min(tl.last_day, last)), region=region, budget=round(budget * cost, 2),
@@ -557,7 +593,7 @@ class _DemoCompany:
             row.update(extra)
             rows.append(row)
 
-        for k in range(12):
+        for k in range(13 if tl.running else 12):
             first, last = tl.quarter_days(k)
             w, label, year = k - 4, tl.labels[k], tl.labels[k][:4]
             ramp = AWARENESS_SPEND_RAMP.get(w, 1.0 if w < 2 else 2.6)
@@ -983,7 +1019,9 @@ class _DemoCompany:
         won = closed & (rng.random(n) < p_win)
         self.opp_closed, self.opp_won = closed, won
         last_day_seconds = tl.day0 + tl.last_day * DAY
-        self.opp_close_date = tl.day_of(np.where(closed, planned_close, np.fmin(planned_close, last_day_seconds)))
+        # Open deals close on their planned day; without a running quarter, by the last day at the latest.
+        open_close = planned_close if tl.running else np.fmin(planned_close, last_day_seconds)
+        self.opp_close_date = tl.day_of(np.where(closed, planned_close, open_close))
         # Stage entry times: the share of the cycle at which each open stage is entered.
         fractions = np.cumsum(np.column_stack([np.zeros(n), rng.uniform(0.05, 0.2, n), rng.uniform(0.15, 0.3, n),
                                                rng.uniform(0.15, 0.3, n)]), axis=1)
@@ -1021,6 +1059,51 @@ class _DemoCompany:
                                        (kind == 1) & (rng.random(n) < 0.2)], [origin, self.silent], -1)
         self.opp_product = _choice(rng, (0.5, 0.2, 0.2, 0.1), n)
         self._assign_contact_roles()
+
+    def move_close_dates(self) -> None:
+        """Close dates as the reps moved them: some deals were first due earlier and pushed out once (far more often in
+        SLIPPING_REGION), a few first due later and pulled in; each move is one more history row, at its moment.
+        Drawn from a generator of its own (history_rng), so that no other column changes with them."""
+        rng, tl = self.history_rng, self.tl
+        n = len(self.opp_created)
+        final = self.opp_close_date.astype(float)
+        created_day = tl.day_of(self.opp_created)
+        region = self.acc_region[self.opp_account]
+        # The latest moment a move may take place: before the deal closed (its last history row), and before as-of.
+        last_row = np.full(n, -np.inf)
+        np.maximum.at(last_row, self.hist_opp, self.hist_at)
+        bound = np.where(self.opp_closed, last_row, tl.as_of - HOUR)
+        draw = rng.random(n)
+        slip = draw < SLIP_SHARE[region]
+        pull = ~slip & (draw < SLIP_SHARE[region] + PULL_SHARE)
+        cycle_days = final - created_day
+        pushed_by = np.maximum(np.round(rng.uniform(0.3, 0.7, n) * cycle_days), 10)
+        first = np.where(slip, final - pushed_by, np.where(pull, final + rng.integers(14, 60, n), final))
+        # A push is made when the first date draws near (25 days before to 5 after it); a pull at any time before the
+        # new date. A move that would fall outside the deal's open life did not happen.
+        low = self.opp_created + DAY
+        push_at = tl.day0 + (first + rng.uniform(-25, 5, n)) * DAY
+        pull_at = low + rng.random(n) * (np.fmin(bound, tl.day0 + final * DAY) - low)
+        moved_at = np.where(slip, push_at, pull_at)
+        moved = (slip | pull) & (moved_at >= low) & (moved_at < bound) & (first >= created_day + 7)
+        if not tl.running:
+            moved &= first <= tl.last_day  # no date after the data's last day, as every other date
+        self.first_close_date = np.where(moved, first, final).astype(np.int64)
+        self.moved_at = np.where(moved, moved_at, np.nan)
+        rows = self.hist_opp
+        self.hist_close = np.where(moved[rows] & (self.hist_at < self.moved_at[rows]), self.first_close_date[rows],
+                                   self.opp_close_date[rows])
+        # The extra row repeats the stage and amount the deal had at the move (its latest row before it).
+        before = np.where(moved[rows] & (self.hist_at <= self.moved_at[rows]), np.arange(len(rows)), -1)
+        latest = np.full(n, -1)
+        np.maximum.at(latest, rows, before)
+        deals = np.flatnonzero(moved)
+        self.move_opp, self.move_at, self.move_row = deals, self.moved_at[deals], latest[deals]
+        if tl.running:
+            # With a running quarter the demo sells renewals too: a third of its customers' expansion deals renew a
+            # contract instead (Type "Renewal"), so the walk splits three ways.
+            renewal = (self.opp_kind == 2) & (rng.random(n) < 1 / 3)
+            self.opp_type = np.where(renewal, 2, self.opp_type)
 
     def _invite_to_dinners(self, contacts: np.ndarray) -> None:
         """Monthly executive dinners for decision makers at target accounts; attendance is rarely recorded."""
@@ -1424,10 +1507,10 @@ class _ExtractWriter:
 
     def _opportunities(self) -> None:
         c, o = self.c, self.opp_order
-        type_names = np.array(["New Business", "Expansion"])
+        type_names = np.array(["New Business", "Expansion", "Renewal"])
         name = np.char.add(np.char.add(c.acc_name[c.opp_account[o]], " — "),
                            np.array(_PRODUCTS)[c.opp_product[o]])
-        name = np.char.add(name, np.where(c.opp_type[o] == 1, " (Expansion)", ""))
+        name = np.char.add(name, np.array(["", " (Expansion)", " (Renewal)"])[c.opp_type[o]])
         campaign = c.opp_campaign[o]
         source = c.opp_source[o]
         self._write_columns("Opportunity.csv", {
@@ -1452,10 +1535,16 @@ class _ExtractWriter:
     def _opportunity_history(self) -> None:
         c = self.c
         order, number = _creation_numbers(c.hist_at)
+        # The close-date moves follow the stage rows, numbered after them, so the stage rows keep their ids.
+        moves = np.argsort(c.move_at, kind="stable")
+        row = c.move_row[moves]
         self._write_columns("OpportunityHistory.csv", {
-            "no": number[order], "opportunity_no": self.opp_no[c.hist_opp[order]],
-            "stage": _text(c.hist_stage[order], STAGES), "amount": pa.array(c.hist_amount[order], from_pandas=True),
-            "created": _seconds(c.hist_at[order])})
+            "no": np.concatenate([number[order], len(order) + 1 + np.arange(len(moves))]),
+            "opportunity_no": self.opp_no[np.concatenate([c.hist_opp[order], c.move_opp[moves]])],
+            "stage": _text(np.concatenate([c.hist_stage[order], c.hist_stage[row]]), STAGES),
+            "amount": pa.array(np.concatenate([c.hist_amount[order], c.hist_amount[row]]), from_pandas=True),
+            "created": _seconds(np.concatenate([c.hist_at[order], c.move_at[moves]])),
+            "close_day": np.concatenate([c.hist_close[order], c.opp_close_date[c.move_opp[moves]]]) + c.tl.epoch_day0})
 
     def _contact_roles(self) -> None:
         c = self.c

@@ -328,6 +328,21 @@ def last_full_quarter(today: dt.date, calendar: FiscalCalendar | None = None) ->
     return Quarter.of(today, calendar).shift(-1)
 
 
+def running_quarter(as_of: dt.date | None, calendar: FiscalCalendar | None = None) -> Quarter | None:
+    """The quarter under way on the data's as-of day: the one holding it, unless that day is its last (then the
+    quarter is complete and none is running)."""
+    if as_of is None:
+        return None
+    quarter = Quarter.of(as_of, calendar)
+    return None if as_of >= quarter.last_day else quarter
+
+
+def default_quarter(as_of: dt.date, calendar: FiscalCalendar | None = None) -> Quarter:
+    """The quarter the dashboard opens on: the running quarter when the data has one, else the last full quarter
+    (a record on a quarter's last day counts as covering it)."""
+    return running_quarter(as_of, calendar) or last_full_quarter(as_of + dt.timedelta(days=1), calendar)
+
+
 MOST_QUARTERS = 80
 """The most quarters offered to choose from: the newest twenty years, more than any quarterly review looks back."""
 

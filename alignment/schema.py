@@ -191,6 +191,18 @@ class OpportunityStage(CanonicalTable):
     amount: Annotated[float | None, Field(ge=0)] = None
 
 
+class OpportunityChange(CanonicalTable):
+    """A deal's close date, amount and stage as recorded at a moment (an empty column: not recorded then)."""
+
+    table: ClassVar[str] = "opportunity_changes"
+    grain: ClassVar[str] = "one row per recorded moment of a deal's close date, amount or stage"
+    opportunity_id: str = refers_to("opportunities.opportunity_id", strict=True, required=True)
+    changed_at: dt.datetime
+    close_date: dt.date | None = None
+    amount: Annotated[float | None, Field(ge=0)] = None
+    stage: str | None = None
+
+
 class OpportunityContact(CanonicalTable):
     """A person's role on a deal."""
 
@@ -312,7 +324,8 @@ class User(CanonicalTable):
 
 
 CANONICAL: tuple[type[CanonicalTable], ...] = (
-    Account, Person, LifecycleEvent, SalesActivity, Opportunity, OpportunityStage, OpportunityContact,
+    Account, Person, LifecycleEvent, SalesActivity, Opportunity, OpportunityStage, OpportunityChange,
+    OpportunityContact,
     Campaign, CampaignMember, CampaignSpend, AwarenessMetric, StageCount, User, CurrencyRate,
 )
 TABLES: dict[str, type[CanonicalTable]] = {model.table: model for model in CANONICAL}

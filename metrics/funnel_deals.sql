@@ -50,24 +50,11 @@ WITH deals_in_scope AS (
 history_loaded AS (
   SELECT EXISTS (SELECT 1 FROM opportunity_stage_history) AS has_history
 ),
--- The stages deals stand at when closed: in the history they are the won and lost rows, not open stages.
-closed_stages AS (
-  SELECT DISTINCT name_key(stage) AS stage_key FROM opportunities WHERE is_closed AND name_key(stage) IS NOT NULL
-),
 entries AS (
-  SELECT opportunity_id, name_key(stage) AS stage_key, min(trim(stage)) AS stage, min(entered_at) AS entered_at
-  FROM opportunity_stage_history
-  WHERE name_key(stage) IS NOT NULL AND name_key(stage) NOT IN (SELECT stage_key FROM closed_stages)
-  GROUP BY ALL
-),
-positions AS (
-  SELECT stage_key, stage, dense_rank() OVER (PARTITION BY opportunity_id ORDER BY entered_at) AS position
-  FROM entries
+  SELECT * FROM deal_stage_entries()
 ),
 history_stages AS (
-  SELECT stage_key, min(stage) AS stage,
-         row_number() OVER (ORDER BY median(position), avg(position), stage_key) AS stage_order
-  FROM positions GROUP BY stage_key
+  SELECT * FROM deal_stage_order()
 ),
 current_stages AS (
   SELECT name_key(coalesce(stage, '(no stage)')) AS stage_key, min(trim(coalesce(stage, '(no stage)'))) AS stage,

@@ -16,6 +16,9 @@
 --   lost_deals: no lost opportunity was loaded (a win rate of won deals alone would read 100 %)
 --   stage_history: no opportunity stage history was loaded, so each deal is counted at its current stage (or won or
 --     lost), without the conversion and velocity between stages
+--   close_date_history: no close-date history was loaded (OpportunityHistory's CloseDate, OpportunityFieldHistory's
+--     CloseDate changes or HubSpot's closedate property history), so deals moving into and out of a quarter cannot be
+--     told from deals that stayed
 --   deal_accounts: no opportunity names its account
 --   deal_people: no opportunity is linked to a person (contact roles or converted leads)
 --   lead_sources: no lead source was loaded for opportunities or people
@@ -41,6 +44,7 @@ WITH final AS (
          EXISTS (SELECT 1 FROM opportunities WHERE amount IS NOT NULL) AS amounts,
          EXISTS (SELECT 1 FROM opportunities WHERE is_closed AND NOT coalesce(is_won, false)) AS lost_deals,
          EXISTS (SELECT 1 FROM opportunity_stage_history) AS stage_history,
+         EXISTS (SELECT 1 FROM opportunity_changes WHERE close_date IS NOT NULL) AS close_date_history,
          EXISTS (SELECT 1 FROM opportunities WHERE account_id IS NOT NULL) AS deal_accounts,
          EXISTS (SELECT 1 FROM person_deals) AS deal_people,
          EXISTS (SELECT 1 FROM opportunity_facts WHERE nullif(trim(source), '') IS NOT NULL)

@@ -283,7 +283,8 @@ def test_the_demo_company_can_sell_in_three_currencies(reader, tmp_path):
     from alignment import catalog, demo
 
     db_path = tmp_path / "multi.duckdb"
-    demo.build_demo(db_path, end_quarter="2026-Q3", currencies=("USD", "EUR", "GBP"))
+    # Beside the reference company (`reader`), so its data too ends with 2026-Q3 (no running quarter).
+    demo.build_demo(db_path, end_quarter="2026-Q3", currencies=("USD", "EUR", "GBP"), running=False)
     multi = warehouse.open_reader(db_path)
     try:
         assert currency.settings(multi).corporate == "USD"

@@ -60,7 +60,8 @@ def test_the_first_start_keeps_a_february_fiscal_year_in_dollars_euros_and_pound
 
 def test_the_reference_company_from_the_command_line_equals_the_one_the_tests_read(tmp_path, capsys, reader):
     db = tmp_path / "warehouse.duckdb"
-    code, _, err = run(capsys, db, "demo", "--calendar", "calendar", "--currencies", "USD", "--end-quarter", "2026-Q3")
+    code, _, err = run(capsys, db, "demo", "--calendar", "calendar", "--currencies", "USD", "--end-quarter", "2026-Q3",
+                       "--no-running-quarter")
     assert code == 0, err
     assert warehouse.calendar_of(db) == CALENDAR_YEAR and set(booked_in(db)) == {""}  # all in the corporate currency
     code, out, _ = run(capsys, db, "metrics", "--quarter", QUARTER, "--format", "json")

@@ -26,7 +26,7 @@ EXPECTED_HEADERS = {
                 "Disqualification_Reason__c",
     "Opportunity.csv": "Id,AccountId,Name,OwnerId,CreatedDate,CloseDate,Amount,StageName,ForecastCategoryName,"
                        "IsClosed,IsWon,Type,LeadSource,CampaignId",
-    "OpportunityHistory.csv": "Id,OpportunityId,StageName,Amount,CreatedDate",
+    "OpportunityHistory.csv": "Id,OpportunityId,StageName,Amount,CreatedDate,CloseDate",
     "OpportunityContactRole.csv": "Id,OpportunityId,ContactId,Role,IsPrimary",
     "Campaign.csv": "Id,Name,Type,Channel__c,Description,Targeting__c,Objective__c,Status,StartDate,EndDate,"
                     "BudgetedCost,ActualCost,ParentId,OwnerId,Sales_Sponsor__c,Region__c",
@@ -50,7 +50,8 @@ TIMESTAMP_COLUMNS = {
     "Event.csv": ["ActivityDateTime", "CreatedDate"],
 }
 DATE_COLUMNS = {
-    "Opportunity.csv": ["CloseDate"], "Lead.csv": ["ConvertedDate"], "Campaign.csv": ["StartDate", "EndDate"],
+    "Opportunity.csv": ["CloseDate"], "OpportunityHistory.csv": ["CloseDate"], "Lead.csv": ["ConvertedDate"],
+    "Campaign.csv": ["StartDate", "EndDate"],
     "CampaignMember.csv": ["FirstRespondedDate"], "Task.csv": ["ActivityDate"], "Event.csv": ["ActivityDate"],
     "campaign_spend.csv": ["period_start"], "awareness_metrics.csv": ["period_start"],
 }
@@ -259,9 +260,11 @@ AUDITS = {  # each query must return 0
               min(ts(CreatedDate)) AS first_at FROM history GROUP BY ALL) h ON h.OpportunityId = o.Id
         WHERE h.last_stage <> o.StageName OR h.first_at <> ts(o.CreatedDate)""",
     "every opportunity has history": "SELECT count(*) FROM opp WHERE Id NOT IN (SELECT OpportunityId FROM history)",
+    # A close-date move repeats the deal's stage at its moment: a stage's repeats are one entry.
     "stages entered in order": """
         SELECT count(*) FROM (SELECT OpportunityId, string_agg(StageName, '>' ORDER BY ts(CreatedDate), Id) AS path
-              FROM history GROUP BY ALL)
+              FROM (SELECT *, lag(StageName) OVER (PARTITION BY OpportunityId ORDER BY ts(CreatedDate), Id) AS before
+                    FROM history) WHERE before IS DISTINCT FROM StageName GROUP BY ALL)
         WHERE NOT regexp_full_match(path, 'Prospecting(>Qualification(>Proposal(>Negotiation)?)?)?(>Closed Lost)?')
           AND path <> 'Prospecting>Qualification>Proposal>Negotiation>Closed Won'""",
     "lifecycle dates in order": """

@@ -51,8 +51,8 @@ def test_fivetran_seeds_import_with_orphans_as_warnings(tmp_path):
     # deal_contact, deal_company or deal_stage exists in deal_data, and no email recipient matches a contact.
     assert report.tables == {
         "accounts": 24, "people": 19, "lifecycle_events": 0, "sales_activities": 0, "opportunities": 44,
-        "opportunity_stage_history": 0, "opportunity_contacts": 0, "campaigns": 100, "campaign_members": 0,
-        "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 100,
+        "opportunity_stage_history": 0, "opportunity_changes": 0, "opportunity_contacts": 0, "campaigns": 100,
+        "campaign_members": 0, "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 100,
         "currency_rates": 0,
     }
     people = {row[0] for row in rows["people"]}

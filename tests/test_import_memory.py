@@ -55,7 +55,8 @@ def test_an_import_that_spills_writes_the_same_warehouse_table_by_table(demo_db,
     """The session's demo company (built within the default limit) against the same extracts imported within 128 MB,
     where DuckDB must spill its staged tables: every table's columns, types and rows (as multisets) are equal."""
     folder = tmp_path / "extracts"
-    demo.write_extracts(folder, end_quarter="2026-Q3", currencies=demo.REFERENCE_COMPANY["currencies"])
+    demo.write_extracts(folder, end_quarter="2026-Q3", currencies=demo.REFERENCE_COMPANY["currencies"],
+                        running=demo.REFERENCE_COMPANY["running"])
     monkeypatch.setenv(warehouse.MEMORY_LIMIT_ENV, "128MB")
     spilled = tmp_path / "data" / "warehouse.duckdb"
     demo.import_as_demo([folder], spilled, roots=[folder], calendar=demo.REFERENCE_COMPANY["calendar"])

@@ -84,6 +84,15 @@ EXPECTED: dict[str, list[tuple]] = {
         ("O2", "Negotiation", at("2024-03-01 08:00"), 12_500.75),
         ("O2", "Prospecting", at("2024-02-15 11:00"), 12_500.75),
     ],
+    # Every OpportunityHistory row, as recorded (this extract's history carries no CloseDate column).
+    "opportunity_changes": [
+        ("O1", at("2024-02-01 10:00"), None, 40_000.0, "Prospecting"),
+        ("O1", at("2024-03-10 09:00"), None, 50_000.0, "Negotiation"),
+        ("O1", at("2024-03-20 09:00"), None, 52_000.0, "Negotiation"),
+        ("O1", at("2024-04-30 17:00"), None, 50_000.0, "Closed Won"),
+        ("O2", at("2024-02-15 11:00"), None, 12_500.75, "Prospecting"),
+        ("O2", at("2024-03-01 08:00"), None, 12_500.75, "Negotiation"),
+    ],
     "opportunity_contacts": [
         ("O1", "C1", "Decision Maker", True),
         ("O2", "C2", "Technical Buyer", False),
@@ -284,7 +293,7 @@ def test_the_fivetran_seed_folder_imports(tmp_path):
     report = import_extracts([FIVETRAN_SEEDS], db_path=db_path)
     assert report.tables == {
         "accounts": 10, "people": 5, "lifecycle_events": 0, "sales_activities": 20, "opportunities": 10,
-        "opportunity_stage_history": 10, "opportunity_contacts": 0, "campaigns": 4, "campaign_members": 5,
+        "opportunity_stage_history": 10, "opportunity_changes": 10, "opportunity_contacts": 0, "campaigns": 4, "campaign_members": 5,
         "campaign_spend": 0, "awareness_metrics": 0, "stage_counts": 0, "users": 10, "currency_rates": 0,
     }
     skipped = sorted(w.file for w in report.warnings if w.rule == "not used by the dashboard; skipped")

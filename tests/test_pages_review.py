@@ -218,7 +218,7 @@ def test_the_pipeline_page_shows_sourced_against_total(app, reader):
     assert {"Pipeline by quarter", "Bookings by quarter", "Win rate by quarter",
             "Pipeline and bookings by source category"} <= set(subheaders)
     charts = _charts(at)
-    assert len(charts) == 5
+    assert len(charts) == 6  # five trends and splits, then the pipeline walk (test_pages_pipeline_walk.py)
     pipeline_trend = charts[0]["data"]
     assert [trace["name"] for trace in pipeline_trend] == ["All pipeline", "Marketing-sourced",
                                                            "Share sourced by marketing"]

@@ -187,7 +187,7 @@ def test_every_table_states_its_grain(model):
 def test_tables_match_the_design():
     assert list(schema.TABLES) == [
         "accounts", "people", "lifecycle_events", "sales_activities", "opportunities", "opportunity_stage_history",
-        "opportunity_contacts", "campaigns", "campaign_members", "campaign_spend", "awareness_metrics",
+        "opportunity_changes", "opportunity_contacts", "campaigns", "campaign_members", "campaign_spend", "awareness_metrics",
         "stage_counts", "users", "currency_rates",
     ]
     # stage_counts: counts per stage and period from exports without ids (a marketing report, a marketplace).
@@ -222,7 +222,8 @@ def test_strict_references_are_the_ones_a_row_cannot_live_without():
     strict = sorted(f"{m.table}.{c.name}" for m, c in REFERENCES if c.strict_reference)
     assert strict == [
         "campaign_members.campaign_id", "campaign_spend.campaign_id", "lifecycle_events.person_id",
-        "opportunity_contacts.opportunity_id", "opportunity_stage_history.opportunity_id",
+        "opportunity_changes.opportunity_id", "opportunity_contacts.opportunity_id",
+        "opportunity_stage_history.opportunity_id",
     ]
 
 

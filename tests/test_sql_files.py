@@ -39,6 +39,7 @@ SAMPLES = {
     "limit": 10, "quarter": "2026-Q3", "corporate": "USD", "conversion_date": "close_for_bookings", "amount": 10.0,
     "from_currency": "EUR", "on_day": dt.date(2026, 4, 1), "window_start": dt.datetime(2025, 7, 1),
     "window_end": dt.datetime(2026, 7, 1), "backfill": True, "account_id": "A1", "as_of": dt.datetime(2026, 7, 1),
+    "walk_end": dt.datetime(2026, 7, 1),
 }
 
 

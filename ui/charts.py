@@ -14,7 +14,7 @@ from alignment.periods import quarter_dates
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
 from alignment.presentation.specs import (JOURNEY_LANE_COLOURS, JOURNEY_LANE_LABELS, JOURNEY_LANES, ChartSpec,
-                                          JourneySpec, PaceSpec, TimelineSpec)
+                                          JourneySpec, PaceSpec, TimelineSpec, WaterfallSpec)
 from ui.text import chart_text
 
 STAGE_SHORT = {"inquiry": "Inq", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opportunity": "Opp", "won": "Won",
@@ -559,6 +559,25 @@ def pace_line(spec: PaceSpec, *, height: int = 320) -> go.Figure:
                          margin=dict(t=70))
     figure.update_xaxes(tickvals=[x[i] for i in ticks], ticktext=[labels[i] for i in ticks], showgrid=False)
     _value_axis(figure, spec.unit)
+    return figure
+
+
+def walk_waterfall(spec: WaterfallSpec, *, height: int = 380) -> go.Figure:
+    """A waterfall spec drawn on screen: totals in navy from zero, steps up in green and down in red from the running
+    total, each labelled with its value and its hover with the spec's detail (how many deals)."""
+    show = fmt.BY_UNIT[spec.unit]
+    labels = [chart_text(step.label) for step in spec.steps]
+    figure = go.Figure(go.Waterfall(
+        x=labels, y=[step.value for step in spec.steps],
+        measure=["absolute" if step.total else "relative" for step in spec.steps],
+        text=[show(step.value) for step in spec.steps], textposition="outside", cliponaxis=False,
+        hovertext=[f"<b>{label}</b><br>{show(step.value)}<br>{chart_text(step.detail)}"
+                   for label, step in zip(labels, spec.steps)], hoverinfo="text",
+        totals=dict(marker=dict(color=palette.NAVY)), increasing=dict(marker=dict(color=palette.GOOD)),
+        decreasing=dict(marker=dict(color=palette.MISS)), connector=dict(line=dict(color=palette.AXIS))))
+    _layout(figure, height=height, legend=False)
+    _value_axis(figure, spec.unit)
+    figure.update_xaxes(type="category")
     return figure
 
 

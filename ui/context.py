@@ -11,7 +11,7 @@ import streamlit as st
 
 from alignment import currency, schema, signoff, warehouse
 from alignment.demo import BackgroundBuild
-from alignment.periods import CALENDAR_YEAR, FiscalCalendar, last_full_quarter, quarters_between
+from alignment.periods import CALENDAR_YEAR, FiscalCalendar, default_quarter, last_full_quarter, quarters_between
 from alignment.presentation import formats
 from ui import cached
 
@@ -75,7 +75,7 @@ def _snapshot(con: warehouse.Reader) -> Snapshot:
     return Snapshot(
         path=con.path, info=info, counts=warehouse.table_counts(con),
         regions=warehouse.distinct_values(con, "region"), segments=warehouse.distinct_values(con, "segment"),
-        quarters=quarters, default_quarter=_latest_full_quarter(newest, quarters, calendar), calendar=calendar,
+        quarters=quarters, default_quarter=_opening_quarter(newest, quarters, calendar), calendar=calendar,
         currency=currency.settings(con),
     )
 
@@ -89,14 +89,14 @@ def _plausible(moment: dt.datetime | None) -> dt.datetime | None:
     return min(moment, dt.datetime.combine(last_day, dt.time()))
 
 
-def _latest_full_quarter(as_of: dt.datetime | None, quarters: list[str],
-                         calendar: FiscalCalendar = CALENDAR_YEAR) -> str:
-    """The newest quarter the data covers to its end; a record on a quarter's last (local) day counts as covering
-    it."""
+def _opening_quarter(as_of: dt.datetime | None, quarters: list[str],
+                     calendar: FiscalCalendar = CALENDAR_YEAR) -> str:
+    """The quarter every page opens on (periods.default_quarter): the running quarter when the data has one, else
+    the newest quarter it covers to its end."""
     if as_of is None:
         return quarters[0] if quarters else str(last_full_quarter(dt.date.today(), calendar))
-    full = str(last_full_quarter(calendar.local_day(as_of) + dt.timedelta(days=1), calendar))
-    return full if full in quarters or not quarters else quarters[0]
+    chosen = str(default_quarter(calendar.local_day(as_of), calendar))
+    return chosen if chosen in quarters or not quarters else quarters[0]
 
 
 def snapshot() -> Snapshot:

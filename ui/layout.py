@@ -14,7 +14,9 @@ from ui.text import literal
 TABLE_LABELS = {
     "accounts": "Accounts", "people": "People (leads and contacts)", "lifecycle_events": "Lifecycle stages reached",
     "sales_activities": "Sales activities", "opportunities": "Opportunities",
-    "opportunity_stage_history": "Opportunity stage changes", "opportunity_contacts": "Opportunity contact roles",
+    "opportunity_stage_history": "Opportunity stage changes",
+    "opportunity_changes": "Opportunity close date, amount and stage history",
+    "opportunity_contacts": "Opportunity contact roles",
     "campaigns": "Campaigns", "campaign_members": "Campaign memberships", "campaign_spend": "Campaign spend entries",
     "awareness_metrics": "Awareness measurements", "stage_counts": "Stage counts per period (no ids)",
     "users": "Users (reps and marketers)", "currency_rates": "Currency rates (per 1 unit of the corporate currency)",

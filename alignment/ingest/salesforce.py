@@ -123,8 +123,10 @@ class SalesforceStageChange(BaseModel):
     stage: str | None = None
     field: str | None = None
     new_value: str | None = None
+    old_value: str | None = None
     entered_at: dt.datetime
     amount: float | None = None
+    close_date: dt.date | None = None
 
 
 def _std(api: str, *labels: str) -> list[str]:
@@ -185,11 +187,13 @@ OBJECTS: dict[str, tuple[str, type[BaseModel], dict[str, list[str]]]] = {
         "stage": _std("StageName", "Stage"),
         "entered_at": ["_fivetran_start", "CreatedDate", "Created Date", "Last Modified"],
         "amount": _std("Amount"),
+        "close_date": _std("CloseDate", "Close Date"),
     }),
     "opportunityfieldhistory": ("sf_stage_changes", SalesforceStageChange, {
         "opportunity_id": ["OpportunityId", "Opportunity ID"],
         "field": _std("Field"),
         "new_value": ["NewValue", "New Value"],
+        "old_value": ["OldValue", "Old Value"],
         "entered_at": _std("CreatedDate", "Created Date", "Edit Date"),
     }),
     "opportunitycontactrole": ("opportunity_contacts", schema.OpportunityContact, {

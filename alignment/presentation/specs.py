@@ -77,6 +77,40 @@ class ChartSpec(BaseModel):
         return not self.categories or all(v is None for s in self.series for v in s.values)
 
 
+class WaterfallStep(BaseModel):
+    """One bar of a waterfall: a total (drawn from zero) or a step (drawn from the running total)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(min_length=1)
+    value: float
+    total: bool = Field(False, description="a total drawn from zero (start, end), else a step up or down")
+    detail: str = Field("", description="what the hover adds, e.g. how many deals")
+
+
+class WaterfallSpec(BaseModel):
+    """A waterfall: a starting total, steps up (green) and down (red), and an ending total that they add up to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["waterfall"] = "waterfall"
+    title: str = Field(min_length=1)
+    steps: list[WaterfallStep] = Field(min_length=2)
+    unit: Unit
+    definition: str = ""
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> "WaterfallSpec":
+        first, last = self.steps[0], self.steps[-1]
+        if not (first.total and last.total):
+            raise ValueError(f"'{self.title}': a waterfall starts and ends with a total")
+        moved = sum(step.value for step in self.steps[1:-1] if not step.total)
+        if not math.isclose(first.value + moved, last.value, rel_tol=1e-9, abs_tol=1e-6):
+            raise ValueError(f"'{self.title}': the start ({first.value}) and the steps ({moved}) do not add up to the "
+                             f"end ({last.value})")
+        return self
+
+
 class TimelineRow(BaseModel):
     """One bar of a timeline: a campaign from its first to its last day, in its funnel role's colour."""
 
