@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from alignment import catalog, plan
+from alignment import catalog, periods, plan
 from alignment.catalog import Filters, MetricSpec
 from alignment.charter import SCOPE_BOUND_UNITS, Charter
 from alignment.periods import Quarter
@@ -132,12 +132,8 @@ class Pace(BaseModel):
 
 
 def running_quarter(source: Any) -> Quarter | None:
-    """The quarter holding the data's as-of day when that day is not its last (None: no as-of, or it ended)."""
-    as_of = plan.as_of_day(source)
-    if as_of is None:
-        return None
-    quarter = Quarter.of(as_of)
-    return quarter if as_of < quarter.last_day else None
+    """The quarter under way on the data's as-of day (periods.running_quarter), None when there is none."""
+    return periods.running_quarter(plan.as_of_day(source))
 
 
 def is_running(source: Any, quarter: Quarter | str) -> bool:
