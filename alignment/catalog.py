@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import graphlib
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from alignment import attribution, defaults, macros, names, schema, sqlfiles
-from alignment.periods import Quarter, QuarterField, carried
+from alignment.periods import Quarter, QuarterField, carried, running_quarter
 
 METRICS_DIR = Path(__file__).resolve().parent.parent / "metrics"
 INPUTS_SQL = Path(__file__).resolve().parent.parent / "sql" / "inputs.sql"
@@ -689,11 +690,15 @@ class Comparison(BaseModel):
     trend: list[TrendPoint] = Field(description="the 8 quarters ending with this one, oldest first")
     not_measured: str | None = Field(None, description="why the loaded data cannot give this metric (then every "
                                                        "value is empty and no target is judged)")
+    to_date: dt.date | None = Field(None, description="the quarter is under way: its value runs to this day (the "
+                                                      "data's as-of day), so its target is not judged yet; pacing "
+                                                      "judges it against the weeks gone")
 
     @property
     def target_met(self) -> bool | None:
-        """Whether the quarter's value meets its target (None: no target, or nothing measured to judge)."""
-        return None if self.not_measured else meets(self.value, self.target, self.direction)
+        """Whether the quarter's value meets its target (None: no target, nothing measured to judge, or the quarter
+        still running)."""
+        return None if self.not_measured or self.to_date else meets(self.value, self.target, self.direction)
 
 
 def meets(value: float | None, target: float | None, direction: str) -> bool | None:
@@ -802,11 +807,11 @@ def windows_values(source: Source, requests: list[tuple[str, Filters | dict, Def
 
 
 def _comparison(name: str, base: Filters, definitions: Definitions, quarters: list[Quarter],
-                values: list[Any], not_measured: str | None = None) -> Comparison:
+                values: list[Any], not_measured: str | None = None, to_date: dt.date | None = None) -> Comparison:
     metric = spec(name)
     current, last, year_ago = values[-1], values[-2], values[-5]
     return Comparison(
-        not_measured=not_measured,
+        not_measured=not_measured, to_date=to_date,
         name=name, title=metric.title, unit=metric.unit, direction=metric.direction, quarter=str(base.quarter),
         value=current, target=definitions.target_for(name), last_quarter=last, same_quarter_last_year=year_ago,
         change_vs_last_quarter=_difference(current, last), change_vs_last_year=_difference(current, year_ago),
@@ -824,11 +829,14 @@ def compare(source: Source, name: str, filters: Filters | dict, definitions: Def
 
 
 def scorecard(source: Source, filters: Filters | dict, definitions: Definitions | None = None,
-              names: list[str] | None = None) -> list[Comparison]:
-    """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack."""
+              names: list[str] | None = None, as_of: dt.date | None = None) -> list[Comparison]:
+    """Every headline metric (or just `names`) for the quarter with its comparisons: the Scorecard and board pack.
+    `as_of` is the data's as-of day: when the quarter is still running on it, its comparisons say they run to that
+    day and judge no target."""
     definitions = definitions or Definitions()
     base = _filters(filters)
     quarters = _trend_quarters(base)
+    to_date = as_of if as_of is not None and running_quarter(as_of, base.quarter.calendar) == base.quarter else None
     wanted = names or [m.name for m in headline_metrics()]
     for name in wanted:
         if spec(name).kind != "headline":  # fail before any query runs
@@ -854,7 +862,7 @@ def scorecard(source: Source, filters: Filters | dict, definitions: Definitions 
     finally:
         for used in cursors:
             used.close()
-    return [_comparison(name, base, definitions, quarters, values, reasons[name])
+    return [_comparison(name, base, definitions, quarters, values, reasons[name], to_date)
             for name, values in zip(wanted, per_metric)]
 
 

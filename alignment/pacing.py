@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from alignment import catalog, periods, plan
+from alignment import catalog, periods, plan, waterfall
 from alignment.catalog import Filters, MetricSpec
 from alignment.charter import SCOPE_BOUND_UNITS, Charter
 from alignment.periods import Quarter
@@ -197,10 +197,14 @@ def pace(source: Any, charter: Charter, *, as_of: dt.date | None = None, region:
                              status=judge(actual, target, metric.direction, tolerance),
                              gap=None if actual is None else actual - target, needed_per_week=None,
                              not_measured=None if actual is not None else "nothing to measure yet this quarter")
-    roles = ("awareness", "demand_gen", "sales")  # the Scorecard's columns, left to right
+    # The Scorecard's columns left to right; within one, the plan's stages as the funnel runs (inquiries to
+    # bookings), then the charter's order.
+    roles = ("awareness", "demand_gen", "sales")
+    funnel = list(reversed(waterfall.STAGE_METRICS.values()))
     chosen = {name: index for index, name in enumerate(charter.metrics)}
     rows = [rows[name] for name in sorted(targets, key=lambda name: (
-        roles.index(catalog.spec(name).funnel_role), chosen.get(name, len(chosen)), name))]
+        roles.index(catalog.spec(name).funnel_role), funnel.index(name) if name in funnel else len(funnel),
+        chosen.get(name, len(chosen)), name))]
     return Pace(quarter=str(quarter), as_of=as_of, region=region, segment=segment, week=week,
                 weeks=len(bounds) - 1, weeks_left=weeks_left, tolerance=tolerance, history_quarters=history,
                 rows=rows, not_planned=None if targets else NO_TARGETS)

@@ -123,8 +123,25 @@ def test_the_weekly_line_has_the_band_and_a_point_for_a_mid_week_as_of_day(compa
         pacing.chart(pacing.pace(company, charter({"win_rate_count": 0.4}), as_of=AS_OF).rows[0], paced)
 
 
-def test_rows_follow_the_scorecard_columns_then_the_charters_order(company):
-    targets = {"bookings": 1, "mqls": 1, "pipeline": 1, "inquiries": 1}
-    paced = pacing.pace(company, Charter(quarter="2026-Q3", metrics=("pipeline", "bookings", "inquiries"),
+def test_rows_follow_the_scorecard_columns_then_the_funnel_then_the_charters_order(company):
+    targets = {"bookings": 1, "sqls": 1, "mqls": 1, "win_rate_count": 1, "pipeline": 1, "inquiries": 1}
+    paced = pacing.pace(company, Charter(quarter="2026-Q3", metrics=("win_rate_count", "pipeline", "bookings",
+                                                                     "inquiries"),
                                          definitions={"targets": targets}), as_of=AS_OF)
-    assert [row.name for row in paced.rows] == ["inquiries", "mqls", "pipeline", "bookings"]
+    assert [row.name for row in paced.rows] == ["inquiries", "mqls", "sqls", "bookings", "win_rate_count",
+                                                "pipeline"]
+
+
+def test_a_running_quarter_s_comparisons_run_to_date_and_judge_no_target(company):
+    """A quarter under way on the as-of day is never 'missed' (or 'met') on its tiles, targets table or board pack:
+    its comparisons say they run to that day, and pacing judges it; on its last day it is judged as before."""
+    definitions = catalog.Definitions(targets={"opportunities_created": 1_000})
+    [running] = catalog.scorecard(company, {"quarter": "2026-Q3"}, definitions, names=["opportunities_created"],
+                                  as_of=AS_OF)
+    assert running.to_date == AS_OF and running.target is not None and running.target_met is None
+    [finished] = catalog.scorecard(company, {"quarter": "2026-Q3"}, definitions, names=["opportunities_created"],
+                                   as_of=dt.date(2026, 9, 30))
+    assert finished.to_date is None and finished.target_met is False
+    [earlier] = catalog.scorecard(company, {"quarter": "2026-Q2"}, definitions, names=["opportunities_created"],
+                                  as_of=AS_OF)
+    assert earlier.to_date is None and earlier.target_met is False

@@ -84,6 +84,7 @@ def targets_vs_actuals(comparisons: dict[str, Comparison], names: list[str]) -> 
         rows.append({"Metric": metric.title, "Actual": fmt.by_unit(comparison.value, metric.unit),
                      "Target": fmt.by_unit(comparison.target, metric.unit),
                      "Target met": f"not measured: {comparison.not_measured}" if comparison.not_measured
+                     else f"under way: to {fmt.day(comparison.to_date)}, see Pace" if comparison.to_date
                      else _met(comparison.target_met)})
     return pd.DataFrame(rows)
 

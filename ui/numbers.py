@@ -7,6 +7,7 @@ import pandas as pd
 from alignment import catalog, signoff, warehouse, waterfall
 from alignment.catalog import Comparison, Definitions, Filters
 from alignment.charter import Charter
+from alignment.plan import as_of_day
 from ui import cached, context
 
 
@@ -29,7 +30,8 @@ def definitions(view: Filters) -> Definitions:
 @cached.data(max_entries=64)
 def _comparisons(reader: warehouse.Reader, view: Filters, in_force: Definitions,
                  names: tuple[str, ...]) -> dict[str, Comparison]:
-    return {c.name: c for c in catalog.scorecard(reader, view, in_force, names=list(names))}
+    return {c.name: c for c in catalog.scorecard(reader, view, in_force, names=list(names),
+                                                 as_of=as_of_day(reader))}
 
 
 def comparisons(view: Filters, names: list[str]) -> dict[str, Comparison]:

@@ -43,6 +43,8 @@ def target_text(comparison: Comparison) -> str:
     show = fmt.BY_UNIT[comparison.unit]
     if comparison.target is None:
         return ""
+    if comparison.to_date is not None:
+        return f"Target {show(comparison.target)} · " + _coloured("under way, see Pace", None)
     met = comparison.target_met
     if met is None:
         return f"Target {show(comparison.target)}"
@@ -100,8 +102,17 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
 
 
 def change_line(comparison: Comparison) -> str:
-    """Both changes on one line, each coloured by the metric's direction and named by its quarter."""
+    """Both changes on one line, each coloured by the metric's direction and named by its quarter; a quarter under
+    way gives its days to date and the earlier quarters in full instead (a part against a whole is no change)."""
     parts, quarter = [], Quarter.parse(comparison.quarter)
+    if comparison.to_date is not None:
+        show = fmt.BY_UNIT[comparison.unit]
+        parts.append(f"To {fmt.day(comparison.to_date)}")
+        for earlier, value in ((quarter.shift(-1), comparison.last_quarter),
+                               (quarter.shift(-4), comparison.same_quarter_last_year)):
+            if value is not None:
+                parts.append(f"{earlier} in full: {show(value)}")
+        return " · ".join(parts)
     if comparison.last_quarter is not None:
         parts.append(change_text(comparison.change_vs_last_quarter, comparison.unit, comparison.direction)
                      + f" vs {quarter.shift(-1)}")

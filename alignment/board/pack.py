@@ -65,8 +65,9 @@ class Inputs:
         definitions = charter.definitions
         filters = catalog.Filters(quarter=quarter)
         tasks: dict[str, Callable[[], Any]] = {
-            "comparisons": lambda: {c.name: c for c in catalog.scorecard(source, filters, definitions,
-                                                                         names=board_metric_names(charter))},
+            "comparisons": lambda: {c.name: c for c in catalog.scorecard(
+                source, filters, definitions, names=board_metric_names(charter),
+                as_of=campaign_plans.as_of_day(source))},
             "info": lambda: warehouse.dataset_info(source),
         }
         if "waterfall" in parts:
@@ -110,6 +111,8 @@ def target_status(comparison: Comparison) -> str | None:
     what the metric needs; None without a target or a value."""
     if comparison.not_measured:
         return f"not measured: {comparison.not_measured}"
+    if comparison.to_date is not None and comparison.target is not None:
+        return f"under way: to {formats.day(comparison.to_date)}"
     met = comparison.target_met
     return None if met is None else "met" if met else "missed"
 
