@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alignment import warehouse
 from alignment.ingest.problems import ImportRejected
+from alignment.lake import LakeUnreadable
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 EXIT_TAMPERED = 1
@@ -383,6 +384,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export_lake(args: argparse.Namespace) -> int:
+    from alignment import lake
+
+    manifest = lake.export(Path(args.db), Path(args.out))
+    _print(f"Wrote snapshot {manifest.snapshot} of {args.db} ({len(manifest.tables)} tables) to {args.out}; it is "
+           f"current (previous: {manifest.previous or 'none'}). Read it with {lake.LAKE_ENV}={args.out}")
+    return EXIT_OK
+
+
 QUARTER_HELP = "e.g. 2026-Q3, or FY27-Q1 on a warehouse with a fiscal calendar (see `calendar show`)"
 
 
@@ -529,6 +539,12 @@ def build_parser() -> argparse.ArgumentParser:
         exported.add_argument("--" + kind, action="store_true", help=f"write the {what}")
     exported.set_defaults(handler=cmd_export)
 
+    lake_export = commands.add_parser(
+        "export-lake", help="write the warehouse as a new snapshot of a lake folder (Parquet, made current last); "
+                            "the dashboard reads it with ALIGNMENT_LAKE=DIR")
+    lake_export.add_argument("--out", required=True, help="the lake folder (created if need be)")
+    lake_export.set_defaults(handler=cmd_export_lake)
+
     fiscal = commands.add_parser(
         "calendar", help="the warehouse's fiscal calendar: show it, or set it (refused while any quarter is signed)")
     fiscal.add_argument("action", choices=["show", "set"])
@@ -592,6 +608,6 @@ def _run(args: argparse.Namespace) -> int:
         _print(file=sys.stderr)
         _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, warehouse.CalendarLocked) as error:
+    except (FileNotFoundError, warehouse.CalendarLocked, LakeUnreadable) as error:
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment import currency, schema, signoff, warehouse
+from alignment import currency, lake, schema, signoff, warehouse
 from alignment.periods import CALENDAR_YEAR, FiscalCalendar, last_full_quarter, quarters_between
 from alignment.presentation import formats
 from ui import cached
@@ -51,14 +51,14 @@ def ledger() -> signoff.Ledger:
 # Keyed on the file's identity: an import swaps a new file in, the identity changes, the next run opens the new
 # file, and every session sees the new data without anyone clearing a cache. Old readers are simply dropped.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _open(path: str, identity: tuple[int, int, int]) -> warehouse.Reader:
+def _open(path: str, identity: tuple) -> warehouse.Reader:
     return warehouse.open_reader(Path(path))
 
 
 def reader() -> warehouse.Reader:
     """The shared reader of the warehouse as it is now; take `reader().cursor()` per query, never share a cursor."""
     path = warehouse_path()
-    identity = warehouse.identity(path)
+    identity = warehouse.version(path)  # the lake's current snapshot when the dashboard reads a lake
     if identity is None:
         raise FileNotFoundError(f"no warehouse at {path}")
     return _open(str(path), identity)
@@ -115,6 +115,9 @@ def _build_lock() -> threading.Lock:
 def ensure_warehouse() -> None:
     """On a fresh install, build the demo company, showing its progress; other sessions wait for that build."""
     path = warehouse_path()
+    if lake.configured():  # the lake is written elsewhere (export-lake, an import on Spark): never a demo here
+        warehouse.version(path)  # no lake yet: say so, naming it
+        return
     if warehouse.identity(path) is not None:
         _upgrade(path)
         return
