@@ -98,6 +98,8 @@ calendar year it ends in."""
 def cmd_import(args: argparse.Namespace) -> int:
     from alignment.ingest.load import import_extracts
 
+    if args.engine == "spark" or args.lake:
+        return _import_on_spark(args)
     report = import_extracts([Path(p) for p in args.paths], db_path=Path(args.db), format=args.format,
                              mapping=Path(args.mapping) if args.mapping else None,
                              progress=None if args.quiet else _progress, validate_only=args.validate_only,
@@ -106,6 +108,31 @@ def cmd_import(args: argparse.Namespace) -> int:
                              currency_settings=_currency_settings(args))
     if args.validate_only:
         _print("Valid: nothing was loaded (--validate-only).")
+    _report(report)
+    return EXIT_OK
+
+
+def _import_on_spark(args: argparse.Namespace) -> int:
+    """`import … --engine spark --lake DIR`: the extracts loaded into a new snapshot of the lake, computed on Spark."""
+    from alignment.ingest import spark_import
+
+    if args.engine != "spark" or not args.lake:
+        _print("error: an import into a lake runs on Spark: give both --engine spark and --lake DIR", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.validate_only:
+        _print("error: --validate-only checks on DuckDB: leave out --engine spark and --lake", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from alignment.spark_engine import SparkUnavailable
+
+    try:
+        report = spark_import.import_to_lake(
+            [Path(p) for p in args.paths], lake_dir=Path(args.lake), spark_url=args.spark, format=args.format,
+            mapping=Path(args.mapping) if args.mapping else None, progress=None if args.quiet else _progress,
+            roots=[Path(root) for root in args.import_root] if args.import_root else None,
+            date_format=args.date_format, currency_settings=_currency_settings(args))
+    except SparkUnavailable as error:
+        _print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     _report(report)
     return EXIT_OK
 
@@ -484,6 +511,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--import-root", action="append", metavar="DIR",
                       help="read files only below this folder (repeat for several) instead of the configured import "
                            "roots ($ALIGNMENT_IMPORT_ROOTS, else data/imports)")
+    load.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                      help="where the checks and the tables are computed: duckdb (the warehouse file) or spark "
+                           "(with --lake: a new snapshot of the lake)")
+    load.add_argument("--spark", default="local[2]", metavar="URL",
+                      help="with --engine spark: local[N] (a session in this process) or a Spark Connect URL "
+                           "sc://host:15002 (default local[2])")
+    load.add_argument("--lake", metavar="DIR", help="with --engine spark: the lake folder to write a new snapshot "
+                                                     "into (made current last; a refused import leaves it as it was)")
     load.set_defaults(handler=cmd_import)
 
     metrics = commands.add_parser("metrics", help="every headline catalog metric for a quarter, one row each")

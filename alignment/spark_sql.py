@@ -243,6 +243,13 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         result = _func("to_utc_timestamp", moment, zone)
         result.type = exp.DataType.build("TIMESTAMPTZ")
         return result
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.RowNumber) and not node.args.get("order"):
+        # DuckDB numbers rows in any order; Spark asks for one: any will do, so the row's other columns
+        select = node.find_ancestor(exp.Select)
+        keys = [e.unalias().copy() for e in (select.expressions if select else []) if not e.find(exp.Window)]
+        node.set("order", exp.Order(expressions=[exp.Ordered(this=key) for key in keys]
+                                    or [exp.Ordered(this=exp.Literal.number(1))]))
+        return node
     if isinstance(node, exp.Anonymous) and node.name.lower() in all_macros():
         raise CompileError(f"{where}: the macro {node.name} was left unexpanded")
     if isinstance(node, (exp.Sum, exp.Avg)) and isinstance(node.this, exp.Order):

@@ -156,10 +156,14 @@ def create_meta(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, imported_by: str, source_format: str,
                data_fingerprint: str, files: list[dict], warnings: list[str], demo_mark: str | None = None,
-               checkpoints: list[tuple] = (), calendar: FiscalCalendar = CALENDAR_YEAR) -> None:
+               checkpoints: list[tuple] = (), calendar: FiscalCalendar = CALENDAR_YEAR,
+               latest_record_at: dt.datetime | None | bool = False) -> None:
+    """The metadata tables; `latest_record_at` is read from `con`'s canonical tables unless given (the import on
+    Spark finds it there)."""
     create_meta(con)
     record_calendar(con, calendar)
-    latest = con.execute(sqlfiles.query("latest_record_at")).fetchall()[0][0]
+    latest = (con.execute(sqlfiles.query("latest_record_at")).fetchall()[0][0] if latest_record_at is False
+              else latest_record_at)
     con.execute(sqlfiles.query("record_import"), {
         "at": imported_at, "by": imported_by, "format": source_format, "fingerprint": data_fingerprint,
         "latest": latest, "warnings": warnings, "demo_mark": demo_mark})
