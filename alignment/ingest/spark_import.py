@@ -189,7 +189,9 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
             select = sqlglot.parse_one(materialise(model), read="duckdb").expression
             frame = conform(spark.sql(select.sql(dialect="spark")), model.table, by_position=True)
             _write(frame, model.table, snapshot)
-            report.tables[model.table] = spark.read.parquet(str(snapshot / f"{model.table}.parquet")).count()
+            # As many rows as staged: counted where they were staged rather than in another Spark job.
+            report.tables[model.table] = con.execute(sqlfiles.row_count(sqlfiles.quote("canon_" + model.table))
+                                                     ).fetchall()[0][0]
             spark.read.parquet(str(snapshot / f"{model.table}.parquet")).createOrReplaceTempView(model.table)
         if progress:
             progress(0.75, "Finding what data quality reports")
