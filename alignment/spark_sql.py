@@ -21,7 +21,7 @@ _MODEL_WEIGHTS = ("STRUCT(model VARCHAR, ft DOUBLE, mt DOUBLE, ot DOUBLE, ct DOU
                   "decay DOUBLE, markov DOUBLE)[]")
 PARAMETER_TYPES: dict[str, str] = {
     "quarter_start": "TIMESTAMP", "quarter_end": "TIMESTAMP", "q_start": "TIMESTAMP", "q_end": "TIMESTAMP",
-    "quarter_first_day": "DATE", "quarter_end_day": "DATE",
+    "quarter_first_day": "DATE", "quarter_end_day": "DATE", "q_first_day": "DATE", "q_end_day": "DATE",
     "time_zone": "VARCHAR", "region": "VARCHAR", "segment": "VARCHAR", "split": "VARCHAR", "anchor": "VARCHAR",
     "backfill": "BOOLEAN", "by_account": "BOOLEAN", "primary_credit": "BOOLEAN", "is_bookings": "BOOLEAN",
     "has_decay": "BOOLEAN", "has_markov": "BOOLEAN",
@@ -60,28 +60,27 @@ def _parse(sql: str, where: str, *, expression: bool = False) -> exp.Expression:
 
 
 @functools.cache
-def shared_macros() -> dict[str, Macro]:
-    """Every shared macro of sql/macros, parsed."""
-    from alignment import macros
+def _macro_files() -> dict[str, tuple[tuple[str, ...], str, bool, bool, str]]:
+    """Every macro's arguments, text, whether it returns a table, whether its arguments are $parameters, and its
+    file: the shared macros of sql/macros, and each metric as the table macro metric_<name> (`uses:`)."""
+    from alignment import catalog, macros
 
-    return {name: Macro(name, file.arguments, _parse(file.sql, f"sql/macros/{name}.sql",
-                                                     expression=file.returns == "scalar"),
-                        file.returns == "table")
-            for name, file in macros.files().items()}
+    found = {name: (file.arguments, file.sql, file.returns == "table", False, f"sql/macros/{name}.sql")
+             for name, file in macros.files().items()}
+    found.update({catalog.macro_name(metric): (metric.parameters, metric.sql, True, True, f"metrics/{name}.sql")
+                  for name, metric in catalog.load_catalog().items()})
+    return found
 
 
 @functools.cache
-def metric_macros() -> dict[str, Macro]:
-    """Every metric as the table macro metric_<name> (`uses:`), its parameters its arguments."""
-    from alignment import catalog
-
-    return {catalog.macro_name(metric): Macro(catalog.macro_name(metric), metric.parameters,
-                                              _parse(metric.sql, f"metrics/{name}.sql"), True, placeholders=True)
-            for name, metric in catalog.load_catalog().items()}
+def macro(name: str) -> Macro:
+    """One macro, parsed once per process."""
+    arguments, sql, table, placeholders, where = _macro_files()[name]
+    return Macro(name, arguments, _parse(sql, where, expression=not table), table, placeholders)
 
 
-def all_macros() -> dict[str, Macro]:
-    return {**shared_macros(), **metric_macros()}
+def macro_names() -> set[str]:
+    return set(_macro_files())
 
 
 def _call_name(node: exp.Expression) -> str | None:
@@ -138,21 +137,21 @@ def expand(sql: str, where: str) -> exp.Expression:
     """The file's query with every shared and metric macro expanded: a scalar macro as its expression, a table macro
     as a subquery with its CTEs renamed apart. Still DuckDB's dialect: DuckDB runs it to check the expansion."""
     tree = _parse(sql, where)
-    known = all_macros()
+    known = macro_names()
     counter = itertools.count(1)
     for _ in range(MAX_EXPANSIONS):
         calls = [node for node in tree.find_all(exp.Anonymous) if _call_name(node) in known]
         if not calls:
             return tree
         for call in calls:
-            macro = known[_call_name(call)]
-            body = _substitute(macro.body, macro, list(call.expressions), where)
-            if macro.table:
+            called = macro(_call_name(call))
+            body = _substitute(called.body, called, list(call.expressions), where)
+            if called.table:
                 table = call.parent
                 if not isinstance(table, exp.Table):
-                    raise CompileError(f"{where}: the table macro {macro.name} is called outside FROM or JOIN")
-                body = _rename_ctes(body, f"{macro.name}_{next(counter)}")
-                alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(macro.name))
+                    raise CompileError(f"{where}: the table macro {called.name} is called outside FROM or JOIN")
+                body = _rename_ctes(body, f"{called.name}_{next(counter)}")
+                alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(called.name))
                 table.replace(exp.Subquery(this=body, alias=alias.copy()))
             else:
                 call.replace(exp.paren(body, copy=False))
@@ -225,7 +224,9 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         return _func("exists", node.expressions[0], _lambda("flag", lambda flag: flag))
     if isinstance(node, exp.ArrayDistinct):
         # DuckDB's list_distinct drops NULLs; Spark's array_distinct keeps one
-        return _func("array_compact", node)
+        compacted = _func("array_compact", node)
+        compacted.type = node.type if _is(node, exp.DType.ARRAY) else exp.DataType(this=exp.DType.ARRAY)
+        return compacted
     if isinstance(node, exp.Length) and _is_array(node.this):
         # size() of a NULL list is -1 when ANSI is off: keep DuckDB's NULL either way
         return exp.If(this=_is_null(node.this.copy()), true=exp.Null(), false=_func("size", node.this))
@@ -233,7 +234,7 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         if len(node.expressions) != 1:
             raise CompileError(f"{where}: a list slice ({node.sql(dialect='duckdb')}) has no Spark counterpart here")
         # 1-based, and NULL past the end (DuckDB) rather than an error (Spark's ANSI index)
-        return _func("try_element_at", node.this, node.expressions[0])
+        return _func("try_element_at", node.this, exp.cast(node.expressions[0], exp.DType.INT))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "timezone":
         zone, moment = node.expressions
         if _is(moment, exp.DType.TIMESTAMPTZ):
@@ -250,7 +251,15 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         node.set("order", exp.Order(expressions=[exp.Ordered(this=key) for key in keys]
                                     or [exp.Ordered(this=exp.Literal.number(1))]))
         return node
-    if isinstance(node, exp.Anonymous) and node.name.lower() in all_macros():
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Explode):
+        # Spark takes no generator inside an expression: cast the list's items, then unnest it
+        items = node.this.this
+        target = node.to
+        return exp.Explode(this=exp.Transform(this=items, expression=_lambda(
+            "item", lambda item: exp.Cast(this=item, to=target.copy()))))
+    if isinstance(node, exp.Union) and node.args.get("by_name"):
+        return _union_by_position(node, where)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in macro_names():
         raise CompileError(f"{where}: the macro {node.name} was left unexpanded")
     if isinstance(node, (exp.Sum, exp.Avg)) and isinstance(node.this, exp.Order):
         # an ordered sum only fixes the rounding order of doubles; Spark takes no ORDER BY in an aggregate
@@ -258,6 +267,22 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         return node
     if isinstance(node, exp.Anonymous):
         raise CompileError(f"{where}: {node.name}() has no Spark counterpart the compiler knows")
+    return node
+
+
+def _union_by_position(node: exp.Union, where: str) -> exp.Union:
+    """UNION BY NAME as Spark's positional union: the right side's columns put in the left side's order (a column
+    the right side lacks is NULL there)."""
+    left, right = node.this, node.expression
+    if not isinstance(right, exp.Select) or not left.named_selects or "*" in left.named_selects:
+        raise CompileError(f"{where}: a UNION BY NAME whose sides are not plain selects cannot be ordered for Spark")
+    by_name = {projection.alias_or_name: projection for projection in right.expressions}
+    extra = sorted(set(by_name) - set(left.named_selects))
+    if extra:
+        raise CompileError(f"{where}: the right side of a UNION BY NAME adds columns {extra} the left side lacks")
+    right.set("expressions", [by_name[name] if name in by_name else exp.alias_(exp.Null(), name)
+                              for name in left.named_selects])
+    node.set("by_name", None)
     return node
 
 
@@ -287,9 +312,15 @@ def compile_tree(sql: str, where: str, schema: dict[str, dict[str, str]]) -> exp
     for node in list(tree.walk(bfs=False))[::-1]:
         if node is tree:
             continue
+        parent, key, index = node.parent, node.arg_key, node.index
         rewritten = _rewrite(node, where)
         if rewritten is not node:
-            node.replace(rewritten)
+            # set on the parent found before the rewrite: a rewrite may wrap the node itself
+            if index is None:
+                parent.set(key, rewritten)
+            else:
+                parent.args[key][index] = rewritten
+                rewritten.parent, rewritten.arg_key, rewritten.index = parent, key, index
     return _rewrite(tree, where)
 
 
