@@ -16,7 +16,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from alignment import currency, lake, schema, spark_sql, sqlfiles, warehouse
+from alignment import currency, lake, schema, spark_engine, spark_sql, sqlfiles, warehouse
 from alignment.ingest import load
 from alignment.ingest.adapters import AdapterRun, Progress, drop_source, finish_sources
 from alignment.ingest.problems import ImportRejected, Problem
@@ -26,19 +26,6 @@ from alignment.periods import CALENDAR_YEAR, FiscalCalendar
 META = ("_import", "_import_files", "_checkpoints", "_calendar", "_currency", "_format")
 """What the import writes beside the canonical and derived tables; small, written by DuckDB into the snapshot."""
 STAGED_HEADERS = "_staged_headers"
-
-
-@functools.cache
-def contract_schema() -> dict[str, dict[str, str]]:
-    """Every canonical, derived and metadata table's columns and DuckDB types, as an empty warehouse holds them."""
-    con = duckdb.connect(":memory:")
-    try:
-        warehouse._add_missing_tables(con)
-        warehouse.create_meta(con)
-        warehouse.create_views(con)
-        return spark_sql.schema_of(con)
-    finally:
-        con.close()
 
 
 def spark_type(duckdb_type: str) -> str:
@@ -57,9 +44,9 @@ def conform(frame, table: str, *, by_position: bool = False):
     from pyspark.sql import functions as F
 
     if by_position:
-        frame = frame.toDF(*contract_schema()[table])
+        frame = frame.toDF(*spark_engine.canonical_schema()[table])
     return frame.select([F.col(column).cast(spark_type(kind)).alias(column)
-                         for column, kind in contract_schema()[table].items()])
+                         for column, kind in spark_engine.canonical_schema()[table].items()])
 
 
 class SparkChecks:
@@ -90,10 +77,8 @@ class SparkChecks:
         return outer.sql(dialect="spark")
 
     def execute(self, sql: str, params: dict | None = None) -> "SparkChecks":
-        from alignment.spark_engine import _argument
-
         used = spark_sql.parameters(sql)
-        args = {name: _argument(value) for name, value in (params or {}).items() if name in used}
+        args = {name: spark_engine._argument(value) for name, value in (params or {}).items() if name in used}
         self._rows = [tuple(row) for row in self.spark.sql(self.compiled(sql), args=args).collect()]
         return self
 
@@ -144,9 +129,7 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
     if calendar is None:
         calendar = warehouse.calendar_of(lake_dir) if previous else CALENDAR_YEAR
     if spark is None:
-        from alignment.spark_engine import session
-
-        spark = session(spark_url)
+        spark = spark_engine.session(spark_url)
     scratch = Path(tempfile.mkdtemp(prefix="alignment-spark-import-"))
     lake_dir.mkdir(parents=True, exist_ok=True)
     snapshot_id, snapshot = lake.new_snapshot_folder(lake_dir)
@@ -216,7 +199,7 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
         if progress:
             progress(0.85, "Building the derived tables on Spark")
         for derived in sqlfiles.in_dependency_order(sqlfiles.folder(warehouse.DERIVED_DIR, "derived")):
-            text = spark_sql.to_spark(derived.sql, f"sql/derived/{derived.name}.sql", contract_schema())
+            text = spark_sql.to_spark(derived.sql, f"sql/derived/{derived.name}.sql", spark_engine.canonical_schema())
             _write(conform(spark.sql(text), derived.name), derived.name, snapshot)
             spark.read.parquet(str(snapshot / f"{derived.name}.parquet")).createOrReplaceTempView(derived.name)
         manifest = lake.commit(lake_dir, snapshot_id, [*schema.TABLES, *sqlfiles.folder(
