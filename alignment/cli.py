@@ -113,11 +113,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_on_spark(args: argparse.Namespace) -> int:
-    """`import … --engine spark --lake DIR`: the extracts loaded into a new snapshot of the lake, computed on Spark."""
+    """`import … --engine spark --lake DIR`: the extracts loaded into a new lake snapshot, computed on Spark."""
     from alignment.ingest import spark_import
 
     if args.engine != "spark" or not args.lake:
-        _print("error: an import into a lake runs on Spark: give both --engine spark and --lake DIR", file=sys.stderr)
+        _print("error: an import into a lake runs on Spark: give both --engine spark and --lake DIR",
+               file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.validate_only:
         _print("error: --validate-only checks on DuckDB: leave out --engine spark and --lake", file=sys.stderr)
@@ -129,7 +130,7 @@ def _import_on_spark(args: argparse.Namespace) -> int:
             [Path(p) for p in args.paths], lake_dir=Path(args.lake), spark_url=args.spark, format=args.format,
             mapping=Path(args.mapping) if args.mapping else None, progress=None if args.quiet else _progress,
             roots=[Path(root) for root in args.import_root] if args.import_root else None,
-            date_format=args.date_format, currency_settings=_currency_settings(args))
+            date_format=args.date_format, currency_settings=_currency_settings(args), ledger_beside=Path(args.db))
     except SparkUnavailable as error:
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -34,7 +34,9 @@ def timed(label: str, action, results: dict):
 
 
 def ratio(results: dict, slow: str, fast: str) -> str:
-    return f"{results[slow][0] / results[fast][0]:.1f}×" if results.get(fast) and results[fast][0] else "n/a"
+    if slow not in results or not results.get(fast, (0,))[0]:
+        return "not measured"
+    return f"{results[slow][0] / results[fast][0]:.1f}×"
 
 
 def main() -> None:
@@ -99,10 +101,14 @@ def main() -> None:
     print(f"  ({len(names) - failed} of {len(names)} headline metric files ran on Spark)")
 
     print("ratios (wall):")
-    print(f"  import Spark / DuckDB               {ratio(results, 'import on Spark (lake snapshot)', 'import on DuckDB (warehouse file)')}"
-          f"  (session start apart: {results['Spark session start'][0]:.1f} s)")
-    print(f"  scorecard lake / warehouse file     {ratio(results, 'scorecard on the lake (Spark' + chr(39) + 's Parquet)', 'scorecard on the warehouse file')}")
-    print(f"  headline metrics Spark / DuckDB     {ratio(results, 'headline metrics on Spark', 'headline metrics on DuckDB (warehouse file)')}")
+    pairs = (("import Spark / DuckDB", "import on Spark (lake snapshot)", "import on DuckDB (warehouse file)"),
+             ("scorecard lake / warehouse file", "scorecard on the lake (Spark's Parquet)",
+              "scorecard on the warehouse file"),
+             ("headline metrics Spark / DuckDB", "headline metrics on Spark",
+              "headline metrics on DuckDB (warehouse file)"))
+    for label, slow, fast in pairs:
+        print(f"  {label:<36} {ratio(results, slow, fast)}")
+    print(f"  (Spark's session start, apart: {results['Spark session start'][0]:.1f} s)")
     on_file.close()
     on_lake.close()
 

@@ -106,10 +106,12 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
                    roots: Iterable[Path] | None = None, date_format: str | None = None,
                    calendar: FiscalCalendar | None = None,
                    currency_settings: currency.CurrencySettings | None = None,
-                   demo_marker: Callable[[str], str] | None = None, spark: Any = None) -> load.ImportReport:
+                   demo_marker: Callable[[str], str] | None = None, spark: Any = None,
+                   ledger_beside: Path | None = None) -> load.ImportReport:
     """Validate extracts and load them into a new snapshot of the lake at `lake_dir`, computed on Spark; on any
     problem raise ImportRejected (the same problems, in the same words, as the DuckDB import) and leave the lake's
-    current snapshot in force."""
+    current snapshot in force. The snapshot keeps the heads of the sign-off ledger beside `ledger_beside` (the
+    warehouse path the dashboard's ledger sits beside; default the lake folder)."""
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     lake_dir = Path(lake_dir)
@@ -189,7 +191,8 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
                              data_fingerprint=report.data_fingerprint, files=report.files,
                              warnings=[p.message() for p in report.warnings],
                              demo_mark=demo_marker(report.data_fingerprint) if demo_marker else None,
-                             checkpoints=load._checkpoints(lake_dir), calendar=calendar, latest_record_at=latest)
+                             checkpoints=load._checkpoints(Path(ledger_beside or lake_dir)), calendar=calendar,
+                             latest_record_at=latest)
         currency.record(con, chosen)
         con.execute(sqlfiles.query("record_format"), {"version": warehouse.FORMAT_VERSION})
         for table in META:
