@@ -196,3 +196,9 @@ def test_a_page_runs_on_the_lake(lake_dir, tmp_path, monkeypatch):
     assert not (tmp_path / "no-warehouse-file.duckdb").exists()  # no demo company was built beside it
     texts = "\n".join(str(e.value) for kind in ("markdown", "caption", "metric") for e in getattr(at, kind))
     assert "Data as of 30 Sep 2026" in texts
+
+
+def test_an_import_into_a_lake_asks_for_spark(tmp_path, capsys):
+    assert cli.main(["import", str(tmp_path), "--lake", str(tmp_path / "lake")]) == cli.EXIT_BAD_INPUT
+    assert "give both --engine spark and --lake DIR" in capsys.readouterr().err
+    assert not (tmp_path / "lake").exists()
