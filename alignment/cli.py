@@ -11,6 +11,7 @@ from pathlib import Path
 
 from alignment import warehouse
 from alignment.ingest.problems import ImportRejected
+from alignment.lake import LakeUnreadable
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 EXIT_TAMPERED = 1
@@ -100,6 +101,8 @@ calendar year it ends in."""
 def cmd_import(args: argparse.Namespace) -> int:
     from alignment.ingest.load import import_extracts
 
+    if args.engine == "spark" or args.lake:
+        return _import_on_spark(args)
     report = import_extracts([Path(p) for p in args.paths], db_path=Path(args.db), format=args.format,
                              mapping=Path(args.mapping) if args.mapping else None,
                              progress=None if args.quiet else _progress, validate_only=args.validate_only,
@@ -108,6 +111,32 @@ def cmd_import(args: argparse.Namespace) -> int:
                              currency_settings=_currency_settings(args))
     if args.validate_only:
         _print("Valid: nothing was loaded (--validate-only).")
+    _report(report)
+    return EXIT_OK
+
+
+def _import_on_spark(args: argparse.Namespace) -> int:
+    """`import … --engine spark --lake DIR`: the extracts loaded into a new lake snapshot, computed on Spark."""
+    from alignment.ingest import spark_import
+
+    if args.engine != "spark" or not args.lake:
+        _print("error: an import into a lake runs on Spark: give both --engine spark and --lake DIR",
+               file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.validate_only:
+        _print("error: --validate-only checks on DuckDB: leave out --engine spark and --lake", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from alignment.spark_engine import SparkUnavailable
+
+    try:
+        report = spark_import.import_to_lake(
+            [Path(p) for p in args.paths], lake_dir=Path(args.lake), spark_url=args.spark, format=args.format,
+            mapping=Path(args.mapping) if args.mapping else None, progress=None if args.quiet else _progress,
+            roots=[Path(root) for root in args.import_root] if args.import_root else None,
+            date_format=args.date_format, currency_settings=_currency_settings(args), ledger_beside=Path(args.db))
+    except SparkUnavailable as error:
+        _print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     _report(report)
     return EXIT_OK
 
@@ -523,6 +552,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export_lake(args: argparse.Namespace) -> int:
+    from alignment import lake
+
+    manifest = lake.export(Path(args.db), Path(args.out))
+    _print(f"Wrote snapshot {manifest.snapshot} of {args.db} ({len(manifest.tables)} tables) to {args.out}; it is "
+           f"current (previous: {manifest.previous or 'none'}). Read it with {lake.LAKE_ENV}={args.out}")
+    return EXIT_OK
+
+
 QUARTER_HELP = "e.g. 2026-Q3, or FY27-Q1 on a warehouse with a fiscal calendar (see `calendar show`)"
 
 
@@ -622,6 +660,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--import-root", action="append", metavar="DIR",
                       help="read files only below this folder (repeat for several) instead of the configured import "
                            "roots ($ALIGNMENT_IMPORT_ROOTS, else data/imports)")
+    load.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                      help="where the checks and the tables are computed: duckdb (the warehouse file) or spark "
+                           "(with --lake: a new snapshot of the lake)")
+    load.add_argument("--spark", default="local[2]", metavar="URL",
+                      help="with --engine spark: local[N] (a session in this process) or a Spark Connect URL "
+                           "sc://host:15002 (default local[2])")
+    load.add_argument("--lake", metavar="DIR", help="with --engine spark: the lake folder to write a new snapshot "
+                                                     "into (made current last; a refused import leaves it as it was)")
     load.set_defaults(handler=cmd_import)
 
     metrics = commands.add_parser("metrics", help="every headline catalog metric for a quarter, one row each")
@@ -714,6 +760,12 @@ def build_parser() -> argparse.ArgumentParser:
         exported.add_argument("--" + kind, action="store_true", help=f"write the {what}")
     exported.set_defaults(handler=cmd_export)
 
+    lake_export = commands.add_parser(
+        "export-lake", help="write the warehouse as a new snapshot of a lake folder (Parquet, made current last); "
+                            "the dashboard reads it with ALIGNMENT_LAKE=DIR")
+    lake_export.add_argument("--out", required=True, help="the lake folder (created if need be)")
+    lake_export.set_defaults(handler=cmd_export_lake)
+
     fiscal = commands.add_parser(
         "calendar", help="the warehouse's fiscal calendar: show it, or set it (refused while any quarter is signed)")
     fiscal.add_argument("action", choices=["show", "set"])
@@ -779,6 +831,6 @@ def _run(args: argparse.Namespace) -> int:
         _print(file=sys.stderr)
         _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, warehouse.CalendarLocked) as error:
+    except (FileNotFoundError, warehouse.CalendarLocked, LakeUnreadable) as error:
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

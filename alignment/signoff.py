@@ -478,7 +478,7 @@ class Ledger:
             except (TypeError, ValueError):
                 found.append(Checkpoint(quarter=quarter, position=0, head="", checkpointed_at="", mac="unreadable",
                                         where="the checkpoint beside the server key"))
-        if self.warehouse_path is not None and warehouse.identity(self.warehouse_path) is not None:
+        if self.warehouse_path is not None:
             try:
                 reader = warehouse.Reader(self.warehouse_path)
                 try:

@@ -60,6 +60,17 @@ def scoped_view(table: str, database: str, conditions: list[str]) -> str:
             + " t WHERE " + (" AND ".join(conditions) or "true"))
 
 
+SNAPSHOT_VARIABLE = "alignment_snapshot"
+"""The DuckDB variable holding where a lake reader's snapshot is (bound per cursor, never pasted into a view)."""
+
+
+def lake_view(table: str) -> str:
+    """`CREATE VIEW table` over the Parquet file (or Spark's folder of them) `<table>.parquet` of the snapshot the
+    cursor's SNAPSHOT_VARIABLE names: the one place a lake's location meets SQL, and only as a bound variable."""
+    return ("CREATE OR REPLACE VIEW " + quote(table) + " AS SELECT * FROM read_parquet(getvariable("
+            + constant(SNAPSHOT_VARIABLE) + ") || '/' || " + constant(table) + " || '.parquet')")
+
+
 def _names(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip().lstrip("$") for item in (text or "").split(",") if item.strip())
 

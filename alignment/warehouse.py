@@ -96,25 +96,64 @@ def identity(db_path: Path) -> tuple[int, int, int] | None:
 
 
 class Reader:
-    """A read-only view of the warehouse file as it was when opened; safe to share, one cursor per query.
+    """A read-only view of the warehouse as it was when opened; safe to share, one cursor per query.
 
     The file is attached to a fresh in-memory database rather than opened directly: DuckDB keeps one instance per
     path inside a process, so opening the path again after an import swapped the file would return the old data.
+    With $ALIGNMENT_LAKE set (or given a lake folder) it reads the lake's current snapshot instead: the in-memory
+    database `warehouse` holds one view per Parquet table of the snapshot, so every query reads it unchanged.
     """
 
-    def __init__(self, db_path: Path = DEFAULT_DB):
+    def __init__(self, db_path: Path = DEFAULT_DB, *, read_lake: bool = True):
+        from alignment import lake
+
         self.path = Path(db_path)
-        if not self.path.exists():
-            raise FileNotFoundError(f"no warehouse at {self.path}; import data or build the demo company first")
-        self.identity = identity(self.path)
+        self.lake = (lake.configured() or (str(db_path) if lake.is_lake(db_path) else None)) if read_lake else None
+        self._snapshot: str | None = None
         self._con = duckdb.connect(":memory:")
-        self._con.execute("SET TimeZone = 'UTC'")
-        self._con.execute(sqlfiles.query("attach_warehouse"), {"path": str(self.path)})
+        try:
+            self._con.execute("SET TimeZone = 'UTC'")
+            if self.lake is not None:
+                self._open_lake(self.lake)
+            else:
+                if not self.path.exists():
+                    raise FileNotFoundError(f"no warehouse at {self.path}; import data or build the demo company "
+                                            "first")
+                self.identity = identity(self.path)
+                self._con.execute(sqlfiles.query("attach_warehouse"), {"path": str(self.path)})
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _open_lake(self, location: str) -> None:
+        from alignment import lake, schema
+
+        manifest = lake.read_manifest(location)
+        if manifest.format_version != FORMAT_VERSION:
+            raise lake.LakeUnreadable(
+                f"the lake's current snapshot {manifest.snapshot} was written in warehouse format "
+                f"{manifest.format_version}, this version reads {FORMAT_VERSION}; write it again (export-lake, or "
+                "the import with --lake)")
+        needed = set(schema.TABLES) | set(sqlfiles.folder(DERIVED_DIR, "derived")) | set(lake.REQUIRED_META)
+        missing = sorted(needed - set(manifest.tables))
+        if missing:
+            raise lake.LakeUnreadable(f"the lake's current snapshot {manifest.snapshot} lacks the tables {missing}; "
+                                      "write it again (export-lake, or the import with --lake)")
+        self._snapshot = lake.snapshot_location(location, manifest)
+        self.identity = ("lake", location, manifest.snapshot)
+        self._con.execute("SET parquet_metadata_cache = true")
+        self._con.execute(sqlfiles.attach_in_memory("warehouse"))
+        self._con.execute(sqlfiles.use("warehouse"))
+        self._con.execute("SET VARIABLE " + sqlfiles.SNAPSHOT_VARIABLE + " = $location", {"location": self._snapshot})
+        for table in manifest.tables:
+            self._con.execute(sqlfiles.lake_view(table))
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own (DuckDB connections must not be shared across threads) reading the warehouse."""
         cursor = self._con.cursor()
         cursor.execute("SET TimeZone = 'UTC'")
+        if self._snapshot is not None:  # a variable is a connection's own: each cursor is told where the lake is
+            cursor.execute("SET VARIABLE " + sqlfiles.SNAPSHOT_VARIABLE + " = $location", {"location": self._snapshot})
         cursor.execute(sqlfiles.use("warehouse"))
         return cursor
 
@@ -124,6 +163,17 @@ class Reader:
 
     def close(self) -> None:
         self._con.close()
+
+
+def version(db_path: Path) -> tuple | None:
+    """What changes whenever the data readers see changes: the current snapshot of the lake when one is read (see
+    Reader), else the warehouse file's identity; None when there is neither."""
+    from alignment import lake
+
+    location = lake.configured() or (str(db_path) if lake.is_lake(db_path) else None)
+    if location is None:
+        return identity(Path(db_path))
+    return ("lake", location, lake.read_manifest(location).snapshot)
 
 
 def open_reader(db_path: Path = DEFAULT_DB) -> Reader:
@@ -139,10 +189,14 @@ def create_meta(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_meta(con: duckdb.DuckDBPyConnection, *, imported_at: dt.datetime, imported_by: str, source_format: str,
                data_fingerprint: str, files: list[dict], warnings: list[str], demo_mark: str | None = None,
-               checkpoints: list[tuple] = (), calendar: FiscalCalendar = CALENDAR_YEAR) -> None:
+               checkpoints: list[tuple] = (), calendar: FiscalCalendar = CALENDAR_YEAR,
+               latest_record_at: dt.datetime | None | bool = False) -> None:
+    """The metadata tables; `latest_record_at` is read from `con`'s canonical tables unless given (the import on
+    Spark finds it there)."""
     create_meta(con)
     record_calendar(con, calendar)
-    latest = con.execute(sqlfiles.query("latest_record_at")).fetchall()[0][0]
+    latest = (con.execute(sqlfiles.query("latest_record_at")).fetchall()[0][0] if latest_record_at is False
+              else latest_record_at)
     con.execute(sqlfiles.query("record_import"), {
         "at": imported_at, "by": imported_by, "format": source_format, "fingerprint": data_fingerprint,
         "latest": latest, "warnings": warnings, "demo_mark": demo_mark})
@@ -192,7 +246,10 @@ def calendar(con: duckdb.DuckDBPyConnection | Reader) -> FiscalCalendar:
 
 def calendar_of(db_path: Path) -> FiscalCalendar:
     """The calendar of the warehouse file at `db_path` (the calendar year when there is none yet)."""
-    if identity(Path(db_path)) is None:
+    try:
+        if version(Path(db_path)) is None:
+            return CALENDAR_YEAR
+    except FileNotFoundError:
         return CALENDAR_YEAR
     reader = Reader(Path(db_path))
     try:
@@ -245,7 +302,7 @@ def upgrade(db_path: Path) -> bool:
     which is then swapped in like an import, so readers see the old or the new file whole.
     """
     db_path = Path(db_path)
-    reader = Reader(db_path)
+    reader = Reader(db_path, read_lake=False)  # the file is what is upgraded, whatever the readers read
     try:
         version = format_version(reader)
         if version >= FORMAT_VERSION:
@@ -302,7 +359,12 @@ def set_calendar(db_path: Path, new: FiscalCalendar, *, user=None) -> FiscalCale
     from alignment import users
     from alignment.ingest.load import BUILDING_SUFFIX, import_lock
 
+    from alignment import lake
+
     db_path = Path(db_path)
+    if lake.configured():
+        raise CalendarLocked(f"the dashboard reads the lake at {lake.configured()}: set the calendar on the warehouse "
+                             "it is exported from (or import again with --calendar), then write the lake again")
     if user is not None:
         users.require(user, "import")
         from alignment import demo

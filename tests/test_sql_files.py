@@ -25,6 +25,7 @@ TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger", "
 FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
 SAMPLES = {
+    "path": __file__,  # any small text file (read_text: the lake's manifest)
     "use_backfill": True, "q_start": dt.datetime(2026, 4, 1), "q_end": dt.datetime(2026, 7, 1),
     "quarter_start": dt.datetime(2026, 4, 1), "quarter_end": dt.datetime(2026, 7, 1), "window_days": 90,
     "window_start": dt.datetime(2025, 4, 1), "window_end": dt.datetime(2026, 4, 1),

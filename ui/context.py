@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment import currency, schema, signoff, warehouse
+from alignment import currency, lake, schema, signoff, warehouse
 from alignment.demo import BackgroundBuild
 from alignment.periods import CALENDAR_YEAR, FiscalCalendar, default_quarter, last_full_quarter, quarters_between
 from alignment.presentation import formats
@@ -52,14 +52,14 @@ def ledger() -> signoff.Ledger:
 # Keyed on the file's identity: an import swaps a new file in, the identity changes, the next run opens the new
 # file, and every session sees the new data without anyone clearing a cache. Old readers are simply dropped.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _open(path: str, identity: tuple[int, int, int]) -> warehouse.Reader:
+def _open(path: str, identity: tuple) -> warehouse.Reader:
     return warehouse.open_reader(Path(path))
 
 
 def reader() -> warehouse.Reader:
     """The shared reader of the warehouse as it is now; take `reader().cursor()` per query, never share a cursor."""
     path = warehouse_path()
-    identity = warehouse.identity(path)
+    identity = warehouse.version(path)  # the lake's current snapshot when the dashboard reads a lake
     if identity is None:
         raise FileNotFoundError(f"no warehouse at {path}")
     return _open(str(path), identity)
@@ -123,7 +123,7 @@ def demo_build() -> BackgroundBuild | None:
     """On a fresh install, the demo company's background build (started now unless it runs or failed); None once a
     warehouse exists."""
     path = warehouse_path()
-    if warehouse.identity(path) is not None:
+    if lake.configured() or warehouse.identity(path) is not None:
         return None
     build = _demo_build(str(path))
     build.start()
@@ -134,6 +134,9 @@ def ensure_warehouse(*, wait: bool = True) -> None:
     """Bring an older warehouse to this version; on a fresh install start the demo company's build and, with `wait`,
     show its progress instead of the page until it is ready."""
     path = warehouse_path()
+    if lake.configured():  # the lake is written elsewhere (export-lake, an import on Spark): never a demo here
+        warehouse.version(path)  # no lake yet: say so, naming it
+        return
     if warehouse.identity(path) is not None:
         _upgrade(path)
         return
