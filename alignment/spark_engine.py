@@ -74,7 +74,7 @@ def session(url: str | None = None):
             for key, value in SESSION_CONF.items():
                 if key.startswith("spark.sql."):
                     spark.conf.set(key, value)
-        spark.sql("SELECT 1").collect()  # a Connect session only dials out on its first query
+        spark.range(1).collect()  # a Connect session only dials out on its first query
         return spark
     except Exception as error:  # noqa: BLE001 — whatever Java, gRPC or pyspark raise, the user gets one sentence
         first = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]

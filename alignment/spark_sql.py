@@ -51,10 +51,9 @@ class Macro:
     placeholders: bool = False  # a metric's macro: its arguments are the metric file's $parameters
 
 
-def _parse(sql: str, where: str, *, expression: bool = False) -> exp.Expression:
+def _parse(sql: str, where: str) -> exp.Expression:
     try:
-        return (sqlglot.parse_one("SELECT " + sql, read="duckdb").expressions[0] if expression
-                else sqlglot.parse_one(sql, read="duckdb"))
+        return sqlglot.parse_one(sql, read="duckdb")
     except SqlglotError as error:
         raise CompileError(f"{where}: the SQL cannot be read ({str(error).splitlines()[0]})") from None
 
@@ -76,7 +75,7 @@ def _macro_files() -> dict[str, tuple[tuple[str, ...], str, bool, bool, str]]:
 def macro(name: str) -> Macro:
     """One macro, parsed once per process."""
     arguments, sql, table, placeholders, where = _macro_files()[name]
-    return Macro(name, arguments, _parse(sql, where, expression=not table), table, placeholders)
+    return Macro(name, arguments, _parse(sql, where), table, placeholders)
 
 
 def macro_names() -> set[str]:
