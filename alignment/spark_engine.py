@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import decimal
 import functools
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -183,25 +186,32 @@ class SparkSource:
         return _plain_frame(result.toPandas(), dates)
 
 
+LAKE_ENV = "ALIGNMENT_LAKE"
 _SOURCES: dict[str, SparkSource] = {}
 _SOURCES_LOCK = threading.Lock()
 
 
-def source_for(reader: Any, url: str | None = None, folder: Path | None = None) -> Any:
-    """What the catalog should read for a warehouse Reader: the reader itself on DuckDB, else a Spark source whose
-    views are the warehouse's tables (written to Parquet under `folder`, by default beside the warehouse)."""
+def source_for(reader: Any, url: str | None = None) -> Any:
+    """What the catalog should read for a warehouse Reader: the reader itself on DuckDB (the default); on Spark, a
+    source whose views are the tables of $ALIGNMENT_LAKE when it is set (a folder the session can read), else the
+    warehouse's own tables written to a temporary Parquet folder for this process."""
     if engine() == "duckdb":
         return reader
     spark = session(url)
-    key = str(getattr(reader, "path", id(reader)))
+    lake = os.environ.get(LAKE_ENV, "").strip()
+    key = lake or str(getattr(reader, "path", id(reader)))
     with _SOURCES_LOCK:
         if key not in _SOURCES:
-            target = Path(folder) if folder else Path(getattr(reader, "path")).with_suffix(".parquet-tables")
-            cursor = reader.cursor()
-            try:
-                write_tables(cursor, target)
-            finally:
-                cursor.close()
-            register_tables(spark, target)
+            if lake:
+                register_tables(spark, Path(lake))
+            else:
+                folder = Path(tempfile.mkdtemp(prefix="alignment-spark-"))
+                atexit.register(shutil.rmtree, folder, True)
+                cursor = reader.cursor()
+                try:
+                    write_tables(cursor, folder)
+                finally:
+                    cursor.close()
+                register_tables(spark, folder)
             _SOURCES[key] = SparkSource(spark)
         return _SOURCES[key]

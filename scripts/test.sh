@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages into .venv, Debian's Chromium and poppler) and run every test.
+# Install what the tests need (Python packages into .venv, Debian's Chromium, poppler and Java 17 for the local Spark
+# session) and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium poppler-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium poppler-utils openjdk-17-jre-headless >/dev/null
 fi
 python3 -m venv .venv
 [ -x .venv/bin/pip ] || python3 -m venv --clear .venv  # a half-made .venv (an interrupted first run)
