@@ -68,11 +68,3 @@ def test_the_seven_attribution_models_on_spark_equal_duckdb(reader, spark_source
     expected = attribution.attribute_models(reader, options)
     assert set(expected["model"]) == set(attribution.RULE_BASED_MODELS)
     _frames_equal(attribution.attribute_models(spark_source, options), expected)
-
-
-def test_data_driven_attribution_on_spark_equals_duckdb(reader, spark_source):
-    options = attribution.AttributionOptions(quarter=QUARTER, model="data_driven", basis="bookings")
-    expected = attribution.attribute(reader, options)
-    got = attribution.attribute(spark_source, options)
-    assert got.attrs["sample_size"] == expected.attrs["sample_size"]
-    _frames_equal(got, expected)
