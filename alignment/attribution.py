@@ -168,6 +168,17 @@ def _call(macro: str) -> str:
     return sqlfiles.call(macros.file(macro))
 
 
+def _frame(source: Any, sql: str, where: str, parameters: dict[str, Any]) -> pd.DataFrame:
+    """A query's rows on the source's engine: DuckDB through the catalog's cursor, or the file compiled for Spark."""
+    if _on_engine(source):
+        return source.run_file(sql, where, parameters)
+    cursor = _cursor(source)
+    try:
+        return cursor.execute(sql, parameters).df()
+    finally:
+        cursor.close()
+
+
 def _conversion_probability(start: np.ndarray, between: np.ndarray, to_conversion: np.ndarray) -> float:
     """P(absorbed in conversion | start) of the chain with transient-to-transient matrix `between`."""
     size = len(start)
@@ -178,11 +189,8 @@ def _conversion_probability(start: np.ndarray, between: np.ndarray, to_conversio
 def markov_model(source: Any, options: AttributionOptions | None = None) -> MarkovModel:
     """First-order Markov removal effects per channel over every person's path (counted in SQL, solved per channel)."""
     options = options or AttributionOptions(model="data_driven")
-    cursor = _cursor(source)
-    try:
-        rows = cursor.execute(_call("markov_transitions"), {"by_account": options.linking == "account"}).fetchall()
-    finally:
-        cursor.close()
+    rows = list(_frame(source, _call("markov_transitions"), "sql/macros/markov_transitions.sql",
+                       {"by_account": options.linking == "account"}).itertuples(index=False, name=None))
     channels = sorted({r[0] for r in rows if not r[0].startswith("(")} | {r[1] for r in rows
                                                                          if not r[1].startswith("(")})
     index = {channel: i for i, channel in enumerate(channels)}
@@ -261,9 +269,12 @@ def _parameters(options: AttributionOptions, models: tuple[str, ...], markov: Ma
 
 def _run(source: Any, macro: str, options: AttributionOptions, models: tuple[str, ...]) -> pd.DataFrame:
     markov = markov_model(source, options) if "data_driven" in models else None
+    parameters = _parameters(options, models, markov)
+    if _on_engine(source):
+        # the Spark source binds the parameters the file uses
+        return _with_card(_frame(source, _call(macro), f"sql/macros/{macro}.sql", parameters), options, markov)
     cursor = _cursor(source)
     try:
-        parameters = _parameters(options, models, markov)
         if macro == "attribution_shares":
             # no timestamps here: through Arrow, the same frame several times faster than .df() for millions of rows
             frame = cursor.sql(_call(macro), params=parameters).to_arrow_table().to_pandas()
@@ -271,6 +282,16 @@ def _run(source: Any, macro: str, options: AttributionOptions, models: tuple[str
             frame = cursor.execute(_call(macro), parameters).df()
     finally:
         cursor.close()
+    return _with_card(frame, options, markov)
+
+
+def _on_engine(source: Any) -> bool:
+    from alignment import catalog
+
+    return catalog.on_engine(source)
+
+
+def _with_card(frame: pd.DataFrame, options: AttributionOptions, markov: MarkovModel | None) -> pd.DataFrame:
     frame.attrs["model_card"] = options.card()
     if markov is not None:
         frame.attrs["sample_size"] = markov.sample_size
@@ -319,11 +340,7 @@ def credited_by_campaign(source: Any, options: AttributionOptions | dict | None 
 def credited_by_channel(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
     """Credited pipeline or bookings per channel under one model (`(unattributed)` for deals with no touch)."""
     by_campaign = credited_by_campaign(source, options)
-    cursor = _cursor(source)
-    try:
-        channels = cursor.execute(sqlfiles.query("campaign_channels")).df()
-    finally:
-        cursor.close()
+    channels = _frame(source, sqlfiles.query("campaign_channels"), "sql/queries/campaign_channels.sql", {})
     merged = by_campaign.merge(channels, on="campaign_id", how="left")
     merged["channel"] = merged["channel"].fillna("(unattributed)")
     grouped = merged.groupby("channel", as_index=False).agg(credited_amount=("credited_amount", "sum"))
@@ -336,8 +353,5 @@ def influenced(source: Any, quarter: Quarter | str | None = None, *, lookback_da
     """The deals (created in `quarter`, if given) with at least one eligible touch inside the pipeline-basis window."""
     options = AttributionOptions(model="linear", basis="pipeline", quarter=quarter, lookback_days=lookback_days,
                                  linking=linking)
-    cursor = _cursor(source)
-    try:
-        return cursor.execute(sqlfiles.query("influenced_deal_touches"), _scope_parameters(options)).df()
-    finally:
-        cursor.close()
+    return _frame(source, sqlfiles.query("influenced_deal_touches"), "sql/queries/influenced_deal_touches.sql",
+                  _scope_parameters(options))

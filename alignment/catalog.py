@@ -153,9 +153,15 @@ ENGAGEMENT_OPTIONS = ("engaged_touches", "engaged_window_days", "engagement_half
 
 class Source(Protocol):
     """What the catalog reads: a warehouse Reader or a DuckDB connection; each query takes a cursor of its own (a
-    connection must not be shared between threads)."""
+    connection must not be shared between threads). A Spark source (alignment.spark_engine) runs the same files
+    compiled for Spark instead."""
 
     def cursor(self) -> duckdb.DuckDBPyConnection: ...
+
+
+def on_engine(source: Any) -> bool:
+    """Whether the source runs the files on another engine than DuckDB (it has `run_file(sql, where, params)`)."""
+    return callable(getattr(source, "run_file", None))
 
 
 class Filters(BaseModel):
@@ -600,6 +606,9 @@ def _filters(filters: Filters | dict) -> Filters:
 def run(source: Source, name: str, filters: Filters | dict, definitions: Definitions | None = None) -> pd.DataFrame:
     """Run one catalog metric for the filters; every value reaches the SQL as a bound, named parameter."""
     metric = spec(name)
+    if on_engine(source):
+        return source.run_file(metric.sql, f"metrics/{name}.sql",
+                               bind(metric, _filters(filters), definitions or Definitions()))
     metric_cursor = cursor(source)
     try:
         return metric_cursor.execute(metric.sql, bind(metric, _filters(filters), definitions or Definitions())).df()
@@ -625,11 +634,14 @@ def missing_inputs(source: Source) -> dict[str, str]:
         return _missing_cache[source]
     except (KeyError, TypeError):
         pass
-    query_cursor = cursor(source)
-    try:
-        frame = query_cursor.execute(_inputs()[1]).df()
-    finally:
-        query_cursor.close()
+    if on_engine(source):
+        frame = source.run_file(_inputs()[1], "sql/inputs.sql", {})
+    else:
+        query_cursor = cursor(source)
+        try:
+            frame = query_cursor.execute(_inputs()[1]).df()
+        finally:
+            query_cursor.close()
     missing = {name: reason for name, reason in inputs().items() if not bool(frame[name].iloc[0])}
     try:
         _missing_cache[source] = missing
@@ -850,6 +862,9 @@ def scorecard(source: Source, filters: Filters | dict, definitions: Definitions 
     def trend(name: str) -> list[Any]:
         if reasons[name]:
             return [None] * len(quarters)  # not measured: no query, no number
+        if on_engine(source):
+            # the macros and their LATERAL trend are DuckDB's: another engine runs the file once per quarter
+            return [value(source, name, base.model_copy(update={"quarter": q}), definitions) for q in quarters]
         if not hasattr(per_thread, "cursor"):
             per_thread.cursor = cursor(source)
             cursors.append(per_thread.cursor)
@@ -924,6 +939,8 @@ def has_data(source: Source, filters: Filters | dict) -> bool:
     parameters = {name: PARAMETERS[name].value(scoped, Definitions())
                   for name in ("quarter_start", "quarter_end", "quarter_first_day", "quarter_end_day", "region",
                                "segment")}
+    if on_engine(source):
+        return bool(source.run_file(sqlfiles.query("has_data"), "sql/queries/has_data.sql", parameters).iloc[0, 0])
     query_cursor = cursor(source)
     try:
         return bool(query_cursor.execute(sqlfiles.query("has_data"), parameters).fetchone()[0])

@@ -221,13 +221,20 @@ def cmd_walk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _source(args: argparse.Namespace):
+    """The warehouse as the catalog reads it: through DuckDB, or on Spark when ALIGNMENT_ENGINE=spark (the session
+    from ALIGNMENT_SPARK, the tables the warehouse's)."""
+    from alignment import spark_engine
+
+    return spark_engine.source_for(warehouse.open_reader(Path(args.db)))
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from alignment import catalog
 
-    rows = catalog.metrics_for_quarter(warehouse.open_reader(Path(args.db)), _filters_from(args),
-                                       _definitions_from(args))
+    rows = catalog.metrics_for_quarter(_source(args), _filters_from(args), _definitions_from(args))
     _print_frame(pd.DataFrame(rows, columns=["name", "title", "value", "unit", "not_measured"]), args.format)
     return EXIT_OK
 
@@ -243,7 +250,7 @@ def cmd_funnel(args: argparse.Namespace) -> int:
         for problem in error.errors():
             _print(f"error: --{problem['loc'][0]}: {problem['msg']}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    reader = warehouse.open_reader(Path(args.db))
+    reader = _source(args)
     # What the data cannot give is said beside the (then empty) rows, never in them: the output stays one table.
     missing, unavailable = catalog.missing_inputs(reader), catalog.funnel_unavailable(reader, args.view)
     if unavailable:
@@ -318,7 +325,7 @@ def cmd_attribution(args: argparse.Namespace) -> int:
         for problem in error.errors():
             _print(f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    frame = attribution.attribute(warehouse.open_reader(Path(args.db)), options)
+    frame = attribution.attribute(_source(args), options)
     frame = frame[["opportunity_id", "campaign_id", "share", "credited_amount"]].copy()
     frame["campaign_id"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), "")
     _print_frame(frame, args.format)
@@ -832,5 +839,12 @@ def _run(args: argparse.Namespace) -> int:
         _print(str(rejected), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (FileNotFoundError, warehouse.CalendarLocked, LakeUnreadable) as error:
+        _print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:
+        from alignment import spark_engine
+
+        if not isinstance(error, spark_engine.SparkUnavailable):
+            raise
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import decimal
 import functools
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -74,7 +77,7 @@ def session(url: str | None = None):
             for key, value in SESSION_CONF.items():
                 if key.startswith("spark.sql."):
                     spark.conf.set(key, value)
-        spark.sql("SELECT 1").collect()  # a Connect session only dials out on its first query
+        spark.range(1).collect()  # a Connect session only dials out on its first query
         return spark
     except Exception as error:  # noqa: BLE001 — whatever Java, gRPC or pyspark raise, the user gets one sentence
         first = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
@@ -97,8 +100,21 @@ def register_tables(spark, folder: Path) -> list[str]:
     if not paths:
         raise FileNotFoundError(f"no tables in {folder}: it holds no <table>.parquet file nor <table>/ folder")
     for table, path in paths.items():
-        spark.read.parquet(str(path)).createOrReplaceTempView(table)
+        spark.read.parquet(str(_visible(path))).createOrReplaceTempView(table)
     return list(paths)
+
+
+def _visible(path: Path) -> Path:
+    """A path Spark reads: Spark (like Hadoop) passes over a file whose name starts with '_', as a lake snapshot's
+    metadata tables' do (_calendar.parquet), so such a file is read through a link of another name made for this
+    process."""
+    if not (path.is_file() and path.name.startswith("_")):
+        return path
+    folder = Path(tempfile.mkdtemp(prefix="alignment-spark-links-"))
+    atexit.register(shutil.rmtree, folder, True)
+    link = folder / ("t" + path.name)
+    link.symlink_to(path.resolve())
+    return link
 
 
 def write_tables(cursor: Any, folder: Path) -> list[str]:
@@ -183,25 +199,34 @@ class SparkSource:
         return _plain_frame(result.toPandas(), dates)
 
 
+LAKE_ENV = "ALIGNMENT_LAKE"
 _SOURCES: dict[str, SparkSource] = {}
 _SOURCES_LOCK = threading.Lock()
 
 
-def source_for(reader: Any, url: str | None = None, folder: Path | None = None) -> Any:
-    """What the catalog should read for a warehouse Reader: the reader itself on DuckDB, else a Spark source whose
-    views are the warehouse's tables (written to Parquet under `folder`, by default beside the warehouse)."""
+def source_for(reader: Any, url: str | None = None) -> Any:
+    """What the catalog should read for a warehouse Reader: the reader itself on DuckDB (the default); on Spark, a
+    source whose views are the tables of $ALIGNMENT_LAKE's current snapshot when it is set (a local lake), else the
+    warehouse's own tables written to a temporary Parquet folder for this process."""
     if engine() == "duckdb":
         return reader
     spark = session(url)
-    key = str(getattr(reader, "path", id(reader)))
+    lake = os.environ.get(LAKE_ENV, "").strip()
+    key = lake or str(getattr(reader, "path", id(reader)))
     with _SOURCES_LOCK:
         if key not in _SOURCES:
-            target = Path(folder) if folder else Path(getattr(reader, "path")).with_suffix(".parquet-tables")
-            cursor = reader.cursor()
-            try:
-                write_tables(cursor, target)
-            finally:
-                cursor.close()
-            register_tables(spark, target)
+            if lake:
+                from alignment import lake as lakes
+
+                register_tables(spark, Path(lakes.snapshot_location(lake, lakes.read_manifest(lake))))
+            else:
+                folder = Path(tempfile.mkdtemp(prefix="alignment-spark-"))
+                atexit.register(shutil.rmtree, folder, True)
+                cursor = reader.cursor()
+                try:
+                    write_tables(cursor, folder)
+                finally:
+                    cursor.close()
+                register_tables(spark, folder)
             _SOURCES[key] = SparkSource(spark)
         return _SOURCES[key]

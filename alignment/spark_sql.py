@@ -30,6 +30,9 @@ PARAMETER_TYPES: dict[str, str] = {
     "source_names": "VARCHAR[]", "source_categories": "VARCHAR[]", "awareness_channels": "VARCHAR[]",
     "sales_ready_personas": "VARCHAR[]", "markov_channels": "VARCHAR[]", "markov_effects": "DOUBLE[]",
     "attribution_models": _MODEL_WEIGHTS, "wanted_models": _MODEL_WEIGHTS,
+    "engaged_touches": "BIGINT", "engaged_window_days": "BIGINT", "engagement_half_life_days": "DOUBLE",
+    "persona_names": "VARCHAR[]", "persona_weights": "DOUBLE[]", "channel_names": "VARCHAR[]",
+    "channel_weights": "DOUBLE[]",
 }
 
 # Deepest nesting of macro calls expanded before a file is refused as calling itself.
@@ -51,10 +54,9 @@ class Macro:
     placeholders: bool = False  # a metric's macro: its arguments are the metric file's $parameters
 
 
-def _parse(sql: str, where: str, *, expression: bool = False) -> exp.Expression:
+def _parse(sql: str, where: str) -> exp.Expression:
     try:
-        return (sqlglot.parse_one("SELECT " + sql, read="duckdb").expressions[0] if expression
-                else sqlglot.parse_one(sql, read="duckdb"))
+        return sqlglot.parse_one(sql, read="duckdb")
     except SqlglotError as error:
         raise CompileError(f"{where}: the SQL cannot be read ({str(error).splitlines()[0]})") from None
 
@@ -76,7 +78,7 @@ def _macro_files() -> dict[str, tuple[tuple[str, ...], str, bool, bool, str]]:
 def macro(name: str) -> Macro:
     """One macro, parsed once per process."""
     arguments, sql, table, placeholders, where = _macro_files()[name]
-    return Macro(name, arguments, _parse(sql, where, expression=not table), table, placeholders)
+    return Macro(name, arguments, _parse(sql, where), table, placeholders)
 
 
 def macro_names() -> set[str]:
@@ -220,6 +222,10 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
         # DuckDB: NULL when absent; Spark's array_position: 0
         return exp.Nullif(this=_func("array_position", *node.expressions), expression=exp.Literal.number(0))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_extract":
+        # the same 1-based item as a list index, NULL past the end or for a NULL index
+        items, index = node.expressions
+        return _func("try_element_at", items, exp.cast(index, exp.DType.INT))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_bool_or":
         return _func("exists", node.expressions[0], _lambda("flag", lambda flag: flag))
     if isinstance(node, exp.ArrayDistinct):

@@ -3,7 +3,11 @@
 # session) and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+missing=""
+for command in chromium pdftoppm java; do
+  command -v "$command" >/dev/null 2>&1 || missing="yes"
+done
+if [ -n "$missing" ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

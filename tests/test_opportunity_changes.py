@@ -9,7 +9,7 @@ import pytest
 
 from alignment.ingest.load import import_extracts
 from alignment.ingest.problems import ImportRejected
-from conftest import crm_export, write_csv
+from tests.conftest import crm_export, write_csv
 
 T = dt.datetime
 

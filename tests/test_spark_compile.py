@@ -117,3 +117,18 @@ def test_the_attribution_queries_expanded_give_the_same_rows_on_duckdb(reader, m
         cursor.close()
     assert len(expected) > 0
     _equal(got, expected)
+
+
+def test_every_derived_tables_expanded_sql_gives_the_stored_rows_on_duckdb(reader):
+    failures = []
+    for name, file in sqlfiles.folder(warehouse.DERIVED_DIR, "derived").items():
+        cursor = reader.cursor()
+        try:
+            rebuilt, stored = cursor.sql(spark_sql.expanded_duckdb(file.sql, name)), cursor.table(name)
+            counts = (len(rebuilt.fetchall()), len(stored.fetchall()))
+            apart = (len(rebuilt.except_(stored).fetchall()), len(stored.except_(rebuilt).fetchall()))
+        finally:
+            cursor.close()
+        if counts[1] == 0 or counts[0] != counts[1] or apart != (0, 0):
+            failures.append(f"sql/derived/{name}.sql: {counts[0]} rows rebuilt, {counts[1]} stored, {apart} apart")
+    assert failures == []

@@ -22,7 +22,7 @@ DEMO = sqlfiles.folder(sqlfiles.SQL_DIR / "demo", "query")
 DEMO_MACROS = sqlfiles.folder(sqlfiles.SQL_DIR / "demo" / "macros", "macro")
 META = ("_import", "_checkpoints", "_import_files", "_format", "_currency", "_calendar")
 TABLES = set(schema.TABLES) | set(DERIVED) | set(META) | {"imports", "ledger", "src"}
-FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases"}
+FUNCTIONS = set(MACROS) | set(DEMO_MACROS) | {"duckdb_tables", "duckdb_views", "duckdb_databases", "duckdb_columns"}
 # A value for every argument and parameter name the files use, to ask DuckDB what each returns.
 SAMPLES = {
     "path": __file__,  # any small text file (read_text: the lake's manifest)
