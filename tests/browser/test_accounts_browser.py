@@ -39,7 +39,9 @@ def test_the_accounts_page_renders_in_a_browser(demo_server, page: Page, artifac
     chart = page.get_by_test_id("stPlotlyChart").first
     expect(chart.locator(".main-svg").first).to_be_attached(timeout=30_000)
     expect(chart.get_by_text("Target accounts").first).to_be_attached()
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)
+    expect(page.get_by_role("heading", name="Buying groups of the open deals")).to_be_visible(timeout=60_000)
+    # coverage, by owner, the accounts to call, the buying groups' risk list and (folded) every open deal's group
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(5)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert "Traceback" not in page.locator("body").inner_text()
     page.wait_for_timeout(800)
@@ -47,3 +49,6 @@ def test_the_accounts_page_renders_in_a_browser(demo_server, page: Page, artifac
     page.get_by_test_id("stMain").evaluate("element => element.scrollTo(0, 820)")
     page.wait_for_timeout(400)
     page.screenshot(path=artifacts / "accounts-2.png")
+    page.get_by_test_id("stMain").evaluate("element => element.scrollTo(0, 1640)")
+    page.wait_for_timeout(400)
+    page.screenshot(path=artifacts / "accounts-3.png")
