@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from alignment import catalog, warehouse
+from alignment import catalog, schema, warehouse
 from alignment.periods import Quarter
 from alignment.presentation.specs import TimelineRow, TimelineSpec
 
@@ -18,12 +18,16 @@ STATUSES = ("planned", "running", "done")
 
 
 def as_of_day(source: Any) -> dt.date | None:
-    """The day of the data's latest record (what "data as of" means everywhere); None before any import."""
+    """The day of the data's latest record (what "data as of" means everywhere); None before any import. A record
+    dated past the plausible window (a warehouse loaded before today's import rules may hold 9999-12-31) counts as
+    its last plausible day, as the pages' quarters do."""
     try:
         latest = warehouse.dataset_info(source).latest_record_at
     except (duckdb.Error, IndexError):
         return None  # a database built without an import records no as-of
-    return latest.date() if latest else None
+    if not latest:
+        return None
+    return min(latest.date(), schema.date_window("TIMESTAMP", dt.date.today())[1])
 
 
 def campaign_plan(source: Any, quarters: Iterable[Quarter | str],

@@ -179,7 +179,9 @@ def test_every_page_reads_the_charter_in_force_carried_forward_from_an_earlier_q
     assert f"Charter {QUARTER} (draft carried forward from 2023-Q3) · Draft" in _texts(at)
     targets = _frame(at, "Target met")
     pipeline = targets[targets["Metric"] == "Pipeline"].iloc[0]
-    assert (pipeline["Actual"], pipeline["Target"], pipeline["Target met"]) == ("$62,501", "$100.0K", "missed")
+    # the data runs to 11 March 2024: the quarter is under way, so its target is not judged yet (Pace judges it)
+    assert (pipeline["Actual"], pipeline["Target"], pipeline["Target met"]) == (
+        "$62,501", "$100.0K", "under way: to 11 Mar 2024, see Pace")
     at.switch_page("pages/review_leads.py").run()
     assert f"follow-up SLA 48 h, acceptance target 90.0% (the {QUARTER} charter's)" in _texts(at)
     at.switch_page("pages/review_funnel.py").run()
