@@ -11,16 +11,14 @@ reads, once each, the columns DuckDB's plans of the account's queries read, from
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scorecard import _scanned, bare_scan, cpu_seconds, timed, warehouse_for
+from scorecard import bare_scan, columns_read, cpu_seconds, timed, warehouse_for
 
 from alignment import catalog, journey, sqlfiles, warehouse
 
@@ -38,25 +36,11 @@ def busiest_account(reader: warehouse.Reader) -> tuple[str, int]:
 
 def scanned_columns(reader: warehouse.Reader, parameters: dict) -> dict[str, list[str]]:
     """The tables and columns the account's queries read, from DuckDB's plans of them."""
-    scans: list[tuple[str, list[str], str]] = []
-    cursor = catalog.cursor(reader)
-    try:
-        for name in QUERIES:
-            sql = sqlfiles.query(name)
-            wanted = {k: v for k, v in parameters.items() if "$" + k in sql}
-            for _, plan in cursor.execute("EXPLAIN (FORMAT json) " + sql, wanted).fetchall():
-                _scanned(json.loads(plan), scans)
-        known: dict[str, list[str]] = {}
-        for database, table, column in cursor.execute(
-                "SELECT database_name, table_name, column_name FROM duckdb_columns()").fetchall():
-            known.setdefault(f"{database}.main.{table}", []).append(column)
-    finally:
-        cursor.close()
-    columns: dict[str, set[str]] = {}
-    for table, projected, filters in scans:
-        filtered = {c for c in known.get(table, []) if re.search(r"\b" + re.escape(c) + r"\b", filters)}
-        columns.setdefault(table, set()).update(projected, filtered)
-    return {table: sorted(found) for table, found in sorted(columns.items()) if found}
+    queries = []
+    for name in QUERIES:
+        sql = sqlfiles.query(name)
+        queries.append((sql, {k: v for k, v in parameters.items() if "$" + k in sql}))
+    return {table: found for table, found in columns_read(reader, queries).items() if found}
 
 
 def main() -> None:

@@ -114,6 +114,16 @@ def adapter_for(format: str, mapping: Path | None = None, date_format: str | Non
     raise ImportRejected([Problem(file="(format)", rule=f"unknown format '{format}'; use one of {', '.join(FORMATS)}")])
 
 
+def decide(run: AdapterRun, report: ImportReport, files: list[Path], format: str) -> None:
+    """Every check has run: the report gets the warnings and the readings assumed, and any error refuses the import."""
+    # The NUL bytes are checked last, where the files' hashes are wanted anyway: waiting for them sooner would stall.
+    run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
+    report.warnings = [p for p in run.problems if p.severity == "warning"]
+    report.assumptions = run.assumptions
+    if run.has_errors:
+        raise ImportRejected(run.problems + _wrong_format_hint(files, run, format))
+
+
 def _refuse_replacing_a_company(db_path: Path) -> None:
     """The demo company replaces only itself or nothing: checked under the import lock, so an import of a company's
     own data that lands while the first start builds the demo is never overwritten by it."""
@@ -199,12 +209,7 @@ def import_extracts(paths: list[Path], *, db_path: Path = warehouse.DEFAULT_DB, 
                     run.problems.extend(check_canonical(con, unique_keys=run.unique_keys))
                     chosen, refused = currency.import_problems(con, currency_settings)
                     run.problems.extend(refused)
-                # Checked here, where the files' hashes are wanted anyway: waiting for them sooner would stall.
-                run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
-                report.warnings = [p for p in run.problems if p.severity == "warning"]
-                report.assumptions = run.assumptions
-                if run.has_errors:
-                    raise ImportRejected(run.problems + _wrong_format_hint(files, run, format))
+                decide(run, report, files, format)
                 if progress:
                     progress(0.85, "Writing the warehouse")
                 report.tables = _materialise(con)

@@ -162,11 +162,7 @@ def import_to_lake(paths: list[Path], *, lake_dir: Path, spark_url: str = "local
                 progress(0.65, "Checked on Spark")
             chosen, refused = currency.import_problems(con, currency_settings)
             run.problems.extend(refused)
-        run.problems.extend(p for s in run.sources if not s.refused and (p := s.nul_problem()))
-        report.warnings = [p for p in run.problems if p.severity == "warning"]
-        report.assumptions = run.assumptions
-        if run.has_errors:
-            raise ImportRejected(run.problems + load._wrong_format_hint(files, run, format))
+        load.decide(run, report, files, format)
 
         if progress:
             progress(0.7, "Writing the canonical tables on Spark")
