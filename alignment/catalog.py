@@ -790,6 +790,13 @@ def window_values(source: Source, name: str, filters: Filters | dict, definition
     return windows_values(source, [(name, filters, definitions, windows)])[0]
 
 
+def window_bounds(calendar: Any, windows: list[Window]) -> list[dict[str, Any]]:
+    """Each window of local days [first, after) as the bounds a metric binds for its quarter: the local midnights in
+    UTC for moments, the days for dates."""
+    return [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
+             "quarter_first_day": first, "quarter_end_day": after} for first, after in windows]
+
+
 def windows_values(source: Source, requests: list[tuple[str, Filters | dict, Definitions | None, list[Window]]]
                    ) -> list[list[Any]]:
     """window_values for several (metric, filters, definitions, windows) at once, on a few threads each keeping its
@@ -800,9 +807,7 @@ def windows_values(source: Source, requests: list[tuple[str, Filters | dict, Def
     def one(request: tuple[str, Filters | dict, Definitions | None, list[Window]]) -> list[Any]:
         name, filters, definitions, windows = request
         base = _filters(filters)
-        calendar = base.quarter.calendar
-        bounds = [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
-                   "quarter_first_day": first, "quarter_end_day": after} for first, after in windows]
+        bounds = window_bounds(base.quarter.calendar, windows)
         if not hasattr(per_thread, "cursor"):
             per_thread.cursor = cursor(source)
             cursors.append(per_thread.cursor)

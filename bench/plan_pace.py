@@ -49,9 +49,7 @@ def pace_queries(charter: Charter, quarter: Quarter, as_of: dt.date) -> list[tup
 
 
 def _window_query(name: str, filters: Filters, definitions, first: dt.date, after: dt.date) -> tuple[str, dict]:
-    calendar = filters.quarter.calendar
-    bounds = [{"quarter_start": calendar.midnight_utc(first), "quarter_end": calendar.midnight_utc(after),
-               "quarter_first_day": first, "quarter_end_day": after}]
+    bounds = catalog.window_bounds(filters.quarter.calendar, [(first, after)])
     return catalog._trend_query("lateral", catalog.spec(name), filters, definitions, bounds)
 
 

@@ -6,6 +6,7 @@ import csv
 import functools
 import hashlib
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -202,6 +203,26 @@ def write_salesforce_extract(folder: Path) -> Extract:
 def new_salesforce_extract() -> Callable[[Path], Extract]:
     """Write the hand-made extract into a given new folder (for module-scoped fixtures)."""
     return write_salesforce_extract
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory) -> Path:
+    """The hand-made extract imported once for the test run (not the demo company); copy it before changing it."""
+    folder = tmp_path_factory.mktemp("small-warehouse")
+    from alignment.ingest.load import import_extracts
+
+    extract = write_salesforce_extract(folder / "extract")
+    import_extracts([extract.folder], db_path=folder / "warehouse.duckdb", user="ops", roots=[folder])
+    return folder / "warehouse.duckdb"
+
+
+@pytest.fixture
+def db(small_db, tmp_path, monkeypatch) -> Path:
+    """A copy of the small warehouse with an empty sign-off ledger of its own, which the app opens."""
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(small_db, db_path)
+    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
+    return db_path
 
 
 @pytest.fixture

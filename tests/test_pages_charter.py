@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,24 +19,6 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 QUARTER = "2024-Q1"  # the hand-made extract's only full quarter, where the filter bar opens
 CHARTER_PAGE = "pages/govern_charter.py"
 ANALYST = User(name="ana", role="analyst")
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory, new_salesforce_extract) -> Path:
-    """The hand-made extract of tests/conftest.py, imported once (not the demo company)."""
-    folder = tmp_path_factory.mktemp("charter-pages")
-    extract = new_salesforce_extract(folder / "extract")
-    import_extracts([extract.folder], db_path=folder / "warehouse.duckdb", user="ops")
-    return folder / "warehouse.duckdb"
-
-
-@pytest.fixture
-def db(small_db, tmp_path, monkeypatch) -> Path:
-    """A copy of the small warehouse with an empty sign-off ledger of its own, which the app opens."""
-    db_path = tmp_path / "warehouse.duckdb"
-    shutil.copy(small_db, db_path)
-    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
-    return db_path
 
 
 @pytest.fixture

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import signoff, warehouse
 from alignment.charter import Charter
-from alignment.ingest.load import import_extracts
 from alignment.users import User
 from tests.conftest import sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RUNNING = "2024-Q1"  # the hand-made extract's data runs to 11 March 2024: week 11 of 13
 ANALYST = User(name="ana", role="analyst")
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory, new_salesforce_extract) -> Path:
-    folder = tmp_path_factory.mktemp("pace-pages")
-    extract = new_salesforce_extract(folder / "extract")
-    import_extracts([extract.folder], db_path=folder / "warehouse.duckdb", user="ops")
-    return folder / "warehouse.duckdb"
-
-
-@pytest.fixture
-def db(small_db, tmp_path, monkeypatch) -> Path:
-    db_path = tmp_path / "warehouse.duckdb"
-    shutil.copy(small_db, db_path)
-    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
-    return db_path
 
 
 def _texts(at: AppTest) -> str:

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment import signoff, warehouse
-from alignment.ingest.load import import_extracts
+from alignment import signoff
 from alignment.waterfall import Plan
 from tests.conftest import sign_in
 from ui.text import literal
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 QUARTER = "2024-Q1"  # the hand-made extract's only full quarter, where the filter bar opens
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory, new_salesforce_extract) -> Path:
-    folder = tmp_path_factory.mktemp("plan-pages")
-    extract = new_salesforce_extract(folder / "extract")
-    import_extracts([extract.folder], db_path=folder / "warehouse.duckdb", user="ops")
-    return folder / "warehouse.duckdb"
-
-
-@pytest.fixture
-def db(small_db, tmp_path, monkeypatch) -> Path:
-    db_path = tmp_path / "warehouse.duckdb"
-    shutil.copy(small_db, db_path)
-    monkeypatch.setenv(warehouse.DB_ENV, str(db_path))
-    return db_path
 
 
 def _texts(at: AppTest) -> str:
