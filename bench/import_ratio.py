@@ -164,18 +164,13 @@ class _TimedConnection:
 @contextlib.contextmanager
 def timed_statements() -> Iterator[dict[str, list[float]]]:
     """Time every statement the import executes on its connection: {statement: [wall, cpu]}."""
-    from alignment.ingest import load
-
     timings: dict[str, list[float]] = {}
-    real = load.duckdb
-    proxy = type(sys)("duckdb")
-    proxy.__dict__.update(real.__dict__)
-    proxy.connect = lambda *args, **kwargs: _TimedConnection(real.connect(*args, **kwargs), timings)
-    load.duckdb = proxy
+    real = warehouse.build_connection
+    warehouse.build_connection = lambda *args, **kwargs: _TimedConnection(real(*args, **kwargs), timings)
     try:
         yield timings
     finally:
-        load.duckdb = real
+        warehouse.build_connection = real
 
 
 def main() -> None:
