@@ -24,7 +24,8 @@ pack_tab, digest_tab = st.tabs(["Board pack", "Sales digest"])
 with pack_tab:
     parts = st.pills("Parts of the pack", list(packs.PARTS), format_func=packs.PARTS.get, selection_mode="multi",
                      default=list(packs.PARTS), key="board_parts",
-                     help="The title page always comes first; the parts follow in this order.")
+                     help="The title page always comes first; the parts follow in this order. The pace of the "
+                          "running quarter is in the pack only while the quarter runs on the data's as-of day.")
     if not parts:
         st.info("Choose at least one part of the pack.", icon=":material/checklist:")
         st.stop()
