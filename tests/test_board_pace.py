@@ -4,6 +4,7 @@ the Pipeline page work them out, in the deck, the PDF and the workbook."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from pathlib import Path
 
@@ -169,3 +170,21 @@ def test_the_slipped_deals_list_at_most_its_rows_and_count_the_rest(running_demo
     assert len(section.tables[0].rows) == 3 < len(slipped)
     assert f"the 3 largest are listed, {len(slipped) - 3:,} more are not" in section.words[0]
     assert [row[0] for row in section.tables[0].rows] == list(slipped["name"][:3])
+
+
+def test_the_board_page_shows_the_running_quarter_s_pace_and_walk(running_demo, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import sign_in
+
+    monkeypatch.setenv(warehouse.DB_ENV, str(running_demo[0]))
+    app = sign_in(AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120))
+    app.query_params["quarter"] = RUNNING
+    app.run()
+    at = app.switch_page("pages/govern_board_pack.py").run()
+    assert not at.exception, at.exception
+    headings = [s.value for s in at.subheader]
+    assert any(h.startswith("Pace of the running quarter") for h in headings)
+    assert "The pipeline walk" in headings
+    traces = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
+    assert {"waterfall", "scatter"} <= {trace["type"] for trace in traces}

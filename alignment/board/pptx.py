@@ -514,8 +514,10 @@ def _section_slides(deck: Deck, section: Section) -> None:
             _chart_with_caption(slide, chart, MARGIN, TOP + index * share, left, share - 6)
         x, w, top = MARGIN + left + 20, width - left - 20, TOP
         if section.words:
-            _bullets(slide, x, top, w, 40, section.words, size=11)
-            top += 22 * len(section.words) + 6
+            # As many lines as the words wrap to (a forecast's sentence takes two), so the tables start below them.
+            lines = sum(layout.row_lines([line], [w - 20], 11) for line in section.words)
+            _bullets(slide, x, top, w, 16 * lines, section.words, size=11)
+            top += 14.5 * lines + 6.6 * len(section.words) + 6
         for table, space in zip(section.tables, layout.shares(section.tables, BOTTOM - top)):
             drawn = add_table(slide, table, x, top, w, space - 16, colour=colour)
             _capped_note(slide, table, drawn, x, top + space - 16, w)
