@@ -32,6 +32,9 @@ with pack_tab:
     with st.spinner(f"Building the {quarter} board pack from the metric catalog…"):
         chosen = board.pack(quarter, parts)
     st.markdown(f"**{literal(chosen.title)}** · sign-off: **{chosen.signoff.label}**")
+    if "pace" in parts and not any(section.key == "pace" for section in chosen.sections):
+        st.caption(f"{packs.PARTS['pace']}: not in this pack, {quarter} is not under way on the data's as-of day "
+                   f"({fmt.day(snapshot.as_of)}).")
     with st.container(horizontal=True, gap="small", key="board_downloads"):
         for kind, label, icon in DOWNLOADS:
             name = export.file_name(quarter, kind) if kind != "csv" else f"board-pack-{quarter}-csv.zip"

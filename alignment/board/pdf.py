@@ -155,14 +155,18 @@ def chart_drawing(spec: Chart, width: float, height: float) -> Drawing:
     return drawing
 
 
-def _ticks(top: float, count: int = 4) -> list[float]:
-    """Value-axis gridlines from 0 to at least `top`, at a 1-2-2.5-5 step (a board reads round numbers)."""
+def _ticks(top: float) -> list[float]:
+    """Value-axis gridlines from 0 to at least `top`, 4 to 8 steps of 1, 2, 2.5 or 5 (a board reads round
+    numbers), the set whose last line comes closest above `top`."""
     if top <= 0:
         return [0.0, 1.0]
-    raw = top / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    return [step * k for k in range(math.ceil(top / step - 1e-9) + 1)]
+    candidates = []
+    for count in (4, 5, 6, 7, 8):
+        raw = top / count
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+        candidates.append([step * k for k in range(math.ceil(top / step - 1e-9) + 1)])
+    return min(candidates, key=lambda ticks: (ticks[-1], len(ticks)))
 
 
 def _value_grid(drawing: Drawing, unit: str, top: float, left: float, right: float, bottom: float,
