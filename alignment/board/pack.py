@@ -48,6 +48,7 @@ MOVERS = 5
 """How many of the biggest moves the executive summary puts in words."""
 SLIDE_CAMPAIGNS = 12
 PLAN_ROWS = 18
+"""The most campaigns the plan's timeline draws (the largest by cost in the quarter); its table lists every one."""
 SLIPPED_ROWS = 10
 """The most slipped deals the pipeline walk lists (the largest); the words count the rest."""
 PACE_CHART = "bookings"
@@ -61,7 +62,6 @@ FORECAST_FIGURES = {
     "commit": ("Commit", "currency")}
 """The forecast's figures (forecast.summary_table) the pack lists, in words and units; the shares by source stay on
 the Scorecard."""
-"""The most campaigns the plan's timeline draws (the largest by cost in the quarter); its table lists every one."""
 
 
 def board_metric_names(charter: Charter) -> list[str]:
@@ -490,9 +490,10 @@ def forecast_table(result: forecasts.Forecast) -> TableSpec:
     """Coverage and the forecast (forecast.summary_table's figures): each empty figure says why in its note."""
     rows = [row for row in forecasts.summary_table(result) if row["figure"] in FORECAST_FIGURES]
     no_target = "no bookings target for this quarter: set one on the Charter page"
-    notes = {"bookings_target": no_target, "to_win": no_target,
-             "coverage_needed": result.coverage_note, "trailing_win_rate": result.coverage_note,
-             "forecast_low": result.not_measured, "forecast_high": result.not_measured}
+    # Coverage's note is why the win rate is missing only when coverage itself was measured (forecast.forecast).
+    win_rate = result.coverage_note if result.coverage is not None else None
+    notes = {"bookings_target": no_target, "to_win": no_target, "coverage_needed": win_rate,
+             "trailing_win_rate": win_rate, "forecast_low": result.not_measured, "forecast_high": result.not_measured}
     cells = []
     for row in rows:
         note = row["note"]

@@ -21,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable,
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
-from alignment.presentation.specs import Chart, ChartSpec, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
+from alignment.presentation.specs import Chart, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
 
 WIDTH, HEIGHT = 960, 540  # points, the deck's 16:9 page
 MARGIN = 36

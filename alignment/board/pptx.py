@@ -21,7 +21,7 @@ from pptx.util import Pt
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
-from alignment.presentation.specs import Chart, ChartSpec, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
+from alignment.presentation.specs import Chart, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
 
 WIDTH, HEIGHT = 960, 540  # points: 13.333 × 7.5 inches, 16:9
 MARGIN = 36
