@@ -255,6 +255,14 @@ def _paced_total(metric: MetricSpec, values: list, target: float, quarter: Quart
                    gap=actual - expected, needed_per_week=needed, curve_share=share, weeks=points)
 
 
+def needed_shown(row: PaceRow) -> float | None:
+    """Needed per week as a reader is shown it: a number that should go up and is already past its target needs
+    nothing more (0, not a negative amount)."""
+    if row.needed_per_week is None:
+        return None
+    return max(row.needed_per_week, 0.0) if row.direction == "up" else row.needed_per_week
+
+
 def rows_table(paced: Pace) -> list[dict[str, Any]]:
     """The paced rows flat (for the CLI's CSV and JSON, and the screen's table)."""
     return [{"metric": row.name, "title": row.title, "unit": row.unit, "paced_as": row.paced_as,

@@ -24,13 +24,17 @@ pack_tab, digest_tab = st.tabs(["Board pack", "Sales digest"])
 with pack_tab:
     parts = st.pills("Parts of the pack", list(packs.PARTS), format_func=packs.PARTS.get, selection_mode="multi",
                      default=list(packs.PARTS), key="board_parts",
-                     help="The title page always comes first; the parts follow in this order.")
+                     help="The title page always comes first; the parts follow in this order. The pace of the "
+                          "running quarter is in the pack only while the quarter runs on the data's as-of day.")
     if not parts:
         st.info("Choose at least one part of the pack.", icon=":material/checklist:")
         st.stop()
     with st.spinner(f"Building the {quarter} board pack from the metric catalog…"):
         chosen = board.pack(quarter, parts)
     st.markdown(f"**{literal(chosen.title)}** · sign-off: **{chosen.signoff.label}**")
+    if "pace" in parts and not any(section.key == "pace" for section in chosen.sections):
+        st.caption(f"{packs.PARTS['pace']}: not in this pack, {quarter} is not under way on the data's as-of day "
+                   f"({fmt.day(snapshot.as_of)}).")
     with st.container(horizontal=True, gap="small", key="board_downloads"):
         for kind, label, icon in DOWNLOADS:
             name = export.file_name(quarter, kind) if kind != "csv" else f"board-pack-{quarter}-csv.zip"

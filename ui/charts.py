@@ -486,11 +486,17 @@ def outcome_bars(frame: pd.DataFrame, *, label: str, value: str, colours: list[s
 
 # --- the board pack's chart descriptions ---------------------------------------------------------------------------
 
-def figure(spec: ChartSpec | TimelineSpec, *, height: int | None = None) -> go.Figure:
+def figure(spec: ChartSpec | TimelineSpec | PaceSpec | WaterfallSpec, *, height: int | None = None) -> go.Figure:
     """A board-pack chart description drawn on screen: the same categories, series, colours and titles as the PPTX,
     PDF and XLSX renderers draw, values formatted in the spec's unit."""
     if isinstance(spec, TimelineSpec):
         return _timeline(spec, height=height)
+    if isinstance(spec, PaceSpec):
+        return pace_line(spec, height=height or 320)
+    if isinstance(spec, WaterfallSpec):
+        figure = walk_waterfall(spec, height=height or 380)
+        figure.update_layout(title=dict(text=chart_text(spec.title), x=0, font=dict(size=14)), margin=dict(t=60))
+        return figure
     if spec.is_empty:
         return empty("No data for this quarter", height=height or 200)
     show = fmt.BY_UNIT[spec.unit]

@@ -50,8 +50,7 @@ def table(paced: pacing.Pace) -> pd.DataFrame:
             "Expected to date": _value(row.expected, row.unit), "Target": _value(row.target, row.unit),
             "Status": STATUS_MARKS[row.status] if row.status else "not measured",
             "Gap": fmt.change(row.gap, row.unit),
-            "Needed per week": fmt.MISSING if row.needed_per_week is None else
-            fmt.by_unit(max(row.needed_per_week, 0) if row.direction == "up" else row.needed_per_week, row.unit),
+            "Needed per week": _value(pacing.needed_shown(row), row.unit),
             "Note": row.not_measured or ("rate to date vs target" if row.paced_as == "rate"
                                          else "curve from " + ", ".join(row.curve_from)),
         })

@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from alignment import catalog, currency, quadrant, quality, warehouse, waterfall
+from alignment import catalog, currency, pacing, pipeline_walk, quadrant, quality, warehouse, waterfall
+from alignment import forecast as forecasts
 from alignment import plan as campaign_plans
 from alignment.board.spec import BoardPack, Section, SignoffStatus
 from alignment.catalog import Comparison, Definitions
@@ -21,10 +22,12 @@ from alignment.presentation.specs import ChartSpec, Column, Series, TableSpec
 PARTS: dict[str, str] = {
     "summary": "Executive summary",
     "scorecard": "Scorecard vs targets",
+    "pace": "Pace of the running quarter",
     "quarter_plan": "The plan",
     "roles": "Awareness | demand generation | sales",
     "waterfall": "The waterfall",
     "pipeline": "Sourced and influenced pipeline",
+    "pipeline_walk": "The pipeline walk",
     "plan": "The campaign plan",
     "campaigns": "Campaigns and the alignment quadrant",
     "sla": "Follow-up SLA and lead quality",
@@ -32,7 +35,9 @@ PARTS: dict[str, str] = {
     "quality": "Data quality",
     "signoff": "Sign-off",
 }
-"""The parts a pack can hold, in order (the title page always comes first)."""
+"""The parts a pack can hold, in order (the title page always comes first). The pace is in a pack only while its
+quarter runs on the data's as-of day: a finished quarter's pack has no such part, not an empty one."""
+RUNNING_ONLY = ("pace",)
 
 ROLE_TRENDS = {"awareness": "reach", "demand_gen": "mqls", "sales": "pipeline"}
 """The metric each role's column charts over eight quarters."""
@@ -44,6 +49,19 @@ MOVERS = 5
 SLIDE_CAMPAIGNS = 12
 PLAN_ROWS = 18
 """The most campaigns the plan's timeline draws (the largest by cost in the quarter); its table lists every one."""
+SLIPPED_ROWS = 10
+"""The most slipped deals the pipeline walk lists (the largest); the words count the rest."""
+PACE_CHART = "bookings"
+"""The planned number whose weekly line the pace part draws (else the first planned total)."""
+FORECAST_FIGURES = {
+    "bookings_to_date": ("Bookings to date", "currency"), "bookings_target": ("Bookings target", "currency"),
+    "to_win": ("Still to win", "currency"), "open_pipeline": ("Open pipeline", "currency"),
+    "coverage": ("Coverage", "ratio"), "trailing_win_rate": ("Trailing win rate", "percent"),
+    "coverage_needed": ("Coverage that is enough", "ratio"), "forecast": ("Forecast", "currency"),
+    "forecast_low": ("Forecast, low end", "currency"), "forecast_high": ("Forecast, high end", "currency"),
+    "commit": ("Commit", "currency")}
+"""The forecast's figures (forecast.summary_table) the pack lists, in words and units; the shares by source stay on
+the Scorecard."""
 
 
 def board_metric_names(charter: Charter) -> list[str]:
@@ -85,6 +103,11 @@ class Inputs:
             tasks["quality_by_channel"] = lambda: catalog.run(source, "lead_quality_by_channel", filters, definitions)
         if "quality" in parts:
             tasks["checks"] = lambda: quality.run_checks(source)
+        if "pace" in parts:
+            tasks["pace"] = lambda: pacing.pace(source, charter)
+            tasks["forecast"] = lambda: forecasts.forecast(source, charter)
+        if "pipeline_walk" in parts:
+            tasks["walk"] = lambda: pipeline_walk.walk(source, quarter)
         with ThreadPoolExecutor(max_workers=3) as pool:
             # Each task in this thread's context: its quarters in the warehouse's calendar, its money in its currency.
             futures = {name: pool.submit(contextvars.copy_context().run, task) for name, task in tasks.items()}
@@ -436,6 +459,170 @@ def _sla(inputs: Inputs) -> Section:
                 _key_figures(inputs, QUALITY_METRICS, "Lead quality", "Lead quality")])
 
 
+# --- a running quarter's pace, and the pipeline walk ---------------------------------------------------------------
+
+def pace_status(row: pacing.PaceRow) -> str:
+    """on track / behind / ahead, or "not measured" (why is in the row's note): never a status without a curve or a
+    value to judge."""
+    return row.status or "not measured"
+
+
+def pace_table(paced: pacing.Pace) -> TableSpec:
+    """Every planned number of the running quarter, paced (pacing.pace's rows, as they are)."""
+    rows = paced.rows
+    return TableSpec(
+        title=f"The plan to date: {formats.day(paced.as_of)}, week {paced.week} of {paced.weeks}", sheet="Pace",
+        columns=[Column(header="Metric"), Column(header="Actual to date", unit="row"),
+                 Column(header="Expected to date", unit="row"), Column(header="Target", unit="row"),
+                 Column(header="Status"), Column(header="Gap", unit="row_change"),
+                 Column(header="Needed per week", unit="row"), Column(header="Note"),
+                 Column(header="Curve learnt from", detail=True), Column(header="Catalog name", detail=True)],
+        rows=[[row.title, row.actual, row.expected, row.target, pace_status(row), row.gap, pacing.needed_shown(row),
+               row.not_measured or ("its value to date against the target" if row.paced_as == "rate" else None),
+               ", ".join(row.curve_from) or None, row.name] for row in rows],
+        row_units=[row.unit for row in rows],
+        definition=f"Expected to date: the target × the share of the quarter's total reached by the same day in the "
+                   f"past {paced.history_quarters} quarters; on track within ±{paced.tolerance:.0%} of it. A rate is "
+                   "its value to date against its target.")
+
+
+def forecast_table(result: forecasts.Forecast) -> TableSpec:
+    """Coverage and the forecast (forecast.summary_table's figures): each empty figure says why in its note."""
+    rows = [row for row in forecasts.summary_table(result) if row["figure"] in FORECAST_FIGURES]
+    no_target = "no bookings target for this quarter: set one on the Charter page"
+    # Coverage's note is why the win rate is missing only when coverage itself was measured (forecast.forecast).
+    win_rate = result.coverage_note if result.coverage is not None else None
+    notes = {"bookings_target": no_target, "to_win": no_target, "coverage_needed": win_rate,
+             "trailing_win_rate": win_rate, "forecast_low": result.not_measured, "forecast_high": result.not_measured}
+    cells = []
+    for row in rows:
+        note = row["note"]
+        if row["value"] is None:
+            note = notes.get(row["figure"]) or note or "not measured"
+        cells.append([FORECAST_FIGURES[row["figure"]][0], row["value"], note])
+    return TableSpec(
+        title=f"Coverage and forecast of {result.quarter}'s bookings", sheet="Coverage and forecast",
+        columns=[Column(header="Figure"), Column(header="Value", unit="row"), Column(header="Note")],
+        rows=cells, row_units=[FORECAST_FIGURES[row["figure"]][1] for row in rows],
+        definition="Coverage: open pipeline due in the quarter ÷ bookings still to win; enough is 1 ÷ the trailing "
+                   "win rate by value. Forecast: bookings to date + each open deal's amount × its chance of being "
+                   "won by the quarter's end, learnt from past deals in its stage; commit: bookings to date + open "
+                   "deals their owners called Commit.")
+
+
+def forecast_words(result: forecasts.Forecast) -> list[str]:
+    """Coverage, the forecast with its range, and the commit in sentences; each not measured says why."""
+    if result.coverage is not None:
+        enough = (f"enough at the trailing win rate ({formats.percent(result.trailing_win_rate)}) is "
+                  f"{formats.ratio(result.coverage_needed)}" if result.coverage_needed is not None
+                  else f"what is enough is not measured: {result.coverage_note}")
+        words = [f"Coverage {formats.ratio(result.coverage)}: {formats.currency(result.open_pipeline)} of open "
+                 f"pipeline for {formats.currency(result.to_win)} still to win; {enough}."]
+    else:
+        words = [f"Coverage: {result.coverage_note or 'not measured'}."]
+    if result.expected is not None:
+        words.append(f"Forecast {formats.currency(result.expected)} of bookings (10–90 %: "
+                     f"{formats.currency(result.low)} – {formats.currency(result.high)}), with "
+                     f"{formats.currency(result.bookings_to_date)} booked to date.")
+    else:
+        words.append(f"Forecast: {result.not_measured or 'not measured'}.")
+    if result.unmeasured_deals:
+        words.append(f"{result.unmeasured_deals:,} open deals ({formats.currency(result.unmeasured_amount)}) are "
+                     "older in their stage than any past deal: left out of the forecast.")
+    words.append(f"Commit {formats.currency(result.commit)}." if result.commit is not None
+                 else f"Commit not measured: {result.commit_note or 'no forecast categories'}.")
+    return words
+
+
+def pace_chart_row(paced: pacing.Pace) -> pacing.PaceRow | None:
+    """The row the pace part draws: bookings when planned, else the first planned number paced along a curve."""
+    totals = [row for row in paced.rows if row.paced_as == "total"]
+    return next((row for row in totals if row.name == PACE_CHART), totals[0] if totals else None)
+
+
+def _pace(inputs: Inputs) -> list[Section]:
+    paced: pacing.Pace = inputs.results["pace"]
+    result: forecasts.Forecast = inputs.results["forecast"]
+    title = f"{PARTS['pace']}: week {paced.week} of {paced.weeks}"
+    words = [f"Data as of {formats.day(paced.as_of)}: {paced.weeks_left:.1f} weeks of {inputs.quarter} left."]
+    if paced.not_planned:
+        words.append(f"Nothing is paced: {paced.not_planned}.")
+        tables = []
+    else:
+        counts = {status: sum(pace_status(row) == status for row in paced.rows)
+                  for status in (*pacing.STATUSES, "not measured")}
+        words.append(f"Of {len(paced.rows)} planned numbers: "
+                     + ", ".join(f"{count} {status}" for status, count in counts.items() if count) + ".")
+        curves = sorted({quarter for row in paced.rows for quarter in row.curve_from})
+        if curves:
+            words.append(f"Expected to date follows the weeks of {', '.join(curves)}; on track within "
+                         f"±{paced.tolerance:.0%} of it.")
+        tables = [pace_table(paced)]
+    sections = [Section(key="pace", title=title, layout="tables" if tables else "words", words=words,
+                        tables=tables)]
+    row = pace_chart_row(paced)
+    charts = [] if row is None else [pacing.chart(row, paced).model_copy(update={"sheet": "Pace chart"})]
+    sections.append(Section(key="pace_forecast", title=f"{inputs.quarter}: on pace, coverage and forecast",
+                            layout="chart_left" if charts else "words", words=forecast_words(result),
+                            charts=charts, tables=[forecast_table(result)]))
+    return sections
+
+
+def slipped_table(slipped: pd.DataFrame) -> TableSpec:
+    """The largest slipped deals (at most SLIPPED_ROWS): owner, region, amount, old → new close date."""
+    shown = slipped.head(SLIPPED_ROWS)
+    return TableSpec(
+        title="The largest deals that slipped out of the quarter", sheet="Slipped deals",
+        columns=[Column(header="Deal"), Column(header="Account"), Column(header="Owner"), Column(header="Region"),
+                 Column(header="Amount", unit="currency"), Column(header="Was due", unit="date"),
+                 Column(header="Now due", unit="date"), Column(header="Stage now"),
+                 Column(header="Opportunity id", detail=True)],
+        rows=[[_text_or_none(r.name), _text_or_none(r.account_name), _text_or_none(r.owner_name),
+               _text_or_none(r.region), r.start_amount, r.start_close_date, r.end_close_date,
+               _text_or_none(r.end_stage), str(r.opportunity_id)] for r in shown.itertuples()],
+        definition="Deals whose close date moved out of the quarter while they were in its pipeline, largest first: "
+                   "the amount and close date when they were due in it, the close date now.")
+
+
+def _text_or_none(value) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _pipeline_walk(inputs: Inputs) -> Section | list[Section]:
+    walk: pipeline_walk.Walk = inputs.results["walk"]
+    if walk.not_measured:
+        return Section(key="pipeline_walk", title=PARTS["pipeline_walk"], layout="words",
+                       words=[f"The pipeline walk of {inputs.quarter} is not measured: {walk.not_measured}."])
+    words = [f"Running quarter: from {formats.day(walk.first_day)} to {formats.day(walk.last_day)}, the data's as-of "
+             "day." if walk.running else f"From {formats.day(walk.first_day)} to {formats.day(walk.last_day)}."]
+    if walk.came_and_went:
+        words.append(f"{walk.came_and_went:,} deals entered and left within the quarter (in no step; they booked "
+                     f"{formats.currency(walk.came_and_went_won)}).")
+    if walk.without_history:
+        words.append(f"{walk.without_history:,} deals have no recorded close date and are read from their current "
+                     "close date and amount.")
+    slipped = pipeline_walk.slipped(walk)
+    rest = len(slipped) - SLIPPED_ROWS
+    slipped_words = f"{len(slipped):,} deals slipped out of {inputs.quarter} " \
+                    f"({formats.currency(slipped['start_amount'].sum())})" + (
+        f"; the {SLIPPED_ROWS} largest are listed, {rest:,} more are not." if rest > 0 else ".")
+    words.append(slipped_words if len(slipped) else "No deal slipped out of the quarter.")
+    steps = pipeline_walk.table(walk)
+    table = TableSpec(
+        title="Start + each step = end", sheet="Pipeline walk",
+        columns=[Column(header="Step"), Column(header="Deals", unit="count"), Column(header="Amount", unit="currency")],
+        rows=[[r.label, r.deals, r.amount] for r in steps.itertuples()],
+        definition="Open deals whose close date lies in the quarter; each deal in one step, by its state at the start "
+                   "against its state at the end.")
+    chart = pipeline_walk.waterfall(walk).model_copy(update={"sheet": "Pipeline walk chart"})
+    sections = [Section(key="pipeline_walk", title=PARTS["pipeline_walk"],
+                        layout="chart_left", words=words, charts=[chart], tables=[table])]
+    if len(slipped):
+        sections.append(Section(key="pipeline_walk_slipped", title=f"Slipped deals, {inputs.quarter}",
+                                words=[slipped_words], tables=[slipped_table(slipped)]))
+    return sections
+
+
 # --- appendices ----------------------------------------------------------------------------------------------------
 
 def definition_rows(definitions: Definitions,
@@ -540,6 +727,8 @@ def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: Signo
     if unknown:
         raise ValueError(f"unknown pack parts {unknown}; choose from {', '.join(PARTS)}")
     chosen = [part for part in PARTS if parts is None or part in parts]
+    if not pacing.is_running(source, quarter):
+        chosen = [part for part in chosen if part not in RUNNING_ONLY]
     corporate = currency.settings(source).corporate
     with formats.in_currency(corporate):
         return _build(source, quarter, signoff, charter, chosen, now, corporate)
@@ -548,7 +737,7 @@ def build_pack(source: catalog.Source, quarter: Quarter | str, *, signoff: Signo
 def _build(source: catalog.Source, quarter: Quarter, signoff: SignoffStatus, charter: Charter, chosen: list[str],
            now: dt.datetime | None, corporate: str) -> BoardPack:
     inputs = Inputs(source, quarter, charter, chosen)
-    build: dict[str, Callable[[], Section]] = {
+    build: dict[str, Callable[[], Section | list[Section]]] = {
         "summary": lambda: _summary(inputs, signoff), "scorecard": lambda: _scorecard(inputs),
         "quarter_plan": lambda: _quarter_plan(inputs, signoff),
         "roles": lambda: _roles(inputs), "waterfall": lambda: _waterfall(inputs),
@@ -556,11 +745,14 @@ def _build(source: catalog.Source, quarter: Quarter, signoff: SignoffStatus, cha
         "campaigns": lambda: _campaigns(inputs),
         "sla": lambda: _sla(inputs), "definitions": lambda: _definitions(inputs),
         "quality": lambda: _quality(inputs), "signoff": lambda: _signoff(signoff, quarter),
+        "pace": lambda: _pace(inputs), "pipeline_walk": lambda: _pipeline_walk(inputs),
     }
+    sections = [build[part]() for part in chosen]
     return BoardPack(
         quarter=str(quarter), title=f"Sales & marketing alignment, {quarter}",
         generated_at=now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
         data_as_of=inputs.info.latest_record_at, data_fingerprint=inputs.info.data_fingerprint,
         is_demo=inputs.info.is_demo, signoff=signoff, definitions=charter.definitions,
-        sections=[build[part]() for part in chosen], currency=corporate)
+        sections=[section for built in sections for section in (built if isinstance(built, list) else [built])],
+        currency=corporate)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import math
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -19,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, LongTable,
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
-from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
+from alignment.presentation.specs import Chart, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
 
 WIDTH, HEIGHT = 960, 540  # points, the deck's 16:9 page
 MARGIN = 36
@@ -74,10 +76,14 @@ def _axis_label(unit: str):
     return label
 
 
-def chart_drawing(spec: ChartSpec | TimelineSpec, width: float, height: float) -> Drawing:
+def chart_drawing(spec: Chart, width: float, height: float) -> Drawing:
     """A vector chart: title, value axis in the unit's format, the series' colours, a legend when several."""
     if isinstance(spec, TimelineSpec):
         return timeline_drawing(spec, width, height)
+    if isinstance(spec, PaceSpec):
+        return pace_drawing(spec, width, height)
+    if isinstance(spec, WaterfallSpec):
+        return waterfall_drawing(spec, width, height)
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=_colour(palette.INK)))
     legend_room = 18 if len(spec.series) > 1 else 0
@@ -147,6 +153,158 @@ def chart_drawing(spec: ChartSpec | TimelineSpec, width: float, height: float) -
         legend.colorNamePairs = [(_colour(s.colour), s.name) for s in spec.series]
         drawing.add(legend)
     return drawing
+
+
+def _ticks(top: float) -> list[float]:
+    """Value-axis gridlines from 0 to at least `top`, 4 to 8 steps of 1, 2, 2.5 or 5 (a board reads round
+    numbers), the set whose last line comes closest above `top`."""
+    if top <= 0:
+        return [0.0, 1.0]
+    candidates = []
+    for count in (4, 5, 6, 7, 8):
+        raw = top / count
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+        candidates.append([step * k for k in range(math.ceil(top / step - 1e-9) + 1)])
+    return min(candidates, key=lambda ticks: (ticks[-1], len(ticks)))
+
+
+def _value_grid(drawing: Drawing, unit: str, top: float, left: float, right: float, bottom: float,
+                height: float) -> Callable[[float], float]:
+    """Gridlines and their labels from 0 to `top`; returns the function placing a value on the page."""
+    ticks = _ticks(top)
+    ceiling = ticks[-1]
+    label = _axis_label(unit)
+
+    def y(value: float) -> float:
+        return bottom + height * value / ceiling
+
+    for tick in ticks:
+        drawing.add(Line(left, y(tick), right, y(tick), strokeColor=_colour(palette.RULE), strokeWidth=0.5))
+        drawing.add(String(left - 4, y(tick) - 2.5, label(tick), fontName=FONT, fontSize=7,
+                           fillColor=_colour(palette.MUTED), textAnchor="end"))
+    return y
+
+
+def _legend_keys(drawing: Drawing, keys: list[tuple[str, Callable[[float, float], list]]], x: float, y: float) -> None:
+    """A row of legend keys: each a small drawing and its name."""
+    for name, draw in keys:
+        for part in draw(x, y):
+            drawing.add(part)
+        drawing.add(String(x + 18, y - 2.5, name, fontName=FONT, fontSize=8, fillColor=_colour(palette.INK)))
+        x += 18 + stringWidth(name, FONT, 8) + 14
+
+
+def pace_drawing(spec: PaceSpec, width: float, height: float) -> Drawing:
+    """A running quarter's weekly line: the on-track band shaded, the expected curve × target dashed, the actual line
+    to the as-of day (its value labelled there), a dotted line at the as-of day, the target marked; days along the
+    bottom so weeks are evenly spaced and the as-of day falls between two."""
+    drawing = Drawing(width, height)
+    ink, muted = _colour(palette.INK), _colour(palette.MUTED)
+    drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=ink))
+    drawing.add(String(0, height - 25, spec.as_of_label, fontName=FONT, fontSize=8, fillColor=muted))
+    left, right, bottom, top = 52.0, width - 14, 44.0, height - 40
+    days = [(day - spec.days[0]).days for day in spec.days]
+    span = max(days[-1], 1)
+
+    def x(index: int) -> float:
+        return left + (right - left) * days[index] / span
+
+    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
+    y = _value_grid(drawing, spec.unit, largest * 1.08, left, right, bottom, top - bottom)
+    band = [index for index in range(len(days)) if spec.low[index] is not None and spec.high[index] is not None]
+    if band:
+        points = [c for i in band for c in (x(i), y(spec.high[i]))] + \
+                 [c for i in reversed(band) for c in (x(i), y(spec.low[i]))]
+        drawing.add(Polygon(points, fillColor=colors.Color(0.55, 0.6, 0.68, alpha=0.22), strokeColor=None))
+    expected = [c for i in range(len(days)) if spec.expected[i] is not None for c in (x(i), y(spec.expected[i]))]
+    if len(expected) >= 4:
+        drawing.add(PolyLine(expected, strokeColor=_colour(palette.NEUTRAL), strokeWidth=1.6,
+                             strokeDashArray=[4, 3]))
+    drawing.add(Line(left, y(spec.target), right, y(spec.target), strokeColor=_colour(palette.GOOD),
+                     strokeWidth=0.8, strokeDashArray=[1, 2]))
+    drawing.add(String(left + 3, y(spec.target) + 3, f"Target {formats.by_unit(spec.target, spec.unit)}",
+                       fontName=FONT, fontSize=7, fillColor=_colour(palette.GOOD)))
+    known = [i for i in range(len(days)) if spec.actual[i] is not None]
+    if known:
+        drawing.add(PolyLine([c for i in known for c in (x(i), y(spec.actual[i]))], strokeColor=_colour(palette.NAVY),
+                             strokeWidth=2.2))
+        for i in known:
+            drawing.add(Circle(x(i), y(spec.actual[i]), 2.2, fillColor=_colour(palette.NAVY), strokeColor=None))
+        last = known[-1]
+        drawing.add(Line(x(last), bottom, x(last), top, strokeColor=muted, strokeWidth=0.8, strokeDashArray=[1, 2]))
+        drawing.add(String(x(last) - 4, y(spec.actual[last]) + 6, formats.by_unit(spec.actual[last], spec.unit),
+                           fontName=BOLD, fontSize=8, fillColor=_colour(palette.NAVY), textAnchor="end"))
+    drawing.add(Line(left, bottom, right, bottom, strokeColor=_colour(palette.AXIS), strokeWidth=0.8))
+    # Week labels along the bottom, as many as fit without touching (the first and the last always).
+    shown, end = [], -1e9
+    ticks = [i for i in range(len(days)) if i != spec.as_of_index]
+    for i in ticks:
+        text = spec.weeks[i].replace("Week ", "W")
+        half = stringWidth(text, FONT, 7) / 2
+        if x(i) - half > end + 4 or i == ticks[-1]:
+            if shown and i == ticks[-1] and x(i) - half <= end + 4:
+                shown.pop()
+            shown.append((i, text))
+            end = x(i) + half
+    for i, text in shown:
+        drawing.add(String(x(i), bottom - 10, text, fontName=FONT, fontSize=7, fillColor=muted, textAnchor="middle"))
+    keys = [("Actual", lambda a, b: [Line(a, b, a + 14, b, strokeColor=_colour(palette.NAVY), strokeWidth=2.2)])]
+    if spec.has_curve:
+        keys += [("Expected", lambda a, b: [Line(a, b, a + 14, b, strokeColor=_colour(palette.NEUTRAL),
+                                                 strokeWidth=1.6, strokeDashArray=[4, 3])]),
+                 ("On-track band", lambda a, b: [Rect(a, b - 4, 14, 8, strokeColor=None,
+                                                      fillColor=colors.Color(0.55, 0.6, 0.68, alpha=0.22))])]
+    keys.append(("Target", lambda a, b: [Line(a, b, a + 14, b, strokeColor=_colour(palette.GOOD), strokeWidth=0.8,
+                                              strokeDashArray=[1, 2])]))
+    _legend_keys(drawing, keys, left, 8)
+    return drawing
+
+
+WATERFALL_COLOURS = {"total": palette.NAVY, "up": palette.GOOD, "down": palette.MISS}
+
+
+def waterfall_drawing(spec: WaterfallSpec, width: float, height: float) -> Drawing:
+    """A waterfall: totals from zero in navy, steps floating from the running total (up green, down red), each
+    labelled with its value (a step signed), thin connectors between bars, the labels under them."""
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 12, spec.title, fontName=BOLD, fontSize=10, fillColor=_colour(palette.INK)))
+    bars = spec.bars()
+    left, right, bottom, top = 52.0, width - 8, 34.0, height - 30
+    y = _value_grid(drawing, spec.unit, max(b + h for b, h, _ in bars) * 1.1, left, right, bottom, top - bottom)
+    pitch = (right - left) / len(bars)
+    bar = pitch * 0.62
+    for index, (base, size, kind) in enumerate(bars):
+        x0 = left + pitch * index + (pitch - bar) / 2
+        drawing.add(Rect(x0, y(base), bar, max(y(base + size) - y(base), 0.6), fillColor=_colour(WATERFALL_COLOURS[kind]),
+                         strokeColor=None))
+        drawing.add(String(x0 + bar / 2, y(base + size) + 3, spec.label(index), fontName=BOLD, fontSize=7,
+                           fillColor=_colour(palette.INK), textAnchor="middle"))
+        if index + 1 < len(bars):
+            level = base if kind == "down" else base + size  # the running total after this bar
+            drawing.add(Line(x0 + bar, y(level), x0 + pitch, y(level), strokeColor=_colour(palette.AXIS),
+                             strokeWidth=0.6))
+        for line, text in enumerate(_wrap_label(spec.steps[index].label, pitch - 4)):
+            drawing.add(String(x0 + bar / 2, bottom - 10 - 8 * line, text, fontName=FONT, fontSize=7,
+                               fillColor=_colour(palette.MUTED), textAnchor="middle"))
+    drawing.add(Line(left, bottom, right, bottom, strokeColor=_colour(palette.AXIS), strokeWidth=0.8))
+    return drawing
+
+
+def _wrap_label(label: str, width: float) -> list[str]:
+    """A category label on at most two lines of `width` points (cut in the middle past that)."""
+    lines, current = [], ""
+    for word in label.split():
+        trial = f"{current} {word}".strip()
+        if current and stringWidth(trial, FONT, 7) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [_fitted(line, width) for line in lines]
 
 
 TIMELINE_FONT = 7.5
@@ -235,7 +393,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _chart_block(spec: ChartSpec, width: float, height: float) -> list:
+def _chart_block(spec: Chart, width: float, height: float) -> list:
     parts = [chart_drawing(spec, width, height - (30 if spec.definition else 0))]
     if spec.definition:
         parts.append(Paragraph(_text(spec.definition), STYLES["small"]))

@@ -9,7 +9,8 @@ from xml.sax.saxutils import escape
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE,
+                             XL_TICK_LABEL_POSITION)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -20,7 +21,7 @@ from pptx.util import Pt
 from alignment.board import layout
 from alignment.board.spec import BoardPack, Section, in_pack_currency
 from alignment.presentation import formats, palette
-from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
+from alignment.presentation.specs import Chart, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
 
 WIDTH, HEIGHT = 960, 540  # points: 13.333 × 7.5 inches, 16:9
 MARGIN = 36
@@ -83,10 +84,16 @@ def _bullets(slide, x, y, w, h, lines: list[str], *, size: float = 13) -> None:
 
 # --- charts --------------------------------------------------------------------------------------------------------
 
-def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: float, h: float) -> None:
+def add_chart(slide, spec: Chart, x: float, y: float, w: float, h: float) -> None:
     """A native chart (its data lives in the deck's embedded workbook), titled, coloured and formatted per unit."""
     if isinstance(spec, TimelineSpec):
         add_timeline(slide, spec, x, y, w, h)
+        return
+    if isinstance(spec, PaceSpec):
+        add_pace(slide, spec, x, y, w, h)
+        return
+    if isinstance(spec, WaterfallSpec):
+        add_waterfall(slide, spec, x, y, w, h)
         return
     data = CategoryChartData(number_format=formats.excel_format(spec.unit))
     data.categories = spec.categories or ["(none)"]
@@ -142,6 +149,106 @@ def add_chart(slide, spec: ChartSpec | TimelineSpec, x: float, y: float, w: floa
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(9)
+
+
+def _titled(chart, title: str) -> None:
+    chart.font.size, chart.font.name = Pt(9), FONT
+    chart.font.color.rgb = _rgb(palette.INK)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = title
+    title_run = chart.chart_title.text_frame.paragraphs[0].runs[0]
+    title_run.font.size, title_run.font.bold = Pt(11), True
+
+
+def _value_axis(chart, unit: str, largest: float) -> None:
+    axis = chart.value_axis
+    axis.tick_labels.number_format = formats.axis_format(unit, largest)
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(palette.RULE)
+    axis.format.line.fill.background()
+    axis.minimum_scale = 0
+    chart.category_axis.format.line.color.rgb = _rgb(palette.AXIS)
+
+
+PACE_LINES = (("Actual", palette.NAVY, 2.5, None), ("Expected", palette.NEUTRAL, 2, MSO_LINE_DASH_STYLE.DASH),
+              ("On-track band, low", palette.AXIS, 1, MSO_LINE_DASH_STYLE.ROUND_DOT),
+              ("On-track band, high", palette.AXIS, 1, MSO_LINE_DASH_STYLE.ROUND_DOT))
+"""The pace chart's lines as the slide draws them: name, colour, width and dash (the screen shades the band)."""
+
+
+def add_pace(slide, spec: PaceSpec, x: float, y: float, w: float, h: float) -> None:
+    """A running quarter's weekly line as a native line chart: actual to the as-of day (labelled there), the expected
+    curve × target dashed, the on-track band's edges dotted; weeks along the bottom, the as-of day among them."""
+    data = CategoryChartData(number_format=formats.excel_format(spec.unit))
+    data.categories = spec.weeks
+    values = [spec.actual, spec.expected, spec.low, spec.high] if spec.has_curve else [spec.actual]
+    for (name, *_), series in zip(PACE_LINES, values):
+        data.add_series(name, series)
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Pt(x), Pt(y), Pt(w), Pt(h), data).chart
+    _titled(chart, f"{spec.title} · {spec.as_of_label}")
+    for (_, colour, width, dash), drawn in zip(PACE_LINES, chart.plots[0].series):
+        drawn.smooth = False
+        drawn.format.line.color.rgb = _rgb(colour)
+        drawn.format.line.width = Pt(width)
+        if dash is not None:
+            drawn.format.line.dash_style = dash
+        if colour == palette.NAVY:
+            drawn.marker.format.fill.solid()
+            drawn.marker.format.fill.fore_color.rgb = _rgb(colour)
+            drawn.marker.format.line.color.rgb = _rgb(colour)
+        else:
+            drawn.marker.style = XL_MARKER_STYLE.NONE
+    last = max((index for index, value in enumerate(spec.actual) if value is not None), default=None)
+    if last is not None:
+        label = chart.plots[0].series[0].points[last].data_label
+        label.has_text_frame = True
+        label.text_frame.text = formats.by_unit(spec.actual[last], spec.unit)
+        label.position = XL_LABEL_POSITION.ABOVE
+        label.font.size, label.font.bold = Pt(9), True
+    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
+    _value_axis(chart, spec.unit, largest)
+    chart.category_axis.tick_labels.font.size = Pt(8)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(9)
+
+
+WATERFALL_SERIES = (("total", "Total", palette.NAVY), ("up", "Adds", palette.GOOD), ("down", "Takes away", palette.MISS))
+
+
+def add_waterfall(slide, spec: WaterfallSpec, x: float, y: float, w: float, h: float) -> None:
+    """A waterfall as a native stacked column chart: an invisible base under each bar (WaterfallSpec.bars), totals in
+    navy, steps up in green and down in red, each labelled with its value (a step signed)."""
+    bars = spec.bars()
+    data = CategoryChartData(number_format=formats.excel_format(spec.unit))
+    data.categories = [step.label for step in spec.steps]
+    data.add_series("Base", [bottom for bottom, _, _ in bars])
+    for kind, name, _ in WATERFALL_SERIES:
+        data.add_series(name, [height if drawn == kind else None for _, height, drawn in bars])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Pt(x), Pt(y), Pt(w), Pt(h), data).chart
+    _titled(chart, spec.title)
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 50, 100
+    base, *drawn = plot.series
+    base.format.fill.background()
+    base.format.line.fill.background()
+    for (kind, _, colour), series in zip(WATERFALL_SERIES, drawn):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(colour)
+        for index, (_, _, bar) in enumerate(bars):
+            if bar != kind:
+                continue
+            label = series.points[index].data_label
+            label.has_text_frame = True
+            label.text_frame.text = spec.label(index)
+            label.position = XL_LABEL_POSITION.INSIDE_END if kind == "total" else XL_LABEL_POSITION.CENTER
+            label.font.size, label.font.bold = Pt(8), True
+            label.font.color.rgb = _rgb("#FFFFFF" if kind == "total" else palette.INK)
+    _value_axis(chart, spec.unit, max(bottom + height for bottom, height, _ in bars))
+    chart.category_axis.tick_labels.font.size = Pt(8)
+    chart.has_legend = False
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -245,7 +352,7 @@ def _timeline_legend(slide, spec: TimelineSpec, x: float, y: float) -> None:
         x += 17 + width + 10
 
 
-def _chart_with_caption(slide, spec: ChartSpec | TimelineSpec, x, y, w, h) -> None:
+def _chart_with_caption(slide, spec: Chart, x, y, w, h) -> None:
     caption = 26 if spec.definition else 0
     add_chart(slide, spec, x, y, w, h - caption)
     if spec.definition:
@@ -407,8 +514,10 @@ def _section_slides(deck: Deck, section: Section) -> None:
             _chart_with_caption(slide, chart, MARGIN, TOP + index * share, left, share - 6)
         x, w, top = MARGIN + left + 20, width - left - 20, TOP
         if section.words:
-            _bullets(slide, x, top, w, 40, section.words, size=11)
-            top += 22 * len(section.words) + 6
+            # As many lines as the words wrap to (a forecast's sentence takes two), so the tables start below them.
+            lines = sum(layout.row_lines([line], [w - 20], 11) for line in section.words)
+            _bullets(slide, x, top, w, 16 * lines, section.words, size=11)
+            top += 14.5 * lines + 6.6 * len(section.words) + 6
         for table, space in zip(section.tables, layout.shares(section.tables, BOTTOM - top)):
             drawn = add_table(slide, table, x, top, w, space - 16, colour=colour)
             _capped_note(slide, table, drawn, x, top + space - 16, w)

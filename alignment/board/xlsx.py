@@ -11,7 +11,7 @@ import xlsxwriter
 
 from alignment.board.spec import BoardPack, in_pack_currency
 from alignment.presentation import formats, palette
-from alignment.presentation.specs import ChartSpec, TableSpec, TimelineSpec
+from alignment.presentation.specs import Chart, PaceSpec, TableSpec, TimelineSpec, WaterfallSpec
 
 CHART_TYPES = {"column": ("column", None), "bar": ("bar", None), "stacked_bar": ("bar", "stacked"),
                "line": ("line", None)}
@@ -115,10 +115,16 @@ def write_table(sheet, table: TableSpec, looks: Formats, *, note: str = "", colo
         sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + len(table.rows), len(table.columns) - 1)
 
 
-def write_chart(book, sheet, name: str, spec: ChartSpec | TimelineSpec, looks: Formats) -> None:
+def write_chart(book, sheet, name: str, spec: Chart, looks: Formats) -> None:
     """The chart's numbers as a small table on its sheet, and a native Excel chart drawn from them beside it."""
     if isinstance(spec, TimelineSpec):
         write_timeline(book, sheet, name, spec, looks)
+        return
+    if isinstance(spec, PaceSpec):
+        write_pace(book, sheet, name, spec, looks)
+        return
+    if isinstance(spec, WaterfallSpec):
+        write_waterfall(book, sheet, name, spec, looks)
         return
     sheet.write_string(0, 0, spec.title, looks.title)
     if spec.definition:
@@ -172,6 +178,102 @@ def write_chart(book, sheet, name: str, spec: ChartSpec | TimelineSpec, looks: F
     chart.set_legend({"position": "bottom"} if len(spec.series) > 1 else {"none": True})
     chart.set_size({"width": 720, "height": 400})
     sheet.insert_chart(HEADER_ROW, len(spec.series) + 2, chart)
+
+
+def _numbers(sheet, column: int, values: list, first_row: int, look) -> None:
+    for row, value in enumerate(values, start=first_row):
+        if value is None:
+            sheet.write_blank(row, column, None, look)
+        else:
+            sheet.write_number(row, column, value, look)
+
+
+def _chart_header(sheet, spec, headers: list[str], looks: Formats) -> None:
+    sheet.write_string(0, 0, spec.title, looks.title)
+    if spec.definition:
+        sheet.write_string(1, 0, spec.definition, looks.note)
+    for column, header in enumerate(headers):
+        sheet.write_string(HEADER_ROW, column, header, looks.header(palette.NAVY))
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.freeze_panes(HEADER_ROW + 1, 1)
+
+
+PACE_HEADERS = ["Week", "To the end of", "Actual", "Expected", "On-track band, low", "On-track band, high"]
+
+
+def write_pace(book, sheet, name: str, spec: PaceSpec, looks: Formats) -> None:
+    """The weekly line's points on its sheet (empty after the as-of day) and a native line chart beside them: actual,
+    the expected curve × target dashed, the on-track band's edges dotted."""
+    _chart_header(sheet, spec, PACE_HEADERS, looks)
+    first = HEADER_ROW + 1
+    for row, (week, day) in enumerate(zip(spec.weeks, spec.days), start=first):
+        sheet.write_string(row, 0, week)
+        sheet.write_datetime(row, 1, day - dt.timedelta(days=1), looks.cell("date"))
+    for column, values in enumerate((spec.actual, spec.expected, spec.low, spec.high), start=2):
+        _numbers(sheet, column, values, first, looks.cell(spec.unit))
+    sheet.set_column(0, 0, max([len(week) for week in spec.weeks] + [10]) + 2)
+    sheet.set_column(1, 5, 16)
+    last = HEADER_ROW + len(spec.weeks)
+    chart = book.add_chart({"type": "line"})
+    lines = [(2, palette.NAVY, 2.5, None), (3, palette.NEUTRAL, 2, "dash")]
+    if spec.has_curve:
+        lines += [(4, palette.AXIS, 1, "round_dot"), (5, palette.AXIS, 1, "round_dot")]
+    for column, colour, width, dash in lines if spec.has_curve else lines[:1]:
+        line = {"color": colour, "width": width, **({"dash_type": dash} if dash else {})}
+        chart.add_series({"name": [name, HEADER_ROW, column], "categories": [name, first, 0, last, 0],
+                          "values": [name, first, column, last, column], "line": line,
+                          "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
+                                     "border": {"color": colour}} if column == 2 else {"type": "none"}})
+    chart.set_title({"name": f"{spec.title} · {spec.as_of_label}", "name_font": {"size": 12, "bold": True}})
+    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
+    chart.set_y_axis({"num_format": formats.axis_format(spec.unit, largest), "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": palette.RULE}}, "line": {"none": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": 760, "height": 420})
+    sheet.insert_chart(HEADER_ROW, len(PACE_HEADERS) + 1, chart)
+
+
+WATERFALL_HEADERS = ["Step", "Amount", "What", "Bar base", "Total", "Adds", "Takes away"]
+"""The waterfall sheet's columns: the steps as described, then the four the chart stacks (an invisible base under
+each bar, WaterfallSpec.bars)."""
+
+
+def write_waterfall(book, sheet, name: str, spec: WaterfallSpec, looks: Formats) -> None:
+    """The waterfall's steps on its sheet and a native stacked column chart beside them: an invisible base under
+    each bar, totals in navy, steps up in green and down in red, each labelled with its value."""
+    _chart_header(sheet, spec, WATERFALL_HEADERS, looks)
+    first = HEADER_ROW + 1
+    bars = spec.bars()
+    unit = looks.cell(spec.unit)
+    for row, step in enumerate(spec.steps, start=first):
+        sheet.write_string(row, 0, step.label)
+        sheet.write_number(row, 1, step.value, unit)
+        sheet.write_string(row, 2, step.detail)
+    _numbers(sheet, 3, [bottom for bottom, _, _ in bars], first, unit)
+    for column, kind in enumerate(("total", "up", "down"), start=4):
+        _numbers(sheet, column, [height if drawn == kind else None for _, height, drawn in bars], first, unit)
+    sheet.set_column(0, 0, max([len(step.label) for step in spec.steps] + [12]) + 2)
+    sheet.set_column(1, 6, 15)
+    last = HEADER_ROW + len(spec.steps)
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    categories = [name, first, 0, last, 0]
+    chart.add_series({"name": [name, HEADER_ROW, 3], "categories": categories, "values": [name, first, 3, last, 3],
+                      "fill": {"none": True}, "border": {"none": True}})
+    for column, (kind, colour) in enumerate((("total", palette.NAVY), ("up", palette.GOOD), ("down", palette.MISS)),
+                                            start=4):
+        chart.add_series({
+            "name": [name, HEADER_ROW, column], "categories": categories, "values": [name, first, column, last, column],
+            "fill": {"color": colour}, "border": {"none": True}, "gap": 50, "overlap": 100,
+            "data_labels": {"value": True, "position": "inside_end" if kind == "total" else "center",
+                            "custom": [{"value": spec.label(index)} if drawn == kind else {"delete": True}
+                                       for index, (_, _, drawn) in enumerate(bars)]}})
+    chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
+    chart.set_y_axis({"num_format": formats.axis_format(spec.unit, max(b + h for b, h, _ in bars)), "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": palette.RULE}}, "line": {"none": True}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 760, "height": 420})
+    sheet.insert_chart(last + 2, 0, chart)
 
 
 TIMELINE_HEADERS = ["Campaign", "First day", "Last day", "Days", "Funnel role", "Has a sales sponsor", "Sales sponsor",

@@ -98,6 +98,7 @@ class WaterfallSpec(BaseModel):
     steps: list[WaterfallStep] = Field(min_length=2)
     unit: Unit
     definition: str = ""
+    sheet: str = Field("", max_length=31, description="its worksheet's name in the workbook (default: the title)")
 
     @model_validator(mode="after")
     def _adds_up(self) -> "WaterfallSpec":
@@ -109,6 +110,25 @@ class WaterfallSpec(BaseModel):
             raise ValueError(f"'{self.title}': the start ({first.value}) and the steps ({moved}) do not add up to the "
                              f"end ({last.value})")
         return self
+
+    def bars(self) -> list[tuple[float, float, str]]:
+        """Each step as a floating bar, for renderers that stack an invisible base under it: (its bottom, its height,
+        "total", "up" or "down"), the running total carried from step to step."""
+        bars, running = [], 0.0
+        for step in self.steps:
+            if step.total:
+                bars.append((min(0.0, step.value), abs(step.value), "total"))
+                running = step.value
+                continue
+            after = running + step.value
+            bars.append((min(running, after), abs(step.value), "up" if step.value >= 0 else "down"))
+            running = after
+        return bars
+
+    def label(self, index: int) -> str:
+        """A bar's value as its label reads: a total as it is, a step signed (+$1.7M, -$2.8M)."""
+        step = self.steps[index]
+        return formats.by_unit(step.value, self.unit) if step.total else formats.change(step.value, self.unit)
 
 
 class TimelineRow(BaseModel):
@@ -286,10 +306,6 @@ class JourneySpec(BaseModel):
         return not self.events
 
 
-Chart = Annotated[Union[ChartSpec, TimelineSpec], Field(discriminator="kind")]
-"""Any chart of the pack: a category chart or a timeline."""
-
-
 class Column(BaseModel):
     """A table column: its header, its unit (None: text) and whether only the workbook and CSV carry it.
 
@@ -405,6 +421,7 @@ class PaceSpec(BaseModel):
                                                       "label is not a week's)")
     as_of_label: str = Field("", description="the as-of day's label, e.g. 'as of 20 Aug 2026 (week 8)'")
     definition: str = ""
+    sheet: str = Field("", max_length=31, description="its worksheet's name in the workbook (default: the title)")
 
     @model_validator(mode="after")
     def _shapes(self) -> "PaceSpec":
@@ -417,3 +434,7 @@ class PaceSpec(BaseModel):
     @property
     def has_curve(self) -> bool:
         return any(value is not None for value in self.expected)
+
+
+Chart = Annotated[Union[ChartSpec, TimelineSpec, PaceSpec, WaterfallSpec], Field(discriminator="kind")]
+"""Any chart of the pack: a category chart, a timeline, a running quarter's weekly line or a waterfall."""
