@@ -234,6 +234,20 @@ def stage_conversion(source: Any, quarter: Quarter | str, *, as_of: dt.date | No
         cursor.close()
 
 
+def notes(walk: Walk) -> list[str]:
+    """What a reader of the walk needs said beside it: its days, the deals in no step, the deals read without
+    history (the Pipeline page and the board pack say the same)."""
+    said = [f"Running quarter: from {formats.day(walk.first_day)} to {formats.day(walk.last_day)}, the data's as-of "
+            "day." if walk.running else f"From {formats.day(walk.first_day)} to {formats.day(walk.last_day)}."]
+    if walk.came_and_went:
+        said.append(f"{walk.came_and_went:,} deals entered and left within the quarter (in no step; they booked "
+                    f"{formats.currency(walk.came_and_went_won)}).")
+    if walk.without_history:
+        said.append(f"{walk.without_history:,} deals have no recorded close date and are read from their current "
+                    "close date and amount.")
+    return said
+
+
 def waterfall(walk: Walk) -> WaterfallSpec:
     """The walk as a waterfall: the pipeline at the start, each step, the pipeline at the end (amounts)."""
     def deals(count: int) -> str:

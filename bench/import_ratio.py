@@ -143,12 +143,16 @@ def timed_phases() -> Iterator[dict[str, list[float]]]:
 
 
 class _TimedConnection:
-    """A DuckDB connection that adds each statement's wall and CPU seconds to `timings` (statement → [wall, cpu])."""
+    """A DuckDB connection that adds each statement's wall and CPU seconds to `timings` (statement → [wall, cpu]) and,
+    given `statements`, keeps each statement with its parameters there."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, timings: dict[str, list[float]]) -> None:
-        self._con, self._timings = con, timings
+    def __init__(self, con: duckdb.DuckDBPyConnection, timings: dict[str, list[float]],
+                 statements: list | None = None) -> None:
+        self._con, self._timings, self._statements = con, timings, statements
 
     def execute(self, sql: str, *args, **kwargs):
+        if self._statements is not None:
+            self._statements.append((sql, args[0] if args else kwargs.get("parameters")))
         started, cpu = time.perf_counter(), time.process_time()
         try:
             return self._con.execute(sql, *args, **kwargs)
@@ -162,11 +166,12 @@ class _TimedConnection:
 
 
 @contextlib.contextmanager
-def timed_statements() -> Iterator[dict[str, list[float]]]:
-    """Time every statement the import executes on its connection: {statement: [wall, cpu]}."""
+def timed_statements(statements: list | None = None) -> Iterator[dict[str, list[float]]]:
+    """Time every statement the import executes on its connection: {statement: [wall, cpu]}; given `statements`,
+    keep each one there with its parameters, in order."""
     timings: dict[str, list[float]] = {}
     real = warehouse.build_connection
-    warehouse.build_connection = lambda *args, **kwargs: _TimedConnection(real(*args, **kwargs), timings)
+    warehouse.build_connection = lambda *args, **kwargs: _TimedConnection(real(*args, **kwargs), timings, statements)
     try:
         yield timings
     finally:

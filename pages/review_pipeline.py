@@ -91,15 +91,7 @@ with st.spinner("Walking the quarter's pipeline…"):
 if walk.not_measured:
     st.info(f"The pipeline walk is not measured: {text.literal(walk.not_measured)}.", icon=":material/block:")
 else:
-    notes = [f"Running quarter: up to {formats.day(walk.last_day)}, the data's as-of day." if walk.running else
-             f"From {formats.day(walk.first_day)} to {formats.day(walk.last_day)}."]
-    if walk.came_and_went:
-        notes.append(f"{walk.came_and_went:,} deals entered and left within the quarter (in no step; they booked "
-                     f"{formats.currency(walk.came_and_went_won)}).")
-    if walk.without_history:
-        notes.append(f"{walk.without_history:,} deals have no recorded close date and are read from their current "
-                     "close date and amount.")
-    st.caption(" ".join(notes))
+    st.caption(text.literal(" ".join(pipeline_walk.notes(walk))))
     figures.plotly_chart(charts.walk_waterfall, pipeline_walk.waterfall(walk), key="pipeline_walk")
     steps = pipeline_walk.table(walk)
     tables.show(tables.readable(steps, {"label": ("Step", None), "deals": ("Deals", "count"),

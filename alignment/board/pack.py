@@ -593,14 +593,7 @@ def _pipeline_walk(inputs: Inputs) -> Section | list[Section]:
     if walk.not_measured:
         return Section(key="pipeline_walk", title=PARTS["pipeline_walk"], layout="words",
                        words=[f"The pipeline walk of {inputs.quarter} is not measured: {walk.not_measured}."])
-    words = [f"Running quarter: from {formats.day(walk.first_day)} to {formats.day(walk.last_day)}, the data's as-of "
-             "day." if walk.running else f"From {formats.day(walk.first_day)} to {formats.day(walk.last_day)}."]
-    if walk.came_and_went:
-        words.append(f"{walk.came_and_went:,} deals entered and left within the quarter (in no step; they booked "
-                     f"{formats.currency(walk.came_and_went_won)}).")
-    if walk.without_history:
-        words.append(f"{walk.without_history:,} deals have no recorded close date and are read from their current "
-                     "close date and amount.")
+    words = pipeline_walk.notes(walk)
     slipped = pipeline_walk.slipped(walk)
     rest = len(slipped) - SLIPPED_ROWS
     slipped_words = f"{len(slipped):,} deals slipped out of {inputs.quarter} " \
