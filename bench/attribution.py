@@ -27,7 +27,7 @@ from alignment import attribution, warehouse  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from verdict import load_snapshot  # noqa: E402
-from scorecard import add_warehouse_options, reader_for  # noqa: E402
+from scorecard import add_warehouse_options, read_what, reader_for  # noqa: E402
 
 MODELS = attribution.RULE_BASED_MODELS
 BASES = attribution.BASES
@@ -130,7 +130,7 @@ def main() -> None:
     limit, threads = cursor.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchall()[0]
     cursor.close()
     totals = crm_totals(reader)
-    print(f"scale {args.scale}: {people:,} people, {members:,} campaign members, {touches:,} touches "
+    print(f"{read_what(args)}: {people:,} people, {members:,} campaign members, {touches:,} touches "
           f"(responded), {deals:,} opportunities; DuckDB memory_limit {limit}, threads {threads}")
     print(f"CRM pipeline {totals['pipeline']:,.2f}, bookings {totals['bookings']:,.2f}")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from verdict import load_snapshot  # noqa: E402
-from scorecard import (add_warehouse_options, bare_scan, cpu_seconds, reader_for, scanned_columns,  # noqa: E402
-                       timed)
+from scorecard import (add_warehouse_options, bare_scan, cpu_seconds, read_what, reader_for,  # noqa: E402
+                       scanned_columns, timed)
 
 from alignment.board import pack as packs  # noqa: E402
 from alignment.charter import carry_forward  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> None:
     scan, _ = timed(lambda: bare_scan(reader, scanned), args.repeats, "scan")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = reader.cursor().execute("SELECT count(*) FROM people").fetchall()[0][0]
-    print(f"scale {args.scale}: {people:,} people; quarter {args.quarter}; {len(pack.sections)} sections, "
+    print(f"{read_what(args)}: {people:,} people; quarter {args.quarter}; {len(pack.sections)} sections, "
           f"{len(pack.charts())} charts, {len(pack.tables())} tables (median of {args.repeats}, warm)")
     print(f"content from the catalog: {content:.2f} s; pptx {renders['pptx']:.2f} s, pdf {renders['pdf']:.2f} s, "
           f"xlsx {renders['xlsx']:.2f} s")

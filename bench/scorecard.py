@@ -65,6 +65,11 @@ def add_warehouse_options(parser: argparse.ArgumentParser) -> None:
                         f"(with ${warehouse.MEMORY_LIMIT_ENV} set, its queries run within that memory and spill)")
 
 
+def read_what(args: argparse.Namespace) -> str:
+    """What the bench reads, for its printout: the warehouse named by --warehouse, else the scale."""
+    return f"warehouse {args.warehouse.name}" if args.warehouse else f"scale {args.scale}"
+
+
 def reader_for(args: argparse.Namespace) -> warehouse.Reader:
     """The warehouse the bench reads: --warehouse, else the demo company at --scale (warehouse_for). With
     $ALIGNMENT_MEMORY_LIMIT set its queries are held to that limit, as an import is, spilling to a temporary folder:
@@ -190,7 +195,7 @@ def main() -> None:
     headline = [m.name for m in catalog.headline_metrics()]
     in_pandas = [name for name in pandas_scorecard.METRICS if name in headline]
     people = reader.cursor().execute("SELECT count(*) FROM people").fetchall()[0][0]
-    print(f"scale {args.scale}: {people:,} people; quarter {args.quarter}; 8 quarters per metric; "
+    print(f"{read_what(args)}: {people:,} people; quarter {args.quarter}; 8 quarters per metric; "
           f"{warehouse.FORMAT_VERSION=}")
 
     rows = []
