@@ -292,12 +292,12 @@ def write_demo_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_q
     copies = default_copies if copies is None else copies
     if copies > 1:
         with tempfile.TemporaryDirectory(prefix=".copied-", dir=out_dir) as folder:
-            # Drawing the company takes about a tenth of the time its ten copies take to write.
+            # Drawing L took about a fifth of the time its ten copies took to write.
             counts = write_demo_extracts(Path(folder), scale=base, seed=seed, end_quarter=end_quarter,
-                                         progress=lambda fraction, message: report(0.1 * fraction, message),
+                                         progress=lambda fraction, message: report(0.2 * fraction, message),
                                          awareness=awareness, as_of=as_of, copies=1)
             copy_extracts(Path(folder), out_dir, copies,
-                          progress=lambda fraction, message: report(0.1 + 0.9 * fraction, message))
+                          progress=lambda fraction, message: report(0.2 + 0.8 * fraction, message))
         return {file_name: rows * copies for file_name, rows in counts.items()}
     company = _live(scale, seed, end_quarter, awareness, report, as_of=as_of)
     return _ExtractWriter(company, out_dir, report).write_all()
