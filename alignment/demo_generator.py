@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -36,14 +38,18 @@ SCALES = {
                    team_size=3, campaign_density=2),
     "L": DemoScale(accounts=50_000, people=2_000_000, touches=20_000_000, opportunities=200_000,
                    team_size=6, campaign_density=3),
-    # Ten times L, the size one machine is expected to hold (DESIGN §10); generating it keeps every column of the
-    # company in memory at once, tens of GB at this size.
+    # Ten times L, the size one machine is expected to hold (DESIGN §10). Drawn at once it would hold every column
+    # of the company in memory (tens of GB), so it is written as ten copies of L instead (COPIED_SCALES); these
+    # sizes are what the copies add up to.
     "XL": DemoScale(accounts=500_000, people=20_000_000, touches=200_000_000, opportunities=2_000_000,
                     team_size=20, campaign_density=6),
 }
 # A small tier for tests only; the command line offers SCALES.
 _TEST_SCALES = {"XS": DemoScale(accounts=400, people=8_000, touches=60_000, opportunities=1_600,
                                 team_size=1, campaign_density=1)}
+
+COPIED_SCALES = {"XL": ("L", 10)}
+"""Tiers written as copies of a smaller tier side by side: scale -> (the tier copied, how many copies)."""
 
 EXTRACTS = {"Account.csv": "account", "Contact.csv": "contact", "Lead.csv": "lead", "Opportunity.csv": "opportunity",
             "OpportunityHistory.csv": "opportunity_history", "OpportunityContactRole.csv": "opportunity_contact_role",
@@ -53,6 +59,18 @@ EXTRACTS = {"Account.csv": "account", "Contact.csv": "contact", "Lead.csv": "lea
 DEMO_SQL = sqlfiles.SQL_DIR / "demo"
 HEADERS = {file_name: tuple(sqlfiles.folder(DEMO_SQL, "query")[name].columns) for file_name, name in EXTRACTS.items()}
 """Each extract's header row (the columns its query declares)."""
+ID_COLUMNS = {
+    "Account.csv": ("Id", "OwnerId"), "Contact.csv": ("Id", "AccountId", "OwnerId"),
+    "Lead.csv": ("Id", "OwnerId", "ConvertedContactId", "ConvertedAccountId", "ConvertedOpportunityId"),
+    "Opportunity.csv": ("Id", "AccountId", "OwnerId", "CampaignId"), "OpportunityHistory.csv": ("Id", "OpportunityId"),
+    "OpportunityContactRole.csv": ("Id", "OpportunityId", "ContactId"),
+    "Campaign.csv": ("Id", "ParentId", "OwnerId", "Sales_Sponsor__c"),
+    "CampaignMember.csv": ("Id", "CampaignId", "LeadId", "ContactId"), "Task.csv": ("Id", "WhoId", "OwnerId"),
+    "Event.csv": ("Id", "WhoId", "OwnerId"), "User.csv": ("Id", "ManagerId"), "campaign_spend.csv": ("campaign_id",),
+    "awareness_metrics.csv": ()}
+"""Each extract's columns holding a Salesforce id, the record's own or one it refers to: what a copy renumbers."""
+MAX_COPIES = 10
+"""A copy's number is one digit of its ids (sf_id_copy)."""
 
 # The four stories the demo must tell; tests and the app's tour look these campaigns up by name.
 SPIN_DOCTOR_CAMPAIGN = "Paid Social — Always-on Lead Gen"
@@ -254,18 +272,72 @@ def running_as_of(end_quarter: str, today: dt.date) -> dt.date:
 def write_demo_extracts(out_dir: Path, *, scale: str = "S", seed: int = 7, end_quarter: str | None = None,
                         progress: Callable[[float, str], None] | None = None,
                         awareness: AwarenessEffect | None = AWARENESS_EFFECT,
-                        as_of: dt.date | None = None) -> dict[str, int]:
+                        as_of: dt.date | None = None, copies: int | None = None) -> dict[str, int]:
     """Write the demo company's Salesforce-format extracts into `out_dir`; returns {file name: data rows}.
 
     `awareness=None` makes the same company without any awareness effect (spend still rises; nothing follows it).
     `as_of`, a day of the quarter after `end_quarter` (before its last), runs the data into that quarter up to the
     end of that day (a running quarter); without it the data ends with `end_quarter`.
+
+    A tier in COPIED_SCALES (XL: ten copies of L), or any tier with `copies` > 1, is written as that many copies of
+    the company side by side: the tier copied is generated once into a scratch folder (in memory, as any tier), then
+    each extract is streamed through DuckDB once per copy (copy_extracts), so memory stays that of the tier copied
+    whatever the copies add up to. Every count and sum is then exactly `copies` times the tier copied's and every
+    rate the same; names repeat from copy to copy (ten accounts, campaigns and reps of each name), ids never.
     """
     report = progress or (lambda fraction, message: None)
-    company = _live(scale, seed, end_quarter, awareness, report, as_of=as_of)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    base, default_copies = COPIED_SCALES.get(scale, (scale, 1))
+    copies = default_copies if copies is None else copies
+    if copies > 1:
+        with tempfile.TemporaryDirectory(prefix=".copied-", dir=out_dir) as folder:
+            # Drawing L took about a fifth of the time its ten copies took to write.
+            counts = write_demo_extracts(Path(folder), scale=base, seed=seed, end_quarter=end_quarter,
+                                         progress=lambda fraction, message: report(0.2 * fraction, message),
+                                         awareness=awareness, as_of=as_of, copies=1)
+            copy_extracts(Path(folder), out_dir, copies,
+                          progress=lambda fraction, message: report(0.2 + 0.8 * fraction, message))
+        return {file_name: rows * copies for file_name, rows in counts.items()}
+    company = _live(scale, seed, end_quarter, awareness, report, as_of=as_of)
     return _ExtractWriter(company, out_dir, report).write_all()
+
+
+def copy_extracts(source: Path, out_dir: Path, copies: int,
+                  progress: Callable[[float, str], None] | None = None) -> None:
+    """Write into `out_dir` `copies` copies of the demo extracts in `source`, one after another in each file: copy 0
+    is the source as it is, copy k has the digit after every id's prefix set to k (sf_id_copy; ID_COLUMNS), so no two
+    copies share an id. Each copy is streamed through DuckDB, every value read as text and written back as the
+    generator writes it, so the files keep the generator's layout byte for byte and memory stays flat."""
+    if not 1 <= copies <= MAX_COPIES:
+        raise ValueError(f"copies must be between 1 and {MAX_COPIES}, not {copies}")
+    report = progress or (lambda fraction, message: None)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        for macro in sqlfiles.folder(DEMO_SQL / "macros", "macro").values():
+            con.execute(sqlfiles.create_macro(macro))
+        for number, file_name in enumerate(EXTRACTS):
+            report(number / len(EXTRACTS), f"Writing {copies} copies of {file_name}")
+            target, part = out_dir / file_name, out_dir / (file_name + ".part")
+            shutil.copyfile(source / file_name, target)
+            relation = con.read_csv(str(source / file_name), header=True, all_varchar=True, delimiter=",",
+                                    quotechar='"', escapechar='"')
+            if tuple(relation.columns) != HEADERS[file_name]:
+                raise ValueError(f"{file_name}: columns {relation.columns} differ from {HEADERS[file_name]}")
+            for copy in range(1, copies):
+                relation.select(*(
+                    duckdb.FunctionExpression("sf_id_copy", duckdb.ColumnExpression(column),
+                                              duckdb.ConstantExpression(copy)).alias(column)
+                    if column in ID_COLUMNS[file_name] else duckdb.ColumnExpression(column)
+                    for column in HEADERS[file_name])).write_csv(str(part), header=False)
+                with open(target, "ab") as whole, open(part, "rb") as rows:
+                    shutil.copyfileobj(rows, whole, 16 << 20)
+                part.unlink()
+    finally:
+        con.close()
+    report(1.0, "Demo extracts written")
 
 
 def awareness_truth(*, scale: str = "S", seed: int = 7, end_quarter: str | None = None,

@@ -27,7 +27,7 @@ from alignment import attribution, warehouse  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from verdict import load_snapshot  # noqa: E402
-from scorecard import warehouse_for  # noqa: E402
+from scorecard import add_warehouse_options, read_what, reader_for  # noqa: E402
 
 MODELS = attribution.RULE_BASED_MODELS
 BASES = attribution.BASES
@@ -119,9 +119,10 @@ def main() -> None:
     parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="S")
     parser.add_argument("--repeats", type=int, default=1, help="timed runs of each phase (median); default 1")
     parser.add_argument("--skip-separate", action="store_true", help="time only the one-pass attribute_models")
+    add_warehouse_options(parser)
     args = parser.parse_args()
     print(f"{load_snapshot()} at the start (CPU time is the figure to read when it is above the cores)")
-    reader = warehouse.Reader(warehouse_for(args.scale))
+    reader = reader_for(args)
     cursor = reader.cursor()
     touches, members, deals, people = cursor.execute(
         "SELECT (SELECT count(*) FROM touches), (SELECT count(*) FROM campaign_members), "
@@ -129,7 +130,7 @@ def main() -> None:
     limit, threads = cursor.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchall()[0]
     cursor.close()
     totals = crm_totals(reader)
-    print(f"scale {args.scale}: {people:,} people, {members:,} campaign members, {touches:,} touches "
+    print(f"{read_what(args)}: {people:,} people, {members:,} campaign members, {touches:,} touches "
           f"(responded), {deals:,} opportunities; DuckDB memory_limit {limit}, threads {threads}")
     print(f"CRM pipeline {totals['pipeline']:,.2f}, bookings {totals['bookings']:,.2f}")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from verdict import load_snapshot  # noqa: E402
-from scorecard import bare_scan, cpu_seconds, scanned_columns, timed, warehouse_for  # noqa: E402
+from scorecard import (add_warehouse_options, bare_scan, cpu_seconds, read_what, reader_for,  # noqa: E402
+                       scanned_columns, timed)
 
-from alignment import warehouse  # noqa: E402
 from alignment.board import pack as packs  # noqa: E402
 from alignment.charter import carry_forward  # noqa: E402
 from alignment.board import pdf, pptx, xlsx  # noqa: E402
@@ -29,9 +29,10 @@ def main() -> None:
     parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="M")
     parser.add_argument("--quarter", default="2026-Q2")
     parser.add_argument("--repeats", type=int, default=3)
+    add_warehouse_options(parser)
     args = parser.parse_args()
     print(f"{load_snapshot()} at the start (CPU time is the figure to read when it is above the cores)")
-    reader = warehouse.Reader(warehouse_for(args.scale))
+    reader = reader_for(args)
 
     content, pack = timed(lambda: packs.build_pack(reader, args.quarter), args.repeats, "content")
     renders = {}
@@ -50,7 +51,7 @@ def main() -> None:
     scan, _ = timed(lambda: bare_scan(reader, scanned), args.repeats, "scan")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = reader.cursor().execute("SELECT count(*) FROM people").fetchall()[0][0]
-    print(f"scale {args.scale}: {people:,} people; quarter {args.quarter}; {len(pack.sections)} sections, "
+    print(f"{read_what(args)}: {people:,} people; quarter {args.quarter}; {len(pack.sections)} sections, "
           f"{len(pack.charts())} charts, {len(pack.tables())} tables (median of {args.repeats}, warm)")
     print(f"content from the catalog: {content:.2f} s; pptx {renders['pptx']:.2f} s, pdf {renders['pdf']:.2f} s, "
           f"xlsx {renders['xlsx']:.2f} s")

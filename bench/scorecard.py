@@ -10,6 +10,7 @@ the columns DuckDB's plans of those queries read; the pandas version is bench/pa
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import resource
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,6 +57,31 @@ def warehouse_for(scale: str) -> Path:
         os.replace(building, upgraded)
         print(f"upgraded a copy of {path.name} to {upgraded.name} in {time.perf_counter() - started:.0f} s")
     return upgraded
+
+
+def add_warehouse_options(parser: argparse.ArgumentParser) -> None:
+    """--warehouse, for the benches reading a warehouse: one imported elsewhere (e.g. XL, too big to build twice)."""
+    parser.add_argument("--warehouse", type=Path, help="read this warehouse instead of bench/out/demo-<scale>.duckdb "
+                        f"(with ${warehouse.MEMORY_LIMIT_ENV} set, its queries run within that memory and spill)")
+
+
+def read_what(args: argparse.Namespace) -> str:
+    """What the bench reads, for its printout: the warehouse named by --warehouse, else the scale."""
+    return f"warehouse {args.warehouse.name}" if args.warehouse else f"scale {args.scale}"
+
+
+def reader_for(args: argparse.Namespace) -> warehouse.Reader:
+    """The warehouse the bench reads: --warehouse, else the demo company at --scale (warehouse_for). With
+    $ALIGNMENT_MEMORY_LIMIT set its queries are held to that limit, as an import is, spilling to a temporary folder:
+    at XL DuckDB's default (most of the machine's memory) would not leave room for anything else."""
+    reader = warehouse.Reader(args.warehouse or warehouse_for(args.scale))
+    if os.environ.get(warehouse.MEMORY_LIMIT_ENV):
+        spill = tempfile.mkdtemp(prefix="bench-spill-")
+        atexit.register(shutil.rmtree, spill, True)
+        # A memory size validated by build_memory_limit and a folder of our own: no outside text in these settings.
+        reader._con.execute(f"SET memory_limit = '{warehouse.build_memory_limit()}'")
+        reader._con.execute(f"SET temp_directory = '{spill}'")
+    return reader
 
 
 # Other engineers' runs share the two cores: the process's CPU time (all its threads, DuckDB's included) is printed
@@ -137,20 +164,38 @@ def close(a, b) -> bool:
     return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
 
 
+def pandas_version(reader: warehouse.Reader, row: tuple, quarters: list[Quarter], repeats: int) -> None:
+    """Times bench/pandas_scorecard.py on the metrics it has and checks its numbers equal the catalog's."""
+    label, subset, _, cards, _ = row
+    load, frames = timed(lambda: pandas_scorecard.load(reader), repeats, "pandas load", warm=False)
+    compute, expected = timed(lambda: pandas_scorecard.compute(frames, quarters), repeats, "pandas compute",
+                              warm=False)
+    for card in cards:
+        got = [point.value for point in card.trend]
+        assert all(close(a, b) for a, b in zip(got, expected[card.name])), (card.name, got, expected[card.name])
+    pandas_cpu = cpu_seconds["pandas load"] + cpu_seconds["pandas compute"]
+    print(f"pandas, the same {len(cards)} metrics: load {load:.3f} s + compute {compute:.3f} s = "
+          f"{load + compute:.3f} s -> {(load + compute) / subset:.1f}x the scorecard's time "
+          f"({compute / subset:.1f}x compute only); CPU {pandas_cpu:.3f} s vs {cpu_seconds[label]:.3f} s "
+          f"-> {pandas_cpu / cpu_seconds[label]:.1f}x; its numbers equal the catalog's (asserted, 8 quarters each)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["S", "M", "L", "XL"], default="S")
     parser.add_argument("--quarter", default="2026-Q2")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--pandas-repeats", type=int, default=1)
+    parser.add_argument("--pandas-repeats", type=int, default=1, help="0 leaves the pandas version out (at XL it "
+                        "would hold the touches in memory)")
+    add_warehouse_options(parser)
     args = parser.parse_args()
     print(f"{load_snapshot()} at the start (CPU time is the figure to read when it is above the cores)")
-    reader = warehouse.Reader(warehouse_for(args.scale))
+    reader = reader_for(args)
     quarters = [Quarter.parse(args.quarter).shift(-o) for o in range(7, -1, -1)]
     headline = [m.name for m in catalog.headline_metrics()]
     in_pandas = [name for name in pandas_scorecard.METRICS if name in headline]
     people = reader.cursor().execute("SELECT count(*) FROM people").fetchall()[0][0]
-    print(f"scale {args.scale}: {people:,} people; quarter {args.quarter}; 8 quarters per metric; "
+    print(f"{read_what(args)}: {people:,} people; quarter {args.quarter}; 8 quarters per metric; "
           f"{warehouse.FORMAT_VERSION=}")
 
     rows = []
@@ -165,19 +210,8 @@ def main() -> None:
               f"{sum(len(c) for c in scanned.values())} columns they read: {scan:.3f} s -> {card / scan:.1f}x; "
               f"CPU {cpu_seconds[label]:.3f} s vs {cpu_seconds[label + ' scan']:.3f} s "
               f"-> {cpu_seconds[label] / cpu_seconds[label + ' scan']:.1f}x")
-    load, frames = timed(lambda: pandas_scorecard.load(reader), args.pandas_repeats, "pandas load", warm=False)
-    compute, expected = timed(lambda: pandas_scorecard.compute(frames, quarters), args.pandas_repeats,
-                              "pandas compute", warm=False)
-    subset = rows[1][1]
-    for card in rows[1][3]:
-        got = [point.value for point in card.trend]
-        assert all(close(a, b) for a, b in zip(got, expected[card.name])), (card.name, got, expected[card.name])
-    pandas_cpu = cpu_seconds["pandas load"] + cpu_seconds["pandas compute"]
-    print(f"pandas, the same {len(in_pandas)} metrics: load {load:.3f} s + compute {compute:.3f} s = "
-          f"{load + compute:.3f} s -> {(load + compute) / subset:.1f}x the scorecard's time "
-          f"({compute / subset:.1f}x compute only); CPU {pandas_cpu:.3f} s vs {cpu_seconds[rows[1][0]]:.3f} s "
-          f"-> {pandas_cpu / cpu_seconds[rows[1][0]]:.1f}x; its numbers equal the catalog's "
-          "(asserted, 8 quarters each)")
+    if args.pandas_repeats > 0:
+        pandas_version(reader, rows[1], quarters, args.pandas_repeats)
     left_out = sorted(set(headline) - set(in_pandas))
     if left_out:
         print("not in the pandas version: " + ", ".join(left_out))
