@@ -231,6 +231,14 @@ def markov_model(source: Any, options: AttributionOptions | None = None) -> Mark
     return MarkovModel(effects, paths, conversions)
 
 
+MODEL_WEIGHTS_TYPE = ("STRUCT(model VARCHAR, ft DOUBLE, mt DOUBLE, ot DOUBLE, ct DOUBLE, last DOUBLE, spread DOUBLE, "
+                      "decay DOUBLE, markov DOUBLE)[]")
+"""The DuckDB type of model_weights' rows (`wanted_models`, and the catalog's `attribution_models`)."""
+PARAMETER_TYPES = {"is_bookings": "BOOLEAN", "q_start": "TIMESTAMP", "q_end": "TIMESTAMP", "has_decay": "BOOLEAN",
+                   "has_markov": "BOOLEAN", "wanted_models": MODEL_WEIGHTS_TYPE}
+"""The DuckDB types of the parameters attribution binds beside the catalog's (catalog.PARAMETERS)."""
+
+
 def _scope_parameters(options: AttributionOptions) -> dict[str, Any]:
     """The bound arguments of the deals in scope, their linked people and their windows (eligible_touches)."""
     return {

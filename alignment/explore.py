@@ -38,6 +38,9 @@ MAX_RECORDS = 50_000
 MAX_VALUE_LENGTH = 200
 MAX_FILTER_VALUES = 50
 
+PARAMETER_TYPES = {"anchor": "VARCHAR"}
+"""The DuckDB types of the parameters records bind beside the catalog's: which date of a record set counts."""
+
 
 class Dimension(BaseModel):
     model_config = ConfigDict(frozen=True)

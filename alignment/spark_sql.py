@@ -15,25 +15,16 @@ from sqlglot.optimizer.qualify import qualify
 
 from alignment import sqlfiles
 
-# What each bound parameter holds, as a DuckDB type: a placeholder is cast to it on Spark, so that the rewrites know
-# its type and an empty or NULL value keeps one (values are bound, never pasted).
-_MODEL_WEIGHTS = ("STRUCT(model VARCHAR, ft DOUBLE, mt DOUBLE, ot DOUBLE, ct DOUBLE, last DOUBLE, spread DOUBLE, "
-                  "decay DOUBLE, markov DOUBLE)[]")
-PARAMETER_TYPES: dict[str, str] = {
-    "quarter_start": "TIMESTAMP", "quarter_end": "TIMESTAMP", "q_start": "TIMESTAMP", "q_end": "TIMESTAMP",
-    "quarter_first_day": "DATE", "quarter_end_day": "DATE", "q_first_day": "DATE", "q_end_day": "DATE",
-    "time_zone": "VARCHAR", "region": "VARCHAR", "segment": "VARCHAR", "split": "VARCHAR", "anchor": "VARCHAR",
-    "backfill": "BOOLEAN", "by_account": "BOOLEAN", "primary_credit": "BOOLEAN", "is_bookings": "BOOLEAN",
-    "has_decay": "BOOLEAN", "has_markov": "BOOLEAN",
-    "sla_hours": "DOUBLE", "bought_lead_price": "DOUBLE", "half_life_days": "DOUBLE",
-    "interest_touches": "BIGINT", "interest_window_days": "BIGINT", "lookback_hours": "BIGINT",
-    "source_names": "VARCHAR[]", "source_categories": "VARCHAR[]", "awareness_channels": "VARCHAR[]",
-    "sales_ready_personas": "VARCHAR[]", "markov_channels": "VARCHAR[]", "markov_effects": "DOUBLE[]",
-    "attribution_models": _MODEL_WEIGHTS, "wanted_models": _MODEL_WEIGHTS,
-    "engaged_touches": "BIGINT", "engaged_window_days": "BIGINT", "engagement_half_life_days": "DOUBLE",
-    "persona_names": "VARCHAR[]", "persona_weights": "DOUBLE[]", "channel_names": "VARCHAR[]",
-    "channel_weights": "DOUBLE[]",
-}
+@functools.cache
+def parameter_types() -> dict[str, str]:
+    """What each bound parameter holds, as a DuckDB type, as the code binding it declares it (catalog.PARAMETERS,
+    attribution and explore's own): a placeholder is cast to it on Spark, so that the rewrites know its type and an
+    empty or NULL value keeps one (values are bound, never pasted)."""
+    from alignment import attribution, catalog, explore
+
+    return {**{name: parameter.sql_type for name, parameter in catalog.PARAMETERS.items()},
+            **attribution.PARAMETER_TYPES, **explore.PARAMETER_TYPES}
+
 
 # Deepest nesting of macro calls expanded before a file is refused as calling itself.
 MAX_EXPANSIONS = 40
@@ -293,13 +284,15 @@ def _union_by_position(node: exp.Union, where: str) -> exp.Union:
 
 
 def _typed_placeholders(tree: exp.Expression, where: str) -> exp.Expression:
-    """Each $parameter cast to its declared type (PARAMETER_TYPES): the rewrites see its type, and Spark types an
+    """Each $parameter cast to its declared type (parameter_types): the rewrites see its type, and Spark types an
     empty list or a NULL."""
+    types = parameter_types()
+
     def cast(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder):
-            if node.name not in PARAMETER_TYPES:
+            if node.name not in types:
                 raise CompileError(f"{where}: the parameter ${node.name} has no declared type for Spark")
-            return exp.cast(node, exp.DataType.build(PARAMETER_TYPES[node.name], dialect="duckdb"))
+            return exp.cast(node, exp.DataType.build(types[node.name], dialect="duckdb"))
         return node
 
     return tree.transform(cast, copy=False)
