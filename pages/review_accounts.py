@@ -96,7 +96,7 @@ else:
     readable = tables.readable(shown, {
         "account_name": ("Account", None), "owner_name": ("Owner", None), "score": ("Score", None),
         "responded_touches": ("Responded touches", "count"), "people_engaged": ("People", "count"),
-        "top_persona": ("Top persona engaged", None), "last_touch_at": ("Last touch", None),
+        "top_persona": ("Top persona engaged", tables.CATEGORY), "last_touch_at": ("Last touch", None),
         "region": ("Region", None), "segment": ("Segment", None)})
     linked = links.with_journey_links(readable, to_call["account_id"].reset_index(drop=True))
     order = list(readable.columns)

@@ -62,7 +62,7 @@ figures.plotly_chart(charts.plan_gantt, shown, period=(Quarter.parse(first).firs
 
 st.subheader("The plan in full", anchor=False)
 st.dataframe(tables.readable(shown.assign(channel=shown["channel"].map(charts.channel_label)), {
-    "campaign_name": ("Campaign", None), "channel": ("Channel", None), "funnel_role": ("Funnel role", None),
+    "campaign_name": ("Campaign", None), "channel": ("Channel", None), "funnel_role": ("Funnel role", tables.CATEGORY),
     "status": ("Status", None), "start_date": ("Start", None), "end_date": ("End", None),
     "content": ("Content", None), "targeting": ("Targeting", None), "objective": ("Objective", None),
     "owner_name": ("Owner", None), "sales_sponsor_name": ("Sales sponsor", None),

@@ -87,3 +87,19 @@ def test_a_figure_built_for_one_currency_or_calendar_is_not_drawn_for_another():
         assert figures.built(counted_bars, frame, title="Pipeline") is not built
     assert figures.built(counted_bars, frame, title="Pipeline") is built
     assert BUILT == ["Pipeline", "Pipeline"]
+
+
+def test_a_table_shows_names_from_the_data_as_written_and_codes_as_words():
+    """A campaign, owner or region named with underscores is shown exactly as the CRM holds it (an analyst looks it
+    up there); only the product's own codes (a funnel role, a persona key) read their underscores as spaces."""
+    from ui import tables
+
+    frame = pd.DataFrame({"campaign_name": ["Q3_Webinar_EMEA", None], "owner_name": ["ana_alvarez", "Bo"],
+                          "funnel_role": ["demand_gen", "awareness"], "top_persona": ["decision_maker", None]})
+    shown = tables.readable(frame, {"campaign_name": ("Campaign", None), "owner_name": ("Owner", None),
+                                    "funnel_role": ("Funnel role", tables.CATEGORY),
+                                    "top_persona": ("Top persona engaged", tables.CATEGORY)})
+    assert shown["Campaign"].tolist() == ["Q3_Webinar_EMEA", "—"]
+    assert shown["Owner"].tolist() == ["ana_alvarez", "Bo"]
+    assert shown["Funnel role"].tolist() == ["demand gen", "awareness"]
+    assert shown["Top persona engaged"].tolist() == ["decision maker", "—"]

@@ -16,12 +16,13 @@ CATEGORY = "category"
 
 def readable(frame: pd.DataFrame, columns: dict[str, tuple[str, str | None]]) -> pd.DataFrame:
     """Keep `columns` ({column: (header, unit, CATEGORY, or None for text)}) in that order, formatted for display;
-    a CATEGORY column is read as the dimension of its own name (channel → Paid search, TV)."""
+    a CATEGORY column is read as the dimension of its own name (channel → Paid search, TV; a code's underscores as
+    spaces), a text column shown exactly as written (a name from the data is never rewritten)."""
     shown = {}
     for column, (header, unit) in columns.items():
         values = frame[column]
         if unit is None:
-            shown[header] = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v).replace("_", " "))
+            shown[header] = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
         elif unit == CATEGORY:
             shown[header] = values.map(lambda v, c=column: fmt.MISSING if pd.isna(v) else category_label(c, v))
         else:
