@@ -306,14 +306,15 @@ def _read_as_dates(part: Part, specs, text: dict[str, str], formats: dict[str, s
 def _parse_dates_read(con, part: Part, specs, text, formats, params, where, checks,
                       read_as: dict[str, str]) -> tuple[int, list[tuple[int, list | None]]] | None:
     """The parse with the ISO 8601 date columns read as instants by DuckDB's CSV reader rather than as text cast
-    afterwards (a third of their cost); None when there are none, or when the reader refused a value or a value
-    broke a rule of its column, and then the text path (_parse) parses the file as before.
+    afterwards (most of their cost); None when there are none, or when the reader refused a value or a value broke
+    a rule of its column, and then the text path (_parse) parses the file as before.
 
     The two read the same instant from every value that reads: the same cast (DuckDB's, in the connection's time
     zone, UTC) of the same text. Text that only the reader's cast reads has a first number of one or two digits
-    (23-01-2023, which the text path leaves to the other layouts), so its year is before 100 and breaks the range
-    rule; surrounding spaces the reader refuses. Either way the file is parsed again as text, and the messages are
-    the text path's (tests/test_import_dates_read.py holds the proof, value by value).
+    (23-01-23, which the text path leaves to the other layouts), so its year is before 100 and breaks the range
+    rule; a space the reader cannot skip (after the date, or a no-break one) it refuses. Either way the file is
+    parsed again as text, and the messages are the text path's (tests/test_import_dates_read.py holds the proof,
+    value by value).
     """
     if not read_as:
         return None
