@@ -579,8 +579,9 @@ def walk_waterfall(spec: WaterfallSpec, *, height: int = 380) -> go.Figure:
         text=[show(step.value) for step in spec.steps], textposition="outside", cliponaxis=False,
         hovertext=[f"<b>{label}</b><br>{show(step.value)}<br>{chart_text(step.detail)}"
                    for label, step in zip(labels, spec.steps)], hoverinfo="text",
-        totals=dict(marker=dict(color=palette.NAVY)), increasing=dict(marker=dict(color=palette.GOOD)),
-        decreasing=dict(marker=dict(color=palette.MISS)), connector=dict(line=dict(color=palette.AXIS))))
+        totals=dict(marker=dict(color=palette.WALK_BARS["total"])),
+        increasing=dict(marker=dict(color=palette.WALK_BARS["up"])),
+        decreasing=dict(marker=dict(color=palette.WALK_BARS["down"])), connector=dict(line=dict(color=palette.AXIS))))
     _layout(figure, height=height, legend=False)
     _value_axis(figure, spec.unit)
     figure.update_xaxes(type="category")

@@ -210,8 +210,7 @@ def pace_drawing(spec: PaceSpec, width: float, height: float) -> Drawing:
     def x(index: int) -> float:
         return left + (right - left) * days[index] / span
 
-    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
-    y = _value_grid(drawing, spec.unit, largest * 1.08, left, right, bottom, top - bottom)
+    y = _value_grid(drawing, spec.unit, spec.largest * 1.08, left, right, bottom, top - bottom)
     band = [index for index in range(len(days)) if spec.low[index] is not None and spec.high[index] is not None]
     if band:
         points = [c for i in band for c in (x(i), y(spec.high[i]))] + \
@@ -261,9 +260,6 @@ def pace_drawing(spec: PaceSpec, width: float, height: float) -> Drawing:
     return drawing
 
 
-WATERFALL_COLOURS = {"total": palette.NAVY, "up": palette.GOOD, "down": palette.MISS}
-
-
 def waterfall_drawing(spec: WaterfallSpec, width: float, height: float) -> Drawing:
     """A waterfall: totals from zero in navy, steps floating from the running total (up green, down red), each
     labelled with its value (a step signed), thin connectors between bars, the labels under them."""
@@ -276,8 +272,8 @@ def waterfall_drawing(spec: WaterfallSpec, width: float, height: float) -> Drawi
     bar = pitch * 0.62
     for index, (base, size, kind) in enumerate(bars):
         x0 = left + pitch * index + (pitch - bar) / 2
-        drawing.add(Rect(x0, y(base), bar, max(y(base + size) - y(base), 0.6), fillColor=_colour(WATERFALL_COLOURS[kind]),
-                         strokeColor=None))
+        drawing.add(Rect(x0, y(base), bar, max(y(base + size) - y(base), 0.6),
+                         fillColor=_colour(palette.WALK_BARS[kind]), strokeColor=None))
         drawing.add(String(x0 + bar / 2, y(base + size) + 3, spec.label(index), fontName=BOLD, fontSize=7,
                            fillColor=_colour(palette.INK), textAnchor="middle"))
         if index + 1 < len(bars):

@@ -206,8 +206,7 @@ def add_pace(slide, spec: PaceSpec, x: float, y: float, w: float, h: float) -> N
         label.text_frame.text = formats.by_unit(spec.actual[last], spec.unit)
         label.position = XL_LABEL_POSITION.ABOVE
         label.font.size, label.font.bold = Pt(9), True
-    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
-    _value_axis(chart, spec.unit, largest)
+    _value_axis(chart, spec.unit, spec.largest)
     chart.category_axis.tick_labels.font.size = Pt(8)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -215,7 +214,8 @@ def add_pace(slide, spec: PaceSpec, x: float, y: float, w: float, h: float) -> N
     chart.legend.font.size = Pt(9)
 
 
-WATERFALL_SERIES = (("total", "Total", palette.NAVY), ("up", "Adds", palette.GOOD), ("down", "Takes away", palette.MISS))
+WATERFALL_SERIES = (("total", "Total"), ("up", "Adds"), ("down", "Takes away"))
+"""The waterfall's stacked series above its invisible base: kind of bar (palette.WALK_BARS) and name."""
 
 
 def add_waterfall(slide, spec: WaterfallSpec, x: float, y: float, w: float, h: float) -> None:
@@ -225,7 +225,7 @@ def add_waterfall(slide, spec: WaterfallSpec, x: float, y: float, w: float, h: f
     data = CategoryChartData(number_format=formats.excel_format(spec.unit))
     data.categories = [step.label for step in spec.steps]
     data.add_series("Base", [bottom for bottom, _, _ in bars])
-    for kind, name, _ in WATERFALL_SERIES:
+    for kind, name in WATERFALL_SERIES:
         data.add_series(name, [height if drawn == kind else None for _, height, drawn in bars])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Pt(x), Pt(y), Pt(w), Pt(h), data).chart
     _titled(chart, spec.title)
@@ -234,9 +234,9 @@ def add_waterfall(slide, spec: WaterfallSpec, x: float, y: float, w: float, h: f
     base, *drawn = plot.series
     base.format.fill.background()
     base.format.line.fill.background()
-    for (kind, _, colour), series in zip(WATERFALL_SERIES, drawn):
+    for (kind, _), series in zip(WATERFALL_SERIES, drawn):
         series.format.fill.solid()
-        series.format.fill.fore_color.rgb = _rgb(colour)
+        series.format.fill.fore_color.rgb = _rgb(palette.WALK_BARS[kind])
         for index, (_, _, bar) in enumerate(bars):
             if bar != kind:
                 continue

@@ -225,8 +225,7 @@ def write_pace(book, sheet, name: str, spec: PaceSpec, looks: Formats) -> None:
                           "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
                                      "border": {"color": colour}} if column == 2 else {"type": "none"}})
     chart.set_title({"name": f"{spec.title} · {spec.as_of_label}", "name_font": {"size": 12, "bold": True}})
-    largest = max([v for v in (*spec.actual, *spec.high, spec.target) if v is not None] + [0.0])
-    chart.set_y_axis({"num_format": formats.axis_format(spec.unit, largest), "min": 0,
+    chart.set_y_axis({"num_format": formats.axis_format(spec.unit, spec.largest), "min": 0,
                       "major_gridlines": {"visible": True, "line": {"color": palette.RULE}}, "line": {"none": True}})
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
@@ -251,7 +250,7 @@ def write_waterfall(book, sheet, name: str, spec: WaterfallSpec, looks: Formats)
         sheet.write_number(row, 1, step.value, unit)
         sheet.write_string(row, 2, step.detail)
     _numbers(sheet, 3, [bottom for bottom, _, _ in bars], first, unit)
-    for column, kind in enumerate(("total", "up", "down"), start=4):
+    for column, kind in enumerate(palette.WALK_BARS, start=4):
         _numbers(sheet, column, [height if drawn == kind else None for _, height, drawn in bars], first, unit)
     sheet.set_column(0, 0, max([len(step.label) for step in spec.steps] + [12]) + 2)
     sheet.set_column(1, 6, 15)
@@ -260,8 +259,7 @@ def write_waterfall(book, sheet, name: str, spec: WaterfallSpec, looks: Formats)
     categories = [name, first, 0, last, 0]
     chart.add_series({"name": [name, HEADER_ROW, 3], "categories": categories, "values": [name, first, 3, last, 3],
                       "fill": {"none": True}, "border": {"none": True}})
-    for column, (kind, colour) in enumerate((("total", palette.NAVY), ("up", palette.GOOD), ("down", palette.MISS)),
-                                            start=4):
+    for column, (kind, colour) in enumerate(palette.WALK_BARS.items(), start=4):
         chart.add_series({
             "name": [name, HEADER_ROW, column], "categories": categories, "values": [name, first, column, last, column],
             "fill": {"color": colour}, "border": {"none": True}, "gap": 50, "overlap": 100,

@@ -35,6 +35,8 @@ STAGE_LABELS = {"inquiry": "Inquiries", "mql": "MQLs", "sal": "SALs", "sql": "SQ
 # Marketing works a person until sales accepts them: the first two stages are demand generation's, the rest sales'.
 STAGE_ROLES = {"inquiry": "demand_gen", "mql": "demand_gen", "sal": "sales", "sql": "sales", "opportunity": "sales",
                "won": "sales"}
+WALK_BARS = {"total": NAVY, "up": GOOD, "down": MISS}
+"""A waterfall's bars (WaterfallSpec.bars): totals, steps adding and steps taking away, on screen and in the pack."""
 
 
 def ink(colour: str) -> str:

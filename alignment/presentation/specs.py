@@ -435,6 +435,11 @@ class PaceSpec(BaseModel):
     def has_curve(self) -> bool:
         return any(value is not None for value in self.expected)
 
+    @property
+    def largest(self) -> float:
+        """The highest value the chart draws (the actual line, the band's top, the target): its value axis's reach."""
+        return max([value for value in (*self.actual, *self.high, self.target) if value is not None] + [0.0])
+
 
 Chart = Annotated[Union[ChartSpec, TimelineSpec, PaceSpec, WaterfallSpec], Field(discriminator="kind")]
 """Any chart of the pack: a category chart, a timeline, a running quarter's weekly line or a waterfall."""
