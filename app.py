@@ -21,7 +21,7 @@ PAGES = {
         ("pages/review_pipeline.py", "Pipeline & revenue", ":material/trending_up:", "pipeline"),
         ("pages/review_campaigns.py", "Campaigns", ":material/campaign:", "campaigns"),
         ("pages/review_awareness.py", "Awareness", ":material/visibility:", "awareness"),
-        ("pages/review_plan.py", "Plan", ":material/calendar_month:", "plan"),
+        ("pages/review_plan.py", "Campaign plan", ":material/calendar_month:", "plan"),
         ("pages/review_leads.py", "Leads & SLA", ":material/person_search:", "leads"),
         ("pages/review_accounts.py", "Accounts", ":material/domain:", "accounts"),
     ],

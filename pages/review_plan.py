@@ -1,4 +1,4 @@
-"""Plan: every campaign of the chosen quarters on one timeline, shared with sales, each with its sales sponsor."""
+"""Campaign plan: the chosen quarters' campaigns on one timeline, shared with sales, each with its sales sponsor."""
 
 import streamlit as st
 

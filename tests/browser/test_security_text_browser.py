@@ -17,7 +17,7 @@ from tests.security.hostile_data import HOST, build_hostile_warehouse, hostile_n
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["Scorecard", "Funnel", "Pipeline & revenue", "Campaigns", "Awareness", "Plan", "Leads & SLA",
+PAGES = ["Scorecard", "Funnel", "Pipeline & revenue", "Campaigns", "Awareness", "Campaign plan", "Leads & SLA",
          "Charter & sign-off", "Board pack", "Explore", "Data"]
 # Page → what else to click on it to bring more names on screen (the funnel split, the per-owner lead quality, the
 # board pack's digest).

@@ -37,7 +37,8 @@ def last_planned_day() -> dt.date:
 PAGES = {
     "pages/review_scorecard.py": "Scorecard", "pages/review_funnel.py": "Funnel",
     "pages/review_pipeline.py": "Pipeline & revenue", "pages/review_campaigns.py": "Campaigns",
-    "pages/review_awareness.py": "Awareness", "pages/review_plan.py": "Plan", "pages/review_leads.py": "Leads & SLA",
+    "pages/review_awareness.py": "Awareness", "pages/review_plan.py": "Campaign plan",
+    "pages/review_leads.py": "Leads & SLA",
     "pages/review_accounts.py": "Accounts",
     "pages/govern_charter.py": "Charter & sign-off", "pages/govern_board_pack.py": "Board pack",
     "pages/analyse_explore.py": "Explore", "pages/analyse_data.py": "Data",
