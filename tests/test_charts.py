@@ -72,3 +72,28 @@ def test_bars_and_small_multiples_name_channels_with_their_labels():
 
 def test_ratio_ticks_drop_needless_decimals_and_group_thousands():
     assert charts.AXIS_FORMATS["ratio"] == {"tickformat": ",.1~f", "ticksuffix": "×"}
+
+
+def _comparison(name: str, values: list[float], to_date):
+    from alignment.catalog import Comparison, TrendPoint
+
+    quarters = ["2026-Q2", "2026-Q3", "2026-Q4"]
+    return Comparison(name=name, title=name, unit="currency", direction="up", quarter=quarters[-1], value=values[-1],
+                      target=None, last_quarter=values[-2], same_quarter_last_year=None, change_vs_last_quarter=None,
+                      change_vs_last_year=None, to_date=to_date,
+                      trend=[TrendPoint(quarter=q, value=v) for q, v in zip(quarters, values)])
+
+
+def test_a_quarter_under_way_says_the_day_it_runs_to_under_its_bar_and_in_its_hover():
+    import datetime as dt
+
+    frame = charts.trend_frame([_comparison("pipeline", [60.0, 70.0, 8.0], dt.date(2026, 11, 9)),
+                                _comparison("sourced", [30.0, 35.0, 5.0], dt.date(2026, 11, 9))])
+    figure = charts.trend_bars(frame, unit="currency", colours={}, y_title="Pipeline")
+    assert list(figure.layout.xaxis.ticktext) == ["2026<br>Q2", "2026<br>Q3", "2026<br>Q4<br>to 9 Nov"]
+    assert list(figure.data[0].text) == ["1 Apr – 30 Jun 2026", "1 Jul – 30 Sep 2026",
+                                         "1 Oct – 31 Dec 2026, to 9 Nov 2026"]
+    finished = charts.trend_frame([_comparison("pipeline", [60.0, 70.0, 75.0], None)])
+    lines = charts.trend_lines(finished, unit="currency", colours={}, y_title="Pipeline")
+    assert list(lines.layout.xaxis.ticktext) == ["2026<br>Q2", "2026<br>Q3", "2026<br>Q4"]
+    assert "to" not in lines.data[0].text[-1]

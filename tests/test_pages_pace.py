@@ -71,3 +71,35 @@ def test_a_finished_quarter_shows_no_pace(demo_db, monkeypatch):
     at = _scorecard("2026-Q3")
     assert "Pace ·" not in _texts(at)
     assert not _pace_tables(at)
+
+
+def _row(name: str, curve_from: list[str], **fields) -> "pacing.PaceRow":
+    from alignment import pacing
+
+    return pacing.PaceRow(**{"name": name, "title": name.title(), "unit": "count", "direction": "up",
+                             "paced_as": "total", "target": 100.0, "actual": 40.0, "expected": 30.0,
+                             "status": "ahead", "gap": 10.0, "needed_per_week": 6.0, "curve_from": curve_from,
+                             **fields})
+
+
+def _paced(rows) -> "pacing.Pace":
+    import datetime as dt
+
+    from alignment import pacing
+
+    return pacing.Pace(quarter="2026-Q4", as_of=dt.date(2026, 11, 9), week=6, weeks=13, weeks_left=7.3, rows=rows)
+
+
+def test_the_quarters_every_curve_shares_are_named_once_and_a_row_that_differs_names_its_own():
+    from ui import pace
+
+    shared = ["2025-Q4", "2026-Q1"]
+    same = _paced([_row("mqls", shared), _row("sqls", shared),
+                   _row("win_rate_count", [], paced_as="rate", unit="percent")])
+    assert pace.shared_curve(same) == shared
+    table = pace.table(same)
+    assert list(table["Note"]) == ["", "", "rate to date vs target"]
+    differ = _paced([_row("mqls", shared), _row("sqls", ["2026-Q1"])])
+    assert pace.shared_curve(differ) is None
+    assert list(pace.table(differ)["Note"]) == ["curve from 2025-Q4, 2026-Q1", "curve from 2026-Q1"]
+    assert "Note" not in pace.table(_paced([_row("mqls", shared)])).columns  # nothing to say: no empty column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Iterable
 
@@ -75,16 +76,29 @@ QUARTER_DAYS = " (%{text})"
 """Where a quarter's days show in a trend's hover: "FY27-Q1 (1 Feb – 30 Apr 2026): $1.2M"."""
 
 
-def quarter_days(quarters: Iterable[str]) -> list[str]:
-    """Each quarter's days, for the hover (the warehouse's calendar is this run's)."""
-    return [quarter_dates(str(q)) for q in quarters]
+def quarter_days(frame: pd.DataFrame) -> list[str]:
+    """Each row's quarter days, for the hover (the warehouse's calendar is this run's); a quarter under way says the
+    day its value runs to."""
+    to_date = _to_date(frame)
+    return [quarter_dates(str(q)) + (f", to {fmt.day(to_date[q])}" if q in to_date else "")
+            for q in frame["quarter"]]
 
 
-def _quarter_axis(figure: go.Figure, quarters: Iterable[str]) -> None:
-    """Quarters as category ticks that read without tilting the head: 2026 over Q3."""
-    quarters = list(dict.fromkeys(quarters))
+def _to_date(frame: pd.DataFrame) -> dict[str, dt.date]:
+    """The quarter under way in a trend frame and the day its value runs to (trend_frame's to_date column)."""
+    if "to_date" not in frame:
+        return {}
+    return {row.quarter: row.to_date for row in frame.dropna(subset=["to_date"]).itertuples()}
+
+
+def _quarter_axis(figure: go.Figure, frame: pd.DataFrame) -> None:
+    """Quarters as category ticks that read without tilting the head: 2026 over Q3; a quarter under way says so
+    under its name ("to 9 Nov"), so its short bar does not read as a quarter that collapsed."""
+    quarters = list(dict.fromkeys(frame["quarter"]))
+    to_date = _to_date(frame)
     figure.update_xaxes(type="category", title_text="Quarter", tickangle=0, tickmode="array", tickvals=quarters,
-                        ticktext=[str(q).replace("-", "<br>") for q in quarters])
+                        ticktext=[str(q).replace("-", "<br>") + (f"<br>to {to_date[q]:%-d %b}" if q in to_date else "")
+                                  for q in quarters])
 
 
 def _top(values: Iterable, headroom: float = 1.12) -> float:
@@ -200,12 +214,15 @@ def waterfall_small_multiples(frame: pd.DataFrame, *, split: str = "split_value"
 # --- quarters ------------------------------------------------------------------------------------------------------
 
 def trend_frame(comparisons: Iterable, *, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Catalog comparisons as one long frame (quarter, series, value) of their 8-quarter trends (for trend charts)."""
+    """Catalog comparisons as one long frame (quarter, series, value, to_date) of their 8-quarter trends (for trend
+    charts); to_date is the day a quarter under way runs to, empty for a quarter in full."""
     rows = []
     for comparison in comparisons:
         series = (labels or {}).get(comparison.name, comparison.title)
-        rows.extend({"quarter": p.quarter, "series": series, "value": p.value} for p in comparison.trend)
-    return pd.DataFrame(rows, columns=["quarter", "series", "value"])
+        rows.extend({"quarter": p.quarter, "series": series, "value": p.value,
+                     "to_date": comparison.to_date if p.quarter == comparison.quarter else None}
+                    for p in comparison.trend)
+    return pd.DataFrame(rows, columns=["quarter", "series", "value", "to_date"])
 
 
 def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_title: str,
@@ -218,7 +235,7 @@ def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_tit
             x=part["quarter"], y=part["value"], name=chart_text(series),
             marker_color=colours.get(series, palette.NEUTRAL),
             hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
-            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part),
             textposition="none",
         ), secondary_y=False)
     if line is not None:
@@ -226,11 +243,11 @@ def trend_bars(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_tit
             figure.add_trace(go.Scatter(
                 x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
                 line=dict(color=line_colour, width=2.5), marker=dict(size=7),
-                customdata=[fmt.BY_UNIT[line_unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+                customdata=[fmt.BY_UNIT[line_unit](v) for v in part["value"]], text=quarter_days(part),
                 hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
             ), secondary_y=True)
     _layout(figure, height=height, y_title=y_title)
-    _quarter_axis(figure, frame["quarter"])
+    _quarter_axis(figure, frame)
     figure.update_yaxes(**axis_ticks(unit), range=[0, _top(frame["value"])], secondary_y=False)
     if line is not None:
         top = 1.0 if line_unit == "percent" else _top(line["value"], 1.25)
@@ -247,11 +264,11 @@ def trend_lines(frame: pd.DataFrame, *, unit: str, colours: dict[str, str], y_ti
         figure.add_trace(go.Scatter(
             x=part["quarter"], y=part["value"], name=chart_text(series), mode="lines+markers",
             line=dict(color=colours.get(series, palette.NEUTRAL), width=2.5), marker=dict(size=7),
-            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part["quarter"]),
+            customdata=[fmt.BY_UNIT[unit](v) for v in part["value"]], text=quarter_days(part),
             hovertemplate="%{x}" + QUARTER_DAYS + ": %{customdata}<extra>" + chart_text(series) + "</extra>",
         ))
     _layout(figure, height=height, y_title=y_title)
-    _quarter_axis(figure, frame["quarter"])
+    _quarter_axis(figure, frame)
     _value_axis(figure, unit, range=[0, _top(frame["value"], 1.15)])
     if target is not None:
         figure.add_hline(y=target, line=dict(color=palette.MUTED, dash="dash", width=1.5),

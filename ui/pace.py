@@ -41,8 +41,16 @@ def _value(value, unit: str) -> str:
     return fmt.MISSING if value is None else fmt.by_unit(value, unit)
 
 
+def shared_curve(paced: pacing.Pace) -> list[str] | None:
+    """The past quarters every paced total's curve was learnt from, when they are the same for all (the caption
+    names them once); None when they differ (each row's note names its own)."""
+    curves = {tuple(row.curve_from) for row in paced.rows if row.paced_as == "total" and row.curve_from}
+    return list(curves.pop()) if len(curves) == 1 else None
+
+
 def table(paced: pacing.Pace) -> pd.DataFrame:
     """One row per planned number as the screen shows it (a number not measured says why, never a status)."""
+    shared = shared_curve(paced)
     rows = []
     for row in paced.rows:
         rows.append({
@@ -52,9 +60,11 @@ def table(paced: pacing.Pace) -> pd.DataFrame:
             "Gap": fmt.change(row.gap, row.unit),
             "Needed per week": _value(pacing.needed_shown(row), row.unit),
             "Note": row.not_measured or ("rate to date vs target" if row.paced_as == "rate"
-                                         else "curve from " + ", ".join(row.curve_from)),
+                                         else "" if row.curve_from == shared else
+                                         "curve from " + ", ".join(row.curve_from)),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame.drop(columns="Note") if (frame["Note"] == "").all() else frame
 
 
 def section(view: Filters) -> None:
@@ -69,11 +79,16 @@ def section(view: Filters) -> None:
             st.info("No targets signed for this quarter, so nothing is paced. Set the quarter's targets on the "
                     "Charter & sign-off page, then sign the charter.", icon=":material/flag:")
         else:
+            shared = shared_curve(paced)
+            past = ", ".join(shared) if shared else f"the past {paced.history_quarters} quarters"
             st.caption(f"Data as of {fmt.day(paced.as_of)}: {paced.weeks_left:.1f} weeks left. Expected to date is "
-                       f"the target × the share of the quarter's total reached by the same day in the past "
-                       f"{paced.history_quarters} quarters; on track within ±{paced.tolerance:.0%} of it.")
-            st.dataframe(table(paced), hide_index=True, key="pace_table",
-                         column_config={"Note": st.column_config.TextColumn(width="large")})
+                       f"the target × the share of the quarter's total reached by the same day in {past}; on track "
+                       f"within ±{paced.tolerance:.0%} of it.")
+            shown = table(paced)
+            widths = {"Metric": "medium", "Note": "large"}
+            st.dataframe(shown, hide_index=True, key="pace_table", column_config={
+                column: st.column_config.TextColumn(width=width) for column, width in widths.items()
+                if column in shown})
         _coverage(reader, charter, view)
         totals = [row for row in paced.rows if row.paced_as == "total"]
         if totals:
