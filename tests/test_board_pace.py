@@ -188,3 +188,18 @@ def test_the_board_page_shows_the_running_quarter_s_pace_and_walk(running_demo, 
     assert "The pipeline walk" in headings
     traces = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
     assert {"waterfall", "scatter"} <= {trace["type"] for trace in traces}
+
+
+def test_a_quarter_under_way_is_labelled_with_its_day_in_the_pack_s_trends(running_demo, tmp_path):
+    reader = running_demo[1]
+    running = packs.build_pack(reader, RUNNING, parts=["roles", "pipeline"])
+    trends = [chart for section in running.sections for chart in section.charts if "by quarter" in chart.title]
+    assert trends and all(chart.categories[-1] == "2026-Q4 to 9 Nov" for chart in trends)
+    assert all(not any(" to " in c for c in chart.categories[:-1]) for chart in trends)
+    table = next(t for section in running.sections for t in section.tables if t.sheet == "Pipeline by quarter")
+    assert table.rows[0][0] == "2026-Q4 to 9 Nov"  # newest first
+    finished = packs.build_pack(reader, FINISHED, parts=["pipeline"])
+    chart = next(chart for section in finished.sections for chart in section.charts)
+    assert chart.categories[-1] == FINISHED
+    (tmp_path / "pack.pdf").write_bytes(pdf.render(running))
+    assert "to 9 Nov" in _pdf_text(tmp_path / "pack.pdf")

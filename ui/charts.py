@@ -97,7 +97,7 @@ def _quarter_axis(figure: go.Figure, frame: pd.DataFrame) -> None:
     quarters = list(dict.fromkeys(frame["quarter"]))
     to_date = _to_date(frame)
     figure.update_xaxes(type="category", title_text="Quarter", tickangle=0, tickmode="array", tickvals=quarters,
-                        ticktext=[str(q).replace("-", "<br>") + (f"<br>to {to_date[q]:%-d %b}" if q in to_date else "")
+                        ticktext=[fmt.quarter_label(q, to_date.get(q)).replace("-", "<br>").replace(" to ", "<br>to ")
                                   for q in quarters])
 
 

@@ -233,7 +233,7 @@ def trend_chart(comparisons: list[Comparison], *, title: str, colours: list[str]
     """Metrics of one unit over their eight quarters, one series each."""
     first = comparisons[0]
     return ChartSpec(
-        kind=kind, title=title, categories=[p.quarter for p in first.trend], unit=first.unit,
+        kind=kind, title=title, categories=formats.trend_labels(first), unit=first.unit,
         definition=" ".join(catalog.spec(c.name).definition for c in comparisons), value_title=value_title,
         sheet=sheet,
         series=[Series(name=(labels or [c.title for c in comparisons])[i], values=[p.value for p in c.trend],
@@ -310,7 +310,7 @@ def _pipeline(inputs: Inputs) -> Section:
     pipeline = inputs.comparisons["pipeline"]
     sourced = inputs.comparisons["marketing_sourced_pipeline"]
     influenced = inputs.comparisons["marketing_influenced_pipeline"]
-    quarters = [p.quarter for p in pipeline.trend]
+    quarters = formats.trend_labels(pipeline)
     chart = ChartSpec(
         kind="column", title="Pipeline created by quarter", categories=quarters, unit="currency",
         sheet="Pipeline trend chart",

@@ -112,7 +112,10 @@ def chart_drawing(spec: Chart, width: float, height: float) -> Drawing:
         chart.x, chart.y = 48, bottom
         chart.width, chart.height = width - 56, top - bottom
     chart.data = [tuple(v) for v in values] if values and spec.categories else [(0,)]
-    chart.categoryAxis.categoryNames = [_short(c, 30) for c in spec.categories] or [""]
+    # Under a column, a quarter under way takes a second line for the day it runs to ("2026-Q4" over "to 9 Nov").
+    below = spec.kind in ("column", "line")
+    chart.categoryAxis.categoryNames = [_short(c, 30).replace(" to ", "\nto " if below else " to ")
+                                        for c in spec.categories] or [""]
     chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
     chart.categoryAxis.strokeColor = _colour(palette.AXIS)
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, ceiling

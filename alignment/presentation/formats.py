@@ -106,6 +106,18 @@ def moment(value: dt.datetime | None) -> str:
     return MISSING if value is None else value.strftime("%-d %b %Y, %H:%M UTC")
 
 
+def quarter_label(quarter: str, to_date: dt.date | None = None) -> str:
+    """2026-Q3, or a quarter under way with the day its value runs to, "2026-Q4 to 9 Nov", so its short bar beside
+    finished quarters does not read as a quarter that collapsed."""
+    return str(quarter) if to_date is None else f"{quarter} to {to_date:%-d %b}"
+
+
+def trend_labels(comparison) -> list[str]:
+    """A catalog comparison's eight quarters as a trend chart or table labels them (quarter_label)."""
+    return [quarter_label(point.quarter, comparison.to_date if point.quarter == comparison.quarter else None)
+            for point in comparison.trend]
+
+
 def day(value: dt.date | dt.datetime | None) -> str:
     """23 Nov 2026"""
     return MISSING if value is None else value.strftime("%-d %b %Y")
