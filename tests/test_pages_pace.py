@@ -103,3 +103,12 @@ def test_the_quarters_every_curve_shares_are_named_once_and_a_row_that_differs_n
     assert pace.shared_curve(differ) is None
     assert list(pace.table(differ)["Note"]) == ["curve from 2025-Q4, 2026-Q1", "curve from 2026-Q1"]
     assert "Note" not in pace.table(_paced([_row("mqls", shared)])).columns  # nothing to say: no empty column
+
+
+def test_a_tile_of_a_quarter_under_way_shows_no_change_against_a_whole_quarter(db):
+    at = _scorecard(RUNNING)
+    at.switch_page("pages/review_pipeline.py").run()
+    assert not at.exception, at.exception
+    pipeline = next(m for m in at.metric if m.label == "Pipeline")
+    assert pipeline.value == "$62,501" and not pipeline.delta  # 10 weeks against 13: no red arrow
+    assert "To 11 Mar 2024" in _texts(at)
