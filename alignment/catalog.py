@@ -717,8 +717,10 @@ class Comparison(BaseModel):
     target: float | None
     last_quarter: float | None
     same_quarter_last_year: float | None
-    change_vs_last_quarter: float | None
-    change_vs_last_year: float | None
+    change_vs_last_quarter: float | None = Field(description="value − last quarter's; empty while the quarter is "
+                                                             "under way (a part against a whole is no change)")
+    change_vs_last_year: float | None = Field(description="value − the same quarter last year's; empty while the "
+                                                          "quarter is under way")
     trend: list[TrendPoint] = Field(description="the 8 quarters ending with this one, oldest first")
     not_measured: str | None = Field(None, description="why the loaded data cannot give this metric (then every "
                                                        "value is empty and no target is judged)")
@@ -851,7 +853,9 @@ def _comparison(name: str, base: Filters, definitions: Definitions, quarters: li
         not_measured=not_measured, to_date=to_date,
         name=name, title=metric.title, unit=metric.unit, direction=metric.direction, quarter=str(base.quarter),
         value=current, target=definitions.target_for(name), last_quarter=last, same_quarter_last_year=year_ago,
-        change_vs_last_quarter=_difference(current, last), change_vs_last_year=_difference(current, year_ago),
+        # Weeks of a quarter under way against whole quarters would read as a collapse: no change until it ends.
+        change_vs_last_quarter=None if to_date else _difference(current, last),
+        change_vs_last_year=None if to_date else _difference(current, year_ago),
         trend=[TrendPoint(quarter=str(q), value=v) for q, v in zip(quarters, values)],
     )
 

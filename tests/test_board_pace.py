@@ -203,3 +203,19 @@ def test_a_quarter_under_way_is_labelled_with_its_day_in_the_pack_s_trends(runni
     assert chart.categories[-1] == FINISHED
     (tmp_path / "pack.pdf").write_bytes(pdf.render(running))
     assert "to 9 Nov" in _pdf_text(tmp_path / "pack.pdf")
+
+
+def test_a_quarter_under_way_is_not_compared_with_whole_quarters(running_demo):
+    running = packs.build_pack(running_demo[1], RUNNING, parts=["summary", "scorecard", "roles"])
+    summary = _section(running, "summary")
+    words = " ".join(summary.words)
+    assert "2026-Q4 is under way: its numbers run to 9 Nov 2026" in words
+    assert " rose " not in words and " fell " not in words and not summary.tables[0].rows  # no "biggest moves"
+    scorecard = _section(running, "scorecard").tables[0]
+    assert scorecard.rows and all(row[5] is None and row[6] is None for row in scorecard.rows)
+    assert all(row[2] is None for table in _section(running, "roles").tables for row in table.rows)
+    assert all(status in ("under way: to 9 Nov 2026", None) or status.startswith("not measured")
+               for status in (row[4] for row in scorecard.rows))
+    finished = packs.build_pack(running_demo[1], FINISHED, parts=["summary", "scorecard"])
+    assert "under way" not in " ".join(_section(finished, "summary").words)
+    assert any(row[5] is not None for row in _section(finished, "scorecard").tables[0].rows)

@@ -143,8 +143,9 @@ def target_status(comparison: Comparison) -> str | None:
 # --- executive summary ---------------------------------------------------------------------------------------------
 
 def relative_change(comparison: Comparison) -> float | None:
-    """How far the metric moved since last quarter, as a share of last quarter's value (None when unknown or 0)."""
-    if comparison.value is None or not comparison.last_quarter:
+    """How far the metric moved since last quarter, as a share of last quarter's value (None when unknown or 0, or
+    while the quarter is under way: its weeks so far against a whole quarter are no move)."""
+    if comparison.value is None or not comparison.last_quarter or comparison.to_date is not None:
         return None
     return (comparison.value - comparison.last_quarter) / abs(comparison.last_quarter)
 
@@ -186,6 +187,10 @@ def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
     if pipeline.value is not None:
         words.append(f"{inputs.quarter} opened {_show(pipeline)} of pipeline; marketing sourced {_show(sourced)} "
                      f"of it ({_show(share)}) and influenced {_show(comparisons['marketing_influenced_pipeline'])}.")
+    to_date = next((c.to_date for c in board if c.to_date is not None), None)
+    if to_date is not None:
+        words.append(f"{inputs.quarter} is under way: its numbers run to {formats.day(to_date)}, so they are not "
+                     "compared with whole quarters and no target is judged yet.")
     words.extend(move_sentence(c) for c in biggest_moves(board))
     missed = [c for c in board if target_status(c) == "missed"]
     for comparison in missed:
@@ -224,7 +229,8 @@ def _scorecard(inputs: Inputs) -> Section:
                  Column(header="vs same quarter last year", unit="row_change"),
                  Column(header="Definition", detail=True)],
         rows=rows, row_units=units,
-        definition="Targets come from the quarter's charter; a dash means no target was set.")
+        definition="Targets come from the quarter's charter; a dash means no target was set. A quarter under way is "
+                   "not compared with whole quarters: its changes are dashes until it ends.")
     return Section(key="scorecard", title=PARTS["scorecard"], tables=[table])
 
 
