@@ -210,7 +210,7 @@ def test_a_quarter_under_way_is_not_compared_with_whole_quarters(running_demo):
     summary = _section(running, "summary")
     words = " ".join(summary.words)
     assert "2026-Q4 is under way: its numbers run to 9 Nov 2026" in words
-    assert " rose " not in words and " fell " not in words and not summary.tables[0].rows  # no "biggest moves"
+    assert " rose " not in words and " fell " not in words and not summary.tables  # no "biggest moves"
     scorecard = _section(running, "scorecard").tables[0]
     assert scorecard.rows and all(row[5] is None and row[6] is None for row in scorecard.rows)
     assert all(row[2] is None for table in _section(running, "roles").tables for row in table.rows)

@@ -208,7 +208,8 @@ def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
         rows=[[c.title, c.value, c.last_quarter, c.change_vs_last_quarter, relative_change(c)] for c in moves],
         row_units=[c.unit for c in moves],
         definition="Board metrics ranked by how far they moved since last quarter, relative to their size.")
-    return Section(key="summary", title=PARTS["summary"], layout="words", words=words, tables=[table])
+    return Section(key="summary", title=PARTS["summary"], layout="words", words=words,
+                   tables=[] if to_date is not None else [table])
 
 
 # --- scorecard and roles -------------------------------------------------------------------------------------------
