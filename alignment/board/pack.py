@@ -184,10 +184,11 @@ def _summary(inputs: Inputs, signoff: SignoffStatus) -> Section:
     words = []
     pipeline, sourced = comparisons["pipeline"], comparisons["marketing_sourced_pipeline"]
     share = comparisons["share_sourced_by_marketing"]
+    to_date = pipeline.to_date
     if pipeline.value is not None:
-        words.append(f"{inputs.quarter} opened {_show(pipeline)} of pipeline; marketing sourced {_show(sourced)} "
+        opened = "opened" if to_date is None else f"has opened, to {formats.day(to_date)},"
+        words.append(f"{inputs.quarter} {opened} {_show(pipeline)} of pipeline; marketing sourced {_show(sourced)} "
                      f"of it ({_show(share)}) and influenced {_show(comparisons['marketing_influenced_pipeline'])}.")
-    to_date = next((c.to_date for c in board if c.to_date is not None), None)
     if to_date is not None:
         words.append(f"{inputs.quarter} is under way: its numbers run to {formats.day(to_date)}, so they are not "
                      "compared with whole quarters and no target is judged yet.")
