@@ -1,7 +1,8 @@
 -- name: attribution_units
 -- title: Every model's credit per unit of the deals attribution credits (DESIGN §4.4): a unit is one touch (by_touch)
 --   or all of a deal's touches from one campaign (a campaign has one channel); a deal with no eligible touch is one
---   row with no campaign, credited whole (by campaign only). Read through attribution_shares and attribution_touches
+--   row with no campaign, credited whole (by campaign only). Read through attribution_shares, attribution_touches
+--   and attribution_campaigns
 -- arguments: by_touch, is_bookings, by_account, primary_credit, q_start, q_end, lookback_hours, half_life_days,
 --   has_decay, has_markov, wanted_models, markov_channels, markov_effects
 -- returns: table
@@ -30,9 +31,10 @@ WITH deals AS (
 eligible AS (
   SELECT * FROM eligible_touches(is_bookings, by_account, primary_credit, q_start, q_end, lookback_hours)),
 campaign_orders AS (
-  -- a campaign's place in campaign_id order. Deals and campaigns travel through the query as these numbers (a deal's
-  -- is deal_order), their ids joined back only to the units: grouping, joining and sorting on integers rather than
-  -- on the ids' text took about a third of the query's time. Touches are made from campaigns, so every touch's
+  -- a campaign's place in campaign_id order (so ordering by it orders by the id). Deals and campaigns travel through
+  -- the query as these numbers (a deal's is deal_order), their ids joined back only to the units: grouped, joined and
+  -- compared as integers rather than as the ids' text (at L, grouping the units on the id's text with ordered sums
+  -- took 0.86 s of CPU, on integers with plain sums 0.30 s). Touches are made from campaigns, so every touch's
   -- campaign is there.
   SELECT campaign_id, row_number() OVER (ORDER BY campaign_id) AS campaign_order FROM campaigns),
 first_mql AS (
@@ -95,10 +97,10 @@ grouped_units AS (
          any_value(CASE WHEN by_touch THEN position END) AS position
   FROM flagged GROUP BY deal_order, campaign_order, CASE WHEN by_touch THEN position END),
 long_units AS (
-  -- decay_sum must come out the same on every run, and doubles added in another order may round otherwise: a sum of
-  -- one or two terms is the same in any order, so only the units of three touches or more (a few hundred of the
-  -- 0.9 M at L; none by touch) are summed again in position order, rather than ordering every unit's sum, which
-  -- cost about as much as the rest of the grouping
+  -- decay_sum must come out the same on every run, and doubles added in another order may round otherwise. A sum of
+  -- one or two terms is the same in any order (0 + a is a, a + b is b + a), so grouped_units' plain sum is exact for
+  -- those, and only the units of three touches or more (309 of the 0.91 M at L; none by touch) are summed again in
+  -- position order, rather than ordering every unit's sum
   SELECT f.deal_order, f.campaign_order, sum(f.decay ORDER BY f.position) AS decay_sum
   FROM flagged f
   JOIN (SELECT deal_order, campaign_order FROM grouped_units WHERE n >= 3) g
