@@ -138,8 +138,8 @@ class AttributionOptions(BaseModel):
 
 
 # The SQL is in sql/macros: attribution_deals (the deals in scope), deal_people (the linking), eligible_touches (the
-# windows), attribution_units (every model's weights, by touch or by campaign) read through attribution_shares and
-# attribution_touches, and markov_transitions (data_driven's paths). The catalog's attribution metrics call the same
+# windows), attribution_units (every model's weights, by touch or by campaign) read through attribution_shares,
+# attribution_touches and attribution_campaigns (summed per campaign), and markov_transitions (data_driven's paths). The catalog's attribution metrics call the same
 # macros (model_shares), so one definition serves both.
 
 
@@ -319,14 +319,18 @@ def attribute(source: Any, options: AttributionOptions | dict | None = None) -> 
     return _run(source, "attribution_shares", options, (options.model,)).drop(columns="model")
 
 
+def _known(models: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model(s) {', '.join(unknown)}; choose from: {', '.join(MODELS)}")
+    return tuple(models)
+
+
 def attribute_models(source: Any, options: AttributionOptions | dict | None = None,
                      models: tuple[str, ...] = RULE_BASED_MODELS) -> pd.DataFrame:
     """`attribute` for several models in one pass over the touches (options.model is ignored): the same rows with
     a leading `model` column, for side-by-side tables."""
-    unknown = [m for m in models if m not in MODELS]
-    if unknown:
-        raise ValueError(f"unknown attribution model(s) {', '.join(unknown)}; choose from: {', '.join(MODELS)}")
-    return _run(source, "attribution_shares", _options(options), tuple(models))
+    return _run(source, "attribution_shares", _options(options), _known(models))
 
 
 def attributed_touches(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
@@ -335,12 +339,19 @@ def attributed_touches(source: Any, options: AttributionOptions | dict | None = 
     return _run(source, "attribution_touches", options, (options.model,)).drop(columns="model")
 
 
+def credited_by_campaign_models(source: Any, options: AttributionOptions | dict | None = None,
+                                models: tuple[str, ...] = RULE_BASED_MODELS) -> pd.DataFrame:
+    """`attribute_models` added up per (model, campaign), in one pass: model, campaign_id (empty for the
+    `(unattributed)` row), credited_amount and opportunities (the deals giving it credit). The sums are taken in the
+    database, so the per-deal rows are never held: the same figures as summing `attribute_models`' rows."""
+    return _run(source, "attribution_campaigns", _options(options), _known(models))
+
+
 def credited_by_campaign(source: Any, options: AttributionOptions | dict | None = None) -> pd.DataFrame:
     """Credited pipeline or bookings per campaign under one model; `(unattributed)` is the row with no campaign."""
-    frame = attribute(source, options)
-    grouped = (frame.assign(campaign_id=frame["campaign_id"].fillna("(unattributed)"))
-               .groupby("campaign_id", as_index=False)
-               .agg(credited_amount=("credited_amount", "sum"), opportunities=("opportunity_id", "nunique")))
+    options = _options(options)
+    frame = credited_by_campaign_models(source, options, (options.model,))
+    grouped = frame.drop(columns="model").assign(campaign_id=frame["campaign_id"].fillna("(unattributed)"))
     grouped.attrs = frame.attrs
     return grouped.sort_values(["credited_amount", "campaign_id"], ascending=[False, True], ignore_index=True)
 

@@ -47,7 +47,7 @@ def models_side_by_side(source: catalog.Source, quarter: Quarter | str, campaign
     model, computed in one pass over the touches. `attrs` carries the card and data_driven's caveat."""
     definitions = definitions or catalog.Definitions()
     chosen = options(definitions, basis, quarter)
-    credited = attribution.attribute_models(source, chosen, attribution.MODELS)
+    credited = attribution.credited_by_campaign_models(source, chosen, attribution.MODELS)
     caveat = credited.attrs["caveat"]
     credited = credited[credited["campaign_id"].isin(campaign_ids)]
     table = (credited.pivot_table(index="campaign_id", columns="model", values="credited_amount", aggfunc="sum")

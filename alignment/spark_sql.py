@@ -258,6 +258,10 @@ def _rewrite(node: exp.Expression, where: str) -> exp.Expression:
         return _union_by_position(node, where)
     if isinstance(node, exp.Anonymous) and node.name.lower() in macro_names():
         raise CompileError(f"{where}: the macro {node.name} was left unexpanded")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "fsum":
+        # Kahan's compensated sum, like an ordered sum, only fixes the rounding of doubles: Spark's plain sum
+        value = node.expressions[0]
+        return exp.Sum(this=value.this if isinstance(value, exp.Order) else value)
     if isinstance(node, (exp.Sum, exp.Avg)) and isinstance(node.this, exp.Order):
         # an ordered sum only fixes the rounding order of doubles; Spark takes no ORDER BY in an aggregate
         node.set("this", node.this.this)

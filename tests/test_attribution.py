@@ -347,6 +347,24 @@ def test_credited_by_campaign_and_channel_and_influenced():
                                                   ].values.tolist() == [["O1", 1000.0, 2]]
 
 
+def test_credit_per_campaign_is_the_very_sum_of_the_rows_for_every_model(reader):
+    # summed in the database in deal order with a compensated sum: the same doubles pandas adds up from the rows
+    for basis in ("pipeline", "bookings"):
+        options = AttributionOptions(basis=basis, quarter="2026-Q2")
+        rows = attribution.attribute_models(reader, options, attribution.MODELS)
+        expected = (rows.assign(campaign_id=rows["campaign_id"].fillna("(unattributed)"))
+                    .groupby(["model", "campaign_id"])
+                    .agg(credited_amount=("credited_amount", "sum"), opportunities=("opportunity_id", "nunique")))
+        credited = attribution.credited_by_campaign_models(reader, options, attribution.MODELS)
+        assert credited["campaign_id"].isna().sum() == len(attribution.MODELS)
+        credited = (credited.assign(campaign_id=credited["campaign_id"].fillna("(unattributed)"))
+                    .set_index(["model", "campaign_id"]).sort_index())
+        assert len(credited) > 100
+        assert (credited["credited_amount"] == expected["credited_amount"]).all()
+        assert (credited["opportunities"] == expected["opportunities"]).all()
+        assert credited.index.equals(expected.index)
+
+
 # ---------------------------------------------------------------- options
 
 def test_options_defaults_and_model_card():

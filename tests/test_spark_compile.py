@@ -10,7 +10,8 @@ from alignment import catalog, explore, macros, spark_engine, spark_sql, sqlfile
 from alignment.catalog import Definitions, Filters
 
 # The table macros Python calls by name (attribution, Explore's campaigns), as `SELECT * FROM macro($arguments)`.
-CALLED_MACROS = ("attribution_shares", "attribution_touches", "markov_transitions", "campaign_costs")
+CALLED_MACROS = ("attribution_shares", "attribution_campaigns", "attribution_touches", "markov_transitions",
+                 "campaign_costs")
 
 
 def compiled_files() -> dict[str, str]:

@@ -68,3 +68,10 @@ def test_the_seven_attribution_models_on_spark_equal_duckdb(reader, spark_source
     expected = attribution.attribute_models(reader, options)
     assert set(expected["model"]) == set(attribution.RULE_BASED_MODELS)
     _frames_equal(attribution.attribute_models(spark_source, options), expected)
+
+
+def test_campaign_credit_under_the_seven_models_on_spark_equals_duckdb(reader, spark_source):
+    options = attribution.AttributionOptions(quarter=QUARTER, basis="bookings")
+    expected = attribution.credited_by_campaign_models(reader, options)
+    assert set(expected["model"]) == set(attribution.RULE_BASED_MODELS) and expected["campaign_id"].notna().sum() > 20
+    _frames_equal(attribution.credited_by_campaign_models(spark_source, options), expected)
