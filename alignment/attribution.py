@@ -139,8 +139,8 @@ class AttributionOptions(BaseModel):
 
 # The SQL is in sql/macros: attribution_deals (the deals in scope), deal_people (the linking), eligible_touches (the
 # windows), attribution_units (every model's weights, by touch or by campaign) read through attribution_shares,
-# attribution_touches and attribution_campaigns (summed per campaign), and markov_transitions (data_driven's paths). The catalog's attribution metrics call the same
-# macros (model_shares), so one definition serves both.
+# attribution_touches and attribution_campaigns (summed per campaign), and markov_transitions (data_driven's paths).
+# The catalog's attribution metrics call the same macros (model_shares), so one definition serves both.
 
 
 @dataclass(frozen=True)
