@@ -150,8 +150,9 @@ def bench_scorecard(scale: str, repeats: int) -> list[dict]:
 
 
 def bench_attribution(scale: str, repeats: int) -> list[dict]:
-    """All seven rule-based models, in one pass and as seven calls, vs a bare scan of the touches they read."""
-    from attribution import MODELS, PeakRss, bare_scan, check_totals, combined, crm_totals, separate
+    """All seven rule-based models, in one pass (every deal's rows, and added up per campaign as the campaign pages
+    read them) and as seven calls, vs a bare scan of the touches they read."""
+    from attribution import MODELS, PeakRss, bare_scan, check_totals, combined, crm_totals, per_campaign, separate
     from scorecard import warehouse_for
 
     from alignment import warehouse
@@ -162,6 +163,7 @@ def bench_attribution(scale: str, repeats: int) -> list[dict]:
     scan = median_time(lambda: bare_scan(reader), max(3, repeats))
     rows = []
     for label, action, bases in (("one pass", combined, ("pipeline", "bookings")),
+                                 ("per campaign, one pass", per_campaign, ("pipeline", "bookings")),
                                  ("7 separate calls", separate, ("pipeline",))):
         seconds, cpu, peak = 0.0, 0.0, 0.0
         for basis in bases:
