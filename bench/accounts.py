@@ -3,9 +3,9 @@
 `python bench/accounts.py --quarter 2026-Q2` times, warm, what the Accounts page asks the catalog for one quarter
 (account_coverage and engaged_target_accounts, each on its own cursor as the page's cached calls do) at scale S (built
 when missing, like bench/scorecard.py) and at M and L when bench/out already holds their warehouses (or only in the
-warehouse named by --warehouse, e.g. an L import kept elsewhere), against a bare
-scan of the columns DuckDB's plans of those two queries read. Wall and CPU time (the process, DuckDB's threads
-included) are printed side by side, with the load average, since the machine may be shared. Target: at L within 1 s.
+warehouse named by --warehouse, e.g. an import of the L extracts kept elsewhere), against a bare scan of the columns
+DuckDB's plans of those two queries read. Wall and CPU time (the process, DuckDB's threads included) are printed side
+by side, with the load average, since the machine may be shared. Target: at L within 1 s.
 """
 
 from __future__ import annotations
