@@ -15,13 +15,13 @@ from alignment import sqlfiles
 from alignment.periods import CALENDAR_YEAR, FiscalCalendar
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 """Version of what an import writes beside the canonical tables (derived tables, metadata); bump on any change. 6: the
 person↔deal links stored (person_deals), a campaign's role stored only when the CRM gives one, touches without it.
 7: the fiscal calendar stored (_calendar), close dates' first instants taken in its time zone. 8: currencies: the
 corporate currency (_currency), the rates (currency_rates), each deal's amount in corporate money. 9: a deal's
 forecast category (opportunities.forecast_category). 10: deals' close date, amount and stage history
-(opportunity_changes)."""
+(opportunity_changes). 11: each touch's account and persona (touches)."""
 DB_ENV = "ALIGNMENT_DB"
 
 

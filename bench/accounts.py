@@ -2,9 +2,10 @@
 
 `python bench/accounts.py --quarter 2026-Q2` times, warm, what the Accounts page asks the catalog for one quarter
 (account_coverage and engaged_target_accounts, each on its own cursor as the page's cached calls do) at scale S (built
-when missing, like bench/scorecard.py) and at M and L when bench/out already holds their warehouses, against a bare
-scan of the columns DuckDB's plans of those two queries read. Wall and CPU time (the process, DuckDB's threads
-included) are printed side by side, with the load average, since the machine may be shared. Target: at L within 1 s.
+when missing, like bench/scorecard.py) and at M and L when bench/out already holds their warehouses (or only in the
+warehouse named by --warehouse, e.g. an import of the L extracts kept elsewhere), against a bare scan of the columns
+DuckDB's plans of those two queries read. Wall and CPU time (the process, DuckDB's threads included) are printed side
+by side, with the load average, since the machine may be shared. Target: at L within 1 s.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alignment import catalog, warehouse  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scorecard import OUT, bare_scan, columns_read, cpu_seconds, timed, warehouse_for  # noqa: E402
+from scorecard import (OUT, add_warehouse_options, bare_scan, columns_read, cpu_seconds, read_what,  # noqa: E402
+                       reader_for, timed)
 
 METRICS = ("account_coverage", "engaged_target_accounts")
 TARGET_SECONDS = 1.0
@@ -30,8 +32,9 @@ def page_queries(reader: warehouse.Reader, quarter: str) -> list[int]:
     return [len(catalog.run(reader, name, filters)) for name in METRICS]
 
 
-def one_scale(scale: str, quarter: str, repeats: int) -> None:
-    reader = warehouse.Reader(warehouse_for(scale))
+def one_scale(args: argparse.Namespace, quarter: str, repeats: int) -> None:
+    scale = read_what(args)
+    reader = reader_for(args)
     try:
         cursor = reader.cursor()
         accounts, people, touches = cursor.execute(
@@ -49,7 +52,7 @@ def one_scale(scale: str, quarter: str, repeats: int) -> None:
     finally:
         reader.close()
     page_cpu, scan_cpu = cpu_seconds[f"{scale} page"], cpu_seconds[f"{scale} scan"]
-    print(f"scale {scale}: {accounts:,} accounts, {people:,} people, {touches:,} touches; quarter {quarter}; "
+    print(f"{scale}: {accounts:,} accounts, {people:,} people, {touches:,} touches; quarter {quarter}; "
           f"rows {dict(zip(METRICS, rows))}")
     print("  " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in parts.items()))
     print(f"  coverage + ranked list: {wall:.3f} s wall, {page_cpu:.3f} s CPU (target <= {TARGET_SECONDS:.0f} s: "
@@ -63,12 +66,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quarter", default="2026-Q2")
     parser.add_argument("--repeats", type=int, default=5, help="timed warm runs (median); default 5")
+    add_warehouse_options(parser)
     args = parser.parse_args()
-    scales = ["S"] + [s for s in ("M", "L") if (OUT / f"demo-{s}.duckdb").exists()]
+    scales = [None] if args.warehouse else ["S"] + [s for s in ("M", "L") if (OUT / f"demo-{s}.duckdb").exists()]
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs; "
-          f"scales {', '.join(scales)} (M and L only when bench/out holds them)")
+          + (f"warehouse {args.warehouse}" if args.warehouse
+             else f"scales {', '.join(scales)} (M and L only when bench/out holds them)"))
     for scale in scales:
-        one_scale(scale, args.quarter, args.repeats)
+        one_scale(argparse.Namespace(warehouse=args.warehouse, scale=scale), args.quarter, args.repeats)
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end")
 
 

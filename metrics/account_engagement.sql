@@ -37,10 +37,11 @@
 --   has_open_deal: whether a deal of the account was open at the quarter's end (opened before it, not closed before
 --     it)
 WITH recent AS (
-  SELECT p.account_id, t.person_id, t.touch_at, p.persona AS raw_persona, t.channel AS raw_channel,
+  -- each touch's account and persona are stored with it (touches): no join to people per touch
+  SELECT t.account_id, t.person_id, t.touch_at, t.persona AS raw_persona, t.channel AS raw_channel,
          date_diff('second', t.touch_at, $quarter_end) / 86400.0 AS age_days
-  FROM touches t JOIN people p ON p.person_id = t.person_id
-  WHERE p.account_id IS NOT NULL AND t.touch_at < $quarter_end
+  FROM touches t
+  WHERE t.account_id IS NOT NULL AND t.touch_at < $quarter_end
     AND t.touch_at >= $quarter_end - to_days($engaged_window_days)
 ),
 -- Names are put in their normal form once per distinct persona and channel, not once per touch.

@@ -23,9 +23,8 @@
 --   last_touch_at: the latest of those touches
 --   days_since_last_touch: days from that touch to the end of the quarter
 WITH quarter_touches AS (
-  SELECT t.*, p.account_id
-  FROM touches t JOIN people p ON p.person_id = t.person_id
-  WHERE t.touch_at >= $quarter_start AND t.touch_at < $quarter_end AND p.account_id IS NOT NULL
+  SELECT * FROM touches
+  WHERE touch_at >= $quarter_start AND touch_at < $quarter_end AND account_id IS NOT NULL
 ),
 final AS (
   SELECT q.account_id, any_value(a.account_name) AS account_name,

@@ -79,7 +79,7 @@ account_keys AS (
         UNION SELECT account_id FROM deals WHERE account_id IS NOT NULL)),
 account_points AS (
   SELECT k.account_key, epoch_us(t.touch_at) * 4 + 1 AS moment, NULL AS opportunity_id, 0 AS basis, t.touch_at
-  FROM touches t JOIN people p ON p.person_id = t.person_id JOIN account_keys k ON k.account_id = p.account_id
+  FROM touches t JOIN account_keys k ON k.account_id = t.account_id
   WHERE t.touch_at IS NOT NULL
   UNION ALL
   SELECT k.account_key, epoch_us(d.created_at) * 4 + 2, d.opportunity_id, 1, NULL
