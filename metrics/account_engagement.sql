@@ -82,6 +82,8 @@ final AS (
   LEFT JOIN users u ON u.user_id = a.owner_id
   LEFT JOIN open_deals o ON o.account_id = e.account_id
   WHERE in_scope(a.region, a.segment, $region, $segment)
-  ORDER BY e.score DESC, e.last_touch_at DESC, e.account_id
+  -- ranked on the score to 9 decimals: summed in parallel, a score may differ in its last bits from one run to the
+  -- next, which must not swap two accounts of equal score
+  ORDER BY round(e.score, 9) DESC, e.last_touch_at DESC, e.account_id
 )
 SELECT * FROM final

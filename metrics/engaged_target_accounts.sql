@@ -37,6 +37,6 @@ WITH engaged AS (
 final AS (
   SELECT account_id, account_name, region, segment, owner_id, owner_name, score, responded_touches, people_engaged,
          top_persona, last_touch_at
-  FROM engaged ORDER BY score DESC, last_touch_at DESC, account_id
+  FROM engaged ORDER BY round(score, 9) DESC, last_touch_at DESC, account_id  -- as account_engagement ranks
 )
 SELECT * FROM final
