@@ -16,4 +16,6 @@ fi
 python3 -m venv .venv
 [ -x .venv/bin/pip ] || python3 -m venv --clear .venv  # a half-made .venv (an interrupted first run)
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist), a test file's tests kept on one worker, so what a module shares (a dashboard
+# served to the browser, a demo company) is built once per file as before; `-n 0` runs everything in this process.
+exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"
