@@ -219,9 +219,8 @@ def trend_frame(comparisons: Iterable, *, labels: dict[str, str] | None = None) 
     rows = []
     for comparison in comparisons:
         series = (labels or {}).get(comparison.name, comparison.title)
-        rows.extend({"quarter": p.quarter, "series": series, "value": p.value,
-                     "to_date": comparison.to_date if p.quarter == comparison.quarter else None}
-                    for p in comparison.trend)
+        rows.extend({"quarter": p.quarter, "series": series, "value": p.value, "to_date": day}
+                    for p, day in zip(comparison.trend, fmt.trend_days(comparison)))
     return pd.DataFrame(rows, columns=["quarter", "series", "value", "to_date"])
 
 

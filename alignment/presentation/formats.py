@@ -112,10 +112,15 @@ def quarter_label(quarter: str, to_date: dt.date | None = None) -> str:
     return str(quarter) if to_date is None else f"{quarter} to {to_date:%-d %b}"
 
 
+def trend_days(comparison) -> list[dt.date | None]:
+    """The day each of a catalog comparison's eight quarters runs to: its as-of day for the quarter under way, None
+    for a quarter in full."""
+    return [comparison.to_date if point.quarter == comparison.quarter else None for point in comparison.trend]
+
+
 def trend_labels(comparison) -> list[str]:
     """A catalog comparison's eight quarters as a trend chart or table labels them (quarter_label)."""
-    return [quarter_label(point.quarter, comparison.to_date if point.quarter == comparison.quarter else None)
-            for point in comparison.trend]
+    return [quarter_label(point.quarter, day) for point, day in zip(comparison.trend, trend_days(comparison))]
 
 
 def day(value: dt.date | dt.datetime | None) -> str:
