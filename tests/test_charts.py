@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
+from alignment.catalog import Comparison, TrendPoint
 from alignment.presentation import formats as fmt
 from alignment.presentation import palette
 from ui import charts
@@ -75,8 +78,6 @@ def test_ratio_ticks_drop_needless_decimals_and_group_thousands():
 
 
 def _comparison(name: str, values: list[float], to_date):
-    from alignment.catalog import Comparison, TrendPoint
-
     quarters = ["2026-Q2", "2026-Q3", "2026-Q4"]
     return Comparison(name=name, title=name, unit="currency", direction="up", quarter=quarters[-1], value=values[-1],
                       target=None, last_quarter=values[-2], same_quarter_last_year=None, change_vs_last_quarter=None,
@@ -85,8 +86,6 @@ def _comparison(name: str, values: list[float], to_date):
 
 
 def test_a_quarter_under_way_says_the_day_it_runs_to_under_its_bar_and_in_its_hover():
-    import datetime as dt
-
     frame = charts.trend_frame([_comparison("pipeline", [60.0, 70.0, 8.0], dt.date(2026, 11, 9)),
                                 _comparison("sourced", [30.0, 35.0, 5.0], dt.date(2026, 11, 9))])
     figure = charts.trend_bars(frame, unit="currency", colours={}, y_title="Pipeline")

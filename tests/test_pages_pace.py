@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from alignment import signoff, warehouse
+from alignment import pacing, signoff, warehouse
 from alignment.charter import Charter
 from alignment.users import User
 from tests.conftest import sign_in
+from ui import pace
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RUNNING = "2024-Q1"  # the hand-made extract's data runs to 11 March 2024: week 11 of 13
@@ -73,26 +75,18 @@ def test_a_finished_quarter_shows_no_pace(demo_db, monkeypatch):
     assert not _pace_tables(at)
 
 
-def _row(name: str, curve_from: list[str], **fields) -> "pacing.PaceRow":
-    from alignment import pacing
-
+def _row(name: str, curve_from: list[str], **fields) -> pacing.PaceRow:
     return pacing.PaceRow(**{"name": name, "title": name.title(), "unit": "count", "direction": "up",
                              "paced_as": "total", "target": 100.0, "actual": 40.0, "expected": 30.0,
                              "status": "ahead", "gap": 10.0, "needed_per_week": 6.0, "curve_from": curve_from,
                              **fields})
 
 
-def _paced(rows) -> "pacing.Pace":
-    import datetime as dt
-
-    from alignment import pacing
-
+def _paced(rows) -> pacing.Pace:
     return pacing.Pace(quarter="2026-Q4", as_of=dt.date(2026, 11, 9), week=6, weeks=13, weeks_left=7.3, rows=rows)
 
 
 def test_the_quarters_every_curve_shares_are_named_once_and_a_row_that_differs_names_its_own():
-    from ui import pace
-
     shared = ["2025-Q4", "2026-Q1"]
     same = _paced([_row("mqls", shared), _row("sqls", shared),
                    _row("win_rate_count", [], paced_as="rate", unit="percent")])
