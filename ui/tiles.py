@@ -79,17 +79,17 @@ def tile(comparison: Comparison, *, paired: Comparison | None = None, quarter_em
             st.caption(f"No data for this quarter ({comparison.quarter}).")
             return
         trend = [p.value for p in comparison.trend if p.value is not None]
-        under_way = comparison.to_date is not None  # a part against a whole is no change: no arrow, no colour
+        # The catalog gives no change for a quarter under way (a part against a whole): no arrow, no colour then.
+        changed = comparison.change_vs_last_quarter is not None
         st.metric(
             metric.title, show(comparison.value), label_visibility="collapsed",
-            delta=None if comparison.last_quarter is None or under_way
-            else fmt.change(comparison.change_vs_last_quarter, metric.unit),
+            delta=fmt.change(comparison.change_vs_last_quarter, metric.unit) if changed else None,
             delta_color="normal" if metric.direction == "up" else "inverse",
-            delta_description=None if under_way else f"vs {quarter.shift(-1)}",
+            delta_description=f"vs {quarter.shift(-1)}" if changed else None,
             chart_data=trend if len(trend) > 1 else None, chart_type="area",
         )
-        notes = [change_line(comparison)] if under_way else []
-        if comparison.same_quarter_last_year is not None and not under_way:
+        notes = [change_line(comparison)] if comparison.to_date is not None else []
+        if comparison.change_vs_last_year is not None:
             notes.append(change_text(comparison.change_vs_last_year, metric.unit, metric.direction)
                          + f" vs {quarter.shift(-4)}")
         if comparison.target is not None:

@@ -144,10 +144,10 @@ def target_status(comparison: Comparison) -> str | None:
 
 def relative_change(comparison: Comparison) -> float | None:
     """How far the metric moved since last quarter, as a share of last quarter's value (None when unknown or 0, or
-    while the quarter is under way: its weeks so far against a whole quarter are no move)."""
-    if comparison.value is None or not comparison.last_quarter or comparison.to_date is not None:
+    while the quarter is under way: the catalog gives it no change then)."""
+    if comparison.change_vs_last_quarter is None or not comparison.last_quarter:
         return None
-    return (comparison.value - comparison.last_quarter) / abs(comparison.last_quarter)
+    return comparison.change_vs_last_quarter / abs(comparison.last_quarter)
 
 
 def biggest_moves(comparisons: list[Comparison], limit: int = MOVERS) -> list[Comparison]:
